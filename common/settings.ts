@@ -1,0 +1,42 @@
+/**
+ * Site settings: one zod schema with the defaults the policy implies. Every change is
+ * audit-logged by core; the schema is the single place a default is written down.
+ */
+import { z } from 'zod';
+import { DEFAULT_TIME_ZONE, isValidTimeZone } from './time.js';
+
+export const SettingsSchema = z.object({
+  siteTimeZone: z.string().refine(isValidTimeZone, 'not a time zone name').default(DEFAULT_TIME_ZONE),
+  language: z.enum(['sv', 'en']).default('sv'),
+  /** Policy P2: recordings are kept this many calendar months. */
+  retentionMonths: z.number().int().min(1).max(24).default(2),
+  sweepIntervalMinutes: z.number().int().min(1).max(1440).default(5),
+  scanIntervalMinutes: z.number().int().min(1).max(1440).default(10),
+  /** Safety rule 2: a sweep that would delete more than this share of a root waits for a person. */
+  massDeletionShare: z.number().gt(0).max(1).default(0.25),
+  /** Safety rule 3: a scan that would mark more than this share of a root missing does not. */
+  massMissingShare: z.number().gt(0).max(1).default(0.2),
+  /** A new file is indexed once it has not grown for this long. */
+  settleSeconds: z.number().min(0).max(600).default(2),
+  /** Longest segment a recorder writes; bounds end estimates and range queries. */
+  maxSegmentMinutes: z.number().int().min(1).max(24 * 60).default(60),
+  /** The deletion log's own retention (POLICY G2). */
+  deletionLogRetentionMonths: z.number().int().min(1).max(120).default(24),
+  handoverLogRetentionMonths: z.number().int().min(1).max(120).default(60),
+  incidentReviewDays: z.number().int().min(1).max(365).default(30),
+  maxIncidentWindowHours: z.number().int().min(1).max(24 * 31).default(24 * 7),
+  sessionIdleMinutes: z.number().int().min(1).max(24 * 60).default(30),
+  controller: z.string().default('SOS Alarm Sverige AB'),
+  dpoContact: z.string().default('dataskyddsombud@example.se'),
+  ffmpegPath: z.string().nullable().default(null),
+  ffprobePath: z.string().nullable().default(null),
+  archiveDir: z.string().nullable().default(null),
+});
+
+export type Settings = z.infer<typeof SettingsSchema>;
+export type SettingKey = keyof Settings;
+
+export function parseSettings(raw: Record<string, unknown>): Settings {
+  // Unknown keys from a newer version are ignored rather than fatal.
+  return SettingsSchema.parse(Object.fromEntries(Object.entries(raw).filter(([k]) => k in SettingsSchema.shape)));
+}

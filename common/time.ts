@@ -1,0 +1,125 @@
+/**
+ * Time rules. Everything is stored as UTC milliseconds; "2 months" is counted in calendar months
+ * on the site's wall clock (Europe/Stockholm by default), so DST and month lengths come out as a
+ * person reading the policy would expect.
+ */
+import { TZDate, tzOffset } from '@date-fns/tz';
+import { addMonths, format } from 'date-fns';
+import { invalid } from './errors.js';
+
+export const DEFAULT_TIME_ZONE = 'Europe/Stockholm';
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function assertTimeZone(tz: string): string {
+  if (!isValidTimeZone(tz)) throw invalid(`"${tz}" is not a time zone name (try e.g. Europe/Stockholm or UTC).`);
+  return tz;
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * Converts a wall-clock time in `tz` to an instant. Offsets are cached per wall-clock hour
+ * because a recorder tree has millions of names but only a few thousand distinct hours.
+ * A wall time inside the spring-forward gap is read with the offset before the gap; a wall time
+ * in the repeated autumn hour is read as its later occurrence (documented in ARCHITECTURE.md).
+ */
+export class WallClock {
+  private readonly cache = new Map<number, number>();
+  constructor(readonly timeZone: string) {}
+
+  toInstant(wallAsUtcMs: number): number {
+    if (this.timeZone === 'UTC') return wallAsUtcMs;
+    const hourKey = Math.floor(wallAsUtcMs / HOUR);
+    let offsetMs = this.cache.get(hourKey);
+    if (offsetMs === undefined) {
+      const o1 = tzOffset(this.timeZone, new Date(wallAsUtcMs)) * 60_000;
+      const o2 = tzOffset(this.timeZone, new Date(wallAsUtcMs - o1)) * 60_000;
+      offsetMs = o2;
+      if (this.cache.size > 200_000) this.cache.clear();
+      this.cache.set(hourKey, offsetMs);
+    }
+    return wallAsUtcMs - offsetMs;
+  }
+}
+
+const ISO_RE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,3})\d*)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/**
+ * Parses an ISO 8601 date or date-time typed by a person. Without an offset it is site time.
+ * A bare date means the start of that day in site time.
+ */
+export function parseUserTime(text: string, siteTimeZone: string): number {
+  const m = ISO_RE.exec(text.trim());
+  if (!m) throw invalid(`"${text}" is not a date-time; use ISO 8601, e.g. 2026-11-25T14:30 or 2026-11-25T14:30:00+01:00.`);
+  const [, y, mo, d, h, mi, s, ms, off] = m;
+  const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), Number((ms ?? '0').padEnd(3, '0')));
+  const check = new Date(wall);
+  if (
+    check.getUTCFullYear() !== Number(y) ||
+    check.getUTCMonth() !== Number(mo) - 1 ||
+    check.getUTCDate() !== Number(d) ||
+    Number(h ?? 0) > 23 ||
+    Number(mi ?? 0) > 59 ||
+    Number(s ?? 0) > 59
+  ) {
+    throw invalid(`"${text}" is not a real date-time.`);
+  }
+  if (off === undefined) return new WallClock(siteTimeZone).toInstant(wall);
+  if (off === 'Z') return wall;
+  const sign = off.startsWith('-') ? -1 : 1;
+  const digits = off.slice(1).replace(':', '');
+  const offMin = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');
+  return wall - sign * offMin * 60_000;
+}
+
+/** ISO 8601 with the zone's offset, e.g. 2026-11-25T14:30:00+01:00. */
+export function formatInstant(ms: number, timeZone: string): string {
+  return format(new TZDate(ms, timeZone), "yyyy-MM-dd'T'HH:mm:ssXXX");
+}
+
+/** A short local form for people: 2026-11-25 14:30:00. */
+export function formatLocal(ms: number, timeZone: string, pattern = 'yyyy-MM-dd HH:mm:ss'): string {
+  return format(new TZDate(ms, timeZone), pattern);
+}
+
+/**
+ * The instant a recording that ended at `endMs` becomes due for deletion: `months` calendar
+ * months later on the site's wall clock. date-fns clamps the 31st to the month's last day.
+ */
+export function retentionDueAt(endMs: number, months: number, timeZone: string): number {
+  return addMonths(new TZDate(endMs, timeZone), months).getTime();
+}
+
+/**
+ * The latest end time that is due at `nowMs`: every recording ending at or before it is due,
+ * none ending after it. Found by bisection because retentionDueAt is monotonic but not
+ * invertible (Dec 29, 30 and 31 all become due on Feb 28).
+ */
+export function retentionCutoff(nowMs: number, months: number, timeZone: string): number {
+  let lo = addMonths(new TZDate(nowMs, timeZone), -months).getTime() - 2 * 86_400_000;
+  let hi = lo + 8 * 86_400_000;
+  while (retentionDueAt(lo, months, timeZone) > nowMs) lo -= 86_400_000;
+  while (retentionDueAt(hi, months, timeZone) <= nowMs) hi += 86_400_000;
+  // invariant: due(lo) <= now < due(hi)
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (retentionDueAt(mid, months, timeZone) <= nowMs) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function addCalendarDays(ms: number, days: number, timeZone: string): number {
+  const d = new TZDate(ms, timeZone);
+  d.setDate(d.getDate() + days);
+  return d.getTime();
+}

@@ -1,0 +1,17 @@
+/**
+ * Numbered migrations. The database's `user_version` is the number of the last one applied; a
+ * database from a newer Custodian (a higher number than we know) is refused, never downgraded.
+ */
+import { sql as m001 } from './001-foundation.js';
+import { sql as m002 } from './002-retention.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'foundation', sql: m001 },
+  { version: 2, name: 'retention', sql: m002 },
+];

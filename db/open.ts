@@ -1,0 +1,84 @@
+import Database from 'better-sqlite3';
+import { CustodianError } from '../common/errors.js';
+import { MIGRATIONS, type Migration } from './migrations/index.js';
+
+/** A writable connection. Query functions take it (or ReadDb) as their first argument. */
+export type Db = Database.Database;
+/** The same connection, promised to be used only for reading by the function that takes it. */
+export type ReadDb = Pick<Database.Database, 'prepare' | 'pragma'>;
+
+export const LATEST_VERSION = MIGRATIONS.length;
+
+export interface OpenOptions {
+  readonly readonly?: boolean;
+  /** Apply migrations only up to this version (migration tests). */
+  readonly upTo?: number;
+}
+
+export function schemaVersion(db: ReadDb): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+export function migrate(db: Db, upTo: number = LATEST_VERSION, migrations: readonly Migration[] = MIGRATIONS): void {
+  const current = schemaVersion(db);
+  if (current > migrations.length) {
+    throw new CustodianError(
+      'conflict',
+      `This database was written by a newer Custodian (schema ${current}; this one knows ${migrations.length}). Update Custodian; the database was left untouched.`,
+    );
+  }
+  for (const m of migrations) {
+    if (m.version <= current || m.version > upTo) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}
+
+/**
+ * Opens (creating if needed) the database: WAL so readers never block the sweeper, foreign
+ * keys on, a busy timeout so two processes (service and app) wait for each other briefly.
+ */
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  let db: Db;
+  try {
+    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  } catch (e) {
+    throw new CustodianError('invalid_request', `Cannot open the database ${file}: ${(e as Error).message}.`);
+  }
+  try {
+    db.pragma('busy_timeout = 5000');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+    if (options.readonly) {
+      if (schemaVersion(db) > LATEST_VERSION) migrate(db);
+    } else {
+      migrate(db, options.upTo ?? LATEST_VERSION);
+    }
+    return db;
+  } catch (e) {
+    db.close();
+    if (e instanceof CustodianError) throw e;
+    throw new CustodianError('invalid_request', `Cannot use the database ${file}: ${(e as Error).message}.`);
+  }
+}
+
+/** Prepared statements cached per connection: a sweep or scan runs the same SQL a million times. */
+const cache = new WeakMap<object, Map<string, Database.Statement>>();
+export function stmt(db: ReadDb, sql: string): Database.Statement {
+  let m = cache.get(db);
+  if (!m) {
+    m = new Map();
+    cache.set(db, m);
+  }
+  let s = m.get(sql);
+  if (!s) {
+    s = db.prepare(sql);
+    m.set(sql, s);
+  }
+  return s;
+}

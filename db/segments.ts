@@ -1,0 +1,137 @@
+import { stmt, type Db, type ReadDb } from './open.js';
+
+export type EndSource = 'probe' | 'mtime' | 'next' | 'estimate';
+
+export interface SegmentRow {
+  id: number;
+  root_id: number;
+  dir_id: number;
+  name: string;
+  camera_id: string;
+  start_ms: number;
+  end_ms: number;
+  end_source: EndSource;
+  size: number | null;
+  mtime_ms: number | null;
+  state: 'present' | 'deleting';
+  probed_ms: number | null;
+  duration_ms: number | null;
+  video_codec: string | null;
+  has_audio: number | null;
+  probe_error: string | null;
+}
+
+export interface NewSegment {
+  rootId: number;
+  dirId: number;
+  name: string;
+  cameraId: string;
+  startMs: number;
+  endMs: number;
+  endSource: EndSource;
+  size: number | null;
+  mtimeMs: number | null;
+}
+
+export function insertSegment(db: Db, s: NewSegment): number {
+  const info = stmt(
+    db,
+    `INSERT INTO segments (root_id, dir_id, name, camera_id, start_ms, end_ms, end_source, size, mtime_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(s.rootId, s.dirId, s.name, s.cameraId, s.startMs, s.endMs, s.endSource, s.size, s.mtimeMs);
+  return Number(info.lastInsertRowid);
+}
+
+export function segmentsInDir(db: ReadDb, dirId: number): Pick<SegmentRow, 'id' | 'name' | 'size' | 'mtime_ms' | 'state'>[] {
+  return stmt(db, 'SELECT id, name, size, mtime_ms, state FROM segments WHERE dir_id = ?').all(dirId) as Pick<
+    SegmentRow,
+    'id' | 'name' | 'size' | 'mtime_ms' | 'state'
+  >[];
+}
+
+export function getSegment(db: ReadDb, id: number): SegmentRow | undefined {
+  return stmt(db, 'SELECT * FROM segments WHERE id = ?').get(id) as SegmentRow | undefined;
+}
+
+export function deleteSegmentRow(db: Db, id: number): void {
+  stmt(db, 'DELETE FROM segments WHERE id = ?').run(id);
+}
+
+export function updateSegmentFile(db: Db, id: number, size: number | null, mtimeMs: number | null): void {
+  stmt(db, 'UPDATE segments SET size = ?, mtime_ms = ?, probed_ms = NULL WHERE id = ?').run(size, mtimeMs, id);
+}
+
+export function setSegmentEnd(db: Db, id: number, endMs: number, source: EndSource): void {
+  stmt(db, 'UPDATE segments SET end_ms = ?, end_source = ? WHERE id = ?').run(endMs, source, id);
+}
+
+export function setSegmentState(db: Db, id: number, state: SegmentRow['state']): void {
+  stmt(db, 'UPDATE segments SET state = ? WHERE id = ?').run(state, id);
+}
+
+export function setProbeResult(
+  db: Db,
+  id: number,
+  r: { probedMs: number; durationMs: number | null; codec: string | null; hasAudio: boolean | null; error: string | null; size: number | null },
+): void {
+  stmt(
+    db,
+    `UPDATE segments SET probed_ms = ?, duration_ms = ?, video_codec = ?, has_audio = ?, probe_error = ?, size = COALESCE(?, size)
+     WHERE id = ?`,
+  ).run(r.probedMs, r.durationMs, r.codec, r.hasAudio === null ? null : r.hasAudio ? 1 : 0, r.error, r.size, id);
+}
+
+/** The segment of a camera that starts just before `startMs` (its end may need to shrink). */
+export function previousSegment(db: ReadDb, cameraId: string, startMs: number): SegmentRow | undefined {
+  return stmt(db, 'SELECT * FROM segments WHERE camera_id = ? AND start_ms < ? ORDER BY start_ms DESC LIMIT 1').get(
+    cameraId,
+    startMs,
+  ) as SegmentRow | undefined;
+}
+
+export function nextSegmentStart(db: ReadDb, cameraId: string, startMs: number): number | undefined {
+  const r = stmt(db, 'SELECT start_ms FROM segments WHERE camera_id = ? AND start_ms > ? ORDER BY start_ms LIMIT 1').get(
+    cameraId,
+    startMs,
+  ) as { start_ms: number } | undefined;
+  return r?.start_ms;
+}
+
+/** Segments of one camera overlapping [fromMs, toMs). Bounded below so the index is used. */
+export function segmentsForCamera(db: ReadDb, cameraId: string, fromMs: number, toMs: number, maxSegmentMs: number): SegmentRow[] {
+  return stmt(
+    db,
+    `SELECT * FROM segments WHERE camera_id = ? AND start_ms >= ? AND start_ms < ? AND end_ms > ? ORDER BY start_ms`,
+  ).all(cameraId, fromMs - maxSegmentMs, toMs, fromMs) as SegmentRow[];
+}
+
+export interface CameraStats {
+  camera_id: string;
+  segments: number;
+  oldest: number | null;
+  newest: number | null;
+  bytes: number | null;
+}
+
+export function cameraStats(db: ReadDb): CameraStats[] {
+  return stmt(
+    db,
+    `SELECT camera_id, COUNT(*) AS segments, MIN(start_ms) AS oldest, MAX(end_ms) AS newest, SUM(size) AS bytes
+     FROM segments GROUP BY camera_id ORDER BY camera_id`,
+  ).all() as CameraStats[];
+}
+
+export function countSegments(db: ReadDb, rootId?: number): number {
+  const row = (rootId === undefined
+    ? stmt(db, 'SELECT COUNT(*) AS n FROM segments').get()
+    : stmt(db, 'SELECT COUNT(*) AS n FROM segments WHERE root_id = ?').get(rootId)) as { n: number };
+  return row.n;
+}
+
+export function unprobedSegments(db: ReadDb, limit: number): SegmentRow[] {
+  return stmt(db, 'SELECT * FROM segments WHERE probed_ms IS NULL ORDER BY start_ms DESC LIMIT ?').all(limit) as SegmentRow[];
+}
+
+export function segmentsWithAudio(db: ReadDb): SegmentRow[] {
+  return stmt(db, 'SELECT * FROM segments WHERE has_audio = 1 ORDER BY start_ms').all() as SegmentRow[];
+}

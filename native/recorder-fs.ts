@@ -1,0 +1,211 @@
+/**
+ * The recorder's file system: sentinels, directory listings and the only unlink of recorder
+ * files in the product. Paths inside a root are handled as arrays of components and joined with
+ * node:path, so the same code works on Windows shares and POSIX mounts.
+ */
+import { randomUUID } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CustodianError } from '../common/errors.js';
+import { SENTINEL_FILE } from '../common/domain.js';
+
+export interface Sentinel {
+  readonly uuid: string;
+  readonly createdAt: string;
+}
+
+export type SentinelState = { ok: true; uuid: string } | { ok: false; reason: string };
+
+/** Checks that `dir` is an existing, listable folder; throws a clear error otherwise. */
+export function assertUsableRoot(dir: string): string {
+  const abs = path.resolve(dir);
+  let st;
+  try {
+    st = statSync(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new CustodianError('invalid_request', `The recording folder ${abs} does not exist.`);
+    if (code === 'EACCES' || code === 'EPERM') throw new CustodianError('invalid_request', `The recording folder ${abs} cannot be read (permission denied).`);
+    throw new CustodianError('invalid_request', `The recording folder ${abs} cannot be used: ${(e as Error).message}.`);
+  }
+  if (!st.isDirectory()) throw new CustodianError('invalid_request', `${abs} is a file, not a folder: a recording root must be a folder.`);
+  try {
+    readdirSync(abs);
+  } catch (e) {
+    throw new CustodianError('invalid_request', `The recording folder ${abs} cannot be listed: ${(e as Error).message}.`);
+  }
+  return abs;
+}
+
+export function readSentinel(root: string): SentinelState {
+  let text: string;
+  try {
+    const st = lstatSync(path.join(root, SENTINEL_FILE));
+    if (!st.isFile()) return { ok: false, reason: 'the sentinel is not a regular file' };
+    text = readFileSync(path.join(root, SENTINEL_FILE), 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, reason: 'the sentinel file is missing (share unmounted or wrong disk?)' };
+    return { ok: false, reason: `the sentinel cannot be read (${code ?? (e as Error).message})` };
+  }
+  try {
+    const parsed = JSON.parse(text) as Partial<Sentinel>;
+    if (typeof parsed.uuid !== 'string') return { ok: false, reason: 'the sentinel file is damaged' };
+    return { ok: true, uuid: parsed.uuid };
+  } catch {
+    return { ok: false, reason: 'the sentinel file is damaged' };
+  }
+}
+
+/** Writes a sentinel unless one is there; returns the root's UUID. */
+export function ensureSentinel(root: string, nowIso: string): string {
+  const existing = readSentinel(root);
+  if (existing.ok) return existing.uuid;
+  const uuid = randomUUID();
+  const body: Sentinel = { uuid, createdAt: nowIso };
+  try {
+    writeFileSync(
+      path.join(root, SENTINEL_FILE),
+      `${JSON.stringify({ ...body, note: 'Written by Custodian. While this file is here, Custodian knows this recording root is mounted. Do not copy it to another disk.' }, null, 2)}\n`,
+      { flag: 'wx' },
+    );
+  } catch (e) {
+    throw new CustodianError('invalid_request', `Cannot write the sentinel file in ${root}: ${(e as Error).message}.`);
+  }
+  return uuid;
+}
+
+export interface DirListing {
+  readonly mtimeMs: number;
+  readonly files: string[];
+  readonly dirs: string[];
+  /** Entries we will not index or touch, with the reason a person reads. */
+  readonly skipped: { name: string; reason: string }[];
+}
+
+/** Names containing U+FFFD could not be decoded as UTF-8: we could not open them again by name. */
+const BAD_NAME = /\uFFFD/;
+
+export function listDir(abs: string): DirListing {
+  const mtimeMs = Math.trunc(lstatSync(abs).mtimeMs);
+  const entries = readdirSync(abs, { withFileTypes: true });
+  const files: string[] = [];
+  const dirs: string[] = [];
+  const skipped: { name: string; reason: string }[] = [];
+  for (const e of entries) {
+    const name = e.name;
+    if (BAD_NAME.test(name)) skipped.push({ name, reason: 'the file name is not valid UTF-8' });
+    else if (e.isFile()) files.push(name);
+    else if (e.isDirectory()) dirs.push(name);
+    else if (e.isSymbolicLink()) skipped.push({ name, reason: 'symbolic link (not followed)' });
+    else skipped.push({ name, reason: 'not a regular file' });
+  }
+  return { mtimeMs, files, dirs, skipped };
+}
+
+export function dirMtime(abs: string): number | null {
+  try {
+    const st = lstatSync(abs);
+    return st.isDirectory() ? Math.trunc(st.mtimeMs) : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface FileFacts {
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+export function fileFacts(abs: string): FileFacts | null {
+  try {
+    const st = lstatSync(abs);
+    if (!st.isFile()) return null;
+    return { size: st.size, mtimeMs: Math.trunc(st.mtimeMs) };
+  } catch {
+    return null;
+  }
+}
+
+export function joinInRoot(root: string, relComponents: readonly string[]): string {
+  return path.join(root, ...relComponents);
+}
+
+/** Splits the canonical stored form ("a/b/c") back into components. */
+export function relComponents(rel: string): string[] {
+  return rel === '' ? [] : rel.split('/');
+}
+
+export type UnlinkOutcome =
+  | { outcome: 'deleted' }
+  | { outcome: 'already-gone' }
+  | { outcome: 'refused'; reason: string }
+  | { outcome: 'retry-later'; reason: string };
+
+const RETRY_CODES = new Set(['EBUSY', 'EPERM', 'EACCES', 'EAGAIN', 'ETIMEDOUT', 'EIO', 'ENOTCONN', 'EHOSTDOWN', 'EROFS', 'ESTALE', 'ENETUNREACH']);
+
+/**
+ * Deletes one recorder file, and only if it is a regular file reached from the root without
+ * passing through a symlink. Errors that may pass (file in use, share gone) say "retry later";
+ * they are never reported as deleted.
+ */
+export function unlinkInsideRoot(root: string, components: readonly string[]): UnlinkOutcome {
+  if (components.length === 0) return { outcome: 'refused', reason: 'empty path' };
+  for (const c of components) {
+    if (c === '' || c === '.' || c === '..' || c.includes('/') || c.includes('\\') || c.includes('\0')) {
+      return { outcome: 'refused', reason: `path component "${c}" is not allowed` };
+    }
+  }
+  let cur = root;
+  try {
+    const rootSt = statSync(root);
+    if (!rootSt.isDirectory()) return { outcome: 'retry-later', reason: 'the root is not reachable' };
+  } catch (e) {
+    return { outcome: 'retry-later', reason: `the root is not reachable (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  for (let i = 0; i < components.length; i++) {
+    cur = path.join(cur, components[i] as string);
+    let st;
+    try {
+      st = lstatSync(cur);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? '';
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { outcome: 'already-gone' };
+      return { outcome: 'retry-later', reason: `${code || 'error'} while checking ${cur}` };
+    }
+    if (st.isSymbolicLink()) return { outcome: 'refused', reason: `${cur} is a symbolic link: Custodian never deletes through links` };
+    const last = i === components.length - 1;
+    if (!last && !st.isDirectory()) return { outcome: 'refused', reason: `${cur} is not a folder` };
+    if (last && !st.isFile()) return { outcome: 'refused', reason: `${cur} is not a regular file` };
+  }
+  try {
+    unlinkSync(cur);
+    return { outcome: 'deleted' };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (code === 'ENOENT') return { outcome: 'already-gone' };
+    if (RETRY_CODES.has(code)) return { outcome: 'retry-later', reason: `${code}: ${cur} could not be deleted now` };
+    return { outcome: 'retry-later', reason: `${code || (e as Error).message}: ${cur} could not be deleted now` };
+  }
+}
+
+/**
+ * Removes folders left empty by deletion, walking up from `components` but never the root
+ * itself. A folder that is not empty, or is a link, stops the walk.
+ */
+export function removeEmptyDirs(root: string, components: readonly string[]): number {
+  let removed = 0;
+  for (let n = components.length; n > 0; n--) {
+    const dir = path.join(root, ...components.slice(0, n));
+    try {
+      const st = lstatSync(dir);
+      if (!st.isDirectory()) break;
+      if (readdirSync(dir).length > 0) break;
+      rmdirSync(dir);
+      removed++;
+    } catch {
+      break;
+    }
+  }
+  return removed;
+}
