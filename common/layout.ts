@@ -9,7 +9,10 @@
  * data, not a path; the file system side splits real paths with node:path).
  */
 import { invalid } from './errors.js';
+import { tzOffset } from '@date-fns/tz';
 import { WallClock } from './time.js';
+
+const tzOffsetMinutes = (tz: string, ms: number): number => tzOffset(tz, new Date(ms));
 
 type Field = 'camera' | 'year4' | 'year2' | 'month' | 'day' | 'hour' | 'minute' | 'second' | 'milli';
 
@@ -272,3 +275,54 @@ export class LayoutMatcher {
 }
 
 export type Captures = Partial<Record<Field, string>>;
+
+/**
+ * The inverse of parsing: the relative path components a recorder with this layout writes for a
+ * segment of `camera` starting at `startMs`. Used by the fixture generator and the settings
+ * preview; `*` is written as `wildcard` (a layout cannot know what the recorder puts there).
+ */
+export function formatLayoutPath(layout: Layout, camera: string, startMs: number, wildcard = 'x'): string[] {
+  const wall = new Date(startMs + wallOffsetMs(layout.timeZone, startMs));
+  const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+  const values: Record<string, string> = {
+    yyyy: pad(wall.getUTCFullYear(), 4),
+    yy: pad(wall.getUTCFullYear() % 100, 2),
+    MM: pad(wall.getUTCMonth() + 1, 2),
+    dd: pad(wall.getUTCDate(), 2),
+    HH: pad(wall.getUTCHours(), 2),
+    mm: pad(wall.getUTCMinutes(), 2),
+    ss: pad(wall.getUTCSeconds(), 2),
+    SSS: pad(wall.getUTCMilliseconds(), 3),
+  };
+  return layout.pattern.split('/').map((comp) =>
+    comp.replace(/\{([^}]*)\}|\*/g, (whole, inner: string | undefined) => {
+      if (whole === '*') return wildcard;
+      if (inner === 'camera') return camera;
+      let out = '';
+      let i = 0;
+      const fmt = inner ?? '';
+      while (i < fmt.length) {
+        if (fmt.charAt(i) === "'") {
+          const end = fmt.indexOf("'", i + 1);
+          out += fmt.slice(i + 1, end);
+          i = end + 1;
+          continue;
+        }
+        const tok = TOKEN_FIELDS.find(([t]) => fmt.startsWith(t, i));
+        if (tok) {
+          out += values[tok[0]];
+          i += tok[0].length;
+        } else {
+          out += fmt.charAt(i);
+          i += 1;
+        }
+      }
+      return out;
+    }),
+  );
+}
+
+function wallOffsetMs(timeZone: string, instantMs: number): number {
+  if (timeZone === 'UTC') return 0;
+  return tzOffsetMinutes(timeZone, instantMs) * 60_000;
+}
