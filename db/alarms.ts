@@ -66,3 +66,16 @@ export function lastAckedAlarm(db: ReadDb, key: string, sinceMs: number): AlarmR
     sinceMs,
   ) as AlarmRow | undefined;
 }
+
+/** An acknowledged permission-type alarm (mass deletion/missing) is used up once acted on. */
+export function markAlarmUsed(db: Db, id: number, nowMs: number): void {
+  stmt(db, 'UPDATE alarms SET cleared_ms = ? WHERE id = ?').run(nowMs, id);
+}
+
+/** The newest acknowledged alarm with this key whose permission has not been used yet. */
+export function unusedAckedAlarm(db: ReadDb, key: string, sinceMs: number): AlarmRow | undefined {
+  return stmt(
+    db,
+    'SELECT * FROM alarms WHERE key = ? AND acked_ms IS NOT NULL AND cleared_ms IS NULL AND acked_ms >= ? ORDER BY acked_ms DESC LIMIT 1',
+  ).get(key, sinceMs) as AlarmRow | undefined;
+}

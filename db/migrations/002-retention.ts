@@ -45,6 +45,7 @@ CREATE TABLE sweep_lease (
 CREATE TABLE deletions (
   id          INTEGER PRIMARY KEY,
   kind        TEXT NOT NULL CHECK (kind IN ('segment', 'clip', 'package')),
+  segment_id  INTEGER,
   root_id     INTEGER,
   camera_id   TEXT,
   path        TEXT NOT NULL,

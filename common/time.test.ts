@@ -1,0 +1,48 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatInstant, parseUserTime, retentionCutoff, retentionDueAt } from './time.js';
+
+const TZ = 'Europe/Stockholm';
+
+describe('parseUserTime', () => {
+  it('reads a time without offset as site time, winter and summer', () => {
+    expect(parseUserTime('2026-01-15T10:00', TZ)).toBe(Date.parse('2026-01-15T09:00:00Z'));
+    expect(parseUserTime('2026-07-15T10:00', TZ)).toBe(Date.parse('2026-07-15T08:00:00Z'));
+  });
+  it('honours an explicit offset or Z', () => {
+    expect(parseUserTime('2026-07-15T10:00:00Z', TZ)).toBe(Date.parse('2026-07-15T10:00:00Z'));
+    expect(parseUserTime('2026-07-15T10:00:00+05:30', TZ)).toBe(Date.parse('2026-07-15T04:30:00Z'));
+  });
+  it('refuses what is not a real date-time with a readable message', () => {
+    expect(() => parseUserTime('yesterday', TZ)).toThrow(/ISO 8601/);
+    expect(() => parseUserTime('2026-02-30T10:00', TZ)).toThrow(/not a real/);
+  });
+});
+
+describe('retention due time', () => {
+  it('counts calendar months on the Stockholm wall clock across the October DST change', () => {
+    // Ends 12:00 CEST on 25 Aug; due 12:00 CET on 25 Oct (the clocks went back that morning).
+    const end = Date.parse('2026-08-25T10:00:00Z');
+    expect(formatInstant(retentionDueAt(end, 2, TZ), TZ)).toBe('2026-10-25T12:00:00+01:00');
+    expect(retentionDueAt(end, 2, TZ) - end).toBe(61 * 86_400_000 + 3_600_000);
+  });
+  it('counts across the March DST change', () => {
+    // Ends 12:00 CET on 29 Jan; due 12:00 CEST on 29 Mar (the last Sunday of March 2026).
+    const end = Date.parse('2026-01-29T11:00:00Z');
+    expect(formatInstant(retentionDueAt(end, 2, TZ), TZ)).toBe('2026-03-29T12:00:00+02:00');
+  });
+  it('rolls the 31st to the last day of a shorter month', () => {
+    const end = parseUserTime('2026-12-31T15:00', TZ);
+    expect(formatInstant(retentionDueAt(end, 2, TZ), TZ)).toBe('2027-02-28T15:00:00+01:00');
+  });
+  it('the cutoff separates exactly the due from the not-yet-due (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.parse('2025-01-01'), max: Date.parse('2030-01-01') }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: -40 * 86_400_000, max: 40 * 86_400_000 }), (now, months, delta) => {
+        const cutoff = retentionCutoff(now, months, TZ);
+        const end = cutoff + delta;
+        expect(retentionDueAt(end, months, TZ) <= now).toBe(end <= cutoff);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

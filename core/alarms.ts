@@ -1,0 +1,50 @@
+/**
+ * Alarms: conditions a person must see. Raising an alarm that is already open only refreshes
+ * it; every raise and acknowledgement is audit-logged. Blocking kinds pause deletion until
+ * acknowledged.
+ */
+import { BLOCKING_ALARMS, type AlarmKind } from '../common/domain.js';
+import { CustodianError } from '../common/errors.js';
+import { ackAlarm, clearAlarm, getAlarm, insertAlarm, listOpenAlarms, openAlarmByKey, touchAlarm, type AlarmRow } from '../db/alarms.js';
+import { audit } from './audit.js';
+import type { Ctx } from './context.js';
+
+export function raiseAlarm(
+  ctx: Ctx,
+  a: { kind: AlarmKind; key: string; rootId?: number | null; message: string; details?: Record<string, unknown> },
+): number {
+  const now = ctx.now();
+  const open = openAlarmByKey(ctx.db, a.key);
+  if (open) {
+    touchAlarm(ctx.db, open.id, a.message, a.details ?? {}, now);
+    return open.id;
+  }
+  const id = insertAlarm(ctx.db, { kind: a.kind, key: a.key, rootId: a.rootId ?? null, message: a.message, details: a.details ?? {}, nowMs: now });
+  audit(ctx, 'alarm.raised', { alarm: id, kind: a.kind, message: a.message, ...(a.details ?? {}) });
+  return id;
+}
+
+/** The condition behind an alarm has ended; the alarm stays visible until acknowledged. */
+export function conditionEnded(ctx: Ctx, key: string): void {
+  const open = openAlarmByKey(ctx.db, key);
+  if (open && open.cleared_ms === null) clearAlarm(ctx.db, open.id, ctx.now());
+}
+
+export function acknowledgeAlarm(ctx: Ctx, id: number, note: string | null): AlarmRow {
+  const row = getAlarm(ctx.db, id);
+  if (!row) throw new CustodianError('not_found', `There is no alarm #${id}.`);
+  if (row.acked_ms !== null) throw new CustodianError('conflict', `Alarm #${id} was already acknowledged by ${row.acked_by ?? 'someone'}.`);
+  ackAlarm(ctx.db, id, ctx.actor.name, note, ctx.now());
+  audit(ctx, 'alarm.acknowledged', { alarm: id, kind: row.kind, note });
+  return getAlarm(ctx.db, id) as AlarmRow;
+}
+
+export function openAlarms(ctx: Ctx): AlarmRow[] {
+  return listOpenAlarms(ctx.db);
+}
+
+export function blockingAlarms(ctx: Ctx, rootId?: number): AlarmRow[] {
+  return listOpenAlarms(ctx.db).filter(
+    (a) => BLOCKING_ALARMS.has(a.kind as AlarmKind) && (rootId === undefined || a.root_id === null || a.root_id === rootId),
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * A Custodian instance: the data folder, its database and who is acting. Every use case takes
+ * a Ctx; faces (CLI, server, desktop) make one and close it.
+ */
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import path from 'node:path';
+import { CustodianError } from '../common/errors.js';
+import { parseSettings, type Settings } from '../common/settings.js';
+import { openDatabase, type Db } from '../db/open.js';
+import { readAllSettings } from '../db/settings.js';
+
+export interface Actor {
+  /** A user name, or "os:<login>" for the command line acting as the OS user. */
+  readonly name: string;
+  readonly role: 'admin' | 'officer' | 'hr' | 'dpo';
+}
+
+export interface Ctx {
+  readonly db: Db;
+  readonly dataDir: string;
+  readonly actor: Actor;
+  /** Wall clock; injectable so tests can move time. */
+  now(): number;
+  settings(): Settings;
+  /** Drops the cached settings after a change. */
+  invalidateSettings(): void;
+  close(): void;
+}
+
+export function defaultDataDir(): string {
+  if (process.platform === 'win32') {
+    return path.join(process.env.APPDATA ?? path.join(homedir(), 'AppData', 'Roaming'), 'Custodian');
+  }
+  if (process.platform === 'darwin') return path.join(homedir(), 'Library', 'Application Support', 'Custodian');
+  return path.join(process.env.XDG_DATA_HOME ?? path.join(homedir(), '.local', 'share'), 'custodian');
+}
+
+export function osActor(): Actor {
+  let login = 'unknown';
+  try {
+    login = userInfo().username;
+  } catch {
+    // some containers have no passwd entry; the actor stays "os:unknown"
+  }
+  return { name: `os:${login}`, role: 'admin' };
+}
+
+export const DB_FILE = 'custodian.db';
+
+/** Creates the data folder (0700) if needed and checks it can be written. */
+export function prepareDataDir(dataDir: string): string {
+  const abs = path.resolve(dataDir);
+  try {
+    mkdirSync(abs, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    throw new CustodianError('invalid_request', `Cannot create the data folder ${abs}: ${(e as Error).message}.`);
+  }
+  const st = statSync(abs);
+  if (!st.isDirectory()) throw new CustodianError('invalid_request', `The data folder ${abs} is not a folder.`);
+  if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
+    // Tighten a folder we created earlier with a looser umask; the database names people.
+    try {
+      chmodSync(abs, 0o700);
+    } catch {
+      // not ours to change; it still works
+    }
+  }
+  return abs;
+}
+
+export interface OpenOptions {
+  readonly dataDir: string;
+  readonly actor?: Actor;
+  readonly now?: () => number;
+  /** Open an existing data folder only (most commands): a typo must not make a new empty one. */
+  readonly mustExist?: boolean;
+  /** Keep the database in memory (property tests run thousands of short-lived instances). */
+  readonly inMemory?: boolean;
+}
+
+export function openCtx(opts: OpenOptions): Ctx {
+  const dataDir = path.resolve(opts.dataDir);
+  const dbFile = path.join(dataDir, DB_FILE);
+  if (opts.inMemory) {
+    // nothing on disk to check
+  } else if (opts.mustExist) {
+    try {
+      statSync(dbFile);
+    } catch {
+      throw new CustodianError(
+        'invalid_request',
+        `There is no Custodian data folder at ${dataDir}. Run "custodian init --storage DIR" first, or pass --data.`,
+      );
+    }
+  } else {
+    prepareDataDir(dataDir);
+  }
+  let db: Db;
+  try {
+    db = openDatabase(opts.inMemory ? ':memory:' : dbFile);
+  } catch (e) {
+    if (e instanceof CustodianError && /readonly|read-only|SQLITE_CANTOPEN|unable to open/i.test(e.message)) {
+      throw new CustodianError('invalid_request', `The data folder ${dataDir} cannot be written (read-only?): ${e.message}`);
+    }
+    throw e;
+  }
+  let cached: Settings | undefined;
+  const now = opts.now ?? (() => Date.now());
+  return {
+    db,
+    dataDir,
+    actor: opts.actor ?? osActor(),
+    now,
+    settings() {
+      cached ??= parseSettings(readAllSettings(db));
+      return cached;
+    },
+    invalidateSettings() {
+      cached = undefined;
+    },
+    close() {
+      db.close();
+    },
+  };
+}

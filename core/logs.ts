@@ -1,0 +1,66 @@
+/** The deletion log as the DPO reads it: what went, when, why; it names no person. */
+import { formatInstant } from '../common/time.js';
+import { iterateDeletions, type DeletionRow } from '../db/deletions.js';
+import type { Ctx } from './context.js';
+
+export interface DeletionRecord {
+  id: number;
+  kind: string;
+  root: number | null;
+  camera: string | null;
+  path: string;
+  recordedFrom: string | null;
+  recordedTo: string | null;
+  size: number | null;
+  sha256: string | null;
+  due: string | null;
+  deleted: string | null;
+  outcome: string;
+  sweep: number | null;
+  handover: number | null;
+  incident: string | null;
+  reason: string;
+}
+
+export function deletionRecord(d: DeletionRow, tz: string): DeletionRecord {
+  const iso = (ms: number | null): string | null => (ms === null ? null : formatInstant(ms, tz));
+  return {
+    id: d.id,
+    kind: d.kind,
+    root: d.root_id,
+    camera: d.camera_id,
+    path: d.path,
+    recordedFrom: iso(d.from_ms),
+    recordedTo: iso(d.to_ms),
+    size: d.size,
+    sha256: d.sha256,
+    due: iso(d.due_ms),
+    deleted: iso(d.deleted_ms),
+    outcome: d.outcome,
+    sweep: d.sweep_id,
+    handover: d.handover_id,
+    incident: d.incident_ref,
+    reason: d.reason,
+  };
+}
+
+export function* deletionLog(ctx: Ctx, sinceMs: number): Generator<DeletionRecord> {
+  const tz = ctx.settings().siteTimeZone;
+  for (const d of iterateDeletions(ctx.db, sinceMs)) yield deletionRecord(d, tz);
+}
+
+const csvCell = (v: unknown): string => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+export function toCsv<T extends object>(rows: Iterable<T>, columns: readonly (keyof T & string)[]): Generator<string> {
+  return (function* () {
+    yield `${columns.join(',')}\n`;
+    for (const r of rows) yield `${columns.map((c) => csvCell(r[c])).join(',')}\n`;
+  })();
+}
+
+export const DELETION_COLUMNS: readonly (keyof DeletionRecord & string)[] = [
+  'id', 'kind', 'root', 'camera', 'path', 'recordedFrom', 'recordedTo', 'size', 'sha256', 'due', 'deleted', 'outcome', 'sweep', 'handover', 'incident', 'reason',
+];

@@ -1,0 +1,76 @@
+/**
+ * Background facts about segments: ffprobe (duration, codec, audio) and file size, bounded so a
+ * recorder of a million files is worked through slowly without starving the sweep. A segment
+ * with an audio stream is a policy deviation (P7: no audio is recorded) and raises an alarm.
+ */
+import path from 'node:path';
+import { retentionDueAt } from '../common/time.js';
+import { getDir } from '../db/dirs.js';
+import { stmt } from '../db/open.js';
+import { getRoot } from '../db/roots.js';
+import { setProbeResult, setSegmentEnd, unprobedSegments, type SegmentRow } from '../db/segments.js';
+import { resolveMediaTools } from '../native/media-tools.js';
+import { probeMedia } from '../native/probe.js';
+import { fileFacts, relComponents } from '../native/recorder-fs.js';
+import { raiseAlarm } from './alarms.js';
+import type { Ctx } from './context.js';
+
+export function segmentFile(ctx: Ctx, seg: Pick<SegmentRow, 'root_id' | 'dir_id' | 'name'>): string | null {
+  const root = getRoot(ctx.db, seg.root_id);
+  const dir = getDir(ctx.db, seg.dir_id);
+  if (!root || !dir) return null;
+  return path.join(root.path, ...relComponents(dir.rel), seg.name);
+}
+
+/** Fills size and mtime for segments indexed without a stat (old folders in a cold index). */
+export function fillSizes(ctx: Ctx, limit: number): number {
+  const rows = stmt(ctx.db, 'SELECT id, root_id, dir_id, name FROM segments WHERE size IS NULL LIMIT ?').all(limit) as Pick<SegmentRow, 'id' | 'root_id' | 'dir_id' | 'name'>[];
+  if (rows.length === 0) return 0;
+  const upd = stmt(ctx.db, 'UPDATE segments SET size = ?, mtime_ms = ? WHERE id = ?');
+  ctx.db.transaction(() => {
+    for (const r of rows) {
+      const file = segmentFile(ctx, r);
+      const facts = file ? fileFacts(file) : null;
+      // -1: we looked and could not stat it (the scan will notice if it is gone)
+      upd.run(facts?.size ?? -1, facts?.mtimeMs ?? null, r.id);
+    }
+  })();
+  return rows.length;
+}
+
+export async function probeSome(ctx: Ctx, limit: number): Promise<{ probed: number; audio: number; errors: number }> {
+  const s = ctx.settings();
+  const tools = resolveMediaTools({ ffmpegPath: s.ffmpegPath, ffprobePath: s.ffprobePath });
+  const out = { probed: 0, audio: 0, errors: 0 };
+  for (const seg of unprobedSegments(ctx.db, limit)) {
+    const file = segmentFile(ctx, seg);
+    if (!file) continue;
+    const facts = fileFacts(file);
+    if (!facts) {
+      setProbeResult(ctx.db, seg.id, { probedMs: ctx.now(), durationMs: null, codec: null, hasAudio: null, error: 'file not readable now', size: null });
+      out.errors++;
+      continue;
+    }
+    try {
+      if (facts.size === 0) throw new Error('the file is empty (0 bytes)');
+      const p = await probeMedia(tools, file);
+      setProbeResult(ctx.db, seg.id, { probedMs: ctx.now(), durationMs: p.durationMs, codec: p.videoCodec, hasAudio: p.hasAudio, error: p.hasVideo ? null : 'no video stream', size: facts.size });
+      const maxSeg = s.maxSegmentMinutes * 60_000;
+      if (p.durationMs !== null && p.durationMs <= maxSeg) setSegmentEnd(ctx.db, seg.id, seg.start_ms + p.durationMs, 'probe');
+      if (p.hasAudio) {
+        out.audio++;
+        raiseAlarm(ctx, {
+          kind: 'audio-present',
+          key: `audio-present:${seg.camera_id}`,
+          message: `Camera ${seg.camera_id} records sound (${file}). The policy says no audio is recorded (P7): turn off the microphone. Custodian never exports audio.`,
+          details: { camera: seg.camera_id, file, dueAt: retentionDueAt(seg.end_ms, s.retentionMonths, s.siteTimeZone) },
+        });
+      }
+    } catch (e) {
+      setProbeResult(ctx.db, seg.id, { probedMs: ctx.now(), durationMs: null, codec: null, hasAudio: null, error: (e as Error).message, size: facts.size });
+      out.errors++;
+    }
+    out.probed++;
+  }
+  return out;
+}

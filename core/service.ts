@@ -1,0 +1,177 @@
+/**
+ * The service (`custodian run`, and hosted by the desktop app): watches where recordings are
+ * being written, rescans periodically (the scan is the truth; the watcher only speeds up
+ * noticing), sweeps on a schedule and after each scan, and probes in the background.
+ * start() opens everything it uses and stop() closes all of it.
+ */
+import { watch, type FSWatcher } from 'chokidar';
+import path from 'node:path';
+import { SENTINEL_FILE } from '../common/domain.js';
+import { messageOf } from '../common/errors.js';
+import { listDirs } from '../db/dirs.js';
+import { listRoots, type RootRow } from '../db/roots.js';
+import { relComponents } from '../native/recorder-fs.js';
+import type { Ctx } from './context.js';
+import { indexFile, scanAll, type ScanReport } from './indexer.js';
+import { fillSizes, probeSome } from './probe-queue.js';
+import { sweep, type SweepReport } from './retention.js';
+
+export interface ServiceEvents {
+  log(line: string): void;
+  scanned?(reports: ScanReport[]): void;
+  swept?(report: SweepReport): void;
+  indexed?(file: string, result: string): void;
+}
+
+export interface ServiceOptions {
+  /** Folders changed within this window are watched (recorders write only in their newest folders). */
+  activeWindowMs?: number;
+  probe?: boolean;
+  watch?: boolean;
+}
+
+export class RetentionService {
+  private watcher: FSWatcher | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private watched = new Set<string>();
+  private busy = Promise.resolve();
+  private stopped = true;
+  private probing = false;
+  private lastFullScan = 0;
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly events: ServiceEvents,
+    private readonly options: ServiceOptions = {},
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.scanAndSweep(true);
+    if (this.options.watch !== false) {
+      const settle = Math.max(200, this.ctx.settings().settleSeconds * 1000);
+      this.watcher = watch([], {
+        depth: 0,
+        ignoreInitial: true,
+        followSymlinks: false,
+        awaitWriteFinish: { stabilityThreshold: settle, pollInterval: 100 },
+        ignored: (p: string) => path.basename(p) === SENTINEL_FILE,
+      });
+      this.watcher.on('add', (file: string) => this.serial(() => this.onAdd(file)));
+      this.watcher.on('addDir', (dir: string) => this.addWatch(dir));
+      this.watcher.on('error', (e: unknown) => this.events.log(`watcher: ${messageOf(e)}`));
+      this.refreshWatches();
+      await new Promise<void>((resolve) => this.watcher?.once('ready', () => resolve()));
+    }
+    const s = this.ctx.settings();
+    this.timers.push(setInterval(() => void this.serial(() => this.scanAndSweep(false)), s.scanIntervalMinutes * 60_000));
+    this.timers.push(setInterval(() => void this.serial(() => this.sweepNow()), s.sweepIntervalMinutes * 60_000));
+    this.timers.push(setInterval(() => void this.background(), 2_000));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.busy;
+    if (this.watcher) await this.watcher.close();
+    this.watcher = null;
+    this.watched.clear();
+  }
+
+  /** One thing at a time against the database from this process. */
+  private serial(fn: () => Promise<void> | void): Promise<void> {
+    this.busy = this.busy.then(async () => {
+      if (this.stopped) return;
+      try {
+        await fn();
+      } catch (e) {
+        this.events.log(`error: ${messageOf(e)}`);
+      }
+    });
+    return this.busy;
+  }
+
+  async scanAndSweep(initial: boolean): Promise<void> {
+    const now = this.ctx.now();
+    const full = initial || now - this.lastFullScan > 24 * 3_600_000;
+    if (full) this.lastFullScan = now;
+    const reports = scanAll(this.ctx, { full: full && !initial });
+    this.events.scanned?.(reports);
+    this.refreshWatches();
+    await this.sweepNow();
+  }
+
+  async sweepNow(): Promise<void> {
+    const r = sweep(this.ctx);
+    this.events.swept?.(r);
+  }
+
+  private onAdd(file: string): void {
+    const root = this.rootOf(file);
+    if (!root) return;
+    const result = indexFile(this.ctx, root, file);
+    this.events.indexed?.(file, result);
+    if (result === 'pending') {
+      const t = setTimeout(() => void this.serial(() => this.onAdd(file)), this.ctx.settings().settleSeconds * 1000 + 100);
+      this.timers.push(t);
+    }
+  }
+
+  private rootOf(file: string): RootRow | undefined {
+    return listRoots(this.ctx.db).find((r) => {
+      const rel = path.relative(r.path, file);
+      return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+    });
+  }
+
+  private addWatch(dir: string): void {
+    if (!this.watcher || this.watched.has(dir)) return;
+    this.watched.add(dir);
+    this.watcher.add(dir);
+  }
+
+  /** Watch each root and every folder changed recently; forget folders that went quiet. */
+  private refreshWatches(): void {
+    if (!this.watcher) return;
+    const since = this.ctx.now() - (this.options.activeWindowMs ?? 6 * 3_600_000);
+    const want = new Set<string>();
+    for (const r of listRoots(this.ctx.db)) {
+      if (!r.online) continue;
+      want.add(r.path);
+      for (const d of listDirs(this.ctx.db, r.id)) {
+        if (d.rel !== '' && (d.mtime_ms === null || d.mtime_ms >= since)) want.add(path.join(r.path, ...relComponents(d.rel)));
+      }
+    }
+    for (const w of [...this.watched]) {
+      if (!want.has(w)) {
+        void this.watcher.unwatch(w);
+        this.watched.delete(w);
+      }
+    }
+    for (const w of want) this.addWatch(w);
+  }
+
+  watchedFolders(): string[] {
+    return [...this.watched];
+  }
+
+  private async background(): Promise<void> {
+    if (this.probing || this.stopped) return;
+    this.probing = true;
+    try {
+      await this.serial(() => {
+        fillSizes(this.ctx, 5_000);
+      });
+      if (this.options.probe !== false) {
+        let r = { probed: 0, audio: 0, errors: 0 };
+        await this.serial(async () => {
+          r = await probeSome(this.ctx, 4);
+        });
+        if (r.audio > 0) this.events.log(`${r.audio} segment(s) with an audio stream: policy deviation alarm raised`);
+      }
+    } finally {
+      this.probing = false;
+    }
+  }
+}

@@ -1,0 +1,76 @@
+/** What `custodian status` and the overview show. */
+import { formatInstant } from '../common/time.js';
+import { listCameras } from '../db/cameras.js';
+import { listRoots } from '../db/roots.js';
+import { cameraStats, countSegments } from '../db/segments.js';
+import { countUnrecognised, listUnrecognised } from '../db/unrecognised.js';
+import { stmt } from '../db/open.js';
+import { openAlarms } from './alarms.js';
+import type { Ctx } from './context.js';
+import { nextDueMs } from './retention.js';
+import { retentionCutoff } from '../common/time.js';
+
+export interface StatusAlarm {
+  id: number;
+  kind: string;
+  message: string;
+  raised: string;
+  conditionEnded: boolean;
+}
+
+export interface Status {
+  siteTimeZone: string;
+  retentionMonths: number;
+  roots: { id: number; path: string; layout: string; online: boolean; offlineReason: string | null; segments: number; lastScan: string | null }[];
+  cameras: { id: string; name: string | null; zone: string; classified: boolean; segments: number; oldest: string | null; newest: string | null; bytes: number | null }[];
+  segments: number;
+  unrecognised: number;
+  unrecognisedSample: { root: number; path: string; reason: string }[];
+  audioSegments: number;
+  pendingDeletions: number;
+  retentionHorizon: string;
+  nextDeletion: string | null;
+  alarms: StatusAlarm[];
+}
+
+export function status(ctx: Ctx): Status {
+  const s = ctx.settings();
+  const tz = s.siteTimeZone;
+  const iso = (ms: number | null): string | null => (ms === null ? null : formatInstant(ms, tz));
+  const stats = new Map(cameraStats(ctx.db).map((c) => [c.camera_id, c]));
+  const next = nextDueMs(ctx);
+  return {
+    siteTimeZone: tz,
+    retentionMonths: s.retentionMonths,
+    roots: listRoots(ctx.db).map((r) => ({
+      id: r.id,
+      path: r.path,
+      layout: r.layout,
+      online: r.online === 1,
+      offlineReason: r.offline_reason,
+      segments: countSegments(ctx.db, r.id),
+      lastScan: iso(r.last_scan_ms),
+    })),
+    cameras: listCameras(ctx.db).map((c) => {
+      const st = stats.get(c.id);
+      return {
+        id: c.id,
+        name: c.name,
+        zone: c.zone,
+        classified: c.classified === 1,
+        segments: st?.segments ?? 0,
+        oldest: iso(st?.oldest ?? null),
+        newest: iso(st?.newest ?? null),
+        bytes: st?.bytes ?? null,
+      };
+    }),
+    segments: countSegments(ctx.db),
+    unrecognised: countUnrecognised(ctx.db),
+    unrecognisedSample: listUnrecognised(ctx.db, 20).map((u) => ({ root: u.root_id, path: u.dir_rel === '' ? u.name : `${u.dir_rel}/${u.name}`, reason: u.reason })),
+    audioSegments: (stmt(ctx.db, 'SELECT COUNT(*) AS n FROM segments WHERE has_audio = 1').get() as { n: number }).n,
+    pendingDeletions: (stmt(ctx.db, "SELECT COUNT(*) AS n FROM segments WHERE state = 'deleting'").get() as { n: number }).n,
+    retentionHorizon: formatInstant(retentionCutoff(ctx.now(), s.retentionMonths, tz), tz),
+    nextDeletion: iso(next),
+    alarms: openAlarms(ctx).map((a) => ({ id: a.id, kind: a.kind, message: a.message, raised: formatInstant(a.raised_ms, tz), conditionEnded: a.cleared_ms !== null })),
+  };
+}

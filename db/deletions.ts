@@ -1,0 +1,63 @@
+import { stmt, type Db, type ReadDb } from './open.js';
+
+export interface DeletionRow {
+  id: number;
+  kind: 'segment' | 'clip' | 'package';
+  segment_id: number | null;
+  root_id: number | null;
+  camera_id: string | null;
+  path: string;
+  from_ms: number | null;
+  to_ms: number | null;
+  size: number | null;
+  sha256: string | null;
+  due_ms: number | null;
+  marked_ms: number;
+  deleted_ms: number | null;
+  sweep_id: number | null;
+  handover_id: number | null;
+  incident_ref: string | null;
+  reason: string;
+  outcome: 'pending' | 'deleted' | 'already-gone';
+}
+
+export type NewDeletion = Omit<DeletionRow, 'id' | 'deleted_ms' | 'outcome'>;
+
+export function insertPendingDeletion(db: Db, d: NewDeletion): number {
+  return Number(
+    stmt(
+      db,
+      `INSERT INTO deletions (kind, segment_id, root_id, camera_id, path, from_ms, to_ms, size, sha256, due_ms, marked_ms, sweep_id, handover_id, incident_ref, reason)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(d.kind, d.segment_id, d.root_id, d.camera_id, d.path, d.from_ms, d.to_ms, d.size, d.sha256, d.due_ms, d.marked_ms, d.sweep_id, d.handover_id, d.incident_ref, d.reason)
+      .lastInsertRowid,
+  );
+}
+
+export function completeDeletion(db: Db, id: number, outcome: 'deleted' | 'already-gone', atMs: number): void {
+  stmt(db, 'UPDATE deletions SET outcome = ?, deleted_ms = ? WHERE id = ?').run(outcome, atMs, id);
+}
+
+/** A pending row whose unlink was refused or rescued by a hold: it never became a deletion. */
+export function dropPendingDeletion(db: Db, id: number): void {
+  stmt(db, "DELETE FROM deletions WHERE id = ? AND outcome = 'pending'").run(id);
+}
+
+export function pendingDeletions(db: ReadDb, kind: DeletionRow['kind']): DeletionRow[] {
+  return stmt(db, "SELECT * FROM deletions WHERE outcome = 'pending' AND kind = ? ORDER BY id").all(kind) as DeletionRow[];
+}
+
+export function listDeletions(db: ReadDb, sinceMs: number, limit: number): DeletionRow[] {
+  return stmt(db, "SELECT * FROM deletions WHERE outcome != 'pending' AND deleted_ms >= ? ORDER BY id LIMIT ?").all(sinceMs, limit) as DeletionRow[];
+}
+
+export function iterateDeletions(db: ReadDb, sinceMs: number): IterableIterator<DeletionRow> {
+  return stmt(db, "SELECT * FROM deletions WHERE outcome != 'pending' AND deleted_ms >= ? ORDER BY id").iterate(sinceMs) as IterableIterator<DeletionRow>;
+}
+
+export function countDeletionsByReason(db: ReadDb, sinceMs: number): { reason: string; n: number; bytes: number | null }[] {
+  return stmt(
+    db,
+    "SELECT reason, COUNT(*) AS n, SUM(size) AS bytes FROM deletions WHERE outcome != 'pending' AND deleted_ms >= ? GROUP BY reason ORDER BY n DESC",
+  ).all(sinceMs) as { reason: string; n: number; bytes: number | null }[];
+}

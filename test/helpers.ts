@@ -1,0 +1,49 @@
+/** Shared test helpers: temporary folders, a Custodian on a movable clock, small real trees. */
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { compileLayout, formatLayoutPath } from '../common/layout.js';
+import { openCtx, type Ctx } from '../core/context.js';
+
+export function tempDir(prefix = 'custodian-test-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TestClock {
+  now: number;
+}
+
+export function testCtx(dataDir: string, clock: TestClock, inMemory = false): Ctx {
+  return openCtx({ dataDir, now: () => clock.now, inMemory });
+}
+
+/** Writes segment files for a camera-date-time root; returns the absolute paths. */
+export function writeSegments(
+  root: string,
+  camera: string,
+  fromMs: number,
+  count: number,
+  stepMs: number,
+  opts: { layout?: string; timeZone?: string; content?: string; mtimeAtEnd?: boolean } = {},
+): string[] {
+  const layout = compileLayout(opts.layout ?? 'camera-date-time', opts.timeZone ?? 'Europe/Stockholm');
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = fromMs + i * stepMs;
+    const comps = formatLayoutPath(layout, camera, start);
+    const file = path.join(root, ...comps);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, opts.content ?? 'x');
+    if (opts.mtimeAtEnd !== false) {
+      const end = new Date(start + stepMs);
+      utimesSync(file, end, end);
+    }
+    out.push(file);
+  }
+  return out;
+}
+
+export const MINUTE = 60_000;
+export const HOUR = 3_600_000;
+export const DAY = 86_400_000;
