@@ -149,7 +149,7 @@ export function scanRoot(ctx: Ctx, root: RootRow, opts: { full?: boolean } = {})
   const visited = new Set<string>();
   const missingIds: number[] = [];
   const missingDirs = new Set<number>();
-  const listedDirMtimes: { id: number; mtime: number }[] = [];
+  const listedDirMtimes: { id: number; mtime: number | null }[] = [];
   const lastInDir: { id: number; camera: string; start: number; end: number }[] = [];
   const cameras = new Set<string>();
   const batch = new WriteBatch(ctx.db);
@@ -189,6 +189,7 @@ export function scanRoot(ctx: Ctx, root: RootRow, opts: { full?: boolean } = {})
         const existingByName = new Map(existing.map((e) => [e.name, e]));
         const present = new Set(listing.files);
         let hadMissing = false;
+        const pendingBefore = report.pending;
         for (const e of existing) {
           if (!present.has(e.name) && e.state === 'present') {
             missingIds.push(e.id);
@@ -240,7 +241,9 @@ export function scanRoot(ctx: Ctx, root: RootRow, opts: { full?: boolean } = {})
           }
         }
         if (hadMissing) missingDirs.add(dirId);
-        listedDirMtimes.push({ id: dirId, mtime: listing.mtimeMs });
+        // A folder with a file still being written must be listed again: its mtime will not
+        // change when that file is finished.
+        listedDirMtimes.push({ id: dirId, mtime: report.pending > pendingBefore ? null : listing.mtimeMs });
       }
       const depth = cur.comps.length;
       if (depth >= fileDepth + MAX_EXTRA_DEPTH) continue;

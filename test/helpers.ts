@@ -1,12 +1,12 @@
 /** Shared test helpers: temporary folders, a Custodian on a movable clock, small real trees. */
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compileLayout, formatLayoutPath } from '../common/layout.js';
 import { openCtx, type Ctx } from '../core/context.js';
 
-export function tempDir(prefix = 'custodian-test-'): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+export function tempDir(prefix = 'custodian-test-', base = tmpdir()): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(base, prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -42,6 +42,16 @@ export function writeSegments(
     out.push(file);
   }
   return out;
+}
+
+/** A RAM-backed folder where there is one (thousands of tiny trees in property tests). */
+export function fastTempBase(): string {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
 }
 
 export const MINUTE = 60_000;

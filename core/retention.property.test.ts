@@ -1,0 +1,116 @@
+/**
+ * Property test over random recorders, holds, releases, clock moves and sweeps, on real files
+ * and a real (in-memory) SQLite index:
+ *  - no held segment is ever deleted;
+ *  - after a sweep that was not refused, no unheld segment that is due remains;
+ *  - nothing outside the root is touched, and the index equals the files on disk.
+ * CUSTODIAN_PROPERTY_RUNS overrides the number of cases (default 10,000).
+ */
+import fc from 'fast-check';
+import { existsSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { retentionDueAt } from '../common/time.js';
+import { listOpenAlarms } from '../db/alarms.js';
+import { HELD_SQL } from '../db/holds.js';
+import { DAY, fastTempBase, MINUTE, tempDir, testCtx, writeSegments, type TestClock } from '../test/helpers.js';
+import { acknowledgeAlarm } from './alarms.js';
+import { addHold, releaseHoldById } from './holds.js';
+import { scanAll } from './indexer.js';
+import { sweep } from './retention.js';
+import { addRoot } from './roots.js';
+import { changeSetting } from './settings.js';
+
+const RUNS = Number(process.env.CUSTODIAN_PROPERTY_RUNS ?? 10_000);
+const BASE = Date.parse('2026-11-25T12:00:00Z');
+
+const cameraArb = fc.record({
+  count: fc.integer({ min: 1, max: 6 }),
+  firstDaysAgo: fc.integer({ min: 0, max: 100 }),
+  stepMinutes: fc.integer({ min: 10, max: 60 * 24 * 10 }),
+});
+const opArb = fc.oneof(
+  fc.record({ kind: fc.constant('hold' as const), camera: fc.integer({ min: 0, max: 2 }), fromDaysAgo: fc.integer({ min: 0, max: 110 }), lengthDays: fc.integer({ min: 1, max: 30 }) }),
+  fc.record({ kind: fc.constant('release' as const), which: fc.nat() }),
+  fc.record({ kind: fc.constant('clock' as const), minutes: fc.integer({ min: -3 * 24 * 60, max: 40 * 24 * 60 }) }),
+  fc.record({ kind: fc.constant('sweep' as const) }),
+  fc.record({ kind: fc.constant('ack' as const) }),
+  fc.record({ kind: fc.constant('scan' as const) }),
+);
+
+describe('retention properties', () => {
+  let t: ReturnType<typeof tempDir>;
+  let n = 0;
+  beforeAll(() => {
+    t = tempDir('custodian-prop-', fastTempBase());
+  });
+  afterAll(() => t.cleanup());
+
+  it(`holds are never deleted and due segments never survive a sweep (${RUNS} cases)`, () => {
+    fc.assert(
+      fc.property(fc.array(cameraArb, { minLength: 1, maxLength: 3 }), fc.array(opArb, { minLength: 1, maxLength: 8 }), (cams, ops) => {
+        const caseDir = path.join(t.dir, String(n++));
+        const root = path.join(caseDir, 'rec');
+        mkdirSync(root, { recursive: true });
+        const outside = path.join(caseDir, 'outside.txt');
+        writeFileSync(outside, 'not ours');
+        symlinkSync(outside, path.join(root, 'link.mp4'));
+        const clock: TestClock = { now: BASE };
+        const ctx = testCtx(caseDir, clock, true);
+        try {
+          const files = new Map<string, string[]>();
+          cams.forEach((c, i) => {
+            const id = `cam${i}`;
+            files.set(id, writeSegments(root, id, BASE - c.firstDaysAgo * DAY, c.count, c.stepMinutes * MINUTE));
+          });
+          addRoot(ctx, { path: root });
+          changeSetting(ctx, 'massDeletionShare', 1);
+          scanAll(ctx);
+          const holds: number[] = [];
+          for (const op of ops) {
+            if (op.kind === 'hold') {
+              const cam = `cam${op.camera % cams.length}`;
+              const from = BASE - op.fromDaysAgo * DAY;
+              if (!ctx.db.prepare('SELECT 1 FROM cameras WHERE id = ?').get(cam)) continue; // only its file being written
+              holds.push(addHold(ctx, { cameras: [cam], fromMs: from, toMs: from + op.lengthDays * DAY, reason: 'property' }).id);
+            } else if (op.kind === 'release' && holds.length > 0) {
+              const id = holds.splice(op.which % holds.length, 1)[0] as number;
+              releaseHoldById(ctx, id, 'property');
+            } else if (op.kind === 'clock') {
+              clock.now += op.minutes * MINUTE;
+            } else if (op.kind === 'scan') {
+              scanAll(ctx);
+            } else if (op.kind === 'ack') {
+              for (const a of listOpenAlarms(ctx.db)) acknowledgeAlarm(ctx, a.id, 'property');
+            } else if (op.kind === 'sweep') {
+              const held = ctx.db.prepare(`SELECT s.id, s.name FROM segments s WHERE ${HELD_SQL}`).all() as { id: number }[];
+              const heldPaths = held.map((h) => pathOf(ctx, h.id));
+              const r = sweep(ctx);
+              for (const p of heldPaths) expect(existsSync(p), `held ${p} deleted`).toBe(true);
+              if (r.refused === null) {
+                const left = ctx.db.prepare(`SELECT s.end_ms FROM segments s WHERE state = 'present' AND NOT ${HELD_SQL}`).all() as { end_ms: number }[];
+                for (const l of left) expect(retentionDueAt(l.end_ms, 2, 'Europe/Stockholm') > clock.now).toBe(true);
+              }
+            }
+          }
+          expect(existsSync(outside)).toBe(true);
+          // After a rescan the index equals the files on disk (but files still being written).
+          scanAll(ctx);
+          const indexed = new Set((ctx.db.prepare('SELECT id FROM segments').all() as { id: number }[]).map((r) => pathOf(ctx, r.id)));
+          const onDisk = [...files.values()].flat().filter((f) => existsSync(f));
+          for (const f of indexed) expect(onDisk).toContain(f);
+          for (const f of onDisk) if (!indexed.has(f)) expect(statSync(f).mtimeMs, `${f} not indexed`).toBeGreaterThan(clock.now - 2_000);
+        } finally {
+          ctx.close();
+          rmSync(caseDir, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  }, 600_000);
+});
+
+function pathOf(ctx: ReturnType<typeof testCtx>, id: number): string {
+  const r = ctx.db.prepare('SELECT r.path AS root, d.rel AS rel, s.name AS name FROM segments s JOIN dirs d ON d.id = s.dir_id JOIN roots r ON r.id = s.root_id WHERE s.id = ?').get(id) as { root: string; rel: string; name: string };
+  return path.join(r.root, ...r.rel.split('/'), r.name);
+}
