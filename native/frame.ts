@@ -1,0 +1,57 @@
+/**
+ * One still frame of a video as PNG, full resolution: the picture the settings screen shows so
+ * an officer can draw masks on it. Written as `outPng + '.partial'` then renamed, like clips.
+ */
+import { open, stat } from 'node:fs/promises';
+import { CustodianError } from '../common/errors.js';
+import { MediaToolFailed, classifyFailure, commitPartial, inputError, lastLines, outputError, preparePartial, removeQuietly, runTool } from './ffmpeg-run.js';
+import type { MediaTools } from './media-tools.js';
+
+export interface FrameSize {
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * Decodes the frame shown at `atSeconds` (accurate: ffmpeg seeks to the keyframe before and
+ * decodes up to the time) and writes it as a PNG. Returns the picture's size in pixels.
+ */
+export async function grabFrame(tools: MediaTools, input: string, atSeconds: number, outPng: string): Promise<FrameSize> {
+  if (!Number.isFinite(atSeconds) || atSeconds < 0) throw new CustodianError('invalid_request', `The frame time ${atSeconds} s is not a time in the video.`);
+  await stat(input).catch((e: unknown) => {
+    throw inputError(input, e);
+  });
+  const partial = await preparePartial(outPng);
+  try {
+    try {
+      await runTool(tools.ffmpeg, ['-hide_banner', '-nostdin', '-nostats', '-y', '-ss', atSeconds.toFixed(3), '-i', input, '-map', '0:v:0', '-frames:v', '1', '-an', '-c:v', 'png', '-f', 'image2pipe', partial]);
+    } catch (e) {
+      const failure = e instanceof MediaToolFailed ? classifyFailure(e.stderr) : null;
+      if (failure && (failure.kind === 'disk_full' || failure.kind === 'read_only')) throw outputError(failure.kind, outPng, lastLines((e as MediaToolFailed).stderr, 1));
+      throw inputError(input, e);
+    }
+    const size = await pngSize(partial);
+    if (!size) {
+      // ffmpeg succeeds with an empty output when the time is past the end.
+      throw new CustodianError('invalid_request', `There is no frame at ${atSeconds} s in ${input}; the time is past the end of the video.`, { file: input });
+    }
+    await commitPartial(partial, outPng);
+    return size;
+  } catch (e) {
+    await removeQuietly(partial);
+    throw e;
+  }
+}
+
+/** Width and height from a PNG's IHDR chunk, or null if the file is not a PNG (e.g. empty). */
+async function pngSize(file: string): Promise<FrameSize | null> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(24);
+    const { bytesRead } = await fh.read(buf, 0, 24, 0);
+    if (bytesRead < 24 || buf.readUInt32BE(0) !== 0x89504e47 || buf.toString('latin1', 12, 16) !== 'IHDR') return null;
+    return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
+  } finally {
+    await fh.close();
+  }
+}
