@@ -5,7 +5,7 @@
  */
 import { BLOCKING_ALARMS, type AlarmKind } from '../common/domain.js';
 import { CustodianError } from '../common/errors.js';
-import { ackAlarm, clearAlarm, getAlarm, insertAlarm, listOpenAlarms, openAlarmByKey, touchAlarm, type AlarmRow } from '../db/alarms.js';
+import { ackAlarm, clearAlarm, getAlarm, insertAlarm, listAlarms, listOpenAlarms, openAlarmByKey, touchAlarm, type AlarmRow } from '../db/alarms.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
 
@@ -47,4 +47,9 @@ export function blockingAlarms(ctx: Ctx, rootId?: number): AlarmRow[] {
   return listOpenAlarms(ctx.db).filter(
     (a) => BLOCKING_ALARMS.has(a.kind as AlarmKind) && (rootId === undefined || a.root_id === null || a.root_id === rootId),
   );
+}
+
+/** Open alarms, or with `all` also those acknowledged in the last `days` days. */
+export function alarmList(ctx: Ctx, all: boolean, days = 90): AlarmRow[] {
+  return all ? listAlarms(ctx.db, ctx.now() - days * 86_400_000) : listOpenAlarms(ctx.db);
 }

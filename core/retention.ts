@@ -7,6 +7,7 @@
  * A crash at any point is finished by `recoverInterrupted` at the next sweep.
  */
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { refused as refusedError } from '../common/errors.js';
 import { retentionCutoff, retentionDueAt } from '../common/time.js';
@@ -17,7 +18,7 @@ import { HELD_SQL } from '../db/holds.js';
 import { stmt } from '../db/open.js';
 import { listRoots, type RootRow } from '../db/roots.js';
 import { countSegments, deleteSegmentRow, getSegment, setSegmentState, type SegmentRow } from '../db/segments.js';
-import { dropLease, finishSweep, insertSweep, lastSweep, takeLease } from '../db/sweeps.js';
+import { dropLease, finishSweep, insertSweep, lastSweep, leaseHolder, takeLease } from '../db/sweeps.js';
 import { relComponents, removeEmptyDirs, unlinkInsideRoot } from '../native/recorder-fs.js';
 import { blockingAlarms, conditionEnded, raiseAlarm } from './alarms.js';
 import { audit } from './audit.js';
@@ -56,6 +57,26 @@ export interface SweepReport {
 const LEASE_TTL_MS = 10 * 60_000;
 const CHUNK = 1000;
 const CLOCK_TOLERANCE_MS = 60_000;
+
+/**
+ * A lease held by a process on this machine that no longer exists (killed mid-sweep) is taken
+ * over at once instead of waiting for it to expire.
+ */
+function takeOverDeadLease(ctx: Ctx, holder: string, now: number): boolean {
+  const current = leaseHolder(ctx.db);
+  if (!current) return takeLease(ctx.db, holder, now, LEASE_TTL_MS);
+  const [host, pid] = current.holder.split(':');
+  if (host !== hostname() || !pid || Number(pid) === process.pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false; // alive
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') return false;
+  }
+  dropLease(ctx.db, current.holder);
+  audit(ctx, 'sweep.lease-taken-over', { from: current.holder });
+  return takeLease(ctx.db, holder, now, LEASE_TTL_MS);
+}
 
 /** Finishes deletions a crash interrupted: the journal says what was marked. */
 export function recoverInterrupted(ctx: Ctx): number {
@@ -126,10 +147,10 @@ export function sweep(ctx: Ctx, opts: { dryRun?: boolean } = {}): SweepReport {
   const s = ctx.settings();
   const cutoff = retentionCutoff(now, s.retentionMonths, s.siteTimeZone);
   const report: SweepReport = { sweep: null, dryRun, cutoffMs: cutoff, due: 0, deleted: 0, held: 0, deferred: 0, leftAlone: [], refused: null, roots: [], nextDueMs: null, items: [], recovered: 0 };
-  const holder = `${process.pid}:${randomUUID()}`;
+  const holder = `${hostname()}:${process.pid}:${randomUUID()}`;
 
   if (!dryRun) {
-    if (!takeLease(ctx.db, holder, now, LEASE_TTL_MS)) {
+    if (!takeLease(ctx.db, holder, now, LEASE_TTL_MS) && !takeOverDeadLease(ctx, holder, now)) {
       report.refused = 'another Custodian process is sweeping right now';
       report.nextDueMs = nextDueMs(ctx);
       return report;

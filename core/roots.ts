@@ -62,3 +62,7 @@ export function checkSentinel(root: RootRow): SentinelCheck {
   if (s.uuid !== root.sentinel_uuid) return { online: false, reason: 'the sentinel belongs to another root (wrong disk mounted?)' };
   return { online: true };
 }
+
+export function roots(ctx: Ctx): RootRow[] {
+  return listRoots(ctx.db);
+}

@@ -5,10 +5,9 @@ import { CustodianError } from '../../common/errors.js';
 import { audit } from '../../core/audit.js';
 import { openCtx } from '../../core/context.js';
 import { scanAll, type ScanReport } from '../../core/indexer.js';
-import { addRoot, removeRoot } from '../../core/roots.js';
+import { addRoot, removeRoot, roots as listRoots } from '../../core/roots.js';
 import { changeSetting } from '../../core/settings.js';
 import { status } from '../../core/status.js';
-import { listRoots } from '../../db/roots.js';
 import { clockFrom, dataDirFrom, withCtx } from '../context.js';
 import { printJson, table } from '../io.js';
 import { collect, globals, type CliContext } from './shared.js';
@@ -69,7 +68,7 @@ export function registerFoundation(program: Command, c: CliContext): void {
     .action((_o: unknown, cmd: Command) => {
       const g = globals(cmd);
       withCtx(g, c.io, (ctx) => {
-        const rows = listRoots(ctx.db);
+        const rows = listRoots(ctx);
         if (g.json) printJson(c.io, { roots: rows.map((r) => ({ id: r.id, path: r.path, layout: r.layout, layoutTimeZone: r.layout_tz, online: r.online === 1, offlineReason: r.offline_reason })) });
         else c.io.out(`${table([['id', 'path', 'layout', 'online'], ...rows.map((r) => [r.id, r.path, r.layout, r.online ? 'yes' : `NO: ${r.offline_reason ?? ''}`])])}\n`);
       });
@@ -106,7 +105,7 @@ export function registerFoundation(program: Command, c: CliContext): void {
     .action((opts: { full?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       withCtx(g, c.io, (ctx) => {
-        if (listRoots(ctx.db).length === 0) throw new CustodianError('invalid_request', 'There are no recording roots: add one with "custodian roots add DIR".');
+        if (listRoots(ctx).length === 0) throw new CustodianError('invalid_request', 'There are no recording roots: add one with "custodian roots add DIR".');
         printScan(c, scanAll(ctx, { full: opts.full ?? false }), g.json ?? false);
       });
     });

@@ -2,13 +2,12 @@ import type { Command } from 'commander';
 import { CustodianError } from '../../common/errors.js';
 import { SettingsSchema, type SettingKey } from '../../common/settings.js';
 import { formatInstant, parseUserTime } from '../../common/time.js';
-import { acknowledgeAlarm } from '../../core/alarms.js';
+import { acknowledgeAlarm, alarmList } from '../../core/alarms.js';
 import { verifyAuditChain } from '../../core/audit.js';
 import { addHold, holds, releaseHoldById } from '../../core/holds.js';
 import { DELETION_COLUMNS, deletionLog, toCsv } from '../../core/logs.js';
 import { sweep } from '../../core/retention.js';
 import { changeSetting, coerceSettingValue } from '../../core/settings.js';
-import { listAlarms, listOpenAlarms } from '../../db/alarms.js';
 import { withCtx } from '../context.js';
 import { EXIT, printJson, table } from '../io.js';
 import { collect, globals, positiveInt, type CliContext } from './shared.js';
@@ -116,7 +115,7 @@ export function registerRetention(program: Command, c: CliContext): void {
       const g = globals(cmd);
       withCtx(g, c.io, (ctx) => {
         const tz = ctx.settings().siteTimeZone;
-        const rows = (opts.all ? listAlarms(ctx.db, ctx.now() - 90 * 86_400_000) : listOpenAlarms(ctx.db)).map((a) => ({
+        const rows = alarmList(ctx, opts.all ?? false).map((a) => ({
           id: a.id,
           kind: a.kind,
           message: a.message,

@@ -8,7 +8,6 @@ import { scanAll } from '../../core/indexer.js';
 import { nextDueMs } from '../../core/retention.js';
 import { addRoot } from '../../core/roots.js';
 import { RetentionService } from '../../core/service.js';
-import { buildDemo } from '../../fixtures/demo.js';
 import { clockFrom, dataDirFrom } from '../context.js';
 import { printJson } from '../io.js';
 import { globals, type CliContext } from './shared.js';
@@ -84,7 +83,9 @@ export function registerService(program: Command, c: CliContext): void {
       const out = path.resolve(opts.out);
       const now = clockFrom(c.io) ?? (() => Date.now());
       if (!g.json) c.io.out(`Making a demo recorder in ${out} …\n`);
-      const demo = await buildDemo({ out, nowMs: now(), onProgress: (m) => (g.json ? undefined : c.io.out(`  ${m}\n`)) });
+      // Loaded only here: the demo generator (fixtures/) is not part of everyday commands.
+      const { buildDemo } = await import('../../fixtures/demo.js');
+      const demo = await buildDemo({ out, nowMs: now(), onProgress: (m: string) => (g.json ? undefined : c.io.out(`  ${m}\n`)) });
       const dataDir = g.data ?? path.join(out, 'data');
       const ctx = openCtx({ dataDir, now });
       try {
