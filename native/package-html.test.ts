@@ -170,14 +170,15 @@ describe('index.html in Chromium from file://', () => {
       const requests: string[] = [];
       page.on('request', (r) => requests.push(r.url()));
       await page.goto(`file://${join(pkg.dir, 'index.html')}`);
-      await page.waitForFunction(() => (document.querySelector('video') as HTMLVideoElement).readyState >= 1, null, { timeout: 15_000 });
-      const shown = await page.evaluate(async () => {
-        const v = document.querySelector('video') as HTMLVideoElement;
+      // Page code as strings: this tsconfig has no DOM types (native/ is Node code).
+      await page.waitForFunction("document.querySelector('video').readyState >= 1", null, { timeout: 15_000 });
+      const shown = (await page.evaluate(`(async () => {
+        const v = document.querySelector('video');
         v.currentTime = 5;
         await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
         await new Promise((r) => setTimeout(r, 50));
-        return { duration: v.duration, width: v.videoWidth, now: document.querySelector('output.now')?.textContent };
-      });
+        return { duration: v.duration, width: v.videoWidth, now: document.querySelector('output.now').textContent };
+      })()`)) as { duration: number; width: number; now: string };
       expect(shown.duration).toBeCloseTo(8, 0);
       expect(shown.width).toBe(320);
       expect(shown.now).toBe('2026-03-29 03:00:02 (UTC+02:00)'); // 01:59:57 + 5 s, across the switch
