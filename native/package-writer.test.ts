@@ -1,8 +1,9 @@
-import { execFileSync, execSync, spawnSync } from 'node:child_process';
+import { execFileSync, execSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustodianError } from '../common/errors.js';
 import { serializeManifest, type PackageManifest, type PackageManifestDraft } from '../common/manifest.js';
@@ -263,5 +264,43 @@ describe('writePackage refuses', () => {
     const err = await expectCode(writePackage({ outDir: join(root, 'x3'), manifest: other, clips: [{ name: 'a', sourcePath: src }], dataDir }), 'invalid_request');
     expect(err.message).toMatch(/justification/);
     expect(existsSync(join(root, 'x1')) || existsSync(join(root, 'x2')) || existsSync(join(root, 'x3'))).toBe(false);
+  });
+});
+
+describe('writePackage and a crash', () => {
+  it('leaves no package under the final name when the process is killed mid-copy', async () => {
+    const big = join(root, 'big.mp4');
+    writeFileSync(big, '');
+    truncateSync(big, 1_500_000_000); // sparse: cheap to make, still 1.5 GB to copy
+    const outDir = join(root, 'crash', 'INC-crash');
+    mkdirSync(dirname(outDir), { recursive: true });
+    const script = join(root, 'crash-child.mts');
+    const writer = join(dirname(fileURLToPath(import.meta.url)), 'package-writer.ts');
+    writeFileSync(
+      script,
+      `import { writePackage } from ${JSON.stringify(writer)};
+await writePackage({ outDir: ${JSON.stringify(outDir)}, dataDir: ${JSON.stringify(dataDir)}, zip: true,
+  manifest: JSON.parse(${JSON.stringify(JSON.stringify(draft(['big'])))}),
+  clips: [{ name: 'big', sourcePath: ${JSON.stringify(big)} }],
+  onProgress: (e) => { if (e.phase === 'copy' && e.done > 0) console.log('COPYING'); } });
+console.log('DONE');
+`,
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('COPYING')) child.kill('SIGKILL');
+      });
+      child.on('exit', () => resolve());
+      child.on('error', reject);
+    });
+    expect(out).toContain('COPYING');
+    expect(out).not.toContain('DONE');
+    expect(existsSync(outDir)).toBe(false);
+    expect(existsSync(`${outDir}.zip`)).toBe(false);
+    // What is left is a hidden temporary folder, recognisable by name.
+    expect(readdirSync(dirname(outDir)).every((f) => f.startsWith('.INC-crash.partial-'))).toBe(true);
   });
 });
