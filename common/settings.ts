@@ -17,7 +17,7 @@ export const SettingsSchema = z.object({
   /** Safety rule 3: a scan that would mark more than this share of a root missing does not. */
   massMissingShare: z.number().gt(0).max(1).default(0.2),
   /** A new file is indexed once it has not grown for this long. */
-  settleSeconds: z.number().min(0).max(600).default(2),
+  settleSeconds: z.number().min(0).max(600).default(1),
   /** Longest segment a recorder writes; bounds end estimates and range queries. */
   maxSegmentMinutes: z.number().int().min(1).max(24 * 60).default(60),
   /** The deletion log's own retention (POLICY G2). */

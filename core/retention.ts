@@ -52,6 +52,7 @@ export interface SweepReport {
   /** Dry run: what would go (first 1000). */
   items: SweepItem[];
   recovered: number;
+  durationMs: number;
 }
 
 const LEASE_TTL_MS = 10 * 60_000;
@@ -146,7 +147,8 @@ export function sweep(ctx: Ctx, opts: { dryRun?: boolean } = {}): SweepReport {
   const now = ctx.now();
   const s = ctx.settings();
   const cutoff = retentionCutoff(now, s.retentionMonths, s.siteTimeZone);
-  const report: SweepReport = { sweep: null, dryRun, cutoffMs: cutoff, due: 0, deleted: 0, held: 0, deferred: 0, leftAlone: [], refused: null, roots: [], nextDueMs: null, items: [], recovered: 0 };
+  const report: SweepReport = { sweep: null, dryRun, cutoffMs: cutoff, due: 0, deleted: 0, held: 0, deferred: 0, leftAlone: [], refused: null, roots: [], nextDueMs: null, items: [], recovered: 0, durationMs: 0 };
+  const t0 = performance.now();
   const holder = `${hostname()}:${process.pid}:${randomUUID()}`;
 
   if (!dryRun) {
@@ -251,6 +253,7 @@ export function sweep(ctx: Ctx, opts: { dryRun?: boolean } = {}): SweepReport {
         conditionEnded(ctx, 'delete-failed');
       }
     }
+    report.durationMs = Math.round(performance.now() - t0);
     return report;
   } finally {
     if (!dryRun) dropLease(ctx.db, holder);

@@ -5,6 +5,7 @@
  * start() opens everything it uses and stop() closes all of it.
  */
 import { watch, type FSWatcher } from 'chokidar';
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { SENTINEL_FILE } from '../common/domain.js';
 import { messageOf } from '../common/errors.js';
@@ -55,7 +56,10 @@ export class RetentionService {
         ignoreInitial: true,
         followSymlinks: false,
         awaitWriteFinish: { stabilityThreshold: settle, pollInterval: 100 },
-        ignored: (p: string) => path.basename(p) === SENTINEL_FILE,
+        // chokidar takes one inotify watch per file it tracks. Closed files (not modified for a
+        // minute) are the scan's business, so only files still being written are tracked, and
+        // each is dropped again once indexed.
+        ignored: (p: string, stats?: Stats) => path.basename(p) === SENTINEL_FILE || (stats !== undefined && stats.isFile() && stats.mtimeMs < Date.now() - 60_000),
       });
       this.watcher.on('add', (file: string) => this.serial(() => this.onAdd(file)));
       this.watcher.on('addDir', (dir: string) => this.addWatch(dir));
@@ -112,6 +116,7 @@ export class RetentionService {
     if (!root) return;
     const result = indexFile(this.ctx, root, file);
     this.events.indexed?.(file, result);
+    if (result !== 'pending') void this.watcher?.unwatch(file);
     if (result === 'pending') {
       const t = setTimeout(() => void this.serial(() => this.onAdd(file)), this.ctx.settings().settleSeconds * 1000 + 100);
       this.timers.push(t);

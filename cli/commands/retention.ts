@@ -32,6 +32,7 @@ export function registerRetention(program: Command, c: CliContext): void {
             refused: r.refused,
             dryRun: r.dryRun,
             sweep: r.sweep,
+            durationMs: r.durationMs,
             cutoff: iso(r.cutoffMs),
             nextDue: iso(r.nextDueMs),
             leftAlone: r.leftAlone,
