@@ -186,8 +186,16 @@ export async function cutClip(opts: CutClipOptions): Promise<CutClipResult> {
   for (let i = 1; i < used.length; i++) gapsMs += Math.max(0, (used[i] as ClipSource).startMs - (used[i - 1] as ClipSource).endMs);
   const expectedMs = Math.max(1, Math.min(toMs, last.endMs) - Math.max(fromMs, first.startMs) - gapsMs);
 
-  const partial = await preparePartial(out);
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'custodian-clip-'));
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'custodian-clip-')).catch((e: unknown) => {
+    throw new CustodianError('internal', `Could not make a temporary folder for the clip's list of recordings (${(e as Error).message}).`);
+  });
+  let partial: string;
+  try {
+    partial = await preparePartial(out);
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
   const list = path.join(tmp, 'list.ffconcat');
   // The middle sources are probed (for audio, and to name a damaged one) while ffmpeg copies.
   const middle = used.slice(1, -1);
@@ -201,7 +209,9 @@ export async function cutClip(opts: CutClipOptions): Promise<CutClipResult> {
   };
   try {
     const entries = used.map((s, i) => concatEntry(s.path, i === 0 ? inpoint : null, i === used.length - 1 ? outpoint : null));
-    await writeFile(list, 'ffconcat version 1.0\n' + entries.join(''));
+    await writeFile(list, 'ffconcat version 1.0\n' + entries.join('')).catch((e: unknown) => {
+      throw new CustodianError('internal', `Could not write the clip's list of recordings in ${tmp} (${(e as Error).message}).`);
+    });
     // Where the demuxer's seek to the inpoint lands: the joined input's first video timestamp,
     // relative to the inpoint (e.g. -1.96 when the keyframe is 1.96 s before it).
     const joined = await probe(tools, ['-f', 'concat', '-safe', '0', '-i', list], signal).catch((e: unknown) => {
