@@ -7,6 +7,7 @@ import { errorLine, EXIT, printJson, type Io } from './io.js';
 import { registerFoundation } from './commands/foundation.js';
 import { registerRetention } from './commands/retention.js';
 import { registerService } from './commands/service.js';
+import { registerIncidents } from './commands/incidents.js';
 
 export const VERSION = '0.1.0';
 
@@ -23,6 +24,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerFoundation(program, ctxt);
   registerRetention(program, ctxt);
   registerService(program, ctxt);
+  registerIncidents(program, ctxt);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

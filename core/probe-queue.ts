@@ -3,24 +3,15 @@
  * recorder of a million files is worked through slowly without starving the sweep. A segment
  * with an audio stream is a policy deviation (P7: no audio is recorded) and raises an alarm.
  */
-import path from 'node:path';
 import { retentionDueAt } from '../common/time.js';
-import { getDir } from '../db/dirs.js';
 import { stmt } from '../db/open.js';
-import { getRoot } from '../db/roots.js';
 import { setProbeResult, setSegmentEnd, unprobedSegments, type SegmentRow } from '../db/segments.js';
 import { resolveMediaTools } from '../native/media-tools.js';
 import { probeMedia } from '../native/probe.js';
-import { fileFacts, relComponents } from '../native/recorder-fs.js';
+import { fileFacts } from '../native/recorder-fs.js';
 import { raiseAlarm } from './alarms.js';
 import type { Ctx } from './context.js';
-
-export function segmentFile(ctx: Ctx, seg: Pick<SegmentRow, 'root_id' | 'dir_id' | 'name'>): string | null {
-  const root = getRoot(ctx.db, seg.root_id);
-  const dir = getDir(ctx.db, seg.dir_id);
-  if (!root || !dir) return null;
-  return path.join(root.path, ...relComponents(dir.rel), seg.name);
-}
+import { segmentFile } from './paths.js';
 
 /** Fills size and mtime for segments indexed without a stat (old folders in a cold index). */
 export function fillSizes(ctx: Ctx, limit: number): number {

@@ -15,6 +15,7 @@ import { relComponents } from '../native/recorder-fs.js';
 import type { Ctx } from './context.js';
 import { indexFile, scanAll, type ScanReport } from './indexer.js';
 import { fillSizes, probeSome } from './probe-queue.js';
+import { archiveIncident, flagOverdue, incidents } from './incidents.js';
 import { sweep, type SweepReport } from './retention.js';
 
 export interface ServiceEvents {
@@ -104,6 +105,20 @@ export class RetentionService {
     this.events.scanned?.(reports);
     this.refreshWatches();
     await this.sweepNow();
+    const overdue = flagOverdue(this.ctx);
+    if (overdue.length > 0) this.events.log(`${overdue.length} incident(s) overdue for review: ${overdue.map((i) => i.ref).join(', ')}`);
+  }
+
+  /** Incidents created with --no-wait (or interrupted) are archived here, one at a time. */
+  private async archivePending(): Promise<void> {
+    for (const inc of incidents(this.ctx).filter((i) => i.status === 'open')) {
+      try {
+        const r = await archiveIncident(this.ctx, inc.ref);
+        this.events.log(`archived ${inc.ref}: ${r.clips.length} clip(s)`);
+      } catch (e) {
+        this.events.log(`archiving ${inc.ref} failed: ${messageOf(e)} (hold kept; retried later)`);
+      }
+    }
   }
 
   async sweepNow(): Promise<void> {
@@ -168,6 +183,7 @@ export class RetentionService {
       await this.serial(() => {
         fillSizes(this.ctx, 5_000);
       });
+      await this.serial(() => this.archivePending());
       if (this.options.probe !== false) {
         let r = { probed: 0, audio: 0, errors: 0 };
         await this.serial(async () => {

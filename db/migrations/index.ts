@@ -4,6 +4,7 @@
  */
 import { sql as m001 } from './001-foundation.js';
 import { sql as m002 } from './002-retention.js';
+import { sql as m003 } from './003-incidents.js';
 
 export interface Migration {
   readonly version: number;
@@ -14,4 +15,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'foundation', sql: m001 },
   { version: 2, name: 'retention', sql: m002 },
+  { version: 3, name: 'incidents', sql: m003 },
 ];

@@ -1,0 +1,439 @@
+/**
+ * Incidents and the archive (POLICY P1, P3, P4, P5, P7). An incident states why it exists (one of
+ * the policy's three reasons, with a justification), holds its window at once, and copies the
+ * footage out of the recorder into the archive: one stream-copied clip per camera and continuous
+ * run, hashed, linked to the hashes of its source segments, filed under staff/visitor/mixed.
+ * When every clip is safe the hold on the recorder is released (the archive carries the evidence).
+ */
+import { mkdirSync, renameSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { INCIDENT_REASONS, ZONES, type IncidentReason, type Zone } from '../common/domain.js';
+import { CustodianError } from '../common/errors.js';
+import { addCalendarDays, formatInstant, formatLocal } from '../common/time.js';
+import { getCamera } from '../db/cameras.js';
+import { completeDeletion, dropPendingDeletion, insertPendingDeletion } from '../db/deletions.js';
+import { getHold } from '../db/holds.js';
+import {
+  clipSources,
+  clipsOf,
+  closeIncidentRow,
+  completeClip,
+  failClip,
+  getClip,
+  getIncident,
+  getIncidentByRef,
+  insertIncident,
+  listIncidents,
+  nextIncidentSeq,
+  setClipDeleted,
+  setClipSubjects,
+  setIncidentGaps,
+  setIncidentReview,
+  setIncidentStatus,
+  upsertPendingClip,
+  type ClipRow,
+  type IncidentRow,
+  type Subjects,
+} from '../db/incidents.js';
+import { segmentsForCamera, type SegmentRow } from '../db/segments.js';
+import { cutClip } from '../native/clip.js';
+import { sha256File } from '../native/hash.js';
+import { resolveMediaTools } from '../native/media-tools.js';
+import { fileFacts, removeEmptyDirs, unlinkInsideRoot } from '../native/recorder-fs.js';
+import { raiseAlarm, conditionEnded } from './alarms.js';
+import { audit } from './audit.js';
+import type { Ctx } from './context.js';
+import { addHold, releaseHoldById } from './holds.js';
+import { archiveDir, segmentFile } from './paths.js';
+
+/** Segments closer than this are one continuous run (recorders leave a frame or two between files). */
+const RUN_GAP_TOLERANCE_MS = 2_000;
+
+export interface IncidentSpec {
+  reason: string;
+  justification: string;
+  title: string;
+  fromMs: number;
+  toMs: number;
+  cameras: readonly string[];
+  reviewByMs?: number;
+}
+
+export interface Gap {
+  camera: string;
+  fromMs: number;
+  toMs: number;
+}
+
+export interface ArchiveProgress {
+  incident: string;
+  clip: number;
+  camera: string;
+  clipIndex: number;
+  clips: number;
+  /** 0..1 over the whole incident. */
+  fraction: number;
+}
+
+function validate(ctx: Ctx, spec: IncidentSpec): void {
+  if (!INCIDENT_REASONS.includes(spec.reason as IncidentReason)) {
+    throw new CustodianError('invalid_request', `The reason must be one of the policy's: ${INCIDENT_REASONS.join(', ')} (not "${spec.reason}").`);
+  }
+  const just = spec.justification.trim();
+  if (just.length < 10) throw new CustodianError('invalid_request', 'Say why this footage must be kept (--justification, at least a sentence).');
+  if (spec.reason === 'other' && (just.length < 30 || just.split(/\s+/).length < 5)) {
+    throw new CustodianError('invalid_request', 'The reason "other" needs a justification of some substance: at least five words and 30 characters saying what happened and why the footage is needed.');
+  }
+  if (spec.title.trim().length < 3) throw new CustodianError('invalid_request', 'Give the incident a title (--title TEXT).');
+  if (!(spec.toMs > spec.fromMs)) throw new CustodianError('invalid_request', 'The window ends before it starts: --to must be after --from.');
+  const maxH = ctx.settings().maxIncidentWindowHours;
+  if (spec.toMs - spec.fromMs > maxH * 3_600_000) {
+    throw new CustodianError('invalid_request', `The window is longer than the ${maxH} hours allowed (setting maxIncidentWindowHours): archive only what the incident needs.`);
+  }
+  if (spec.cameras.length === 0) throw new CustodianError('invalid_request', 'Name at least one camera (--camera ID).');
+  for (const c of spec.cameras) if (!getCamera(ctx.db, c)) throw new CustodianError('not_found', `There is no camera "${c}" (see custodian camera list).`);
+  if (spec.reviewByMs !== undefined && spec.reviewByMs <= ctx.now()) throw new CustodianError('invalid_request', 'The review date must be in the future.');
+}
+
+function windowSegments(ctx: Ctx, camera: string, fromMs: number, toMs: number): SegmentRow[] {
+  const maxSeg = ctx.settings().maxSegmentMinutes * 60_000;
+  return segmentsForCamera(ctx.db, camera, fromMs, toMs, maxSeg).filter((s) => s.state === 'present');
+}
+
+/** Splits a camera's segments in the window into continuous runs, and names the gaps. */
+export function planRuns(segments: readonly Pick<SegmentRow, 'start_ms' | 'end_ms'>[], fromMs: number, toMs: number, camera: string): { runs: number[][]; gaps: Gap[] } {
+  const runs: number[][] = [];
+  const gaps: Gap[] = [];
+  let cursor = fromMs;
+  segments.forEach((s, i) => {
+    if (s.start_ms - cursor > RUN_GAP_TOLERANCE_MS) gaps.push({ camera, fromMs: cursor, toMs: Math.min(s.start_ms, toMs) });
+    const last = runs[runs.length - 1];
+    const prev = segments[i - 1];
+    if (last && prev && s.start_ms - prev.end_ms <= RUN_GAP_TOLERANCE_MS) last.push(i);
+    else runs.push([i]);
+    cursor = Math.max(cursor, s.end_ms);
+  });
+  if (toMs - cursor > RUN_GAP_TOLERANCE_MS) gaps.push({ camera, fromMs: cursor, toMs });
+  return { runs, gaps };
+}
+
+export function createIncident(ctx: Ctx, spec: IncidentSpec): IncidentRow {
+  validate(ctx, spec);
+  const tz = ctx.settings().siteTimeZone;
+  const withFootage = spec.cameras.filter((c) => windowSegments(ctx, c, spec.fromMs, spec.toMs).length > 0);
+  if (withFootage.length === 0) {
+    throw new CustodianError('invalid_request', `There are no recordings from ${spec.cameras.join(', ')} between ${formatInstant(spec.fromMs, tz)} and ${formatInstant(spec.toMs, tz)}: nothing to archive.`);
+  }
+  const now = ctx.now();
+  const year = Number(formatLocal(now, tz, 'yyyy'));
+  const reviewBy = spec.reviewByMs ?? addCalendarDays(now, ctx.settings().incidentReviewDays, tz);
+  return ctx.db.transaction(() => {
+    const seq = nextIncidentSeq(ctx.db, year);
+    const ref = `INC-${year}-${String(seq).padStart(4, '0')}`;
+    // Held from the moment it exists: nothing can be overwritten while clips are copied.
+    const hold = addHold(ctx, { cameras: spec.cameras, fromMs: spec.fromMs, toMs: spec.toMs, reason: `incident ${ref}`, source: 'incident', sourceRef: ref });
+    const id = insertIncident(ctx.db, {
+      ref,
+      year,
+      seq,
+      title: spec.title.trim(),
+      reason: spec.reason as IncidentReason,
+      justification: spec.justification.trim(),
+      fromMs: spec.fromMs,
+      toMs: spec.toMs,
+      reviewByMs: reviewBy,
+      holdId: hold.id,
+      gaps: '[]',
+      createdMs: now,
+      createdBy: ctx.actor.name,
+      cameras: spec.cameras,
+    });
+    audit(ctx, 'incident.created', { incident: ref, reason: spec.reason, title: spec.title, fromMs: spec.fromMs, toMs: spec.toMs, cameras: spec.cameras, hold: hold.id, reviewByMs: reviewBy });
+    return getIncident(ctx.db, id) as IncidentRow;
+  }).immediate();
+}
+
+export function findIncident(ctx: Ctx, ref: string): IncidentRow {
+  const row = getIncidentByRef(ctx.db, ref.trim().toUpperCase());
+  if (!row) throw new CustodianError('not_found', `There is no incident "${ref}" (see custodian incident list).`);
+  return row;
+}
+
+function clipFileName(camera: string, startMs: number, tz: string): string {
+  return `${camera}_${formatLocal(startMs, tz, "yyyyMMdd'T'HHmmss")}.mp4`;
+}
+
+function subjectsOf(zone: Zone | undefined): Subjects {
+  return zone && ZONES.includes(zone) ? zone : 'mixed';
+}
+
+/**
+ * Copies the incident's footage into the archive; resumable: complete clips are kept, pending or
+ * failed ones are made again. Throws (after recording the failure) if a clip cannot be made;
+ * the hold stays until every clip is safe.
+ */
+export async function archiveIncident(ctx: Ctx, ref: string, onProgress?: (p: ArchiveProgress) => void): Promise<{ incident: IncidentRow; clips: ClipRow[]; gaps: Gap[] }> {
+  let inc = findIncident(ctx, ref);
+  if (inc.status !== 'open') {
+    if (inc.status === 'archived') return { incident: inc, clips: clipsOf(ctx.db, inc.id), gaps: JSON.parse(inc.gaps) as Gap[] };
+    throw new CustodianError('conflict', `Incident ${inc.ref} is ${inc.status}; there is nothing to archive.`);
+  }
+  const s = ctx.settings();
+  const tz = s.siteTimeZone;
+  const tools = resolveMediaTools({ ffmpegPath: s.ffmpegPath, ffprobePath: s.ffprobePath });
+  const archive = archiveDir(ctx);
+  const cameras = inc.cameras.split(',');
+  const gaps: Gap[] = [];
+  const plan: { clip: ClipRow; segs: SegmentRow[] }[] = [];
+  ctx.db.transaction(() => {
+    for (const cam of cameras) {
+      const segs = windowSegments(ctx, cam, inc.from_ms, inc.to_ms);
+      const { runs, gaps: g } = planRuns(segs, inc.from_ms, inc.to_ms, cam);
+      gaps.push(...g);
+      const subjects = subjectsOf(getCamera(ctx.db, cam)?.zone);
+      runs.forEach((run, k) => {
+        const first = segs[run[0] as number] as SegmentRow;
+        const last = segs[run[run.length - 1] as number] as SegmentRow;
+        const fromMs = Math.max(inc.from_ms, first.start_ms);
+        const toMs = Math.min(inc.to_ms, last.end_ms);
+        const relPath = [inc.ref, subjects, clipFileName(cam, fromMs, tz)].join('/');
+        const clip = upsertPendingClip(ctx.db, { incidentId: inc.id, cameraId: cam, runIndex: k, subjects, relPath, fromMs, toMs, createdMs: ctx.now() });
+        plan.push({ clip, segs: run.map((i) => segs[i] as SegmentRow) });
+      });
+    }
+    setIncidentGaps(ctx.db, inc.id, JSON.stringify(gaps));
+  })();
+
+  const todo = plan.filter((p) => p.clip.status !== 'complete');
+  let done = 0;
+  for (const [index, { clip, segs }] of todo.entries()) {
+    const out = path.join(archive, ...clip.rel_path.split('/'));
+    const report = (f: number): void => onProgress?.({ incident: inc.ref, clip: clip.id, camera: clip.camera_id, clipIndex: index, clips: todo.length, fraction: (done + f) / todo.length });
+    report(0);
+    try {
+      mkdirSync(path.dirname(out), { recursive: true, mode: 0o700 });
+      // Hash the sources at copy time: the clip is linked to exactly these bytes.
+      const sources: { name: string; path: string; sha256: string; size: number; start_ms: number; end_ms: number }[] = [];
+      for (const seg of segs) {
+        const file = segmentFile(ctx, seg);
+        const facts = file ? fileFacts(file) : null;
+        if (!file || !facts) throw new CustodianError('internal', `The recording ${file ?? seg.name} vanished before it could be copied.`);
+        sources.push({ name: seg.name, path: file, sha256: await sha256File(file), size: facts.size, start_ms: seg.start_ms, end_ms: seg.end_ms });
+      }
+      const cut = await cutClip({ tools, sources: sources.map((x) => ({ path: x.path, startMs: x.start_ms, endMs: x.end_ms })), fromMs: clip.from_ms, toMs: clip.to_ms, out, onProgress: (f) => report(f * 0.95) });
+      const sha = await sha256File(out);
+      const size = statSync(out).size;
+      ctx.db.transaction(() => {
+        completeClip(ctx.db, clip.id, { startMs: cut.startMs, endMs: cut.endMs, sha256: sha, size, sourceHadAudio: cut.sourceHadAudio, atMs: ctx.now(), sources });
+        audit(ctx, 'clip.archived', { incident: inc.ref, clip: clip.id, camera: clip.camera_id, path: clip.rel_path, sha256: sha, size, sources: sources.map((x) => ({ name: x.name, sha256: x.sha256 })) });
+      })();
+      if (cut.sourceHadAudio) {
+        raiseAlarm(ctx, {
+          kind: 'audio-present',
+          key: `audio-present:${clip.camera_id}`,
+          message: `Camera ${clip.camera_id} recorded sound (found while archiving ${inc.ref}). The policy says no audio is recorded (P7): turn off the microphone. The archived clip was made without it.`,
+          details: { camera: clip.camera_id, incident: inc.ref },
+        });
+      }
+      done++;
+      report(0);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      failClip(ctx.db, clip.id, message);
+      audit(ctx, 'clip.failed', { incident: inc.ref, clip: clip.id, error: message });
+      throw e instanceof CustodianError ? e : new CustodianError('internal', `Archiving ${inc.ref} failed on camera ${clip.camera_id}: ${message}`);
+    }
+  }
+
+  // Every clip is written and hashed: the archive now carries the evidence.
+  inc = findIncident(ctx, ref);
+  ctx.db.transaction(() => {
+    if (inc.hold_id !== null) {
+      const h = getHold(ctx.db, inc.hold_id);
+      if (h && h.released_ms === null) releaseHoldById(ctx, inc.hold_id, `incident ${inc.ref} archived: the clips carry the evidence`);
+    }
+    setIncidentStatus(ctx.db, inc.id, 'archived');
+    audit(ctx, 'incident.archived', { incident: inc.ref, clips: plan.length, gaps });
+  })();
+  inc = findIncident(ctx, ref);
+  onProgress?.({ incident: inc.ref, clip: 0, camera: '', clipIndex: todo.length, clips: todo.length, fraction: 1 });
+  return { incident: inc, clips: clipsOf(ctx.db, inc.id), gaps };
+}
+
+export function isOverdue(inc: IncidentRow, nowMs: number): boolean {
+  return (inc.status === 'open' || inc.status === 'archived') && inc.review_by_ms < nowMs;
+}
+
+export function incidents(ctx: Ctx): IncidentRow[] {
+  return listIncidents(ctx.db);
+}
+
+/** Overdue incidents raise an alarm for the DPO until extended or closed. */
+export function flagOverdue(ctx: Ctx): IncidentRow[] {
+  const now = ctx.now();
+  const overdue: IncidentRow[] = [];
+  for (const inc of listIncidents(ctx.db)) {
+    const key = `incident-overdue:${inc.ref}`;
+    if (isOverdue(inc, now)) {
+      overdue.push(inc);
+      raiseAlarm(ctx, { kind: 'incident-overdue', key, message: `Incident ${inc.ref} ("${inc.title}") was due for review on ${formatInstant(inc.review_by_ms, ctx.settings().siteTimeZone).slice(0, 10)}: extend it with a reason, hand it over, or close it (P5: never kept longer than needed).`, details: { incident: inc.ref } });
+    } else {
+      conditionEnded(ctx, key);
+    }
+  }
+  return overdue;
+}
+
+export function extendIncident(ctx: Ctx, ref: string, reviewByMs: number, reason: string): IncidentRow {
+  const inc = findIncident(ctx, ref);
+  if (inc.status !== 'open' && inc.status !== 'archived') throw new CustodianError('conflict', `Incident ${inc.ref} is ${inc.status}; only open or archived incidents can be extended.`);
+  if (reason.trim().length < 10) throw new CustodianError('invalid_request', 'Say why the material is still needed (--reason, at least a sentence).');
+  if (reviewByMs <= ctx.now()) throw new CustodianError('invalid_request', 'The new review date must be in the future.');
+  ctx.db.transaction(() => {
+    setIncidentReview(ctx.db, inc.id, reviewByMs);
+    audit(ctx, 'incident.extended', { incident: inc.ref, fromMs: inc.review_by_ms, toMs: reviewByMs, reason: reason.trim() });
+  })();
+  flagOverdue(ctx);
+  return findIncident(ctx, ref);
+}
+
+export interface MaterialDeletion {
+  deleted: number;
+  failed: { path: string; reason: string }[];
+}
+
+/**
+ * Deletes every archived clip of an incident, journaled like the retention sweep, each one
+ * recorded in the deletion log. Files that cannot be deleted now are reported, not hidden.
+ */
+export function deleteArchivedMaterial(ctx: Ctx, inc: IncidentRow, reason: string, handoverId: number | null, extraFiles: readonly { rel: string; kind: 'package' }[] = []): MaterialDeletion {
+  const archive = archiveDir(ctx);
+  const out: MaterialDeletion = { deleted: 0, failed: [] };
+  const items: { rel: string; kind: 'clip' | 'package'; clip?: ClipRow }[] = [
+    ...clipsOf(ctx.db, inc.id).filter((c) => c.status === 'complete' || c.status === 'failed' || c.status === 'pending').map((c) => ({ rel: c.rel_path, kind: 'clip' as const, clip: c })),
+    ...extraFiles,
+  ];
+  for (const item of items) {
+    const comps = item.rel.split('/');
+    const abs = path.join(archive, ...comps);
+    const facts = fileFacts(abs);
+    const deletionId = insertPendingDeletion(ctx.db, {
+      kind: item.kind,
+      segment_id: null,
+      root_id: null,
+      camera_id: item.clip?.camera_id ?? null,
+      path: abs,
+      from_ms: item.clip?.start_ms ?? null,
+      to_ms: item.clip?.end_ms ?? null,
+      size: item.clip?.size ?? facts?.size ?? null,
+      sha256: item.clip?.sha256 ?? null,
+      due_ms: null,
+      marked_ms: ctx.now(),
+      sweep_id: null,
+      handover_id: handoverId,
+      incident_ref: inc.ref,
+      reason,
+    });
+    const res = unlinkInsideRoot(archive, comps);
+    if (res.outcome === 'deleted' || res.outcome === 'already-gone') {
+      ctx.db.transaction(() => {
+        completeDeletion(ctx.db, deletionId, res.outcome === 'deleted' ? 'deleted' : 'already-gone', ctx.now());
+        if (item.clip) setClipDeleted(ctx.db, item.clip.id);
+      })();
+      if (item.clip?.status === 'complete' || item.kind === 'package') out.deleted++;
+      removeEmptyDirs(archive, comps.slice(0, -1));
+    } else {
+      dropPendingDeletion(ctx.db, deletionId);
+      out.failed.push({ path: abs, reason: res.reason });
+    }
+  }
+  return out;
+}
+
+export function closeIncident(ctx: Ctx, ref: string, reason: string): { incident: IncidentRow; deletion: MaterialDeletion } {
+  const inc = findIncident(ctx, ref);
+  if (inc.status === 'deleted') throw new CustodianError('conflict', `Incident ${inc.ref} is already closed and its material deleted.`);
+  if (reason.trim().length < 10) throw new CustodianError('invalid_request', 'Say why the incident is closed (--reason, at least a sentence).');
+  if (inc.hold_id !== null) {
+    const h = getHold(ctx.db, inc.hold_id);
+    if (h && h.released_ms === null) releaseHoldById(ctx, inc.hold_id, `incident ${inc.ref} closed: ${reason.trim()}`);
+  }
+  const deletion = deleteArchivedMaterial(ctx, inc, `incident closed without handover: ${reason.trim()}`, null);
+  ctx.db.transaction(() => {
+    if (deletion.failed.length === 0) {
+      setIncidentStatus(ctx.db, inc.id, 'deleted');
+      closeIncidentRow(ctx.db, inc.id, ctx.now(), reason.trim());
+    }
+    audit(ctx, 'incident.closed', { incident: inc.ref, reason: reason.trim(), deleted: deletion.deleted, failed: deletion.failed });
+  })();
+  if (deletion.failed.length > 0) {
+    raiseAlarm(ctx, { kind: 'delete-failed', key: `incident-delete:${inc.ref}`, message: `${deletion.failed.length} archived file(s) of ${inc.ref} could not be deleted now (${deletion.failed[0]?.reason ?? ''}). Run "custodian incident close ${inc.ref}" again to finish.`, details: { incident: inc.ref } });
+  } else {
+    conditionEnded(ctx, `incident-delete:${inc.ref}`);
+  }
+  flagOverdue(ctx);
+  return { incident: findIncident(ctx, ref), deletion };
+}
+
+/** An officer corrects a clip's classification; the file moves to the matching folder. */
+export function reclassifyClip(ctx: Ctx, clipId: number, subjects: string, reason: string): ClipRow {
+  if (!ZONES.includes(subjects as Zone)) throw new CustodianError('invalid_request', `Subjects must be staff, visitor or mixed, not "${subjects}".`);
+  if (reason.trim().length < 5) throw new CustodianError('invalid_request', 'Say why the classification changes (--reason TEXT).');
+  const clip = getClip(ctx.db, clipId);
+  if (!clip) throw new CustodianError('not_found', `There is no clip #${clipId} (see custodian incident show REF).`);
+  if (clip.status !== 'complete') throw new CustodianError('conflict', `Clip #${clipId} is ${clip.status}; only archived clips can be reclassified.`);
+  if (clip.subjects === subjects) return clip;
+  const inc = getIncident(ctx.db, clip.incident_id) as IncidentRow;
+  const archive = archiveDir(ctx);
+  const parts = clip.rel_path.split('/');
+  const newRel = [inc.ref, subjects, parts[parts.length - 1] as string].join('/');
+  const from = path.join(archive, ...parts);
+  const to = path.join(archive, ...newRel.split('/'));
+  mkdirSync(path.dirname(to), { recursive: true, mode: 0o700 });
+  renameSync(from, to);
+  removeEmptyDirs(archive, parts.slice(0, -1));
+  ctx.db.transaction(() => {
+    setClipSubjects(ctx.db, clip.id, subjects as Subjects, newRel);
+    audit(ctx, 'clip.reclassified', { incident: inc.ref, clip: clip.id, from: clip.subjects, to: subjects, reason: reason.trim(), path: newRel });
+  })();
+  return getClip(ctx.db, clipId) as ClipRow;
+}
+
+export interface ArchiveCheck {
+  incident: string;
+  clip: number;
+  path: string;
+  problem: 'missing' | 'changed';
+}
+
+/** Rehashes archived clips; any mismatch or missing file raises an alarm. */
+export async function verifyArchive(ctx: Ctx, ref?: string): Promise<{ checked: number; problems: ArchiveCheck[] }> {
+  const archive = archiveDir(ctx);
+  const list = ref ? [findIncident(ctx, ref)] : listIncidents(ctx.db);
+  const problems: ArchiveCheck[] = [];
+  let checked = 0;
+  for (const inc of list) {
+    for (const clip of clipsOf(ctx.db, inc.id).filter((c) => c.status === 'complete')) {
+      const abs = path.join(archive, ...clip.rel_path.split('/'));
+      checked++;
+      if (!fileFacts(abs)) problems.push({ incident: inc.ref, clip: clip.id, path: abs, problem: 'missing' });
+      else if ((await sha256File(abs)) !== clip.sha256) problems.push({ incident: inc.ref, clip: clip.id, path: abs, problem: 'changed' });
+    }
+  }
+  audit(ctx, 'archive.verified', { incident: ref ?? null, checked, problems: problems.length });
+  if (problems.length > 0) {
+    raiseAlarm(ctx, { kind: 'archive-mismatch', key: `archive-mismatch:${ref ?? 'all'}`, message: `${problems.length} archived clip(s) are missing or were changed: ${problems.slice(0, 3).map((p) => `${p.path} (${p.problem})`).join(', ')}.`, details: { problems } });
+  }
+  return { checked, problems };
+}
+
+export function clipSourcesOf(ctx: Ctx, clipId: number) {
+  return clipSources(ctx.db, clipId);
+}
+
+export function incidentHistory(ctx: Ctx, ref: string): { at: number; actor: string; action: string; details: unknown }[] {
+  const rows = ctx.db
+    .prepare("SELECT ts_ms, actor, action, details FROM audit WHERE json_extract(details, '$.incident') = ? ORDER BY id")
+    .all(ref) as { ts_ms: number; actor: string; action: string; details: string }[];
+  return rows.map((r) => ({ at: r.ts_ms, actor: r.actor, action: r.action, details: JSON.parse(r.details) as unknown }));
+}
