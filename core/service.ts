@@ -40,6 +40,7 @@ export class RetentionService {
   private stopped = true;
   private probing = false;
   private lastFullScan = 0;
+  private readonly retryAfter = new Map<string, number>();
 
   constructor(
     private readonly ctx: Ctx,
@@ -112,11 +113,13 @@ export class RetentionService {
   /** Incidents created with --no-wait (or interrupted) are archived here, one at a time. */
   private async archivePending(): Promise<void> {
     for (const inc of incidents(this.ctx).filter((i) => i.status === 'open')) {
+      if ((this.retryAfter.get(inc.ref) ?? 0) > this.ctx.now()) continue;
       try {
         const r = await archiveIncident(this.ctx, inc.ref);
         this.events.log(`archived ${inc.ref}: ${r.clips.length} clip(s)`);
       } catch (e) {
-        this.events.log(`archiving ${inc.ref} failed: ${messageOf(e)} (hold kept; retried later)`);
+        this.retryAfter.set(inc.ref, this.ctx.now() + 5 * 60_000);
+        this.events.log(`archiving ${inc.ref} failed: ${messageOf(e)} (hold kept; retried in 5 minutes)`);
       }
     }
   }
