@@ -8,6 +8,7 @@ import { registerFoundation } from './commands/foundation.js';
 import { registerRetention } from './commands/retention.js';
 import { registerService } from './commands/service.js';
 import { registerIncidents } from './commands/incidents.js';
+import { registerHandover } from './commands/handover.js';
 
 export const VERSION = '0.1.0';
 
@@ -25,6 +26,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerRetention(program, ctxt);
   registerService(program, ctxt);
   registerIncidents(program, ctxt);
+  registerHandover(program, ctxt);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

@@ -5,6 +5,18 @@
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isValidTimeZone } from './time.js';
 
+const rule = z.enum(['include', 'mask', 'exclude']);
+/** What each audience receives of each kind of clip (POLICY P4). */
+export const AudienceRulesSchema = z.object({
+  police: z.object({ staff: rule, visitor: rule, mixed: rule }),
+  hr: z.object({ staff: rule, visitor: rule, mixed: rule }),
+});
+export type AudienceRules = z.infer<typeof AudienceRulesSchema>;
+export const DEFAULT_AUDIENCE_RULES: AudienceRules = {
+  police: { staff: 'include', visitor: 'include', mixed: 'include' },
+  hr: { staff: 'include', visitor: 'exclude', mixed: 'mask' },
+};
+
 export const SettingsSchema = z.object({
   siteTimeZone: z.string().refine(isValidTimeZone, 'not a time zone name').default(DEFAULT_TIME_ZONE),
   language: z.enum(['sv', 'en']).default('sv'),
@@ -31,6 +43,7 @@ export const SettingsSchema = z.object({
   ffmpegPath: z.string().nullable().default(null),
   ffprobePath: z.string().nullable().default(null),
   archiveDir: z.string().nullable().default(null),
+  audienceRules: AudienceRulesSchema.default(DEFAULT_AUDIENCE_RULES),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;

@@ -8,6 +8,7 @@ import { scanAll, type ScanReport } from '../../core/indexer.js';
 import { addRoot, removeRoot, roots as listRoots } from '../../core/roots.js';
 import { changeSetting } from '../../core/settings.js';
 import { status } from '../../core/status.js';
+import { siteKeys } from '../../core/site.js';
 import { clockFrom, dataDirFrom, withCtx } from '../context.js';
 import { printJson, table } from '../io.js';
 import { collect, globals, type CliContext } from './shared.js';
@@ -47,12 +48,13 @@ export function registerFoundation(program: Command, c: CliContext): void {
       const ctx = openCtx({ dataDir: dataDirFrom(g, c.io), ...(now ? { now } : {}) });
       try {
         if (ctx.settings().siteTimeZone !== opts.timezone) changeSetting(ctx, 'siteTimeZone', opts.timezone);
-        audit(ctx, 'init', { dataDir: ctx.dataDir });
+        const keys = siteKeys(ctx);
+        audit(ctx, 'init', { dataDir: ctx.dataDir, keyFingerprint: keys.fingerprint });
         const added = opts.storage.map((dir) => addRoot(ctx, { path: dir, layout: opts.layout, ...(opts.layoutTimezone ? { layoutTimeZone: opts.layoutTimezone } : {}) }));
-        const out = { dataDir: ctx.dataDir, siteTimeZone: opts.timezone, roots: added.map((r) => ({ id: r.id, path: r.path, layout: r.layout, sentinel: r.sentinel_uuid })) };
+        const out = { dataDir: ctx.dataDir, siteTimeZone: opts.timezone, keyFingerprint: keys.fingerprint, roots: added.map((r) => ({ id: r.id, path: r.path, layout: r.layout, sentinel: r.sentinel_uuid })) };
         if (g.json) printJson(c.io, out);
         else {
-          c.io.out(`Data folder: ${ctx.dataDir}\nSite time zone: ${opts.timezone}\n`);
+          c.io.out(`Data folder: ${ctx.dataDir}\nSite time zone: ${opts.timezone}\nSite signing key fingerprint (give it to package recipients): ${keys.fingerprint}\n`);
           for (const r of out.roots) c.io.out(`Recording root #${r.id}: ${r.path} (layout ${r.layout})\n`);
           c.io.out('Next: "custodian scan" to index, "custodian run" to keep retention running.\n');
         }

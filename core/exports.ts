@@ -1,0 +1,170 @@
+/**
+ * Evidence packages (POLICY P4, P7, P8): the clips an audience may receive, as MP4 without audio,
+ * with masks burned in where the audience rules say so, a signed manifest, SHA256SUMS, a page
+ * that plays them and instructions to verify without Custodian.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Audience, Zone } from '../common/domain.js';
+import { CustodianError } from '../common/errors.js';
+import { CLIP_NAME_RE, PACKAGE_FORMAT, type PackageManifestDraft } from '../common/manifest.js';
+import { formatInstant, formatLocal } from '../common/time.js';
+import { getCamera } from '../db/cameras.js';
+import { clipSources, clipsOf, type ClipRow } from '../db/incidents.js';
+import { insertPackage } from '../db/packages.js';
+import { resolveMediaTools } from '../native/media-tools.js';
+import { sha256File } from '../native/hash.js';
+import { writePackage, type PackageProgress } from '../native/package-writer.js';
+import { verifyPackage, type VerifyResult } from '../native/package-verify.js';
+import { redactClip } from '../native/redact.js';
+import { audit } from './audit.js';
+import type { Ctx } from './context.js';
+import { findIncident } from './incidents.js';
+import { archiveDir } from './paths.js';
+import { siteKeys } from './site.js';
+import type { Mask } from './cameras.js';
+
+export const TOOL_VERSION = 'custodian 0.1.0';
+
+export interface ExportProgress {
+  phase: 'redact' | PackageProgress['phase'];
+  fraction: number;
+  label: string;
+}
+
+export interface ExportResult {
+  packageId: string;
+  dir: string;
+  zipPath: string | null;
+  manifestSha256: string;
+  files: number;
+  redacted: number;
+  leftOut: { clip: number; camera: string; subjects: Zone; reason: string }[];
+}
+
+type PlanItem = { clip: ClipRow; action: 'include' | 'mask'; masks: Mask[] };
+
+function plan(ctx: Ctx, clips: readonly ClipRow[], audience: 'police' | 'hr'): { items: PlanItem[]; leftOut: ExportResult['leftOut'] } {
+  const rules = ctx.settings().audienceRules[audience];
+  const items: PlanItem[] = [];
+  const leftOut: ExportResult['leftOut'] = [];
+  for (const clip of clips) {
+    const rule = rules[clip.subjects];
+    if (rule === 'exclude') {
+      leftOut.push({ clip: clip.id, camera: clip.camera_id, subjects: clip.subjects, reason: `${clip.subjects} material is not for ${audience}` });
+      continue;
+    }
+    if (rule === 'mask') {
+      const masks = JSON.parse(getCamera(ctx.db, clip.camera_id)?.masks ?? '[]') as Mask[];
+      if (masks.length === 0) {
+        leftOut.push({ clip: clip.id, camera: clip.camera_id, subjects: clip.subjects, reason: `camera ${clip.camera_id} has no privacy masks, so its mixed clip cannot be masked for ${audience} (set masks with "custodian camera set ${clip.camera_id} --mask x,y,w,h" or reclassify the clip)` });
+        continue;
+      }
+      items.push({ clip, action: 'mask', masks });
+      continue;
+    }
+    items.push({ clip, action: 'include', masks: [] });
+  }
+  return { items, leftOut };
+}
+
+export async function exportPackage(
+  ctx: Ctx,
+  ref: string,
+  opts: { audience: string; outDir: string; zip?: boolean; onProgress?: (p: ExportProgress) => void },
+): Promise<ExportResult> {
+  if (opts.audience !== 'police' && opts.audience !== 'hr') throw new CustodianError('invalid_request', `The audience must be police or hr, not "${opts.audience}".`);
+  const audience = opts.audience;
+  const inc = findIncident(ctx, ref);
+  if (inc.status === 'open') throw new CustodianError('conflict', `Incident ${inc.ref} is not archived yet: run "custodian incident archive ${inc.ref}" first.`);
+  if (inc.status !== 'archived') throw new CustodianError('conflict', `Incident ${inc.ref} is ${inc.status}: its material has been handed over and deleted.`);
+  const s = ctx.settings();
+  const tz = s.siteTimeZone;
+  const clips = clipsOf(ctx.db, inc.id).filter((c) => c.status === 'complete');
+  const { items, leftOut } = plan(ctx, clips, audience);
+  if (items.length === 0) {
+    throw new CustodianError('refused_by_safety_rule', `There is nothing in ${inc.ref} that ${audience === 'hr' ? 'HR' : 'the Police'} may receive: ${leftOut.map((l) => l.reason).join('; ')}. No package was written.`);
+  }
+  const outDir = path.resolve(opts.outDir);
+  const archive = archiveDir(ctx);
+  const packageId = randomUUID();
+  const work = path.join(ctx.dataDir, 'exports-work', packageId);
+  const tools = resolveMediaTools({ ffmpegPath: s.ffmpegPath, ffprobePath: s.ffprobePath });
+  const keys = siteKeys(ctx);
+  const report = (p: ExportProgress): void => opts.onProgress?.(p);
+  try {
+    const files: PackageManifestDraft['files'] = [];
+    const sources: { sourcePath: string; name: string }[] = [];
+    let redacted = 0;
+    const toMask = items.filter((i) => i.action === 'mask').length;
+    for (const item of items) {
+      const c = item.clip;
+      const cam = getCamera(ctx.db, c.camera_id);
+      const archived = path.join(archive, ...c.rel_path.split('/'));
+      let name = `${c.camera_id}_${formatLocal(c.start_ms ?? c.from_ms, tz, "yyyyMMdd'T'HHmmss")}${item.action === 'mask' ? '_maskerad' : ''}`;
+      if (!CLIP_NAME_RE.test(name)) name = `clip-${c.id}`;
+      let src = archived;
+      let redaction: PackageManifestDraft['files'][number]['redaction'] = null;
+      if (item.action === 'mask') {
+        mkdirSync(work, { recursive: true, mode: 0o700 });
+        // The archived clip must still be the one we hashed before we derive from it.
+        if ((await sha256File(archived)) !== c.sha256) throw new CustodianError('refused_by_safety_rule', `The archived clip ${archived} no longer matches its recorded hash; run "custodian archive verify ${inc.ref}".`);
+        src = path.join(work, `${name}.mp4`);
+        const r = await redactClip({ tools, input: archived, masks: item.masks, out: src, onProgress: (f) => report({ phase: 'redact', fraction: (redacted + f) / Math.max(1, toMask), label: name }) });
+        redacted++;
+        redaction = { method: 'burned-in opaque boxes (re-encoded, irreversible)', masks: item.masks, derivedFromSha256: c.sha256 as string, encoder: r.settings };
+      }
+      sources.push({ sourcePath: src, name });
+      files.push({
+        name,
+        camera: c.camera_id,
+        cameraName: cam?.name ?? c.camera_id,
+        zone: c.subjects,
+        startMs: c.start_ms ?? c.from_ms,
+        endMs: c.end_ms ?? c.to_ms,
+        start: formatInstant(c.start_ms ?? c.from_ms, tz),
+        end: formatInstant(c.end_ms ?? c.to_ms, tz),
+        sources: clipSources(ctx.db, c.id).map((x) => ({ name: x.name, sha256: x.sha256 })),
+        redaction,
+      });
+    }
+    const manifest: PackageManifestDraft = {
+      format: PACKAGE_FORMAT,
+      packageId,
+      site: { controller: s.controller, dpoContact: s.dpoContact },
+      incident: { reference: inc.ref, title: inc.title, reason: inc.reason, justification: inc.justification, fromMs: inc.from_ms, toMs: inc.to_ms, from: formatInstant(inc.from_ms, tz), to: formatInstant(inc.to_ms, tz) },
+      audience,
+      timeZone: tz,
+      language: s.language,
+      operator: ctx.actor.name,
+      createdAt: formatInstant(ctx.now(), tz),
+      toolVersion: TOOL_VERSION,
+      files,
+    };
+    const written = await writePackage({
+      outDir,
+      manifest,
+      clips: sources,
+      dataDir: ctx.dataDir,
+      zip: opts.zip ?? false,
+      onProgress: (e) => report({ phase: e.phase, fraction: e.total > 0 ? e.done / e.total : 1, label: e.file ?? e.phase }),
+    });
+    ctx.db.transaction(() => {
+      insertPackage(ctx.db, { package_id: written.packageId, incident_id: inc.id, audience, dir: written.dir, zip_path: written.zipPath ?? null, manifest_sha256: written.manifestSha256, files: files.length, created_ms: ctx.now(), created_by: ctx.actor.name });
+      audit(ctx, 'export', { incident: inc.ref, audience, package: written.packageId, dir: written.dir, zip: written.zipPath ?? null, manifestSha256: written.manifestSha256, files: files.map((f) => f.name), redacted, leftOut, keyFingerprint: keys.fingerprint });
+    })();
+    return { packageId: written.packageId, dir: written.dir, zipPath: written.zipPath ?? null, manifestSha256: written.manifestSha256, files: files.length, redacted, leftOut };
+  } finally {
+    // Redacted intermediates are copies Custodian made; they live on only inside the package.
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Checks a package against this site's key (a package signed by another key is reported). */
+export async function verifyPackageForSite(ctx: Ctx | null, target: string): Promise<VerifyResult> {
+  const expected = ctx ? siteKeys(ctx).publicKeyPem : undefined;
+  return verifyPackage(target, expected ? { expectedPublicKeyPem: expected } : {});
+}
+
+export type { Audience };

@@ -1,0 +1,250 @@
+/**
+ * Handover (POLICY P5): material is kept at most until it is formally handed over to the Police,
+ * or to HR after an internal investigation. The handover is recorded (who, to whom, their
+ * reference, when, how, which package and its manifest hash), a receipt is printed, and then the
+ * archived material is deleted, each deletion in the deletion log.
+ */
+import { mkdirSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CustodianError } from '../common/errors.js';
+import { formatInstant } from '../common/time.js';
+import { completeDeletion, dropPendingDeletion, insertPendingDeletion } from '../db/deletions.js';
+import { handoverOf, insertHandover, listHandovers, setReceipts, type HandoverRow } from '../db/handovers.js';
+import { setIncidentStatus, closeIncidentRow, type IncidentRow } from '../db/incidents.js';
+import { findPackage, markPackageDeleted, packagesOf, type PackageRow } from '../db/packages.js';
+import { sha256File } from '../native/hash.js';
+import { renderPdf } from '../native/pdf.js';
+import { fileFacts, unlinkInsideRoot } from '../native/recorder-fs.js';
+import { conditionEnded, raiseAlarm } from './alarms.js';
+import { audit } from './audit.js';
+import type { Ctx } from './context.js';
+import { verifyPackageForSite } from './exports.js';
+import { deleteArchivedMaterial, findIncident, type MaterialDeletion } from './incidents.js';
+import { siteKeys } from './site.js';
+
+export const ORGANISATIONS = { police: 'Polismyndigheten', hr: 'HR (intern utredning)' } as const;
+
+export interface HandoverSpec {
+  to: string;
+  reference: string;
+  recipient: string;
+  packageDir: string;
+  method?: string;
+  note?: string;
+}
+
+export interface HandoverResult {
+  handover: HandoverRow;
+  incident: IncidentRow;
+  deletion: MaterialDeletion;
+  receiptHtml: string;
+  receiptPdf: string;
+  retried: boolean;
+}
+
+function walkFiles(dir: string, rel: string[] = [], out: string[][] = []): string[][] {
+  let entries;
+  try {
+    entries = readdirSync(path.join(dir, ...rel), { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (e.isDirectory()) walkFiles(dir, [...rel, e.name], out);
+    else out.push([...rel, e.name]);
+  }
+  return out;
+}
+
+/** Deletes a package copy Custodian made (not the one handed over: that copy is the recipient's). */
+function deletePackageCopy(ctx: Ctx, pkg: PackageRow, inc: IncidentRow, reason: string, handoverId: number | null, out: MaterialDeletion): void {
+  const targets: { root: string; comps: string[] }[] = walkFiles(pkg.dir).map((comps) => ({ root: pkg.dir, comps }));
+  if (pkg.zip_path) targets.push({ root: path.dirname(pkg.zip_path), comps: [path.basename(pkg.zip_path)] });
+  let failed = false;
+  for (const t of targets) {
+    const abs = path.join(t.root, ...t.comps);
+    const facts = fileFacts(abs);
+    if (!facts) continue;
+    const id = insertPendingDeletion(ctx.db, { kind: 'package', segment_id: null, root_id: null, camera_id: null, path: abs, from_ms: null, to_ms: null, size: facts.size, sha256: null, due_ms: null, marked_ms: ctx.now(), sweep_id: null, handover_id: handoverId, incident_ref: inc.ref, reason });
+    const r = unlinkInsideRoot(t.root, t.comps);
+    if (r.outcome === 'deleted' || r.outcome === 'already-gone') {
+      completeDeletion(ctx.db, id, r.outcome === 'deleted' ? 'deleted' : 'already-gone', ctx.now());
+      out.deleted++;
+    } else {
+      dropPendingDeletion(ctx.db, id);
+      out.failed.push({ path: abs, reason: r.reason });
+      failed = true;
+    }
+  }
+  if (!failed) {
+    for (const sub of ['clips', '']) {
+      try {
+        rmdirSync(path.join(pkg.dir, sub));
+      } catch {
+        // not empty or already gone: left for a person, the files in it are deleted
+      }
+    }
+    markPackageDeleted(ctx.db, pkg.id, ctx.now());
+  }
+}
+
+function finishDeletion(ctx: Ctx, inc: IncidentRow, handover: HandoverRow): MaterialDeletion {
+  const reason = `handed over to ${handover.organisation} (${handover.reference})`;
+  const deletion = deleteArchivedMaterial(ctx, inc, reason, handover.id);
+  for (const pkg of packagesOf(ctx.db, inc.id)) {
+    if (pkg.package_id === handover.package_id || pkg.deleted_ms !== null) continue;
+    deletePackageCopy(ctx, pkg, inc, reason, handover.id, deletion);
+  }
+  ctx.db.transaction(() => {
+    if (deletion.failed.length === 0) {
+      setIncidentStatus(ctx.db, inc.id, 'deleted');
+      closeIncidentRow(ctx.db, inc.id, ctx.now(), reason);
+    }
+    audit(ctx, 'handover.deletion', { incident: inc.ref, handover: handover.id, deleted: deletion.deleted, failed: deletion.failed });
+  })();
+  const key = `handover-delete:${inc.ref}`;
+  if (deletion.failed.length > 0) {
+    raiseAlarm(ctx, { kind: 'delete-failed', key, message: `${inc.ref} was handed over but ${deletion.failed.length} archived file(s) could not be deleted yet (${deletion.failed[0]?.reason ?? ''}). Run the handover command again to finish; the material must not be kept.`, details: { incident: inc.ref } });
+  } else {
+    conditionEnded(ctx, key);
+  }
+  return deletion;
+}
+
+const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+function receiptRows(ctx: Ctx, inc: IncidentRow, h: HandoverRow, fingerprint: string, pkgFiles: number): [string, string][] {
+  const tz = ctx.settings().siteTimeZone;
+  return [
+    ['Ärende / Incident', `${inc.ref} — ${inc.title}`],
+    ['Skäl / Reason', `${inc.reason}: ${inc.justification}`],
+    ['Mottagare / Recipient', `${h.organisation}: ${h.recipient}`],
+    ['Mottagarens referens / Their reference', h.reference],
+    ['Sätt / Method', h.method],
+    ['Tidpunkt / Time', formatInstant(h.handed_ms, tz)],
+    ['Överlämnat av / Handed over by', h.recorded_by],
+    ['Paket-id / Package id', h.package_id],
+    ['Manifestets SHA-256 / Manifest SHA-256', h.manifest_sha256],
+    ['Antal klipp / Clips', String(pkgFiles)],
+    ['Webbplatsens nyckel (fingeravtryck) / Site key fingerprint', fingerprint],
+    ['Personuppgiftsansvarig / Controller', ctx.settings().controller],
+    ['Dataskyddsombud / DPO', ctx.settings().dpoContact],
+    ['Anteckning / Note', h.note ?? ''],
+  ];
+}
+
+async function writeReceipts(ctx: Ctx, inc: IncidentRow, h: HandoverRow, pkgFiles: number): Promise<{ html: string; pdf: string }> {
+  const dir = path.join(ctx.dataDir, 'receipts');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const base = path.join(dir, `${inc.ref}-handover-${h.id}`);
+  const fingerprint = siteKeys(ctx).fingerprint;
+  const rows = receiptRows(ctx, inc, h, fingerprint, pkgFiles);
+  const title = 'Kvitto på överlämning av inspelat material / Handover receipt';
+  const html = `<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>${esc(title)}</title>
+<style>body{font-family:DejaVu Sans,Arial,sans-serif;margin:2cm;color:#111}table{border-collapse:collapse;width:100%}td{border:1px solid #999;padding:6px;vertical-align:top}td:first-child{width:35%;font-weight:bold}.sign{margin-top:3em;display:flex;gap:3em}.sign div{flex:1;border-top:1px solid #000;padding-top:4px}</style></head>
+<body><h1>${esc(title)}</h1><table>${rows.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join('')}</table>
+<p>Efter överlämningen raderas det arkiverade materialet hos ${esc(ctx.settings().controller)} och raderingen loggas. / After the handover the archived material is deleted and the deletion logged.</p>
+<div class="sign"><div>Överlämnat av / Handed over by</div><div>Mottaget av / Received by</div></div></body></html>\n`;
+  writeFileSync(`${base}.html`, html, { mode: 0o600 });
+  await renderPdf(
+    {
+      title: 'Kvitto på överlämning / Handover receipt',
+      subtitle: `${inc.ref} — ${h.organisation}`,
+      sections: [
+        { heading: 'Överlämning / Handover', table: { columns: ['', ''], rows: rows.map(([k, v]) => [k, v]) } },
+        { heading: 'Underskrifter / Signatures', paragraphs: ['Efter överlämningen raderas det arkiverade materialet och raderingen loggas.'], signatureLines: ['Överlämnat av / Handed over by', 'Mottaget av / Received by'] },
+      ],
+      footer: `${ctx.settings().controller} — ${inc.ref}`,
+    },
+    `${base}.pdf`,
+  );
+  return { html: `${base}.html`, pdf: `${base}.pdf` };
+}
+
+export async function recordHandover(ctx: Ctx, ref: string, spec: HandoverSpec): Promise<HandoverResult> {
+  const inc = findIncident(ctx, ref);
+  if (spec.to !== 'police' && spec.to !== 'hr') throw new CustodianError('invalid_request', `--to must be police or hr, not "${spec.to}".`);
+  const existing = handoverOf(ctx.db, inc.id);
+  if (existing) {
+    if (inc.status === 'handed-over') {
+      // A retry: the handover stands, only the deletion is finished.
+      const deletion = finishDeletion(ctx, inc, existing);
+      return { handover: existing, incident: findIncident(ctx, ref), deletion, receiptHtml: existing.receipt_html ?? '', receiptPdf: existing.receipt_pdf ?? '', retried: true };
+    }
+    throw new CustodianError('conflict', `${inc.ref} was already handed over to ${existing.organisation} on ${formatInstant(existing.handed_ms, ctx.settings().siteTimeZone)} (reference ${existing.reference}).`);
+  }
+  if (inc.status !== 'archived') throw new CustodianError('conflict', `${inc.ref} is ${inc.status}: only an archived and exported incident can be handed over.`);
+  if (spec.reference.trim().length < 2) throw new CustodianError('invalid_request', 'Give the recipient\'s reference (--reference: the police report number or the HR case).');
+  if (spec.recipient.trim().length < 2) throw new CustodianError('invalid_request', 'Name the person who receives the material (--recipient).');
+  const verdict = await verifyPackageForSite(ctx, spec.packageDir);
+  if (!verdict.ok || !verdict.manifest) {
+    throw new CustodianError('refused_by_safety_rule', `The package at ${spec.packageDir} does not verify (${verdict.problems.map((p) => `${p.file}: ${p.kind}`).join(', ')}); nothing was handed over.`);
+  }
+  const m = verdict.manifest;
+  if (m.incident.reference !== inc.ref) throw new CustodianError('refused_by_safety_rule', `The package is for ${m.incident.reference}, not ${inc.ref}.`);
+  if (m.audience !== spec.to) throw new CustodianError('refused_by_safety_rule', `The package was made for ${m.audience}, not ${spec.to}: export one for ${spec.to} first.`);
+  const pkg = findPackage(ctx.db, m.packageId);
+  if (!pkg) throw new CustodianError('refused_by_safety_rule', `Package ${m.packageId} was not exported by this Custodian; export ${inc.ref} for ${spec.to} first.`);
+  const manifestSha = await sha256File(path.join(path.resolve(spec.packageDir), 'manifest.json')).catch(() => pkg.manifest_sha256);
+  const id = ctx.db.transaction(() => {
+    const hid = insertHandover(ctx.db, {
+      incident_id: inc.id,
+      package_id: m.packageId,
+      manifest_sha256: manifestSha,
+      audience: spec.to as 'police' | 'hr',
+      organisation: ORGANISATIONS[spec.to as 'police' | 'hr'],
+      recipient: spec.recipient.trim(),
+      reference: spec.reference.trim(),
+      method: spec.method?.trim() || 'personligen / in person',
+      note: spec.note?.trim() || null,
+      handed_ms: ctx.now(),
+      recorded_by: ctx.actor.name,
+    });
+    setIncidentStatus(ctx.db, inc.id, 'handed-over');
+    audit(ctx, 'handover', { incident: inc.ref, handover: hid, to: spec.to, recipient: spec.recipient, reference: spec.reference, package: m.packageId, manifestSha256: manifestSha });
+    return hid;
+  }).immediate();
+  let handover = handoverOf(ctx.db, inc.id) as HandoverRow;
+  const receipts = await writeReceipts(ctx, inc, handover, m.files.length);
+  setReceipts(ctx.db, id, receipts.html, receipts.pdf);
+  handover = handoverOf(ctx.db, inc.id) as HandoverRow;
+  const deletion = finishDeletion(ctx, findIncident(ctx, ref), handover);
+  return { handover, incident: findIncident(ctx, ref), deletion, receiptHtml: receipts.html, receiptPdf: receipts.pdf, retried: false };
+}
+
+export interface HandoverRecord {
+  id: number;
+  incident: string;
+  to: string;
+  organisation: string;
+  recipient: string;
+  reference: string;
+  method: string;
+  note: string | null;
+  handedOver: string;
+  recordedBy: string;
+  package: string;
+  manifestSha256: string;
+  receiptPdf: string | null;
+}
+
+export function handoverLog(ctx: Ctx, sinceMs = 0): HandoverRecord[] {
+  const tz = ctx.settings().siteTimeZone;
+  return listHandovers(ctx.db, sinceMs).map((h) => ({
+    id: h.id,
+    incident: h.incident_ref,
+    to: h.audience,
+    organisation: h.organisation,
+    recipient: h.recipient,
+    reference: h.reference,
+    method: h.method,
+    note: h.note,
+    handedOver: formatInstant(h.handed_ms, tz),
+    recordedBy: h.recorded_by,
+    package: h.package_id,
+    manifestSha256: h.manifest_sha256,
+    receiptPdf: h.receipt_pdf,
+  }));
+}
+
+export const HANDOVER_COLUMNS: readonly (keyof HandoverRecord & string)[] = ['id', 'incident', 'to', 'organisation', 'recipient', 'reference', 'method', 'note', 'handedOver', 'recordedBy', 'package', 'manifestSha256', 'receiptPdf'];

@@ -1,0 +1,42 @@
+import { stmt, type Db, type ReadDb } from './open.js';
+
+export interface HandoverRow {
+  id: number;
+  incident_id: number;
+  package_id: string;
+  manifest_sha256: string;
+  audience: 'police' | 'hr' | 'data-subject';
+  organisation: string;
+  recipient: string;
+  reference: string;
+  method: string;
+  note: string | null;
+  handed_ms: number;
+  recorded_by: string;
+  receipt_html: string | null;
+  receipt_pdf: string | null;
+  incident_ref: string;
+}
+
+const SELECT = 'SELECT h.*, i.ref AS incident_ref FROM handovers h JOIN incidents i ON i.id = h.incident_id';
+
+export function insertHandover(db: Db, h: Omit<HandoverRow, 'id' | 'incident_ref' | 'receipt_html' | 'receipt_pdf'>): number {
+  return Number(
+    stmt(
+      db,
+      'INSERT INTO handovers (incident_id, package_id, manifest_sha256, audience, organisation, recipient, reference, method, note, handed_ms, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(h.incident_id, h.package_id, h.manifest_sha256, h.audience, h.organisation, h.recipient, h.reference, h.method, h.note, h.handed_ms, h.recorded_by).lastInsertRowid,
+  );
+}
+
+export function setReceipts(db: Db, id: number, html: string, pdf: string): void {
+  stmt(db, 'UPDATE handovers SET receipt_html = ?, receipt_pdf = ? WHERE id = ?').run(html, pdf, id);
+}
+
+export function handoverOf(db: ReadDb, incidentId: number): HandoverRow | undefined {
+  return stmt(db, `${SELECT} WHERE h.incident_id = ?`).get(incidentId) as HandoverRow | undefined;
+}
+
+export function listHandovers(db: ReadDb, sinceMs: number): HandoverRow[] {
+  return stmt(db, `${SELECT} WHERE h.handed_ms >= ? ORDER BY h.id`).all(sinceMs) as HandoverRow[];
+}
