@@ -56,6 +56,11 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
 }
 
 export async function main(): Promise<void> {
+  // `custodian log deletions | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   const io: Io = {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),

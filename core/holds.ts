@@ -37,7 +37,7 @@ export function addHold(ctx: Ctx, spec: HoldSpec): HoldRow {
     });
     // A segment already marked by a running sweep but not yet unlinked is taken back.
     const rescued = rescueMarkedSegments(ctx.db, spec.cameras, spec.fromMs, spec.toMs);
-    audit(ctx, 'hold.added', { hold: id, cameras: spec.cameras, fromMs: spec.fromMs, toMs: spec.toMs, reason: spec.reason, source: spec.source ?? 'manual', sourceRef: spec.sourceRef ?? null, rescued });
+    audit(ctx, 'hold.added', { ...(spec.source === 'incident' ? { incident: spec.sourceRef } : {}), hold: id, cameras: spec.cameras, fromMs: spec.fromMs, toMs: spec.toMs, reason: spec.reason, source: spec.source ?? 'manual', sourceRef: spec.sourceRef ?? null, rescued });
     return getHold(ctx.db, id) as HoldRow;
   }).immediate();
 }
@@ -49,7 +49,7 @@ export function releaseHoldById(ctx: Ctx, id: number, reason: string): HoldRow {
   if (reason.trim().length < 3) throw new CustodianError('invalid_request', 'Releasing a hold needs a reason (--reason TEXT).');
   ctx.db.transaction(() => {
     releaseHold(ctx.db, id, ctx.actor.name, reason.trim(), ctx.now());
-    audit(ctx, 'hold.released', { hold: id, reason: reason.trim() });
+    audit(ctx, 'hold.released', { ...(h.source === 'incident' ? { incident: h.source_ref } : {}), hold: id, reason: reason.trim() });
   })();
   return getHold(ctx.db, id) as HoldRow;
 }

@@ -95,11 +95,21 @@ export function registerService(program: Command, c: CliContext): void {
         for (const cam of demo.cameras) setCamera(ctx, cam.id, { name: cam.name, zone: cam.zone });
         const next = nextDueMs(ctx);
         const tz = ctx.settings().siteTimeZone;
-        const result = { dataDir: ctx.dataDir, recorder: demo.recorderRoot, root: root.id, cameras: demo.cameras, indexed: reports[0]?.added ?? 0, nextDue: next === null ? null : formatInstant(next, tz) };
+        const result = {
+          dataDir: ctx.dataDir,
+          recorder: demo.recorderRoot,
+          root: root.id,
+          cameras: demo.cameras,
+          indexed: reports[0]?.added ?? 0,
+          from: formatInstant(demo.from, tz),
+          to: formatInstant(demo.to, tz),
+          realFrom: formatInstant(demo.realFrom, tz),
+          nextDue: next === null ? null : formatInstant(next, tz),
+        };
         if (g.json) printJson(c.io, result);
         else {
           c.io.out(`Demo recorder: ${demo.recorderRoot}\nData folder:   ${ctx.dataDir}\nIndexed ${result.indexed} segments from ${demo.cameras.length} cameras.\n`);
-          c.io.out(`Try: custodian --data ${ctx.dataDir} status\n`);
+          c.io.out(`The last hour (from ${result.realFrom.slice(11, 16)}) is real footage with true times burned in.\nTry: custodian --data ${ctx.dataDir} status\n`);
         }
       } finally {
         ctx.close();
