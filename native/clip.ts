@@ -1,7 +1,9 @@
 /**
  * Cuts one archived clip out of a camera's recorder segments: the window [fromMs, toMs) across
- * consecutive segments, joined with ffmpeg's concat demuxer and stream-copied (no re-encode, so
- * the clip's frames are the recorder's own bytes), video only.
+ * consecutive segments, joined with ffmpeg's concat demuxer and stream-copied (no re-encode: the
+ * clip's pictures are the recorder's own coded frames; for H.264 the demuxer also repeats the
+ * parameter sets (SPS/PPS) in-band at each keyframe, a few dozen bytes, so segments whose encoder
+ * settings changed still decode), video only.
  *
  * How exact the cut is (stream copy can only start on a keyframe):
  * - The first segment gets an `inpoint` and the last an `outpoint` in the concat list. The
