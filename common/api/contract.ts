@@ -1,0 +1,175 @@
+/**
+ * The API contract: every operation the UI and scripts use, with a zod schema for its request
+ * and the type of its answer. The loopback server, the Electron IPC handlers and the renderer's
+ * client are all typed from this one map; core parses every request with these schemas and
+ * checks the permission matrix (common/permissions.ts) before anything else happens.
+ *
+ * Operation names are `area.verb`. Requests are JSON objects; unknown fields are refused.
+ * Times in requests are ISO 8601 (site time when no offset is given) or UTC milliseconds.
+ */
+import { z } from 'zod';
+import { INCIDENT_REASONS, ZONES } from '../domain.js';
+import { ROLES } from '../permissions.js';
+import { SettingsSchema, type SettingKey } from '../settings.js';
+import type {
+  AlarmView,
+  ComplianceReportView,
+  ExportView,
+  HandoverRecordView,
+  HandoverResultView,
+  CameraView,
+  ClipReclassifyView,
+  DeletionLogView,
+  HoldView,
+  IncidentCloseView,
+  IncidentDetailView,
+  IncidentSummaryView,
+  PlaybackView,
+  SegmentsView,
+  SessionView,
+  SettingChangedView,
+  SettingsView,
+  StatusView,
+  SweepPreviewView,
+  UserView,
+} from './types.js';
+
+/** An instant: ISO 8601 text (site time without an offset) or UTC milliseconds. */
+export const Instant = z.union([z.number().int().min(0).max(8_640_000_000_000), z.string().min(4).max(40)]);
+const text = (max: number) => z.string().max(max);
+const id = z.number().int().positive();
+const cameraId = z.string().min(1).max(100);
+const incidentRef = z.string().min(1).max(40);
+export const USER_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$/;
+const userName = z.string().regex(USER_NAME_RE, 'a user name of 2–32 letters, digits, ".", "_" or "-", starting with a letter or digit');
+/** Passwords: long enough to resist guessing, short enough that hashing cannot be used to stall the server. */
+export const PASSWORD_MIN = 10;
+export const PASSWORD_MAX = 200;
+const password = z.string().min(PASSWORD_MIN, `at least ${PASSWORD_MIN} characters`).max(PASSWORD_MAX);
+const MaskSchema = z.strictObject({ x: z.number().min(0).max(1), y: z.number().min(0).max(1), w: z.number().gt(0).max(1), h: z.number().gt(0).max(1) });
+const empty = z.strictObject({});
+const SETTING_KEYS = Object.keys(SettingsSchema.shape) as [SettingKey, ...SettingKey[]];
+
+/** One operation: its request schema, a sentence for the docs, and (as a type only) its answer. */
+export interface OperationDef<Req extends z.ZodType, Res> {
+  readonly request: Req;
+  readonly summary: string;
+  /** Callable without a session (only logging in). */
+  readonly public?: true;
+  /** Never present at runtime: carries the answer's type. */
+  readonly response?: Res;
+}
+
+function op<Res>() {
+  return <Req extends z.ZodType>(request: Req, summary: string): OperationDef<Req, Res> => ({ request, summary });
+}
+
+function publicOp<Res>() {
+  return <Req extends z.ZodType>(request: Req, summary: string): OperationDef<Req, Res> & { readonly public: true } => ({ request, summary, public: true });
+}
+
+export const CONTRACT = {
+  'auth.login': publicOp<SessionView>()(z.strictObject({ name: z.string().min(1).max(64), password: z.string().min(1).max(PASSWORD_MAX) }), 'Log in; sets the session cookie (browser mode).'),
+  'auth.logout': op<{ loggedOut: true }>()(empty, 'End this session.'),
+  'session.me': op<SessionView>()(empty, 'Who is logged in, their role and what they may do.'),
+
+  status: op<StatusView>()(empty, 'Roots online/offline, cameras with oldest and newest recording, next deletion, open alarms.'),
+  'cameras.list': op<{ cameras: CameraView[] }>()(empty, 'Cameras with name, zone and privacy masks.'),
+  'cameras.set': op<CameraView>()(
+    z.strictObject({ id: cameraId, name: text(100).nullable().optional(), zone: z.enum(ZONES).optional(), masks: z.array(MaskSchema).max(32).optional() }),
+    "Change a camera's name, zone or privacy masks.",
+  ),
+  'segments.list': op<SegmentsView>()(
+    z.strictObject({ camera: cameraId, from: Instant, to: Instant, limit: z.number().int().min(1).max(50_000).optional() }),
+    'The recorded segments of one camera in a time range (at most 31 days), with holds and the retention line.',
+  ),
+  'playback.url': op<PlaybackView>()(z.strictObject({ kind: z.enum(['segment', 'clip']), id }), 'A URL that streams a segment or an archived clip (the viewing is audit-logged).'),
+
+  'holds.list': op<{ holds: HoldView[] }>()(z.strictObject({ all: z.boolean().optional() }), 'Active holds (with `all`, released ones too).'),
+  'holds.add': op<HoldView>()(
+    z.strictObject({ cameras: z.array(cameraId).min(1).max(100), from: Instant, to: Instant, reason: text(2000) }),
+    'Keep recordings of cameras in a time window from deletion.',
+  ),
+  'holds.release': op<HoldView>()(z.strictObject({ id, reason: text(2000) }), 'Release a hold, saying why.'),
+
+  'incidents.list': op<{ incidents: IncidentSummaryView[] }>()(empty, 'Incidents, overdue ones first.'),
+  'incidents.show': op<IncidentDetailView>()(z.strictObject({ ref: incidentRef }), "An incident's clips, hashes, gaps and history."),
+  'incidents.create': op<IncidentSummaryView>()(
+    z.strictObject({
+      reason: z.enum(INCIDENT_REASONS),
+      justification: text(4000),
+      title: text(200),
+      from: Instant,
+      to: Instant,
+      cameras: z.array(cameraId).min(1).max(100),
+      reviewBy: Instant.optional(),
+    }),
+    "Create an incident for one of the policy's reasons; its window is held at once (archive it next).",
+  ),
+  'incidents.archive': op<IncidentDetailView>()(
+    z.strictObject({ ref: incidentRef }),
+    "Copy an incident's footage into the archive (resumes after a failure); progress is pushed as events.",
+  ),
+  'incidents.extend': op<IncidentSummaryView>()(z.strictObject({ ref: incidentRef, reviewBy: Instant, reason: text(2000) }), 'Move the review date, saying why the material is still needed.'),
+  'incidents.close': op<IncidentCloseView>()(z.strictObject({ ref: incidentRef, reason: text(2000) }), 'Close without handover: the archived material is deleted and the deletion logged.'),
+  'exports.create': op<ExportView>()(
+    z.strictObject({ ref: incidentRef, audience: z.enum(['police', 'hr']), zip: z.boolean().optional() }),
+    "Write a signed evidence package of an archived incident for the Police or HR (into the data folder's exports/); progress is pushed as events.",
+  ),
+  'handover.record': op<HandoverResultView>()(
+    z.strictObject({ ref: incidentRef, to: z.enum(['police', 'hr']), packageId: z.string().min(1).max(100), recipient: text(200), reference: text(200), method: text(200).optional(), note: text(2000).optional() }),
+    'Record that a package was handed over (who, to whom, reference); the archived material is then deleted and the deletion logged.',
+  ),
+  'clips.reclassify': op<ClipReclassifyView>()(z.strictObject({ clip: id, subjects: z.enum(ZONES), reason: text(2000) }), "Correct an archived clip's staff/visitor/mixed classification."),
+
+  'alarms.list': op<{ alarms: AlarmView[] }>()(z.strictObject({ all: z.boolean().optional() }), 'Open alarms (with `all`, those acknowledged in the last 90 days too).'),
+  'alarms.ack': op<AlarmView>()(z.strictObject({ id, note: text(2000).optional() }), 'Acknowledge an alarm (for a paused deletion: lets the next sweep go ahead once).'),
+
+  'logs.deletions': op<DeletionLogView>()(
+    z.strictObject({ since: Instant.optional(), afterId: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional() }),
+    'The deletion log, a page at a time (it names no person).',
+  ),
+  'logs.handovers': op<{ handovers: HandoverRecordView[] }>()(z.strictObject({ since: Instant.optional() }), 'The handover log: what went to whom, when, with which reference and checksums.'),
+  'reports.compliance': op<ComplianceReportView>()(z.strictObject({ from: Instant.optional(), to: Instant.optional() }), 'The compliance report for a period (default the last 90 days) with a verdict per policy clause.'),
+
+  'settings.get': op<SettingsView>()(empty, 'All site settings.'),
+  'settings.set': op<SettingChangedView>()(z.strictObject({ key: z.enum(SETTING_KEYS), value: z.unknown() }), 'Change one setting (audit-logged with the old and new value).'),
+
+  'users.list': op<{ users: UserView[] }>()(empty, 'Users, their roles, and whether they are disabled or locked.'),
+  'users.add': op<UserView>()(z.strictObject({ name: userName, role: z.enum(ROLES), password }), 'Add a user with a role and a first password.'),
+  'users.setRole': op<UserView>()(z.strictObject({ name: userName, role: z.enum(ROLES) }), "Change a user's role (takes effect on their next request)."),
+  'users.disable': op<UserView>()(z.strictObject({ name: userName }), 'Disable a user: their sessions end at once and they cannot log in.'),
+
+  'sweep.dryRun': op<SweepPreviewView>()(empty, 'What the retention sweep would delete now, and when the next deletion is due; deletes nothing.'),
+} as const;
+
+export type Contract = typeof CONTRACT;
+export type OperationName = keyof Contract;
+/** Operations that need a session: all but logging in. */
+export type GuardedOperation = { [K in OperationName]: Contract[K] extends { public: true } ? never : K }[OperationName];
+/** What a caller sends (before defaults are applied). */
+export type RequestOf<Op extends OperationName> = z.input<Contract[Op]['request']>;
+/** What a handler receives (after parsing). */
+export type ParsedRequestOf<Op extends OperationName> = z.output<Contract[Op]['request']>;
+export type ResponseOf<Op extends OperationName> = Contract[Op] extends OperationDef<z.ZodType, infer R> ? R : never;
+
+export const OPERATION_NAMES = Object.keys(CONTRACT) as OperationName[];
+
+export function isOperationName(name: string): name is OperationName {
+  return Object.prototype.hasOwnProperty.call(CONTRACT, name);
+}
+
+export function isPublicOperation(name: OperationName): boolean {
+  const def: OperationDef<z.ZodType, unknown> = CONTRACT[name];
+  return def.public === true;
+}
+
+/** Turns zod's issues into one sentence a person can read. */
+export function describeIssues(error: z.ZodError): string {
+  const parts = error.issues.slice(0, 3).map((i) => {
+    const where = i.path.length > 0 ? i.path.join('.') : 'request';
+    return `${where}: ${i.message}`;
+  });
+  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
+  return `The request is not valid: ${parts.join('; ')}${more}.`;
+}

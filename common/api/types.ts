@@ -1,0 +1,293 @@
+/**
+ * What the API answers: one view type per response, runtime-neutral so the renderer, the
+ * Electron preload and the server share them. Times are ISO 8601 with the site's offset
+ * (e.g. 2026-11-25T14:30:00+01:00); where a view also carries `…Ms` fields they are UTC
+ * milliseconds, for drawing (the timeline) rather than reading.
+ */
+import type { AlarmKind, IncidentReason, Zone } from '../domain.js';
+import type { ErrorCode } from '../errors.js';
+import type { Role } from '../permissions.js';
+import type { Settings, SettingKey } from '../settings.js';
+
+export type { Role };
+
+/** Every answer: `{ok:true, data}` or `{ok:false, error:{code, message}}`. */
+export type ApiResult<T> = { ok: true; data: T } | ApiFailure;
+export interface ApiFailure {
+  ok: false;
+  error: { code: ErrorCode; message: string };
+}
+
+export interface Mask {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface SessionView {
+  user: { name: string; role: Role };
+  /** The operations this user may call (from the permission matrix). */
+  operations: string[];
+  /** May this user see recorded footage (play segments and clips)? */
+  footage: boolean;
+  /** A session ends after this many minutes without a request. */
+  idleMinutes: number;
+}
+
+export interface StatusView {
+  siteTimeZone: string;
+  retentionMonths: number;
+  roots: { id: number; path: string; layout: string; online: boolean; offlineReason: string | null; segments: number; lastScan: string | null }[];
+  cameras: { id: string; name: string | null; zone: string; classified: boolean; segments: number; oldest: string | null; newest: string | null; bytes: number | null }[];
+  segments: number;
+  unrecognised: number;
+  unrecognisedSample: { root: number; path: string; reason: string }[];
+  audioSegments: number;
+  pendingDeletions: number;
+  retentionHorizon: string;
+  nextDeletion: string | null;
+  alarms: { id: number; kind: string; message: string; raised: string; conditionEnded: boolean }[];
+}
+
+export interface CameraView {
+  id: string;
+  name: string | null;
+  zone: Zone;
+  /** False until a person has set the zone (new cameras are `mixed`). */
+  classified: boolean;
+  masks: Mask[];
+}
+
+export interface SegmentView {
+  id: number;
+  startMs: number;
+  endMs: number;
+  /** How the end was found: ffprobe, file time, the next segment's start, or an estimate. */
+  endSource: 'probe' | 'mtime' | 'next' | 'estimate';
+  size: number | null;
+  state: 'present' | 'deleting';
+  /** Inside an active hold: it will not be deleted while the hold stands. */
+  held: boolean;
+  hasAudio: boolean | null;
+}
+
+export interface SegmentsView {
+  camera: string;
+  fromMs: number;
+  toMs: number;
+  /** Recordings that end at or before this instant are due for deletion now (the 2-month line). */
+  retentionCutoffMs: number;
+  segments: SegmentView[];
+  /** Active holds on this camera overlapping the range. */
+  holds: { id: number; fromMs: number; toMs: number; reason: string; source: string; sourceRef: string | null }[];
+  /** True when more segments exist than `limit` allowed: ask for a narrower range. */
+  truncated: boolean;
+}
+
+export interface PlaybackView {
+  /** A same-origin URL (browser mode) that streams the file with HTTP range requests. */
+  url: string;
+  contentType: string;
+  kind: 'segment' | 'clip';
+  id: number;
+  camera: string;
+  startMs: number;
+  endMs: number;
+  size: number;
+}
+
+export interface HoldView {
+  id: number;
+  cameras: string[];
+  from: string;
+  to: string;
+  fromMs: number;
+  toMs: number;
+  reason: string;
+  source: string;
+  sourceRef: string | null;
+  createdBy: string;
+  created: string;
+  released: string | null;
+  releasedBy: string | null;
+  releaseReason: string | null;
+}
+
+export type IncidentStatus = 'open' | 'archived' | 'handed-over' | 'deleted';
+
+export interface IncidentSummaryView {
+  ref: string;
+  title: string;
+  reason: IncidentReason;
+  justification: string;
+  status: IncidentStatus;
+  from: string;
+  to: string;
+  cameras: string[];
+  reviewBy: string;
+  overdue: boolean;
+  ageDays: number;
+  created: string;
+  createdBy: string;
+  closed: string | null;
+  closedReason: string | null;
+}
+
+export interface ClipView {
+  id: number;
+  camera: string;
+  subjects: Zone;
+  path: string;
+  status: 'pending' | 'complete' | 'failed' | 'deleted';
+  error: string | null;
+  start: string | null;
+  end: string | null;
+  sha256: string | null;
+  size: number | null;
+  sourceHadAudio: boolean;
+  sources: { name: string; path: string; sha256: string; size: number; start: string | null; end: string | null }[];
+}
+
+export interface IncidentDetailView extends IncidentSummaryView {
+  hold: number | null;
+  gaps: { camera: string; from: string | null; to: string | null }[];
+  clips: ClipView[];
+  history: { at: string; actor: string; action: string; details: unknown }[];
+}
+
+export interface IncidentCloseView extends IncidentSummaryView {
+  deleted: number;
+  failed: { path: string; reason: string }[];
+}
+
+export interface ClipReclassifyView {
+  id: number;
+  subjects: Zone;
+  path: string;
+}
+
+export interface AlarmView {
+  id: number;
+  kind: AlarmKind | string;
+  message: string;
+  raised: string;
+  acknowledged: string | null;
+  acknowledgedBy: string | null;
+  conditionEnded: boolean;
+  details: unknown;
+}
+
+export interface DeletionRecordView {
+  id: number;
+  kind: string;
+  root: number | null;
+  camera: string | null;
+  path: string;
+  recordedFrom: string | null;
+  recordedTo: string | null;
+  size: number | null;
+  sha256: string | null;
+  due: string | null;
+  deleted: string | null;
+  outcome: string;
+  sweep: number | null;
+  handover: number | null;
+  incident: string | null;
+  reason: string;
+}
+
+export interface DeletionLogView {
+  deletions: DeletionRecordView[];
+  /** Pass as `afterId` for the next page; null when this was the last. */
+  nextAfterId: number | null;
+}
+
+export type SettingsView = Settings;
+
+export interface SettingChangedView {
+  key: SettingKey;
+  value: unknown;
+}
+
+export interface UserView {
+  name: string;
+  role: Role;
+  disabled: boolean;
+  /** Locked after too many failed logins, until this time (or a new password). */
+  lockedUntil: string | null;
+  created: string;
+  createdBy: string;
+  passwordChanged: string;
+  lastLogin: string | null;
+}
+
+export interface SweepPreviewView {
+  cutoff: string;
+  due: number;
+  held: number;
+  refused: string | null;
+  nextDue: string | null;
+  roots: { root: number; path: string; online: boolean; due: number; held: number; refused: string | null }[];
+  /** What would be deleted now (at most 1000). */
+  wouldDelete: { root: number; camera: string; path: string; start: string; end: string; dueAt: string }[];
+}
+
+export interface ExportView {
+  packageId: string;
+  /** The package folder on this computer (inside the data folder's exports/). */
+  dir: string;
+  zipPath: string | null;
+  manifestSha256: string;
+  files: number;
+  redacted: number;
+  leftOut: { clip: number; camera: string; subjects: Zone; reason: string }[];
+}
+
+export interface HandoverRecordView {
+  id: number;
+  incident: string;
+  to: string;
+  organisation: string;
+  recipient: string;
+  reference: string;
+  method: string;
+  note: string | null;
+  handedOver: string;
+  recordedBy: string;
+  package: string;
+  manifestSha256: string;
+  receiptPdf: string | null;
+}
+
+export interface HandoverResultView {
+  incident: IncidentSummaryView;
+  handover: HandoverRecordView;
+  /** Archived files deleted after the handover (each in the deletion log). */
+  deleted: number;
+  failed: { path: string; reason: string }[];
+  receiptHtml: string;
+  receiptPdf: string;
+  retried: boolean;
+}
+
+export interface ComplianceReportView {
+  generated: string | null;
+  period: { from: string | null; to: string | null };
+  site: { controller: string; dpoContact: string; timeZone: string };
+  retention: { months: number; sweepIntervalMinutes: number; deletionLogRetentionMonths: number; handoverLogRetentionMonths: number; horizon: string | null };
+  roots: { id: number; path: string; online: boolean; oldestUnheldEnd: string | null; withinPeriod: boolean }[];
+  incidents: { ref: string; title: string; reason: IncidentReason; status: IncidentStatus; reviewBy: string | null; ageDays: number; overdue: boolean }[];
+  handovers: HandoverRecordView[];
+  deletionsByReason: { reason: string; n: number; bytes: number | null }[];
+  alarms: { id: number; kind: string; message: string; raised: string | null; acknowledged: string | null; acknowledgedBy: string | null }[];
+  audio: { segments: { camera_id: string; n: number }[]; clips: { incident: string; camera: string }[] };
+  auditChain: { ok: boolean; events: number; firstBroken?: { id: number; reason: string } };
+  verdicts: { clause: 'P2' | 'P4' | 'P5' | 'P7'; held: boolean; words: string }[];
+}
+
+/** Pushed to the browser (server-sent events) and to the desktop window (IPC). */
+export type ApiEvent =
+  | { type: 'progress'; task: 'archive' | 'export'; ref: string; fraction: number; label: string }
+  | { type: 'status'; alarms: number; blocking: number; rootsOffline: number; nextDeletion: string | null; openIncidents: number; overdueIncidents: number }
+  | { type: 'session-ended'; reason: string };

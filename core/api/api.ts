@@ -1,0 +1,245 @@
+/**
+ * The API as every face uses it (the loopback server, the desktop app's IPC handlers, tests):
+ * one call path that authenticates the session, checks the permission matrix for the user's role
+ * (here, in core: a face cannot forget it), parses the request with the contract's schema, runs
+ * the handler as that user, and answers `{ok:true, data}` or `{ok:false, error:{code, message}}`.
+ * Footage streaming goes through openFootage, under the same rules. Events (progress, status)
+ * go to subscribers, each only what its user may see.
+ */
+import { closeSync } from 'node:fs';
+import type { z } from 'zod';
+import { CONTRACT, describeIssues, isOperationName, type GuardedOperation, type OperationName, type ResponseOf } from '../../common/api/contract.js';
+import { mediaPath } from '../../common/api/http.js';
+import type { ApiEvent, ApiFailure, ApiResult } from '../../common/api/types.js';
+import { CustodianError, isCustodianError } from '../../common/errors.js';
+import { may, type Action } from '../../common/permissions.js';
+import { formatInstant } from '../../common/time.js';
+import { listIncidents } from '../../db/incidents.js';
+import { listRoots } from '../../db/roots.js';
+import { blockingAlarms, openAlarms } from '../alarms.js';
+import { audit } from '../audit.js';
+import type { Ctx } from '../context.js';
+import { isOverdue } from '../incidents.js';
+import { nextDueMs } from '../retention.js';
+import { actingAs, authenticate, login, type SessionUser } from '../users.js';
+import { openFootageFile, type FootageKind, type OpenFootage } from './footage.js';
+import { handlers, sessionView, type CallContext } from './handlers.js';
+
+export interface ApiOptions {
+  /** The URL a client streams footage from (default: browser mode's /media/<kind>/<id>). */
+  mediaUrl?: (kind: FootageKind, id: number) => string;
+  /** Called with errors that are not Custodian's own (they are answered as `internal`). */
+  onInternalError?: (operation: string, error: unknown) => void;
+}
+
+/** What a call did to the session, for the transport to mirror (set or clear the cookie). */
+export type SessionChange = { set: string } | { clear: true } | undefined;
+
+export interface CallOutcome<T = unknown> {
+  result: ApiResult<T>;
+  session: SessionChange;
+}
+
+type Listener = (event: ApiEvent) => void;
+
+interface Subscriber {
+  readonly sessionId: number;
+  readonly userId: number;
+  readonly role: SessionUser['role'];
+  readonly listener: Listener;
+}
+
+const MAX_VIEWS_REMEMBERED = 10_000;
+
+export function failure(code: ApiFailure['error']['code'], message: string): ApiFailure {
+  return { ok: false, error: { code, message } };
+}
+
+export class CustodianApi {
+  private readonly subscribers = new Set<Subscriber>();
+  private readonly viewed = new Map<number, Set<string>>();
+  private lastStatus = '';
+  private readonly mediaUrl: (kind: FootageKind, id: number) => string;
+
+  constructor(
+    readonly ctx: Ctx,
+    private readonly options: ApiOptions = {},
+  ) {
+    this.mediaUrl = options.mediaUrl ?? mediaPath;
+  }
+
+  /** Answers any error the way the contract says; never leaks a stack or an unexpected message. */
+  private toFailure(operation: string, e: unknown): ApiFailure {
+    if (isCustodianError(e)) return failure(e.code, e.message);
+    this.options.onInternalError?.(operation, e);
+    return failure('internal', 'Custodian could not finish this because of an internal error; it has been logged.');
+  }
+
+  /** The one path for every operation. `token` is the session's (undefined when there is none). */
+  async call(token: string | undefined, operation: string, body: unknown): Promise<CallOutcome> {
+    try {
+      if (!isOperationName(operation)) throw new CustodianError('not_found', `There is no operation "${operation}".`);
+      if (operation === 'auth.login') return await this.login(body);
+      const user = authenticate(this.ctx, token);
+      const action: Action = operation;
+      if (!may(user.role, action)) throw new CustodianError('forbidden', `The ${user.role} role may not use ${operation}.`);
+      const schema: z.ZodType = CONTRACT[operation].request;
+      const parsed = schema.safeParse(body === undefined || body === null ? {} : body);
+      if (!parsed.success) throw new CustodianError('invalid_request', describeIssues(parsed.error));
+      const call: CallContext = {
+        ctx: actingAs(this.ctx, user),
+        user,
+        token,
+        emit: (event) => this.emitToUser(user.userId, event),
+        noteViewing: (kind, id, details) => this.noteViewing(user, kind, id, details),
+        mediaUrl: this.mediaUrl,
+      };
+      const handler = handlers[operation as GuardedOperation] as (c: CallContext, req: unknown) => unknown;
+      const data = await handler(call, parsed.data);
+      if (operation === 'auth.logout') {
+        this.forgetSession(user.sessionId);
+        return { result: { ok: true, data }, session: { clear: true } };
+      }
+      return { result: { ok: true, data }, session: undefined };
+    } catch (e) {
+      const result = this.toFailure(operation, e);
+      return { result, session: result.error.code === 'unauthenticated' && token !== undefined ? { clear: true } : undefined };
+    }
+  }
+
+  /** Typed convenience for callers that know the operation at compile time (tests, IPC). */
+  async invoke<Op extends OperationName>(token: string | undefined, operation: Op, body: unknown): Promise<ApiResult<ResponseOf<Op>>> {
+    return (await this.call(token, operation, body)).result as ApiResult<ResponseOf<Op>>;
+  }
+
+  private async login(body: unknown): Promise<CallOutcome> {
+    const parsed = CONTRACT['auth.login'].request.safeParse(body ?? {});
+    if (!parsed.success) throw new CustodianError('invalid_request', describeIssues(parsed.error));
+    const { token, user } = await login(this.ctx, parsed.data.name, parsed.data.password, 'api');
+    return { result: { ok: true, data: sessionView(this.ctx, user) }, session: { set: token } };
+  }
+
+  /** The session's user, or an `unauthenticated` error. */
+  authenticate(token: string | undefined, touch = true): SessionUser {
+    return authenticate(this.ctx, token, { touch });
+  }
+
+  /** Is this session still good? (A heartbeat: does not restart the idle clock.) */
+  sessionAlive(token: string | undefined): boolean {
+    try {
+      authenticate(this.ctx, token, { touch: false });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private noteViewing(user: SessionUser, kind: FootageKind, id: number, details: Record<string, unknown>): void {
+    let seen = this.viewed.get(user.sessionId);
+    if (!seen) {
+      seen = new Set();
+      this.viewed.set(user.sessionId, seen);
+    }
+    const key = `${kind}:${id}`;
+    if (seen.has(key)) return;
+    if (seen.size >= MAX_VIEWS_REMEMBERED) seen.clear();
+    seen.add(key);
+    audit(actingAs(this.ctx, user), 'footage.viewed', { [kind]: id, session: user.sessionId, ...details });
+  }
+
+  /**
+   * Opens footage for a session that may see it (role matrix: footage.view), audit-logging the
+   * first viewing of each piece per session. The caller streams from `fd` and closes it.
+   */
+  openFootage(token: string | undefined, kind: FootageKind, id: number): OpenFootage {
+    const user = authenticate(this.ctx, token);
+    if (!may(user.role, 'footage.view')) throw new CustodianError('forbidden', `The ${user.role} role may not see footage.`);
+    const f = openFootageFile(this.ctx, kind, id);
+    try {
+      const tz = this.ctx.settings().siteTimeZone;
+      this.noteViewing(user, kind, id, { camera: f.camera, from: formatInstant(f.startMs, tz), to: formatInstant(f.endMs, tz) });
+    } catch (e) {
+      closeSync(f.fd);
+      throw e;
+    }
+    return f;
+  }
+
+  /** Events for this session until the returned function is called. Throws if not logged in. */
+  subscribe(token: string | undefined, listener: Listener): () => void {
+    const user = authenticate(this.ctx, token, { touch: false });
+    const sub: Subscriber = { sessionId: user.sessionId, userId: user.userId, role: user.role, listener };
+    this.subscribers.add(sub);
+    if (may(user.role, 'status')) {
+      const current = this.statusEvent();
+      if (current) listener(current);
+    }
+    return () => this.subscribers.delete(sub);
+  }
+
+  private emitToUser(userId: number, event: ApiEvent): void {
+    for (const s of this.subscribers) if (s.userId === userId) safeDeliver(s.listener, event);
+  }
+
+  private forgetSession(sessionId: number): void {
+    this.viewed.delete(sessionId);
+    for (const s of this.subscribers) {
+      if (s.sessionId === sessionId) {
+        safeDeliver(s.listener, { type: 'session-ended', reason: 'logged out' });
+        this.subscribers.delete(s);
+      }
+    }
+  }
+
+  private statusEvent(): Extract<ApiEvent, { type: 'status' }> | null {
+    try {
+      const now = this.ctx.now();
+      const incidents = listIncidents(this.ctx.db);
+      const next = nextDueMs(this.ctx);
+      return {
+        type: 'status',
+        alarms: openAlarms(this.ctx).length,
+        blocking: blockingAlarms(this.ctx).length,
+        rootsOffline: listRoots(this.ctx.db).filter((r) => r.online !== 1).length,
+        nextDeletion: next === null ? null : formatInstant(next, this.ctx.settings().siteTimeZone),
+        openIncidents: incidents.filter((i) => i.status === 'open' || i.status === 'archived').length,
+        overdueIncidents: incidents.filter((i) => isOverdue(i, now)).length,
+      };
+    } catch (e) {
+      this.options.onInternalError?.('status event', e);
+      return null;
+    }
+  }
+
+  /**
+   * Pushes a status event to those who may see the status, when it changed since the last push.
+   * The server calls this on a timer; cheap (no scan of the segment index).
+   */
+  pushStatus(): void {
+    const ev = this.statusEvent();
+    if (!ev) return;
+    const text = JSON.stringify(ev);
+    if (text === this.lastStatus) return;
+    this.lastStatus = text;
+    for (const s of this.subscribers) if (may(s.role, 'status')) safeDeliver(s.listener, ev);
+  }
+
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  /** Drops every subscriber and what was remembered; the Ctx stays open (its owner closes it). */
+  close(): void {
+    for (const s of this.subscribers) safeDeliver(s.listener, { type: 'session-ended', reason: 'the server is stopping' });
+    this.subscribers.clear();
+    this.viewed.clear();
+  }
+}
+
+function safeDeliver(listener: Listener, event: ApiEvent): void {
+  try {
+    listener(event);
+  } catch {
+    // a subscriber that cannot take an event (closed connection) is pruned by its owner
+  }
+}

@@ -1,0 +1,309 @@
+/**
+ * The handler map: for each guarded operation of the contract, what core does. Each handler
+ * receives a request already parsed by the contract's schema and a Ctx acting as the logged-in
+ * user (so everything it writes to the audit log carries their name); the permission matrix has
+ * been checked before it is called (core/api/api.ts). Handlers call the existing use cases and
+ * shape their answers as the contract's view types.
+ */
+import { closeSync } from 'node:fs';
+import path from 'node:path';
+import type { GuardedOperation, ParsedRequestOf, ResponseOf } from '../../common/api/contract.js';
+import type { AlarmView, ApiEvent, CameraView, HoldView, IncidentSummaryView, Mask, SegmentsView, SessionView } from '../../common/api/types.js';
+import { CustodianError } from '../../common/errors.js';
+import { allowedActions, may } from '../../common/permissions.js';
+import { formatInstant, formatLocal, parseUserTime, retentionCutoff } from '../../common/time.js';
+import type { AlarmRow } from '../../db/alarms.js';
+import { getCamera, type CameraRow } from '../../db/cameras.js';
+import { iterateDeletions } from '../../db/deletions.js';
+import { handoverOf } from '../../db/handovers.js';
+import { listHolds, type HoldRow } from '../../db/holds.js';
+import type { IncidentRow } from '../../db/incidents.js';
+import { findPackage } from '../../db/packages.js';
+import { segmentsForCamera } from '../../db/segments.js';
+import { acknowledgeAlarm, alarmList } from '../alarms.js';
+import { cameras, setCamera } from '../cameras.js';
+import type { Ctx } from '../context.js';
+import { exportPackage } from '../exports.js';
+import { handoverLog, recordHandover } from '../handover.js';
+import { addHold, holds, releaseHoldById } from '../holds.js';
+import { incidentDetail, incidentSummary } from '../incident-view.js';
+import { archiveIncident, closeIncident, createIncident, extendIncident, findIncident, incidents, reclassifyClip } from '../incidents.js';
+import { deletionRecord } from '../logs.js';
+import { complianceReport } from '../reports.js';
+import { sweep } from '../retention.js';
+import { changeSetting } from '../settings.js';
+import { status } from '../status.js';
+import { addUser, disableUser, listUsers, logout, setUserRole, type SessionUser } from '../users.js';
+import { openFootageFile, type FootageKind } from './footage.js';
+
+/** What a handler gets besides its request. */
+export interface CallContext {
+  /** The instance, acting as the logged-in user. */
+  readonly ctx: Ctx;
+  readonly user: SessionUser;
+  /** The session's token (to end it at logout). */
+  readonly token: string | undefined;
+  /** Pushes an event to this user's open event streams (progress bars). */
+  emit(event: ApiEvent): void;
+  /** Records that this session views a piece of footage (audit-logged once per session). */
+  noteViewing(kind: FootageKind, id: number, details: Record<string, unknown>): void;
+  /** The URL a client uses to stream footage (browser mode: /media/…; the desktop app: its protocol). */
+  mediaUrl(kind: FootageKind, id: number): string;
+}
+
+type Handler<Op extends GuardedOperation> = (call: CallContext, req: ParsedRequestOf<Op>) => ResponseOf<Op> | Promise<ResponseOf<Op>>;
+export type HandlerMap = { readonly [Op in GuardedOperation]: Handler<Op> };
+
+const MAX_RANGE_MS = 31 * 86_400_000;
+
+function toMs(ctx: Ctx, value: number | string): number {
+  return typeof value === 'number' ? value : parseUserTime(value, ctx.settings().siteTimeZone);
+}
+
+function cameraView(c: CameraRow): CameraView {
+  return { id: c.id, name: c.name, zone: c.zone, classified: c.classified === 1, masks: JSON.parse(c.masks) as Mask[] };
+}
+
+export function holdView(ctx: Ctx, h: HoldRow): HoldView {
+  const tz = ctx.settings().siteTimeZone;
+  return {
+    id: h.id,
+    cameras: h.cameras ? h.cameras.split(',') : [],
+    from: formatInstant(h.from_ms, tz),
+    to: formatInstant(h.to_ms, tz),
+    fromMs: h.from_ms,
+    toMs: h.to_ms,
+    reason: h.reason,
+    source: h.source,
+    sourceRef: h.source_ref,
+    createdBy: h.created_by,
+    created: formatInstant(h.created_ms, tz),
+    released: h.released_ms === null ? null : formatInstant(h.released_ms, tz),
+    releasedBy: h.released_by,
+    releaseReason: h.release_reason,
+  };
+}
+
+function alarmView(ctx: Ctx, a: AlarmRow): AlarmView {
+  const tz = ctx.settings().siteTimeZone;
+  return {
+    id: a.id,
+    kind: a.kind,
+    message: a.message,
+    raised: formatInstant(a.raised_ms, tz),
+    acknowledged: a.acked_ms === null ? null : formatInstant(a.acked_ms, tz),
+    acknowledgedBy: a.acked_by,
+    conditionEnded: a.cleared_ms !== null,
+    details: JSON.parse(a.details) as unknown,
+  };
+}
+
+/** HR sees only incidents handed over to HR (see common/permissions.ts SCOPES). */
+function visibleTo(call: CallContext, inc: IncidentRow): boolean {
+  if (call.user.role !== 'hr') return true;
+  return inc.status === 'handed-over' && handoverOf(call.ctx.db, inc.id)?.audience === 'hr';
+}
+
+function visibleIncident(call: CallContext, ref: string): IncidentRow {
+  const inc = findIncident(call.ctx, ref);
+  // Not "forbidden": whether an incident exists is itself not for HR to learn.
+  if (!visibleTo(call, inc)) throw new CustodianError('not_found', `There is no incident "${ref}" handed over to HR.`);
+  return inc;
+}
+
+export function segmentsView(ctx: Ctx, camera: string, fromMs: number, toMs: number, limit = 20_000): SegmentsView {
+  if (!(toMs > fromMs)) throw new CustodianError('invalid_request', 'The range ends before it starts: "to" must be after "from".');
+  if (toMs - fromMs > MAX_RANGE_MS) throw new CustodianError('invalid_request', 'Ask for at most 31 days of one camera at a time.');
+  if (!getCamera(ctx.db, camera)) throw new CustodianError('not_found', `There is no camera "${camera}".`);
+  const s = ctx.settings();
+  const rows = segmentsForCamera(ctx.db, camera, fromMs, toMs, s.maxSegmentMinutes * 60_000);
+  const camHolds = listHolds(ctx.db, false).filter((h) => h.from_ms < toMs && h.to_ms > fromMs && h.cameras.split(',').includes(camera));
+  const truncated = rows.length > limit;
+  const segments = (truncated ? rows.slice(0, limit) : rows).map((r) => ({
+    id: r.id,
+    startMs: r.start_ms,
+    endMs: r.end_ms,
+    endSource: r.end_source,
+    size: r.size,
+    state: r.state,
+    held: camHolds.some((h) => h.from_ms < r.end_ms && h.to_ms > r.start_ms),
+    hasAudio: r.has_audio === null ? null : r.has_audio === 1,
+  }));
+  return {
+    camera,
+    fromMs,
+    toMs,
+    retentionCutoffMs: retentionCutoff(ctx.now(), s.retentionMonths, s.siteTimeZone),
+    segments,
+    holds: camHolds.map((h) => ({ id: h.id, fromMs: h.from_ms, toMs: h.to_ms, reason: h.reason, source: h.source, sourceRef: h.source_ref })),
+    truncated,
+  };
+}
+
+export function sessionView(ctx: Ctx, user: Pick<SessionUser, 'name' | 'role'>): SessionView {
+  return {
+    user: { name: user.name, role: user.role },
+    operations: allowedActions(user.role).filter((a) => a !== 'footage.view'),
+    footage: may(user.role, 'footage.view'),
+    idleMinutes: ctx.settings().sessionIdleMinutes,
+  };
+}
+
+function summary(ctx: Ctx, inc: IncidentRow): IncidentSummaryView {
+  return incidentSummary(ctx, inc);
+}
+
+export const handlers: HandlerMap = {
+  'auth.logout': (call) => {
+    logout(call.ctx, call.token);
+    return { loggedOut: true };
+  },
+  'session.me': (call) => sessionView(call.ctx, call.user),
+
+  status: (call) => status(call.ctx),
+  'cameras.list': (call) => ({ cameras: cameras(call.ctx).map(cameraView) }),
+  'cameras.set': (call, req) =>
+    cameraView(
+      setCamera(call.ctx, req.id, {
+        ...(req.name !== undefined ? { name: req.name } : {}),
+        ...(req.zone !== undefined ? { zone: req.zone } : {}),
+        ...(req.masks !== undefined ? { masks: req.masks } : {}),
+      }),
+    ),
+  'segments.list': (call, req) => segmentsView(call.ctx, req.camera, toMs(call.ctx, req.from), toMs(call.ctx, req.to), req.limit),
+  'playback.url': (call, req) => {
+    // Opened (and closed) now, so a URL is only given for footage that can really be streamed.
+    const f = openFootageFile(call.ctx, req.kind, req.id);
+    closeSync(f.fd);
+    const tz = call.ctx.settings().siteTimeZone;
+    call.noteViewing(req.kind, req.id, { camera: f.camera, from: formatInstant(f.startMs, tz), to: formatInstant(f.endMs, tz) });
+    return { url: call.mediaUrl(req.kind, req.id), contentType: f.contentType, kind: req.kind, id: req.id, camera: f.camera, startMs: f.startMs, endMs: f.endMs, size: f.size };
+  },
+
+  'holds.list': (call, req) => ({ holds: holds(call.ctx, req.all ?? false).map((h) => holdView(call.ctx, h)) }),
+  'holds.add': (call, req) => holdView(call.ctx, addHold(call.ctx, { cameras: req.cameras, fromMs: toMs(call.ctx, req.from), toMs: toMs(call.ctx, req.to), reason: req.reason })),
+  'holds.release': (call, req) => holdView(call.ctx, releaseHoldById(call.ctx, req.id, req.reason)),
+
+  'incidents.list': (call) => ({
+    incidents: incidents(call.ctx)
+      .filter((i) => visibleTo(call, i))
+      .map((i) => summary(call.ctx, i))
+      .sort((a, b) => Number(b.overdue) - Number(a.overdue)),
+  }),
+  'incidents.show': (call, req) => incidentDetail(call.ctx, visibleIncident(call, req.ref)),
+  'incidents.create': (call, req) =>
+    summary(
+      call.ctx,
+      createIncident(call.ctx, {
+        reason: req.reason,
+        justification: req.justification,
+        title: req.title,
+        fromMs: toMs(call.ctx, req.from),
+        toMs: toMs(call.ctx, req.to),
+        cameras: req.cameras,
+        ...(req.reviewBy !== undefined ? { reviewByMs: toMs(call.ctx, req.reviewBy) } : {}),
+      }),
+    ),
+  'incidents.archive': async (call, req) => {
+    const ref = findIncident(call.ctx, req.ref).ref;
+    const r = await archiveIncident(call.ctx, ref, (p) =>
+      call.emit({ type: 'progress', task: 'archive', ref, fraction: p.fraction, label: p.camera ? `${Math.min(p.clipIndex + 1, p.clips)}/${p.clips} ${p.camera}` : '' }),
+    );
+    return incidentDetail(call.ctx, r.incident);
+  },
+  'incidents.extend': (call, req) => summary(call.ctx, extendIncident(call.ctx, req.ref, toMs(call.ctx, req.reviewBy), req.reason)),
+  'incidents.close': (call, req) => {
+    const r = closeIncident(call.ctx, req.ref, req.reason);
+    return { ...summary(call.ctx, r.incident), deleted: r.deletion.deleted, failed: r.deletion.failed };
+  },
+  'clips.reclassify': (call, req) => {
+    const c = reclassifyClip(call.ctx, req.clip, req.subjects, req.reason);
+    return { id: c.id, subjects: c.subjects, path: c.rel_path };
+  },
+  'exports.create': async (call, req) => {
+    const inc = findIncident(call.ctx, req.ref);
+    const tz = call.ctx.settings().siteTimeZone;
+    // The folder is chosen here, never by the client: a package is written only inside the data folder.
+    const outDir = path.join(call.ctx.dataDir, 'exports', `${inc.ref}-${req.audience}-${formatLocal(call.ctx.now(), tz, "yyyyMMdd'T'HHmmss")}`);
+    const weights = { redact: [0, 0.5], copy: [0.5, 0.75], hash: [0.75, 0.9], sign: [0.9, 0.92], zip: [0.92, 1] } as const;
+    return exportPackage(call.ctx, inc.ref, {
+      audience: req.audience,
+      outDir,
+      zip: req.zip ?? false,
+      onProgress: (p) => {
+        const [a, b] = weights[p.phase];
+        call.emit({ type: 'progress', task: 'export', ref: inc.ref, fraction: a + (b - a) * p.fraction, label: p.label });
+      },
+    });
+  },
+  'handover.record': async (call, req) => {
+    const pkg = findPackage(call.ctx.db, req.packageId);
+    if (!pkg) throw new CustodianError('not_found', `There is no package ${req.packageId} (export the incident first).`);
+    const r = await recordHandover(call.ctx, req.ref, {
+      to: req.to,
+      reference: req.reference,
+      recipient: req.recipient,
+      packageDir: pkg.dir,
+      ...(req.method !== undefined ? { method: req.method } : {}),
+      ...(req.note !== undefined ? { note: req.note } : {}),
+    });
+    const record = handoverLog(call.ctx, r.handover.handed_ms).find((h) => h.id === r.handover.id);
+    if (!record) throw new CustodianError('internal', 'The handover was recorded but cannot be read back.');
+    return { incident: summary(call.ctx, r.incident), handover: record, deleted: r.deletion.deleted, failed: r.deletion.failed, receiptHtml: r.receiptHtml, receiptPdf: r.receiptPdf, retried: r.retried };
+  },
+
+  'alarms.list': (call, req) => ({ alarms: alarmList(call.ctx, req.all ?? false).map((a) => alarmView(call.ctx, a)) }),
+  'alarms.ack': (call, req) => alarmView(call.ctx, acknowledgeAlarm(call.ctx, req.id, req.note ?? null)),
+
+  'logs.deletions': (call, req) => {
+    const tz = call.ctx.settings().siteTimeZone;
+    const since = req.since === undefined ? 0 : toMs(call.ctx, req.since);
+    const after = req.afterId ?? 0;
+    const limit = req.limit ?? 500;
+    const out: ReturnType<typeof deletionRecord>[] = [];
+    let more = false;
+    const it = iterateDeletions(call.ctx.db, since);
+    try {
+      for (const d of it) {
+        if (d.id <= after) continue;
+        if (out.length === limit) {
+          more = true;
+          break;
+        }
+        out.push(deletionRecord(d, tz));
+      }
+    } finally {
+      it.return?.();
+    }
+    return { deletions: out, nextAfterId: more ? (out[out.length - 1]?.id ?? null) : null };
+  },
+  'logs.handovers': (call, req) => ({ handovers: handoverLog(call.ctx, req.since === undefined ? 0 : toMs(call.ctx, req.since)) }),
+  'reports.compliance': (call, req) =>
+    complianceReport(call.ctx, {
+      ...(req.from !== undefined ? { fromMs: toMs(call.ctx, req.from) } : {}),
+      ...(req.to !== undefined ? { toMs: toMs(call.ctx, req.to) } : {}),
+    }),
+
+  'settings.get': (call) => call.ctx.settings(),
+  'settings.set': (call, req) => ({ key: req.key, value: changeSetting(call.ctx, req.key, req.value) }),
+
+  'users.list': (call) => ({ users: listUsers(call.ctx) }),
+  'users.add': (call, req) => addUser(call.ctx, req),
+  'users.setRole': (call, req) => setUserRole(call.ctx, req.name, req.role),
+  'users.disable': (call, req) => disableUser(call.ctx, req.name),
+
+  'sweep.dryRun': (call) => {
+    const r = sweep(call.ctx, { dryRun: true });
+    const tz = call.ctx.settings().siteTimeZone;
+    const iso = (ms: number): string => formatInstant(ms, tz);
+    return {
+      cutoff: iso(r.cutoffMs),
+      due: r.due,
+      held: r.held,
+      refused: r.refused,
+      nextDue: r.nextDueMs === null ? null : iso(r.nextDueMs),
+      roots: r.roots.map((x) => ({ root: x.root, path: x.path, online: x.online, due: x.due, held: x.held, refused: x.refused })),
+      wouldDelete: r.items.map((i) => ({ root: i.root, camera: i.camera, path: i.path, start: iso(i.startMs), end: iso(i.endMs), dueAt: iso(i.dueMs) })),
+    };
+  },
+};
