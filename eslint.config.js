@@ -3,13 +3,14 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const layers = ['common', 'db', 'native', 'core', 'cli', 'electron', 'renderer'];
+const layers = ['common', 'db', 'native', 'core', 'cli', 'server', 'electron', 'renderer'];
 const allowed = {
   common: ['common'],
   db: ['common', 'db'],
   native: ['common', 'native'],
   core: ['common', 'db', 'native', 'core'],
   cli: ['common', 'core', 'cli'],
+  server: ['common', 'core', 'server'],
   electron: ['common', 'core', 'electron'],
   renderer: ['common', 'renderer'],
 };

@@ -1,0 +1,293 @@
+import { copyFileSync, mkdirSync, readFileSync, readSync, closeSync, rmSync, symlinkSync, utimesSync, writeFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPERATION_NAMES, isPublicOperation, type GuardedOperation } from '../../common/api/contract.js';
+import { EXAMPLES } from '../../common/api/examples.js';
+import type { ApiEvent, ApiResult } from '../../common/api/types.js';
+import { compileLayout, formatLayoutPath } from '../../common/layout.js';
+import { ACTIONS, PERMISSIONS, ROLES, may, type Role } from '../../common/permissions.js';
+import { listAudit } from '../../db/audit.js';
+import { samplePath } from '../../fixtures/samples.js';
+import { DAY, tempDir, testCtx, type TestClock } from '../../test/helpers.js';
+import { verifyAuditChain } from '../audit.js';
+import type { Ctx } from '../context.js';
+import { scanAll } from '../indexer.js';
+import { addRoot } from '../roots.js';
+import { changeSetting } from '../settings.js';
+import { addUser } from '../users.js';
+import { CustodianApi } from './api.js';
+
+const TZ = 'Europe/Stockholm';
+const PASSWORD = 'matrix test password';
+
+/** A recorder with `count` real 4-second H.264 segments of camera "entrance" from t0. */
+function makeRecorder(root: string, t0: number, count: number): string[] {
+  const layout = compileLayout('camera-date-time', TZ);
+  const files: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = t0 + i * 4000;
+    const file = path.join(root, ...formatLayoutPath(layout, 'entrance', start));
+    mkdirSync(path.dirname(file), { recursive: true });
+    copyFileSync(samplePath('normal'), file);
+    utimesSync(file, new Date(start + 4000), new Date(start + 4000));
+    files.push(file);
+  }
+  return files;
+}
+
+describe('the API in core: permissions, parsing, audit', () => {
+  let t: ReturnType<typeof tempDir>;
+  let ctx: Ctx;
+  let api: CustodianApi;
+  let files: string[];
+  const clock: TestClock = { now: 0 };
+  let t0 = 0;
+  const tokens = {} as Record<Role, string>;
+  const call = async (role: Role | null, op: string, body: unknown): Promise<ApiResult<unknown>> => (await api.call(role ? tokens[role] : undefined, op, body)).result;
+  const ok = async <T>(role: Role, op: string, body: unknown): Promise<T> => {
+    const r = await call(role, op, body);
+    if (!r.ok) throw new Error(`${op} as ${role}: ${r.error.code} ${r.error.message}`);
+    return r.data as T;
+  };
+  const audits = (action: string) => listAudit(ctx.db, { sinceMs: 0, action, limit: 10_000 });
+
+  beforeAll(async () => {
+    t = tempDir();
+    clock.now = Math.floor(Date.now() / 1000) * 1000;
+    t0 = clock.now - 3 * DAY;
+    const root = path.join(t.dir, 'rec');
+    files = makeRecorder(root, t0, 6);
+    ctx = testCtx(path.join(t.dir, 'data'), clock);
+    addRoot(ctx, { path: root });
+    changeSetting(ctx, 'massDeletionShare', 1);
+    scanAll(ctx);
+    api = new CustodianApi(ctx);
+    for (const role of ROLES) {
+      await addUser(ctx, { name: role, role, password: PASSWORD });
+      const r = await api.call(undefined, 'auth.login', { name: role, password: PASSWORD });
+      expect(r.result.ok).toBe(true);
+      if (!r.session || !('set' in r.session)) throw new Error('no session token');
+      tokens[role] = r.session.set;
+    }
+  }, 120_000);
+  afterAll(() => {
+    api?.close();
+    ctx?.close();
+    t?.cleanup();
+  });
+
+  it('every operation that needs a session is in the matrix, and only those', () => {
+    const guarded = OPERATION_NAMES.filter((op) => !isPublicOperation(op));
+    expect(new Set(ACTIONS)).toEqual(new Set([...guarded, 'footage.view']));
+    expect(OPERATION_NAMES.filter(isPublicOperation)).toEqual(['auth.login']);
+  });
+
+  describe('the whole role × operation matrix, generated from it', () => {
+    const ops = (ACTIONS.filter((a) => a !== 'footage.view' && a !== 'auth.logout') as GuardedOperation[]).sort();
+    for (const role of ROLES) {
+      for (const op of ops) {
+        const allowed = may(role, op);
+        it(`${role} ${allowed ? 'may' : 'may not'} ${op}`, async () => {
+          const r = await call(role, op, EXAMPLES[op]);
+          if (allowed) {
+            // Permitted, parsed, and answered (or refused for what the example names: not_found, conflict).
+            if (!r.ok) expect(['not_found', 'conflict']).toContain(r.error.code);
+          } else {
+            expect(r).toEqual({ ok: false, error: { code: 'forbidden', message: `The ${role} role may not use ${op}.` } });
+          }
+        });
+      }
+    }
+    it('without a session every guarded operation is unauthenticated, before anything else', async () => {
+      for (const op of [...ops, 'auth.logout' as const]) {
+        const r = await call(null, op, EXAMPLES[op]);
+        expect(r.ok ? 'ok' : r.error.code).toBe('unauthenticated');
+      }
+    });
+    it('footage: only the roles the matrix names may stream it', () => {
+      for (const role of ROLES) {
+        const seg = ctx.db.prepare('SELECT id FROM segments ORDER BY start_ms LIMIT 1').get() as { id: number };
+        if (may(role, 'footage.view')) {
+          const f = api.openFootage(tokens[role], 'segment', seg.id);
+          closeSync(f.fd);
+        } else {
+          expect(() => api.openFootage(tokens[role], 'segment', seg.id)).toThrow(expect.objectContaining({ code: 'forbidden' }));
+        }
+      }
+      expect(PERMISSIONS['footage.view']).toEqual(['officer']);
+    });
+  });
+
+  it('refuses malformed requests with invalid_request and a sentence saying what is wrong', async () => {
+    expect(await call('officer', 'holds.add', { cameras: [], from: 'x', to: 'y', reason: 'r', extra: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    const r = await call('officer', 'segments.list', { camera: 'entrance', from: true, to: 5 });
+    expect(r.ok ? '' : r.error.message).toMatch(/^The request is not valid: from: /);
+    expect(await call('officer', 'segments.list', 'not an object')).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(await call('officer', 'segments.list', { camera: 'entrance', from: 'yesterday', to: 'today' })).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringMatching(/not a date-time/) } });
+    expect(await call('officer', 'no.such.op', {})).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await call('officer', '__proto__', {})).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await call('officer', 'toString', {})).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    // Permission is checked before the request is even parsed: a forbidden caller learns nothing.
+    expect(await call('hr', 'holds.add', { nonsense: true })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('segments of a camera in a range come with holds, the retention line and held flags', async () => {
+    const hold = await ok<{ id: number }>('officer', 'holds.add', { cameras: ['entrance'], from: t0 + 4000, to: t0 + 8000, reason: 'keep the second segment' });
+    const v = await ok<{ segments: { id: number; startMs: number; held: boolean }[]; holds: { id: number }[]; retentionCutoffMs: number; truncated: boolean }>('dpo', 'segments.list', {
+      camera: 'entrance',
+      from: t0,
+      to: t0 + 60_000,
+    });
+    expect(v.segments.map((s) => s.startMs)).toEqual([0, 1, 2, 3, 4, 5].map((i) => t0 + i * 4000));
+    expect(v.segments.map((s) => s.held)).toEqual([false, true, false, false, false, false]);
+    expect(v.holds.map((h) => h.id)).toEqual([hold.id]);
+    expect(v.retentionCutoffMs).toBeLessThan(t0);
+    expect(v.truncated).toBe(false);
+    expect((await ok<{ segments: unknown[]; truncated: boolean }>('officer', 'segments.list', { camera: 'entrance', from: t0, to: t0 + 60_000, limit: 2 })).truncated).toBe(true);
+    expect(await call('officer', 'segments.list', { camera: 'entrance', from: t0, to: t0 + 40 * DAY })).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringMatching(/31 days/) } });
+    expect(await call('officer', 'segments.list', { camera: 'nope', from: t0, to: t0 + 1 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    await ok('officer', 'holds.release', { id: hold.id, reason: 'no longer needed' });
+    expect(audits('hold.added').at(-1)?.actor).toBe('officer');
+    expect(audits('hold.released').at(-1)?.actor).toBe('officer');
+  });
+
+  it('a playback URL is given only for footage that can be streamed, and each viewing is audit-logged with the user once per session', async () => {
+    // The third segment: not viewed in this session yet.
+    const seg = ctx.db.prepare('SELECT id FROM segments ORDER BY start_ms LIMIT 1 OFFSET 2').get() as { id: number };
+    const before = audits('footage.viewed').length;
+    const p = await ok<{ url: string; size: number; contentType: string; camera: string }>('officer', 'playback.url', { kind: 'segment', id: seg.id });
+    expect(p).toMatchObject({ url: `/media/segment/${seg.id}`, contentType: 'video/mp4', camera: 'entrance', size: readFileSync(files[2] as string).length });
+    const f = api.openFootage(tokens.officer, 'segment', seg.id);
+    const buf = Buffer.alloc(8);
+    readSync(f.fd, buf, 0, 8, 0);
+    closeSync(f.fd);
+    expect(buf.subarray(4, 8).toString()).toBe('ftyp');
+    const viewed = audits('footage.viewed').slice(before);
+    expect(viewed).toHaveLength(1);
+    expect(viewed[0]?.actor).toBe('officer');
+    expect(JSON.parse(viewed[0]?.details ?? '{}')).toMatchObject({ segment: seg.id, camera: 'entrance' });
+    expect(await call('officer', 'playback.url', { kind: 'segment', id: 424242 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(verifyAuditChain(ctx.db).ok).toBe(true);
+  });
+
+  it('footage reached through a symbolic link is refused, whether the file or a folder is the link', async () => {
+    const secret = path.join(t.dir, 'secret.mp4');
+    writeFileSync(secret, 'SECRET-BYTES');
+    const rows = ctx.db.prepare('SELECT id FROM segments ORDER BY start_ms').all() as { id: number }[];
+    const victim = files[5] as string;
+    const keep = `${victim}.keep`;
+    renameSync(victim, keep);
+    symlinkSync(secret, victim);
+    try {
+      expect(() => api.openFootage(tokens.officer, 'segment', rows[5]?.id ?? 0)).toThrow(expect.objectContaining({ code: 'forbidden', message: expect.stringMatching(/symbolic link/) }));
+      expect(await call('officer', 'playback.url', { kind: 'segment', id: rows[5]?.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    } finally {
+      rmSync(victim);
+      renameSync(keep, victim);
+    }
+    // A date folder swapped for a link to a folder outside the root holding a file of the same name.
+    const dateDir = path.dirname(victim);
+    const outside = path.join(t.dir, 'outside');
+    mkdirSync(outside, { recursive: true });
+    writeFileSync(path.join(outside, path.basename(victim)), 'SECRET-BYTES');
+    renameSync(dateDir, `${dateDir}.keep`);
+    symlinkSync(outside, dateDir);
+    try {
+      expect(() => api.openFootage(tokens.officer, 'segment', rows[5]?.id ?? 0)).toThrow(expect.objectContaining({ code: 'forbidden' }));
+    } finally {
+      rmSync(dateDir);
+      renameSync(`${dateDir}.keep`, dateDir);
+    }
+    const f = api.openFootage(tokens.officer, 'segment', rows[5]?.id ?? 0);
+    closeSync(f.fd);
+  });
+
+  it('an incident made, archived (with progress events), shown, played and closed through the API; HR sees none of it', async () => {
+    const events: ApiEvent[] = [];
+    const unsubscribe = api.subscribe(tokens.officer, (e) => events.push(e));
+    const inc = await ok<{ ref: string; status: string }>('officer', 'incidents.create', {
+      reason: 'crime-on-premises',
+      justification: 'Skadegörelse i entrén, polisanmälan gjord',
+      title: 'Skadegörelse',
+      from: t0 + 2000,
+      to: t0 + 14_000,
+      cameras: ['entrance'],
+    });
+    expect(inc.status).toBe('open');
+    const detail = await ok<{ status: string; clips: { id: number; status: string; sha256: string }[] }>('officer', 'incidents.archive', { ref: inc.ref });
+    unsubscribe();
+    expect(detail.status).toBe('archived');
+    expect(detail.clips.length).toBeGreaterThan(0);
+    const progress = events.filter((e): e is Extract<ApiEvent, { type: 'progress' }> => e.type === 'progress');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)).toMatchObject({ task: 'archive', ref: inc.ref, fraction: 1 });
+    expect(events[0]?.type).toBe('status'); // who may see the status gets it on subscribing
+
+    const clip = detail.clips[0] as { id: number };
+    const p = await ok<{ url: string; kind: string }>('officer', 'playback.url', { kind: 'clip', id: clip.id });
+    expect(p.url).toBe(`/media/clip/${clip.id}`);
+    expect(JSON.parse(audits('footage.viewed').at(-1)?.details ?? '{}')).toMatchObject({ clip: clip.id });
+
+    expect((await ok<{ incidents: { ref: string }[] }>('dpo', 'incidents.list', {})).incidents.map((i) => i.ref)).toContain(inc.ref);
+    expect((await ok<{ incidents: unknown[] }>('hr', 'incidents.list', {})).incidents).toEqual([]);
+    expect(await call('hr', 'incidents.show', { ref: inc.ref })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await call('dpo', 'incidents.close', { ref: inc.ref, reason: 'the DPO may not do this' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    const closed = await ok<{ status: string; deleted: number }>('officer', 'incidents.close', { ref: inc.ref, reason: 'settled without a police report' });
+    expect(closed).toMatchObject({ status: 'deleted', deleted: detail.clips.length });
+    expect(audits('incident.closed').at(-1)?.actor).toBe('officer');
+    const log = await ok<{ deletions: { incident: string | null; kind: string }[] }>('dpo', 'logs.deletions', {});
+    expect(log.deletions.filter((d) => d.incident === inc.ref && d.kind === 'clip')).toHaveLength(detail.clips.length);
+  });
+
+  it('the deletion log comes a page at a time', async () => {
+    const all = await ok<{ deletions: { id: number }[]; nextAfterId: number | null }>('dpo', 'logs.deletions', {});
+    expect(all.deletions.length).toBeGreaterThan(0);
+    expect(all.nextAfterId).toBeNull();
+    const first = await ok<{ deletions: { id: number }[]; nextAfterId: number | null }>('dpo', 'logs.deletions', { limit: 1 });
+    if (all.deletions.length > 1) {
+      expect(first.nextAfterId).toBe(first.deletions[0]?.id);
+      const rest = await ok<{ deletions: { id: number }[] }>('dpo', 'logs.deletions', { afterId: first.nextAfterId ?? 0 });
+      expect([...first.deletions, ...rest.deletions].map((d) => d.id)).toEqual(all.deletions.map((d) => d.id));
+    }
+  });
+
+  it('users through the API: added, re-roled and disabled by an admin, each change logged under the admin', async () => {
+    const u = await ok<{ name: string; role: string }>('admin', 'users.add', { name: 'eva', role: 'hr', password: 'eva has a long password' });
+    expect(u).toMatchObject({ name: 'eva', role: 'hr' });
+    expect(await call('admin', 'users.add', { name: 'eva2', role: 'hr', password: 'short' })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect((await ok<{ role: string }>('admin', 'users.setRole', { name: 'eva', role: 'dpo' })).role).toBe('dpo');
+    const login = await api.call(undefined, 'auth.login', { name: 'eva', password: 'eva has a long password' });
+    const evaToken = login.session && 'set' in login.session ? login.session.set : '';
+    expect((await api.call(evaToken, 'session.me', {})).result).toMatchObject({ ok: true, data: { user: { name: 'eva', role: 'dpo' }, footage: false } });
+    expect((await ok<{ disabled: boolean }>('admin', 'users.disable', { name: 'eva' })).disabled).toBe(true);
+    expect((await api.call(evaToken, 'session.me', {})).result).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(audits('user.disabled').at(-1)?.actor).toBe('admin');
+    const users = await ok<{ users: { name: string }[] }>('dpo', 'users.list', {});
+    expect(users.users.map((x) => x.name)).toEqual(['admin', 'dpo', 'eva', 'hr', 'officer']);
+  });
+
+  it('session.me tells each role what it may do; logout ends only that session', async () => {
+    for (const role of ROLES) {
+      const me = await ok<{ user: { role: string }; operations: string[]; footage: boolean }>(role, 'session.me', {});
+      expect(me.user.role).toBe(role);
+      expect(me.footage).toBe(may(role, 'footage.view'));
+      expect(new Set(me.operations)).toEqual(new Set(ACTIONS.filter((a) => a !== 'footage.view' && may(role, a))));
+    }
+    const extra = await api.call(undefined, 'auth.login', { name: 'hr', password: PASSWORD });
+    const token = extra.session && 'set' in extra.session ? extra.session.set : '';
+    const out = await api.call(token, 'auth.logout', {});
+    expect(out).toEqual({ result: { ok: true, data: { loggedOut: true } }, session: { clear: true } });
+    expect((await api.call(token, 'session.me', {})).result).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect((await call('hr', 'session.me', {})).ok).toBe(true);
+  });
+
+  it('an unexpected failure is answered as internal without its details', async () => {
+    const seen: unknown[] = [];
+    const broken = new CustodianApi({ ...ctx, settings: () => { throw new Error('/secret/path exploded'); } }, { onInternalError: (_op, e) => seen.push(e) });
+    const r = await broken.call(tokens.officer, 'settings.get', {});
+    expect(r.result).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(JSON.stringify(r.result)).not.toContain('/secret/path');
+    expect(seen).toHaveLength(1);
+  });
+});

@@ -1,0 +1,281 @@
+/**
+ * Browser mode (`custodian serve`): the API contract over HTTP on 127.0.0.1 only, the renderer's
+ * built files, footage by HTTP range, and server-sent events. Every operation goes through
+ * CustodianApi (core), which authenticates, checks the permission matrix and parses the request;
+ * this layer only carries it: cookie in, cookie out, JSON in, JSON out.
+ *
+ *   POST /api/<operation>        JSON body → {ok:true,data} | {ok:false,error:{code,message}}
+ *   GET  /api/events             text/event-stream: progress, status, session-ended
+ *   GET  /media/<segment|clip>/<id>   the file, with Range (206), to roles that may see footage
+ *   GET  /…                      dist-renderer/ (the React UI), index.html for unknown pages
+ *
+ * start() opens the listener and timers; stop() ends event streams, timers and the listener.
+ */
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { createReadStream, closeSync, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { API_PREFIX, BODY_LIMIT_BYTES, EVENTS_PATH, HTTP_STATUS, MEDIA_PREFIX, SESSION_COOKIE } from '../common/api/http.js';
+import { decideRange } from '../common/api/range.js';
+import type { ApiEvent, ApiFailure } from '../common/api/types.js';
+import type { ErrorCode } from '../common/errors.js';
+import { isCustodianError, messageOf } from '../common/errors.js';
+import { CustodianApi, failure, type SessionChange } from '../core/api/index.js';
+import type { Ctx } from '../core/context.js';
+import { assertLoopbackHost, checkRequest, LOOPBACK_HOST, setSecurityHeaders, SECURITY_HEADERS } from './security.js';
+
+export const DEFAULT_PORT = 4780;
+
+export interface ServerOptions {
+  readonly ctx: Ctx;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** Must be 127.0.0.1; anything else is refused. */
+  readonly host?: string;
+  /** The renderer's built files; default: dist-renderer/ of this installation, if present. */
+  readonly staticDir?: string | null;
+  readonly statusIntervalMs?: number;
+  readonly heartbeatMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+/** dist-renderer/ beside the compiled (dist/server) or source (server/) files. */
+export function findRendererDir(): string | null {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const up of [['..'], ['..', '..']]) {
+    const dir = path.resolve(here, ...up, 'dist-renderer');
+    if (existsSync(path.join(dir, 'index.html'))) return dir;
+  }
+  return null;
+}
+
+const ID_RE = /^[1-9][0-9]{0,14}$/;
+
+function sendFailure(reply: FastifyReply, status: number, body: ApiFailure): FastifyReply {
+  return reply.code(status).header('Cache-Control', 'no-store').type('application/json; charset=utf-8').send(body);
+}
+
+function sendCode(reply: FastifyReply, code: ErrorCode, message: string, status = HTTP_STATUS[code]): FastifyReply {
+  return sendFailure(reply, status, failure(code, message));
+}
+
+export class CustodianServer {
+  readonly app: FastifyInstance;
+  readonly api: CustodianApi;
+  private readonly host: string;
+  private readonly requestedPort: number;
+  private port = 0;
+  private readonly streams = new Set<{ end: (reason: string) => void }>();
+  private statusTimer: NodeJS.Timeout | null = null;
+  private started = false;
+  private readonly staticDir: string | null;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: ServerOptions) {
+    this.host = assertLoopbackHost(options.host ?? LOOPBACK_HOST);
+    this.requestedPort = options.port ?? DEFAULT_PORT;
+    this.log = options.log ?? (() => undefined);
+    this.staticDir = options.staticDir === undefined ? findRendererDir() : options.staticDir;
+    this.api = new CustodianApi(options.ctx, {
+      onInternalError: (op, e) => this.log(`internal error in ${op}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    });
+    this.app = this.build();
+  }
+
+  get url(): string {
+    return `http://${this.host}:${this.port}/`;
+  }
+
+  private build(): FastifyInstance {
+    const app = Fastify({
+      logger: false,
+      bodyLimit: BODY_LIMIT_BYTES,
+      trustProxy: false,
+      forceCloseConnections: true,
+      return503OnClosing: true,
+      routerOptions: { maxParamLength: 200 },
+    });
+    // Only JSON bodies: a cross-site form (text/plain, urlencoded) is not even parsed.
+    app.removeContentTypeParser('text/plain');
+
+    app.addHook('onRequest', async (request, reply) => {
+      setSecurityHeaders(reply);
+      const refusal = checkRequest(request, this.port);
+      if (refusal) return sendCode(reply, 'forbidden', refusal.message, refusal.status);
+      return undefined;
+    });
+
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const status = error.statusCode ?? 500;
+      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) {
+        return sendCode(reply, 'invalid_request', `The request is larger than the ${BODY_LIMIT_BYTES / 1024} KB allowed.`, 413);
+      }
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || status === 415) {
+        return sendCode(reply, 'invalid_request', 'Send the request as JSON (Content-Type: application/json).', 415);
+      }
+      if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return sendCode(reply, 'invalid_request', 'The request body is empty; send a JSON object ({} for none).');
+      if (status === 400) return sendCode(reply, 'invalid_request', 'The request body is not valid JSON.');
+      if (isCustodianError(error)) return sendCode(reply, error.code, error.message);
+      this.log(`internal error on ${request.method} ${request.url.slice(0, 200)}: ${messageOf(error)}`);
+      return sendCode(reply, 'internal', 'Custodian could not answer because of an internal error; it has been logged.');
+    });
+
+    void app.register(fastifyCookie);
+
+    app.post<{ Params: { operation: string } }>(`${API_PREFIX}:operation`, async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      const outcome = await this.api.call(token, request.params.operation, request.body);
+      this.applySession(reply, outcome.session);
+      reply.header('Cache-Control', 'no-store');
+      if (outcome.result.ok) return reply.code(200).send(outcome.result);
+      return sendFailure(reply, HTTP_STATUS[outcome.result.error.code], outcome.result);
+    });
+
+    app.get(EVENTS_PATH, (request, reply) => this.events(request, reply));
+
+    app.get<{ Params: { kind: string; id: string } }>(`${MEDIA_PREFIX}:kind/:id`, (request, reply) => this.media(request, reply));
+
+    if (this.staticDir) {
+      void app.register(fastifyStatic, {
+        root: this.staticDir,
+        prefix: '/',
+        index: 'index.html',
+        dotfiles: 'deny',
+        wildcard: true,
+        cacheControl: false,
+        setHeaders: (res) => void res.header('Cache-Control', 'no-cache'),
+      });
+    }
+
+    app.setNotFoundHandler((request, reply) => {
+      const url = request.url;
+      if (url.startsWith('/api/') || url.startsWith('/media/') || request.method !== 'GET') {
+        return sendCode(reply, 'not_found', 'There is nothing here.');
+      }
+      if (this.staticDir && (request.headers.accept ?? '').includes('text/html')) {
+        // A page of the UI opened directly (client-side routes): the UI decides.
+        return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').sendFile('index.html');
+      }
+      if (!this.staticDir && url === '/') {
+        return reply
+          .code(404)
+          .type('text/plain; charset=utf-8')
+          .send("Custodian's browser UI is not built here (no dist-renderer/ folder). The API answers at /api/<operation>.\n");
+      }
+      return sendCode(reply, 'not_found', 'There is nothing here.');
+    });
+    return app;
+  }
+
+  private applySession(reply: FastifyReply, change: SessionChange): void {
+    if (!change) return;
+    if ('set' in change) {
+      reply.setCookie(SESSION_COOKIE, change.set, { httpOnly: true, sameSite: 'strict', path: '/', secure: false });
+    } else {
+      reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/', secure: false });
+    }
+  }
+
+  private media(request: FastifyRequest<{ Params: { kind: string; id: string } }>, reply: FastifyReply): FastifyReply {
+    const { kind, id } = request.params;
+    // Nothing from the URL becomes a path: only an id the index knows.
+    if ((kind !== 'segment' && kind !== 'clip') || !ID_RE.test(id)) return sendCode(reply, 'not_found', 'There is nothing here.');
+    let f;
+    try {
+      f = this.api.openFootage(request.cookies[SESSION_COOKIE], kind, Number(id));
+    } catch (e) {
+      if (isCustodianError(e)) return sendCode(reply, e.code, e.message);
+      this.log(`media ${kind}/${id}: ${messageOf(e)}`);
+      return sendCode(reply, 'internal', 'The footage could not be opened.');
+    }
+    reply.header('Cache-Control', 'no-store').header('Accept-Ranges', 'bytes').header('Content-Type', f.contentType).header('Content-Disposition', 'inline');
+    const range = decideRange(typeof request.headers.range === 'string' ? request.headers.range : undefined, f.size);
+    if (range.kind === 'unsatisfiable') {
+      closeSync(f.fd);
+      return sendCode(reply.header('Content-Range', `bytes */${f.size}`), 'invalid_request', 'The requested range is outside the file.', 416);
+    }
+    const start = range.kind === 'partial' ? range.start : 0;
+    const end = range.kind === 'partial' ? range.end : f.size - 1;
+    const length = f.size === 0 ? 0 : end - start + 1;
+    reply.header('Content-Length', String(length));
+    if (range.kind === 'partial') reply.code(206).header('Content-Range', `bytes ${start}-${end}/${f.size}`);
+    if (request.method === 'HEAD' || length === 0) {
+      closeSync(f.fd);
+      return reply.send('');
+    }
+    return reply.send(createReadStream('', { fd: f.fd, start, end, autoClose: true }));
+  }
+
+  private events(request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
+    const token = request.cookies[SESSION_COOKIE];
+    const raw = reply.raw;
+    let open = true;
+    let heartbeat: NodeJS.Timeout | null = null;
+    const write = (text: string): void => {
+      if (open) raw.write(text);
+    };
+    const send = (ev: ApiEvent): void => write(`event: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`);
+    let unsubscribe: () => void;
+    try {
+      // Subscribing authenticates; headers are written only once we know it may go ahead.
+      const pending: ApiEvent[] = [];
+      let ready = false;
+      unsubscribe = this.api.subscribe(token, (ev) => (ready ? send(ev) : pending.push(ev)));
+      reply.hijack();
+      raw.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+      write('retry: 5000\n\n');
+      ready = true;
+      for (const ev of pending) send(ev);
+    } catch (e) {
+      if (isCustodianError(e)) return sendCode(reply, e.code, e.message);
+      throw e;
+    }
+    const stream = {
+      end: (reason: string): void => {
+        if (!open) return;
+        send({ type: 'session-ended', reason });
+        close();
+      },
+    };
+    const close = (): void => {
+      if (!open) return;
+      open = false;
+      if (heartbeat) clearInterval(heartbeat);
+      unsubscribe();
+      this.streams.delete(stream);
+      raw.end();
+    };
+    this.streams.add(stream);
+    heartbeat = setInterval(() => {
+      if (!this.api.sessionAlive(token)) stream.end('the session has ended');
+      else write(': ping\n\n');
+    }, this.options.heartbeatMs ?? 25_000);
+    request.raw.on('close', close);
+    return undefined;
+  }
+
+  async start(): Promise<{ url: string; port: number }> {
+    if (this.started) throw new Error('The server is already started.');
+    if (this.staticDir && !statSync(this.staticDir).isDirectory()) throw new Error(`${this.staticDir} is not a folder.`);
+    await this.app.listen({ host: this.host, port: this.requestedPort });
+    const addr = this.app.server.address();
+    this.port = typeof addr === 'object' && addr ? addr.port : this.requestedPort;
+    this.started = true;
+    this.statusTimer = setInterval(() => {
+      if (this.api.subscriberCount > 0) this.api.pushStatus();
+    }, this.options.statusIntervalMs ?? 5_000);
+    this.log(`serving on ${this.url}${this.staticDir ? '' : ' (no dist-renderer/: API only)'}`);
+    return { url: this.url, port: this.port };
+  }
+
+  async stop(): Promise<void> {
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    this.statusTimer = null;
+    for (const s of [...this.streams]) s.end('the server is stopping');
+    this.api.close();
+    await this.app.close();
+    this.started = false;
+  }
+}
