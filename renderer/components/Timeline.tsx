@@ -1,0 +1,178 @@
+/**
+ * One camera's row on the timeline: recorded runs (merged to at most a rectangle per pixel),
+ * gaps (the track shows through, hatched), held spans (amber band), the retention line (what
+ * lies left of it is due for deletion now), the selected range and the selected moment.
+ *
+ * Mouse: click plays that moment, drag selects a range, wheel zooms around the pointer.
+ * Keyboard (the row is a slider over time): ←/→ move the moment, Shift+←/→ extend the selection,
+ * +/− zoom, Enter plays the moment.
+ */
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode, type RefObject } from 'react';
+import { gapsIn, msToX, pixelRuns, spanPixels, ticks, xToMs, type Span, type View } from '../lib/timeline.js';
+
+export interface TimelineSegment extends Span {
+  held: boolean;
+}
+
+export interface TimelineRowProps {
+  label: string;
+  view: View;
+  width: number;
+  height?: number;
+  segments: readonly TimelineSegment[];
+  holds: readonly Span[];
+  cutoffMs: number | null;
+  selection: Span | null;
+  moment: number | null;
+  loading: boolean;
+  valueText(ms: number): string;
+  onSeek(ms: number): void;
+  onSelect(aMs: number, bMs: number): void;
+  onZoom(factor: number, anchorMs: number): void;
+  onPlay(ms: number): void;
+}
+
+const DRAG_PX = 4;
+
+export function TimelineRow(p: TimelineRowProps): ReactNode {
+  const { view, width } = p;
+  const height = p.height ?? 44;
+  const svgRef = useRef<SVGSVGElement>(null);
+  const [drag, setDrag] = useState<{ x0: number; x1: number } | null>(null);
+  const runs = useMemo(() => pixelRuns(p.segments, view, width), [p.segments, view, width]);
+  const gaps = useMemo(() => gapsIn(runs, { fromMs: Math.max(view.fromMs, p.segments[0]?.startMs ?? view.toMs), toMs: view.toMs }), [runs, view, p.segments]);
+  const held = useMemo(() => spanPixels(p.holds, view, width), [p.holds, view, width]);
+  const onZoom = p.onZoom;
+
+  useEffect(() => {
+    const el = svgRef.current;
+    if (!el) return;
+    const wheel = (e: WheelEvent): void => {
+      e.preventDefault();
+      const rect = el.getBoundingClientRect();
+      onZoom(e.deltaY > 0 ? 1.25 : 0.8, xToMs(view, width, e.clientX - rect.left));
+    };
+    el.addEventListener('wheel', wheel, { passive: false });
+    return () => el.removeEventListener('wheel', wheel);
+  }, [onZoom, view, width]);
+
+  const xOf = (e: PointerEvent<SVGSVGElement>): number => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    return Math.min(width, Math.max(0, e.clientX - rect.left));
+  };
+  const down = (e: PointerEvent<SVGSVGElement>): void => {
+    if (e.button !== 0) return;
+    e.currentTarget.setPointerCapture(e.pointerId);
+    const x = xOf(e);
+    setDrag({ x0: x, x1: x });
+  };
+  const move = (e: PointerEvent<SVGSVGElement>): void => {
+    if (drag) setDrag({ ...drag, x1: xOf(e) });
+  };
+  const up = (e: PointerEvent<SVGSVGElement>): void => {
+    if (!drag) return;
+    const x1 = xOf(e);
+    setDrag(null);
+    if (Math.abs(x1 - drag.x0) < DRAG_PX) {
+      const ms = xToMs(view, width, x1);
+      p.onSeek(ms);
+      p.onPlay(ms);
+    } else {
+      p.onSelect(xToMs(view, width, drag.x0), xToMs(view, width, x1));
+    }
+  };
+
+  const span = view.toMs - view.fromMs;
+  const key = (e: KeyboardEvent<HTMLDivElement>): void => {
+    const cur = p.moment ?? (view.fromMs + view.toMs) / 2;
+    const step = span / 50;
+    switch (e.key) {
+      case 'ArrowLeft':
+      case 'ArrowRight': {
+        const next = cur + (e.key === 'ArrowLeft' ? -step : step);
+        if (e.shiftKey) p.onSelect(p.selection && p.selection.startMs < cur ? p.selection.startMs : cur, next);
+        else p.onSeek(next);
+        break;
+      }
+      case '+':
+      case '=':
+        p.onZoom(0.5, cur);
+        break;
+      case '-':
+        p.onZoom(2, cur);
+        break;
+      case 'Enter':
+        p.onPlay(cur);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  const sel = drag && Math.abs(drag.x1 - drag.x0) >= DRAG_PX ? { x: Math.min(drag.x0, drag.x1), w: Math.abs(drag.x1 - drag.x0) } : p.selection ? spanPixels([p.selection], view, width)[0] : undefined;
+  const cutX = p.cutoffMs !== null && p.cutoffMs > view.fromMs ? Math.min(width, msToX(view, width, p.cutoffMs)) : null;
+  const momentX = p.moment !== null && p.moment >= view.fromMs && p.moment <= view.toMs ? msToX(view, width, p.moment) : null;
+  const now = p.moment ?? (view.fromMs + view.toMs) / 2;
+
+  return (
+    <div
+      className="tl-row"
+      role="slider"
+      tabIndex={0}
+      aria-label={p.label}
+      aria-valuemin={view.fromMs}
+      aria-valuemax={view.toMs}
+      aria-valuenow={Math.round(now)}
+      aria-valuetext={p.valueText(now)}
+      aria-busy={p.loading}
+      onKeyDown={key}
+    >
+      <svg ref={svgRef} width={width} height={height} className="tl-svg" onPointerDown={down} onPointerMove={move} onPointerUp={up} aria-hidden="true" data-runs={runs.length} data-gaps={gaps.length}>
+        <rect className="tl-track" x={0} y={4} width={width} height={height - 8} />
+        {cutX !== null && cutX > 0 ? <rect className="tl-due" x={0} y={0} width={cutX} height={height} /> : null}
+        {runs.map((r) => (
+          <rect key={`${r.startMs}`} className="tl-run" x={r.x} y={8} width={r.w} height={height - 16} />
+        ))}
+        {held.map((h) => (
+          <rect key={`h${h.span.startMs}-${h.span.endMs}`} className="tl-held" x={h.x} y={4} width={h.w} height={6} />
+        ))}
+        {cutX !== null && cutX > 0 && cutX < width ? <line className="tl-cutoff" x1={cutX} x2={cutX} y1={0} y2={height} /> : null}
+        {sel ? <rect className="tl-sel" x={sel.x} y={2} width={Math.max(1, sel.w)} height={height - 4} /> : null}
+        {momentX !== null ? <line className="tl-moment" x1={momentX} x2={momentX} y1={0} y2={height} /> : null}
+      </svg>
+    </div>
+  );
+}
+
+/** The shared time axis above the rows, with labels in site time. */
+export function TimelineAxis({ view, width, tz, label }: { view: View; width: number; tz: string; label(ms: number, isDay: boolean, stepMs: number): string }): ReactNode {
+  const t = useMemo(() => ticks(view, width, tz), [view, width, tz]);
+  return (
+    <svg width={width} height={28} className="tl-axis" aria-hidden="true">
+      {t.ticks.map((k) => (
+        <g key={k.ms} transform={`translate(${k.x},0)`}>
+          <line y1={18} y2={28} className={k.isDay ? 'tl-tick day' : 'tl-tick'} />
+          <text y={13} textAnchor="middle" className={k.isDay ? 'tl-label day' : 'tl-label'}>
+            {label(k.ms, k.isDay, t.stepMs)}
+          </text>
+        </g>
+      ))}
+    </svg>
+  );
+}
+
+/** Width of an element, following resizes. */
+export function useWidth<T extends HTMLElement>(): [RefObject<T | null>, number] {
+  const ref = useRef<T>(null);
+  const [w, setW] = useState(800);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    setW(Math.max(200, Math.floor(el.clientWidth)));
+    const ro = new ResizeObserver(() => setW(Math.max(200, Math.floor(el.clientWidth))));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, w];
+}

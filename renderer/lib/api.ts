@@ -1,0 +1,45 @@
+/**
+ * The renderer's one way to the core: a caller typed from the contract (common/api/contract.ts)
+ * plus the pushed events. In browser mode it is the HTTP client (renderer/api/client.ts); in the
+ * desktop app the preload's bridge. Stores take it as a parameter so tests can pass a fake.
+ */
+import type { OperationName, RequestOf, ResponseOf } from '../../common/api/contract.js';
+import type { ApiEvent, ApiFailure, ApiResult } from '../../common/api/types.js';
+
+export interface Api {
+  call<Op extends OperationName>(op: Op, request: RequestOf<Op>): Promise<ApiResult<ResponseOf<Op>>>;
+  /** Progress and status pushed by the server (SSE) or the main process (IPC). */
+  subscribe(listener: (event: ApiEvent) => void): () => void;
+}
+
+export class ApiError extends Error {
+  readonly code: ApiFailure['error']['code'];
+  constructor(failure: ApiFailure) {
+    super(failure.error.message);
+    this.name = 'ApiError';
+    this.code = failure.error.code;
+  }
+}
+
+/** Unwraps a result or throws an ApiError carrying the code and the person-readable message. */
+export async function unwrap<T>(p: Promise<ApiResult<T>>): Promise<T> {
+  const r = await p;
+  if (!r.ok) throw new ApiError(r);
+  return r.data;
+}
+
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+export function errorCode(e: unknown): string | null {
+  return e instanceof ApiError ? e.code : null;
+}
+
+/** An ISO 8601 time from the API as UTC milliseconds (NaN-safe: null stays null). */
+export function isoMs(iso: string | null | undefined): number | null {
+  if (!iso) return null;
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? t : null;
+}

@@ -1,0 +1,49 @@
+/** All of the renderer's stores, made once per API (so tests make their own with a fake). */
+import type { Api } from '../lib/api.js';
+import type { Lang } from '../lib/format.js';
+import { createDpoStore, type DpoStore } from './dpo.js';
+import { createIncidentsStore, type IncidentsStore } from './incidents.js';
+import { createJobsStore, type JobsStore } from './jobs.js';
+import { createOverviewStore, type OverviewStore } from './overview.js';
+import { createSessionStore, type SessionStore } from './session.js';
+import { createSettingsStore, type SettingsStore } from './settings.js';
+import { createTimelineStore, type TimelineStore } from './timeline.js';
+import { createUiStore, type UiStore } from './ui.js';
+
+export interface Stores {
+  api: Api;
+  session: SessionStore;
+  ui: UiStore;
+  jobs: JobsStore;
+  overview: OverviewStore;
+  timeline: TimelineStore;
+  incidents: IncidentsStore;
+  dpo: DpoStore;
+  settings: SettingsStore;
+  /** Stops listening to pushed events. */
+  dispose(): void;
+}
+
+export function createStores(api: Api, opts: { lang?: Lang; now?: () => number } = {}): Stores {
+  const jobs = createJobsStore();
+  const session = createSessionStore(api);
+  const ui = createUiStore(opts.lang ?? 'sv');
+  const stores: Stores = {
+    api,
+    session,
+    ui,
+    jobs,
+    overview: createOverviewStore(api, opts.now),
+    timeline: createTimelineStore(api, opts.now),
+    incidents: createIncidentsStore(api, jobs),
+    dpo: createDpoStore(api),
+    settings: createSettingsStore(api),
+    dispose: () => undefined,
+  };
+  const off = api.subscribe((e) => {
+    jobs.getState().onEvent(e);
+    if (e.type === 'session-ended') session.getState().expire(e.reason);
+  });
+  stores.dispose = off;
+  return stores;
+}

@@ -1,0 +1,159 @@
+/**
+ * Incidents: the list (overdue first, as the server sorts it), the one open in detail, and the
+ * officer's actions on it. Long actions (archive) report progress through the jobs store.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { RequestOf } from '../../common/api/contract.js';
+import type { ExportView, HandoverResultView, IncidentDetailView, IncidentSummaryView } from '../../common/api/types.js';
+import type { Zone } from '../../common/domain.js';
+import { errorText, unwrap, type Api } from '../lib/api.js';
+import type { JobsStore } from './jobs.js';
+
+export interface IncidentsState {
+  list: IncidentSummaryView[];
+  listLoaded: boolean;
+  listError: string | null;
+  detail: IncidentDetailView | null;
+  detailError: string | null;
+  loadingDetail: boolean;
+  filter: 'all' | 'open' | 'overdue' | 'closed';
+  setFilter(f: IncidentsState['filter']): void;
+  loadList(): Promise<void>;
+  open(ref: string): Promise<void>;
+  create(req: RequestOf<'incidents.create'>): Promise<IncidentSummaryView>;
+  archive(ref: string): Promise<IncidentDetailView>;
+  extend(ref: string, reviewBy: number, reason: string): Promise<void>;
+  close(ref: string, reason: string): Promise<{ deleted: number; failed: number }>;
+  reclassify(clip: number, subjects: Zone, reason: string): Promise<void>;
+  exportPackage(ref: string, audience: 'police' | 'hr', zip: boolean): Promise<ExportView>;
+  recordHandover(req: RequestOf<'handover.record'>): Promise<HandoverResultView>;
+  /** Packages written in this window, by incident (the history names earlier ones). */
+  exported: Record<string, (ExportView & { audience: string })[]>;
+}
+
+export interface PackageRef {
+  packageId: string;
+  audience: string;
+  dir: string | null;
+}
+
+/** The packages an incident has (from its history's export events, plus those made just now). */
+export function packagesOf(detail: IncidentDetailView, recent: readonly (ExportView & { audience: string })[] = []): PackageRef[] {
+  const out = new Map<string, PackageRef>();
+  for (const h of detail.history) {
+    if (h.action !== 'export' || typeof h.details !== 'object' || h.details === null) continue;
+    const d = h.details as Record<string, unknown>;
+    if (typeof d.package === 'string') out.set(d.package, { packageId: d.package, audience: typeof d.audience === 'string' ? d.audience : '', dir: typeof d.dir === 'string' ? d.dir : null });
+  }
+  for (const e of recent) if (!out.has(e.packageId)) out.set(e.packageId, { packageId: e.packageId, audience: e.audience, dir: e.dir });
+  return [...out.values()];
+}
+
+export type IncidentsStore = StoreApi<IncidentsState>;
+
+export function filterIncidents(list: readonly IncidentSummaryView[], f: IncidentsState['filter']): IncidentSummaryView[] {
+  switch (f) {
+    case 'open':
+      return list.filter((i) => i.status === 'open' || i.status === 'archived');
+    case 'overdue':
+      return list.filter((i) => i.overdue);
+    case 'closed':
+      return list.filter((i) => i.status === 'handed-over' || i.status === 'deleted');
+    default:
+      return [...list];
+  }
+}
+
+/** Open incidents by review date, soonest first (the overview's list). */
+export function byReviewDate(list: readonly IncidentSummaryView[]): IncidentSummaryView[] {
+  return list.filter((i) => i.status === 'open' || i.status === 'archived').sort((a, b) => Date.parse(a.reviewBy) - Date.parse(b.reviewBy));
+}
+
+export function createIncidentsStore(api: Api, jobs: JobsStore): IncidentsStore {
+  return createStore<IncidentsState>()((set, get) => {
+    const refresh = async (ref?: string): Promise<void> => {
+      await get().loadList();
+      if (ref && get().detail?.ref === ref) await get().open(ref);
+    };
+    return {
+      list: [],
+      listLoaded: false,
+      listError: null,
+      detail: null,
+      detailError: null,
+      loadingDetail: false,
+      filter: 'all',
+      exported: {},
+      setFilter(filter) {
+        set({ filter });
+      },
+      async loadList() {
+        try {
+          const r = await unwrap(api.call('incidents.list', {}));
+          set({ list: r.incidents, listLoaded: true, listError: null });
+        } catch (e) {
+          set({ listLoaded: true, listError: errorText(e) });
+        }
+      },
+      async open(ref) {
+        set({ loadingDetail: get().detail?.ref !== ref, detailError: null });
+        try {
+          const d = await unwrap(api.call('incidents.show', { ref }));
+          set({ detail: d, loadingDetail: false });
+        } catch (e) {
+          set({ detail: null, loadingDetail: false, detailError: errorText(e) });
+        }
+      },
+      async create(req) {
+        const inc = await unwrap(api.call('incidents.create', req));
+        await get().loadList();
+        return inc;
+      },
+      async archive(ref) {
+        jobs.getState().start('archive', ref);
+        try {
+          const d = await unwrap(api.call('incidents.archive', { ref }));
+          jobs.getState().finish('archive', ref);
+          set({ detail: d });
+          await get().loadList();
+          return d;
+        } catch (e) {
+          jobs.getState().finish('archive', ref, errorText(e));
+          throw e;
+        }
+      },
+      async extend(ref, reviewBy, reason) {
+        await unwrap(api.call('incidents.extend', { ref, reviewBy, reason }));
+        await refresh(ref);
+      },
+      async close(ref, reason) {
+        const r = await unwrap(api.call('incidents.close', { ref, reason }));
+        await refresh(ref);
+        return { deleted: r.deleted, failed: r.failed.length };
+      },
+      async exportPackage(ref, audience, zip) {
+        jobs.getState().start('export', ref);
+        try {
+          const r = await unwrap(api.call('exports.create', { ref, audience, zip }));
+          jobs.getState().finish('export', ref);
+          set({ exported: { ...get().exported, [ref]: [...(get().exported[ref] ?? []), { ...r, audience }] } });
+          if (get().detail?.ref === ref) await get().open(ref);
+          return r;
+        } catch (e) {
+          jobs.getState().finish('export', ref, errorText(e));
+          throw e;
+        }
+      },
+      async recordHandover(req) {
+        const r = await unwrap(api.call('handover.record', req));
+        await refresh(req.ref);
+        return r;
+      },
+      async reclassify(clip, subjects, reason) {
+        await unwrap(api.call('clips.reclassify', { clip, subjects, reason }));
+        const ref = get().detail?.ref;
+        if (ref) await get().open(ref);
+      },
+    };
+  });
+}

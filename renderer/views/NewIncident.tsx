@@ -1,0 +1,166 @@
+/**
+ * A selected time range becomes an incident: one of the policy's three reasons (P3), a
+ * justification (longer for "other reason"), the cameras, the window and a review date. The
+ * server checks all of it again; the form only says early what it would refuse.
+ */
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CameraView } from '../../common/api/types.js';
+import { INCIDENT_REASONS, type IncidentReason } from '../../common/domain.js';
+import { Dialog } from '../components/Dialog.js';
+import { ErrorText } from '../components/ui.js';
+import { errorText } from '../lib/api.js';
+import { addSiteDays, fromLocalInput, isoDay, toLocalInput } from '../lib/format.js';
+import { useFormat } from '../lib/hooks.js';
+import { useStores } from '../stores/context.js';
+import type { Selection } from '../stores/timeline.js';
+
+export interface IncidentDraft {
+  title: string;
+  reason: IncidentReason | '';
+  justification: string;
+  cameras: string[];
+  from: string;
+  to: string;
+  reviewBy: string;
+}
+
+/** The problems the server would refuse, as translation keys (empty when the draft is fine). */
+export function draftProblems(d: IncidentDraft, tz: string, nowMs: number): string[] {
+  const out: string[] = [];
+  if (d.title.trim().length < 3) out.push('newIncident.errTitle');
+  if (d.reason === '') out.push('newIncident.errReason');
+  const just = d.justification.trim();
+  if (just.length < 10) out.push('newIncident.errJustification');
+  else if (d.reason === 'other' && (just.length < 30 || just.split(/\s+/).length < 5)) out.push('newIncident.errOther');
+  if (d.cameras.length === 0) out.push('newIncident.errCameras');
+  const a = fromLocalInput(d.from, tz);
+  const b = fromLocalInput(d.to, tz);
+  if (!Number.isFinite(a) || !Number.isFinite(b) || b <= a) out.push('newIncident.errWindow');
+  const r = fromLocalInput(d.reviewBy, tz);
+  if (d.reviewBy !== '' && (!Number.isFinite(r) || r <= nowMs)) out.push('newIncident.errReview');
+  return out;
+}
+
+export function NewIncidentDialog({ cameras, selection, onClose, onCreated }: { cameras: readonly CameraView[]; selection: Selection; onClose(): void; onCreated(ref: string): void }): ReactNode {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const stores = useStores();
+  const [d, setD] = useState<IncidentDraft>({
+    title: '',
+    reason: '',
+    justification: '',
+    cameras: [selection.camera],
+    from: toLocalInput(selection.startMs, f.tz),
+    to: toLocalInput(selection.endMs + 59_999, f.tz),
+    reviewBy: isoDay(addSiteDays(Date.now(), 30, f.tz), f.tz),
+  });
+  const [shown, setShown] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState<string | null>(null);
+  useEffect(() => {
+    void stores.api.call('settings.get', {}).then((r) => {
+      if (r.ok) setD((x) => ({ ...x, reviewBy: isoDay(addSiteDays(Date.now(), r.data.incidentReviewDays, f.tz), f.tz) }));
+    });
+  }, [stores, f.tz]);
+  const problems = draftProblems(d, f.tz, Date.now());
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    setShown(true);
+    if (problems.length > 0 || d.reason === '') return;
+    setBusy(true);
+    setErr(null);
+    try {
+      const inc = await stores.incidents.getState().create({
+        title: d.title.trim(),
+        reason: d.reason,
+        justification: d.justification.trim(),
+        cameras: d.cameras,
+        from: fromLocalInput(d.from, f.tz),
+        to: fromLocalInput(d.to, f.tz),
+        ...(d.reviewBy ? { reviewBy: fromLocalInput(d.reviewBy, f.tz) } : {}),
+      });
+      stores.ui.getState().notify('info', t('newIncident.created', { ref: inc.ref }));
+      onCreated(inc.ref);
+    } catch (ex) {
+      setErr(errorText(ex));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog open title={t('newIncident.title')} onClose={onClose} wide>
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+        <label>
+          {t('newIncident.name')}
+          <input value={d.title} onChange={(e) => setD({ ...d, title: e.target.value })} required maxLength={200} />
+        </label>
+        <fieldset>
+          <legend>{t('newIncident.reason')}</legend>
+          {INCIDENT_REASONS.map((r) => (
+            <label key={r} className="radio">
+              <input type="radio" name="reason" value={r} checked={d.reason === r} onChange={() => setD({ ...d, reason: r })} />
+              <span>
+                {t(`reasons.${r}`)}
+                <span className="small muted"> — {t(`reasonHelp.${r}`)}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          {t('newIncident.justification')}
+          <textarea value={d.justification} onChange={(e) => setD({ ...d, justification: e.target.value })} rows={4} maxLength={4000} aria-describedby="just-help" />
+          <span id="just-help" className="small muted">
+            {d.reason === 'other' ? t('newIncident.justHelpOther') : t('newIncident.justHelp')}
+          </span>
+        </label>
+        <fieldset>
+          <legend>{t('newIncident.cameras')}</legend>
+          <div className="checks">
+            {cameras.map((c) => (
+              <label key={c.id} className="check">
+                <input
+                  type="checkbox"
+                  checked={d.cameras.includes(c.id)}
+                  onChange={(e) => setD({ ...d, cameras: e.target.checked ? [...d.cameras, c.id] : d.cameras.filter((x) => x !== c.id) })}
+                />
+                {c.name ?? c.id} <span className="small muted">({t(`zones.${c.zone}`)})</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <div className="row">
+          <label>
+            {t('newIncident.from')}
+            <input type="datetime-local" value={d.from} onChange={(e) => setD({ ...d, from: e.target.value })} step={1} />
+          </label>
+          <label>
+            {t('newIncident.to')}
+            <input type="datetime-local" value={d.to} onChange={(e) => setD({ ...d, to: e.target.value })} step={1} />
+          </label>
+          <label>
+            {t('newIncident.reviewBy')}
+            <input type="date" value={d.reviewBy} onChange={(e) => setD({ ...d, reviewBy: e.target.value })} />
+          </label>
+        </div>
+        <p className="small muted">{t('newIncident.holdNote')}</p>
+        {shown && problems.length > 0 ? (
+          <ul className="error" role="alert">
+            {problems.map((p) => (
+              <li key={p}>{t(p as 'newIncident.errTitle')}</li>
+            ))}
+          </ul>
+        ) : null}
+        <ErrorText text={err} />
+        <div className="buttons">
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? t('common.working') : t('newIncident.create')}
+          </button>
+          <button type="button" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,462 @@
+/**
+ * Settings (admin): site (time zone, controller and DPO contact, retention and review defaults),
+ * recording roots and layouts with a live preview of how files are recognised, cameras (names,
+ * zones, privacy masks), and users. Every change is one contract call, audit-logged by core.
+ */
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CameraView, Mask } from '../../common/api/types.js';
+import { ZONES, type Zone } from '../../common/domain.js';
+import { LAYOUT_PRESETS } from '../../common/layout.js';
+import { ROLES, type Role } from '../../common/permissions.js';
+import type { SettingKey } from '../../common/settings.js';
+import { Dialog } from '../components/Dialog.js';
+import { MaskEditor } from '../components/MaskEditor.js';
+import { Badge, ErrorText, Loading, Section } from '../components/ui.js';
+import { VirtualTable } from '../components/VirtualTable.js';
+import { errorText } from '../lib/api.js';
+import { fmt } from '../lib/format.js';
+import { useFormat } from '../lib/hooks.js';
+import { previewLayout } from '../lib/layout-preview.js';
+import { useSlice, useStores } from '../stores/context.js';
+import { can } from '../stores/session.js';
+
+type Tab = 'site' | 'roots' | 'cameras' | 'users';
+const TABS: readonly Tab[] = ['site', 'roots', 'cameras', 'users'];
+
+export function Settings(): ReactNode {
+  const { t } = useTranslation();
+  const stores = useStores();
+  const session = useSlice(stores.session, (s) => s.session);
+  const error = useSlice(stores.settings, (s) => s.error);
+  const settings = useSlice(stores.settings, (s) => s.settings);
+  const [tab, setTab] = useState<Tab>('site');
+  useEffect(() => {
+    if (session) void stores.settings.getState().load(new Set(session.operations));
+  }, [session, stores]);
+  return (
+    <div className="screen settings">
+      <h1>{t('settings.title')}</h1>
+      <div className="tabs" role="tablist" aria-label={t('settings.title')}>
+        {TABS.map((x) => (
+          <button key={x} type="button" role="tab" id={`stab-${x}`} aria-selected={tab === x} aria-controls={`spanel-${x}`} tabIndex={tab === x ? 0 : -1} onClick={() => setTab(x)} onKeyDown={(e) => {
+            const i = TABS.indexOf(x);
+            if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+              const next = TABS[(i + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length] as Tab;
+              setTab(next);
+              document.getElementById(`stab-${next}`)?.focus();
+            }
+          }}>
+            {t(`settings.tabs.${x}`)}
+          </button>
+        ))}
+      </div>
+      <ErrorText text={error} />
+      {!settings ? (
+        <Loading text={t('common.loading')} />
+      ) : (
+        <div role="tabpanel" id={`spanel-${tab}`} aria-labelledby={`stab-${tab}`}>
+          {tab === 'site' ? <SiteSettings /> : null}
+          {tab === 'roots' ? <Roots /> : null}
+          {tab === 'cameras' ? <Cameras /> : null}
+          {tab === 'users' && can(session, 'users.list') ? <Users /> : null}
+        </div>
+      )}
+    </div>
+  );
+}
+
+const SITE_FIELDS: readonly { key: SettingKey; kind: 'text' | 'number' | 'tz' | 'lang'; min?: number; max?: number }[] = [
+  { key: 'siteTimeZone', kind: 'tz' },
+  { key: 'controller', kind: 'text' },
+  { key: 'dpoContact', kind: 'text' },
+  { key: 'retentionMonths', kind: 'number', min: 1, max: 24 },
+  { key: 'incidentReviewDays', kind: 'number', min: 1, max: 365 },
+  { key: 'maxIncidentWindowHours', kind: 'number', min: 1, max: 744 },
+  { key: 'sessionIdleMinutes', kind: 'number', min: 1, max: 1440 },
+  { key: 'deletionLogRetentionMonths', kind: 'number', min: 1, max: 120 },
+  { key: 'handoverLogRetentionMonths', kind: 'number', min: 1, max: 120 },
+  { key: 'language', kind: 'lang' },
+];
+
+function timeZones(): string[] {
+  const intl = Intl as unknown as { supportedValuesOf?: (k: string) => string[] };
+  try {
+    return intl.supportedValuesOf?.('timeZone') ?? ['Europe/Stockholm', 'UTC'];
+  } catch {
+    return ['Europe/Stockholm', 'UTC'];
+  }
+}
+
+function SiteSettings(): ReactNode {
+  const { t } = useTranslation();
+  const stores = useStores();
+  const settings = useSlice(stores.settings, (s) => s.settings);
+  const [draft, setDraft] = useState<Record<string, string>>({});
+  const [err, setErr] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const zones = useMemo(timeZones, []);
+  if (!settings) return null;
+  const value = (k: SettingKey): string => draft[k] ?? String(settings[k] ?? '');
+  const changed = SITE_FIELDS.filter((f) => draft[f.key] !== undefined && draft[f.key] !== String(settings[f.key] ?? ''));
+  const save = async (): Promise<void> => {
+    setBusy(true);
+    setErr(null);
+    try {
+      for (const fld of changed) {
+        const raw = draft[fld.key] ?? '';
+        await stores.settings.getState().change(fld.key, fld.kind === 'number' ? Number(raw) : raw);
+      }
+      setDraft({});
+      stores.ui.getState().notify('info', t('settings.saved'));
+      const tz = stores.settings.getState().settings?.siteTimeZone;
+      if (tz) stores.ui.getState().setTz(tz);
+    } catch (e) {
+      setErr(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Section title={t('settings.tabs.site')} id="set-site">
+      <form
+        className="form grid-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        {SITE_FIELDS.map((fld) => (
+          <label key={fld.key}>
+            {t(`settings.fields.${fld.key as 'controller'}`)}
+            {fld.kind === 'tz' ? (
+              <select value={value(fld.key)} onChange={(e) => setDraft({ ...draft, [fld.key]: e.target.value })}>
+                {zones.map((z) => (
+                  <option key={z} value={z}>
+                    {z}
+                  </option>
+                ))}
+              </select>
+            ) : fld.kind === 'lang' ? (
+              <select value={value(fld.key)} onChange={(e) => setDraft({ ...draft, [fld.key]: e.target.value })}>
+                <option value="sv">Svenska</option>
+                <option value="en">English</option>
+              </select>
+            ) : (
+              <input type={fld.kind === 'number' ? 'number' : 'text'} min={fld.min} max={fld.max} value={value(fld.key)} onChange={(e) => setDraft({ ...draft, [fld.key]: e.target.value })} />
+            )}
+          </label>
+        ))}
+        <p className="small muted full">{t('settings.retentionNote')}</p>
+        <ErrorText text={err} />
+        <div className="buttons full">
+          <button type="submit" className="primary" disabled={busy || changed.length === 0}>
+            {t('settings.saveChanges', { count: changed.length })}
+          </button>
+          <button type="button" onClick={() => setDraft({})} disabled={changed.length === 0}>
+            {t('common.undo')}
+          </button>
+        </div>
+      </form>
+    </Section>
+  );
+}
+
+function Roots(): ReactNode {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const stores = useStores();
+  const status = useSlice(stores.settings, (s) => s.status);
+  const settings = useSlice(stores.settings, (s) => s.settings);
+  const siteTz = settings?.siteTimeZone ?? f.tz;
+  const firstLayout = status?.roots[0]?.layout ?? 'camera-date-time';
+  const [pattern, setPattern] = useState(firstLayout);
+  const [layoutTz, setLayoutTz] = useState('');
+  const preset = LAYOUT_PRESETS.find((p) => p.name === pattern);
+  const defaultSamples = useMemo(() => [...LAYOUT_PRESETS.map((p) => p.example), ...(status?.unrecognisedSample ?? []).map((u) => u.path)].join('\n'), [status]);
+  const [samples, setSamples] = useState<string>(defaultSamples);
+  const preview = previewLayout(pattern, siteTz, layoutTz || undefined, samples.split('\n'));
+  return (
+    <>
+      <Section title={t('settings.roots')} id="set-roots">
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">{t('overview.root')}</th>
+              <th scope="col">{t('settings.layout')}</th>
+              <th scope="col">{t('overview.state')}</th>
+              <th scope="col" className="num">{t('overview.segments')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(status?.roots ?? []).map((r) => (
+              <tr key={r.id}>
+                <td className="path">{r.path}</td>
+                <td>
+                  <code>{r.layout}</code>
+                </td>
+                <td>{r.online ? <Badge tone="ok">{t('overview.online')}</Badge> : <Badge tone="bad">{t('overview.offline')}</Badge>}</td>
+                <td className="num">{f.num(r.segments)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p className="small muted">{t('settings.rootsNote', { count: status?.unrecognised ?? 0 })}</p>
+      </Section>
+      <Section title={t('settings.preview')} id="set-preview">
+        <div className="form grid-form">
+          <label>
+            {t('settings.layoutPattern')}
+            <input value={pattern} onChange={(e) => setPattern(e.target.value)} list="layout-presets" spellCheck={false} />
+            <datalist id="layout-presets">
+              {LAYOUT_PRESETS.map((p) => (
+                <option key={p.name} value={p.name}>
+                  {p.pattern}
+                </option>
+              ))}
+            </datalist>
+          </label>
+          <label>
+            {t('settings.layoutTz')}
+            <input value={layoutTz} onChange={(e) => setLayoutTz(e.target.value)} placeholder={preset?.timeZone === 'UTC' ? 'UTC' : siteTz} spellCheck={false} />
+          </label>
+          {preset ? <p className="small muted full">{preset.pattern} — {preset.description}</p> : null}
+          <label className="full">
+            {t('settings.samples')}
+            <textarea value={samples} onChange={(e) => setSamples(e.target.value)} rows={6} spellCheck={false} />
+          </label>
+        </div>
+        <ErrorText text={preview.error} />
+        <table className="table compact" data-testid="layout-preview">
+          <thead>
+            <tr>
+              <th scope="col">{t('settings.path')}</th>
+              <th scope="col">{t('settings.readAs')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {preview.lines.map((l, i) => (
+              <tr key={`${i}:${l.path}`}>
+                <td className="path">{l.path}</td>
+                <td>
+                  {l.ok ? (
+                    <>
+                      <Badge tone="ok">{t('settings.recognised')}</Badge> {t('settings.cameraAt', { camera: l.camera, when: fmt(l.startMs, siteTz, f.lang, 'd MMM yyyy HH:mm:ss') })}
+                    </>
+                  ) : (
+                    <>
+                      <Badge tone="muted">{t('settings.notRecognised')}</Badge> <span className="small">{l.reason}</span>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+    </>
+  );
+}
+
+function Cameras(): ReactNode {
+  const { t } = useTranslation();
+  const stores = useStores();
+  const cameras = useSlice(stores.settings, (s) => s.cameras);
+  const [editing, setEditing] = useState<CameraView | null>(null);
+  return (
+    <Section title={t('settings.tabs.cameras')} id="set-cameras">
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">{t('settings.cameraId')}</th>
+            <th scope="col">{t('settings.cameraName')}</th>
+            <th scope="col">{t('overview.zone')}</th>
+            <th scope="col">{t('settings.masks')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {cameras.map((c) => (
+            <CameraLine key={c.id} camera={c} onMasks={() => setEditing(c)} />
+          ))}
+        </tbody>
+      </table>
+      {editing ? <MaskDialog camera={editing} onClose={() => setEditing(null)} /> : null}
+    </Section>
+  );
+}
+
+function CameraLine({ camera, onMasks }: { camera: CameraView; onMasks(): void }): ReactNode {
+  const { t } = useTranslation();
+  const stores = useStores();
+  const [name, setName] = useState(camera.name ?? '');
+  const [err, setErr] = useState<string | null>(null);
+  const save = async (patch: { name?: string | null; zone?: Zone }): Promise<void> => {
+    try {
+      setErr(null);
+      await stores.settings.getState().setCamera(camera.id, patch);
+    } catch (e) {
+      setErr(errorText(e));
+    }
+  };
+  return (
+    <tr>
+      <th scope="row">
+        <code>{camera.id}</code>
+      </th>
+      <td>
+        <input aria-label={t('settings.nameOf', { camera: camera.id })} value={name} onChange={(e) => setName(e.target.value)} onBlur={() => name !== (camera.name ?? '') && void save({ name: name.trim() || null })} />
+        <ErrorText text={err} />
+      </td>
+      <td>
+        <select aria-label={t('settings.zoneOf', { camera: camera.id })} value={camera.zone} onChange={(e) => void save({ zone: e.target.value as Zone })}>
+          {ZONES.map((z) => (
+            <option key={z} value={z}>
+              {t(`zones.${z}`)}
+            </option>
+          ))}
+        </select>
+        {camera.classified ? null : <Badge tone="warn">{t('overview.unclassified')}</Badge>}
+      </td>
+      <td>
+        <button type="button" onClick={onMasks}>
+          {t('settings.editMasks', { count: camera.masks.length })}
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+function MaskDialog({ camera, onClose }: { camera: CameraView; onClose(): void }): ReactNode {
+  const { t } = useTranslation();
+  const stores = useStores();
+  const [masks, setMasks] = useState<Mask[]>(camera.masks);
+  const [err, setErr] = useState<string | null>(null);
+  const save = async (): Promise<void> => {
+    try {
+      await stores.settings.getState().setCamera(camera.id, { masks });
+      onClose();
+    } catch (e) {
+      setErr(errorText(e));
+    }
+  };
+  return (
+    <Dialog open title={t('settings.masksFor', { camera: camera.name ?? camera.id })} onClose={onClose} wide>
+      <p className="small muted">{t('settings.masksHelp')}</p>
+      <MaskEditor
+        masks={masks}
+        onChange={setMasks}
+        frameUrl={null}
+        labels={{ area: t('settings.maskArea'), remove: t('common.remove'), noFrame: t('settings.noFrame'), mask: (n) => t('settings.maskN', { n }) }}
+      />
+      <ErrorText text={err} />
+      <div className="buttons">
+        <button type="button" className="primary" onClick={() => void save()}>
+          {t('common.save')}
+        </button>
+        <button type="button" onClick={onClose}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
+function Users(): ReactNode {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const stores = useStores();
+  const session = useSlice(stores.session, (s) => s.session);
+  const users = useSlice(stores.settings, (s) => s.users);
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('officer');
+  const [password, setPassword] = useState('');
+  const [err, setErr] = useState<string | null>(null);
+  const mayEdit = can(session, 'users.add');
+  const add = async (): Promise<void> => {
+    try {
+      setErr(null);
+      await stores.settings.getState().addUser(name.trim(), role, password);
+      setName('');
+      setPassword('');
+      stores.ui.getState().notify('info', t('settings.userAdded'));
+    } catch (e) {
+      setErr(errorText(e));
+    }
+  };
+  return (
+    <Section title={t('settings.tabs.users')} id="set-users">
+      <VirtualTable
+        label={t('settings.tabs.users')}
+        rows={users}
+        rowKey={(u) => u.name}
+        height={300}
+        rowHeight={44}
+        columns={[
+          { key: 'name', header: t('settings.userName'), width: 'minmax(8rem,1fr)', render: (u) => <strong>{u.name}</strong> },
+          {
+            key: 'role',
+            header: t('settings.role'),
+            width: '10rem',
+            render: (u) =>
+              mayEdit && !u.disabled && u.name !== session?.user.name ? (
+                <select aria-label={t('settings.roleOf', { user: u.name })} value={u.role} onChange={(e) => void stores.settings.getState().setRole(u.name, e.target.value as Role).catch((x: unknown) => setErr(errorText(x)))}>
+                  {ROLES.map((r) => (
+                    <option key={r} value={r}>
+                      {t(`roles.${r}`)}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                t(`roles.${u.role}`)
+              ),
+          },
+          { key: 'state', header: t('overview.state'), width: '9rem', render: (u) => (u.disabled ? <Badge tone="muted">{t('settings.disabled')}</Badge> : u.lockedUntil ? <Badge tone="warn">{t('settings.locked')}</Badge> : <Badge tone="ok">{t('settings.active')}</Badge>) },
+          { key: 'last', header: t('settings.lastLogin'), width: '10rem', render: (u) => f.iso(u.lastLogin) },
+          {
+            key: 'act',
+            header: t('incidents.actions'),
+            width: '8rem',
+            render: (u) =>
+              mayEdit && !u.disabled && u.name !== session?.user.name ? (
+                <button type="button" className="danger" onClick={() => void stores.settings.getState().disableUser(u.name).catch((x: unknown) => setErr(errorText(x)))}>
+                  {t('settings.disable')}
+                </button>
+              ) : null,
+          },
+        ]}
+      />
+      {mayEdit ? (
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void add();
+          }}
+        >
+          <label>
+            {t('settings.userName')}
+            <input value={name} onChange={(e) => setName(e.target.value)} required autoComplete="off" />
+          </label>
+          <label>
+            {t('settings.role')}
+            <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {t(`roles.${r}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('settings.firstPassword')}
+            <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={10} autoComplete="new-password" />
+          </label>
+          <button type="submit" className="primary">
+            {t('settings.addUser')}
+          </button>
+        </form>
+      ) : null}
+      <ErrorText text={err} />
+    </Section>
+  );
+}
