@@ -95,6 +95,16 @@ describe('custodian command line', () => {
     expect(r2.err).toMatch(/no \{camera\}/);
   });
 
+  it('a data folder that cannot be written is one clear sentence, and nothing is made', async () => {
+    // As root, chmod cannot make a folder read-only; /sys and /proc are file systems that refuse.
+    for (const bad of ['/sys/custodian-test', '/proc/custodian-test/data']) {
+      const c = io();
+      const code = await runCli(['--data', bad, 'init', '--storage', rec], c.io);
+      expect(code).toBe(1);
+      expect(c.err()).toMatch(/Cannot create the data folder/);
+    }
+  });
+
   it('every command has --help', async () => {
     const c = io();
     const program = buildProgram(c.io, () => undefined);

@@ -2,7 +2,7 @@
  * A Custodian instance: the data folder, its database and who is acting. Every use case takes
  * a Ctx; faces (CLI, server, desktop) make one and close it.
  */
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import path from 'node:path';
 import { CustodianError } from '../common/errors.js';
@@ -48,11 +48,27 @@ export function osActor(): Actor {
 
 export const DB_FILE = 'custodian.db';
 
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdirSync spins forever on some pseudo file
+ * systems (/proc), and a level-by-level walk names the folder that could not be made.
+ */
+function makeFolders(abs: string): void {
+  const missing: string[] = [];
+  let cur = abs;
+  while (!existsSync(cur)) {
+    missing.unshift(cur);
+    const parent = path.dirname(cur);
+    if (parent === cur) break;
+    cur = parent;
+  }
+  for (const d of missing) mkdirSync(d, { mode: 0o700 });
+}
+
 /** Creates the data folder (0700) if needed and checks it can be written. */
 export function prepareDataDir(dataDir: string): string {
   const abs = path.resolve(dataDir);
   try {
-    mkdirSync(abs, { recursive: true, mode: 0o700 });
+    makeFolders(abs);
   } catch (e) {
     throw new CustodianError('invalid_request', `Cannot create the data folder ${abs}: ${(e as Error).message}.`);
   }
