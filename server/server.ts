@@ -14,7 +14,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { createReadStream, closeSync, existsSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_PREFIX, BODY_LIMIT_BYTES, EVENTS_PATH, HTTP_STATUS, MEDIA_PREFIX, SESSION_COOKIE } from '../common/api/http.js';
@@ -52,6 +52,15 @@ export function findRendererDir(): string | null {
 }
 
 const ID_RE = /^[1-9][0-9]{0,14}$/;
+
+function insideFolder(root: string, pathName: string): boolean {
+  try {
+    const real = realpathSync(path.join(root, pathName));
+    return real === root || real.startsWith(root + path.sep);
+  } catch {
+    return true; // does not exist: the static server answers 404
+  }
+}
 
 function sendFailure(reply: FastifyReply, status: number, body: ApiFailure): FastifyReply {
   return reply.code(status).header('Cache-Control', 'no-store').type('application/json; charset=utf-8').send(body);
@@ -135,11 +144,15 @@ export class CustodianServer {
 
     app.get(EVENTS_PATH, (request, reply) => this.events(request, reply));
 
-    app.get<{ Params: { kind: string; id: string } }>(`${MEDIA_PREFIX}:kind/:id`, (request, reply) => this.media(request, reply));
+    // HEAD declared here (not fastify's automatic one, which would read the whole file).
+    app.route<{ Params: { kind: string; id: string } }>({ method: ['GET', 'HEAD'], url: `${MEDIA_PREFIX}:kind/:id`, handler: (request, reply) => this.media(request, reply) });
 
     if (this.staticDir) {
+      const root = realpathSync(this.staticDir);
       void app.register(fastifyStatic, {
-        root: this.staticDir,
+        root,
+        // Nothing outside the UI's folder, not even through a link placed inside it.
+        allowedPath: (pathName) => insideFolder(root, pathName),
         prefix: '/',
         index: 'index.html',
         dotfiles: 'deny',
@@ -203,7 +216,8 @@ export class CustodianServer {
     if (range.kind === 'partial') reply.code(206).header('Content-Range', `bytes ${start}-${end}/${f.size}`);
     if (request.method === 'HEAD' || length === 0) {
       closeSync(f.fd);
-      return reply.send('');
+      // No payload: fastify keeps the Content-Length of a HEAD answer.
+      return request.method === 'HEAD' ? reply.send() : reply.send('');
     }
     return reply.send(createReadStream('', { fd: f.fd, start, end, autoClose: true }));
   }
