@@ -13,7 +13,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { compileLayout, formatLayoutPath } from '../common/layout.js';
 import { makeRecorderTree } from '../fixtures/recorder-tree.js';
-import { ageFolders, BENCH_OUT, CLI, custodian, median, ratioLine, timeCommand } from './lib.js';
+import { settleFolderTimes, BENCH_OUT, CLI, custodian, median, ratioLine, timeCommand } from './lib.js';
 
 const CAMERAS = Number(process.env.BENCH_CAMERAS ?? 50);
 const DAYS = Number(process.env.BENCH_DAYS ?? 70);
@@ -22,12 +22,15 @@ const root = path.join(BENCH_OUT, `tree-${CAMERAS}x${DAYS}`);
 const now = Math.floor(Date.now() / 300_000) * 300_000;
 
 function ensureTree(): void {
-  if (existsSync(path.join(root, '.complete'))) return;
+  if (existsSync(path.join(root, '.complete'))) {
+    settleFolderTimes(root);
+    return;
+  }
   rmSync(root, { recursive: true, force: true });
   const t0 = performance.now();
   const cams = Array.from({ length: CAMERAS }, (_, i) => `cam${String(i).padStart(2, '0')}`);
   const r = makeRecorderTree({ root, layout: 'camera-date-time', siteTimeZone: TZ, cameras: cams, fromMs: now - DAYS * 86_400_000, toMs: now - 300_000, segmentSeconds: 300, media: 'empty' });
-  ageFolders(root, 3_600_000);
+  settleFolderTimes(root);
   closeSync(openSync(path.join(root, '.complete'), 'w'));
   console.log(`generated ${r.files} empty files in ${r.folders} folders in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
@@ -45,6 +48,8 @@ async function main(): Promise<void> {
     data = path.join(BENCH_OUT, `index-data-${i}`);
     rmSync(data, { recursive: true, force: true });
     custodian(data, ['init', '--storage', root]);
+    // The service below must not delete from the benchmark tree.
+    custodian(data, ['settings', 'set', 'retentionMonths', '12']);
     const cold = custodian(data, ['scan', '--json']);
     colds.push(cold.ms);
     const added = (JSON.parse(cold.stdout) as { roots: { added: number }[] }).roots[0]?.added;

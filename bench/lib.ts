@@ -1,6 +1,6 @@
 /** Shared bench helpers: run a command, time it, take medians, print one ratio line. */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, utimesSync } from 'node:fs';
+import { readdirSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,14 +28,23 @@ export function ratioLine(what: string, oursMs: number, baseName: string, baseMs
   return `${what}: custodian ${oursMs.toFixed(0)} ms vs ${baseName} ${baseMs.toFixed(0)} ms = ${(oursMs / baseMs).toFixed(2)}× (goal ${goal})`;
 }
 
-/** Ages every folder of a tree (recorders' old folders are old; a fresh tree is not). */
-export function ageFolders(root: string, ageMs: number): number {
-  const when = new Date(Date.now() - ageMs);
+/**
+ * Gives every folder the mtime a recorder would have left: that of the newest thing in it (a
+ * day's folder last changed when its last segment was written). A freshly generated tree has
+ * every folder dated now, which no real recorder has.
+ */
+export function settleFolderTimes(root: string): number {
   let n = 0;
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) walk(path.join(dir, e.name));
-    utimesSync(dir, when, when);
+  const walk = (dir: string): number => {
+    let newest = 0;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      const m = e.isDirectory() ? walk(p) : statSync(p).mtimeMs;
+      if (m > newest) newest = m;
+    }
+    if (newest > 0) utimesSync(dir, new Date(newest), new Date(newest));
     n++;
+    return newest;
   };
   walk(root);
   return n;

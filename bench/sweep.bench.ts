@@ -12,7 +12,7 @@ import path from 'node:path';
 import { compileLayout, formatLayoutPath } from '../common/layout.js';
 import { retentionCutoff } from '../common/time.js';
 import { makeRecorderTree } from '../fixtures/recorder-tree.js';
-import { ageFolders, BENCH_OUT, custodian, ratioLine, timeCommand } from './lib.js';
+import { settleFolderTimes, BENCH_OUT, custodian, ratioLine, timeCommand } from './lib.js';
 
 const CAMERAS = Number(process.env.BENCH_CAMERAS ?? 50);
 const DAYS = Number(process.env.BENCH_DAYS ?? 68);
@@ -45,7 +45,7 @@ function main(): void {
       due++;
     }
   }
-  ageFolders(root, 3_600_000);
+  settleFolderTimes(root);
   console.log(`generated ${tree.files} files (${due} due) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   custodian(data, ['init', '--storage', root]);

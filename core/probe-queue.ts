@@ -14,9 +14,18 @@ import type { Ctx } from './context.js';
 import { segmentFile } from './paths.js';
 
 /** Fills size and mtime for segments indexed without a stat (old folders in a cold index). */
-export function fillSizes(ctx: Ctx, limit: number): number {
-  const rows = stmt(ctx.db, 'SELECT id, root_id, dir_id, name FROM segments WHERE size IS NULL LIMIT ?').all(limit) as Pick<SegmentRow, 'id' | 'root_id' | 'dir_id' | 'name'>[];
-  if (rows.length === 0) return 0;
+export interface Cursor {
+  /** Next id to look at (the walk goes upwards; 0 starts over). */
+  id: number;
+}
+
+export function fillSizes(ctx: Ctx, limit: number, cursor: Cursor = { id: 0 }): number {
+  const rows = stmt(ctx.db, 'SELECT id, root_id, dir_id, name FROM segments WHERE id > ? AND size IS NULL ORDER BY id LIMIT ?').all(cursor.id, limit) as Pick<SegmentRow, 'id' | 'root_id' | 'dir_id' | 'name'>[];
+  if (rows.length === 0) {
+    cursor.id = 0;
+    return 0;
+  }
+  cursor.id = (rows[rows.length - 1] as { id: number }).id;
   const upd = stmt(ctx.db, 'UPDATE segments SET size = ?, mtime_ms = ? WHERE id = ?');
   ctx.db.transaction(() => {
     for (const r of rows) {
@@ -29,11 +38,14 @@ export function fillSizes(ctx: Ctx, limit: number): number {
   return rows.length;
 }
 
-export async function probeSome(ctx: Ctx, limit: number): Promise<{ probed: number; audio: number; errors: number }> {
+export async function probeSome(ctx: Ctx, limit: number, cursor: Cursor = { id: Number.MAX_SAFE_INTEGER }): Promise<{ probed: number; audio: number; errors: number }> {
   const s = ctx.settings();
   const tools = resolveMediaTools({ ffmpegPath: s.ffmpegPath, ffprobePath: s.ffprobePath });
   const out = { probed: 0, audio: 0, errors: 0 };
-  for (const seg of unprobedSegments(ctx.db, limit)) {
+  const batch = unprobedSegments(ctx.db, limit, cursor.id || Number.MAX_SAFE_INTEGER);
+  // Start again from the newest once the walk reaches the oldest.
+  cursor.id = batch.length < limit ? Number.MAX_SAFE_INTEGER : (batch[batch.length - 1] as SegmentRow).id;
+  for (const seg of batch) {
     const file = segmentFile(ctx, seg);
     if (!file) continue;
     const facts = fileFacts(file);

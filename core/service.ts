@@ -41,6 +41,8 @@ export class RetentionService {
   private probing = false;
   private lastFullScan = 0;
   private readonly retryAfter = new Map<string, number>();
+  private readonly sizeCursor = { id: 0 };
+  private readonly probeCursor = { id: Number.MAX_SAFE_INTEGER };
 
   constructor(
     private readonly ctx: Ctx,
@@ -184,13 +186,13 @@ export class RetentionService {
     this.probing = true;
     try {
       await this.serial(() => {
-        fillSizes(this.ctx, 5_000);
+        fillSizes(this.ctx, 5_000, this.sizeCursor);
       });
       await this.serial(() => this.archivePending());
       if (this.options.probe !== false) {
         let r = { probed: 0, audio: 0, errors: 0 };
         await this.serial(async () => {
-          r = await probeSome(this.ctx, 4);
+          r = await probeSome(this.ctx, 4, this.probeCursor);
         });
         if (r.audio > 0) this.events.log(`${r.audio} segment(s) with an audio stream: policy deviation alarm raised`);
       }

@@ -128,8 +128,12 @@ export function countSegments(db: ReadDb, rootId?: number): number {
   return row.n;
 }
 
-export function unprobedSegments(db: ReadDb, limit: number): SegmentRow[] {
-  return stmt(db, 'SELECT * FROM segments WHERE probed_ms IS NULL ORDER BY start_ms DESC LIMIT ?').all(limit) as SegmentRow[];
+/**
+ * Unprobed segments, newest first by id (ids grow as segments are indexed), below `beforeId`.
+ * Walking the primary key with a cursor keeps each call cheap on a million rows.
+ */
+export function unprobedSegments(db: ReadDb, limit: number, beforeId = Number.MAX_SAFE_INTEGER): SegmentRow[] {
+  return stmt(db, 'SELECT * FROM segments WHERE id < ? AND probed_ms IS NULL ORDER BY id DESC LIMIT ?').all(beforeId, limit) as SegmentRow[];
 }
 
 export function segmentsWithAudio(db: ReadDb): SegmentRow[] {

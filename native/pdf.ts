@@ -7,7 +7,6 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
-import PDFDocument from 'pdfkit';
 
 export interface PdfTable {
   columns: string[];
@@ -201,6 +200,8 @@ function drawFooters(doc: Doc, footer: string | undefined, fonts: Fonts): void {
  * `fontFile` overrides the embedded font (tests use it to check the Helvetica fallback).
  */
 export async function renderPdf(doc: PdfDoc, outFile: string, opts: { fontFile?: string } = {}): Promise<void> {
+  // Loaded on first use: pdfkit and its fonts cost every command start-up ~150 ms otherwise.
+  const { default: PDFDocument } = await import('pdfkit');
   const pdf = new PDFDocument({
     size: 'A4',
     margins: MARGIN,
