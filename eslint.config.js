@@ -9,7 +9,7 @@ const allowed = {
   db: ['common', 'db'],
   native: ['common', 'native'],
   core: ['common', 'db', 'native', 'core'],
-  cli: ['common', 'core', 'cli'],
+  cli: ['common', 'core', 'server', 'cli'],
   server: ['common', 'core', 'server'],
   electron: ['common', 'core', 'electron'],
   renderer: ['common', 'renderer'],

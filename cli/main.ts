@@ -9,6 +9,8 @@ import { registerRetention } from './commands/retention.js';
 import { registerService } from './commands/service.js';
 import { registerIncidents } from './commands/incidents.js';
 import { registerHandover } from './commands/handover.js';
+import { registerUsers } from './commands/users.js';
+import { registerServe } from './commands/serve.js';
 
 export const VERSION = '0.1.0';
 
@@ -27,6 +29,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerService(program, ctxt);
   registerIncidents(program, ctxt);
   registerHandover(program, ctxt);
+  registerUsers(program, ctxt);
+  registerServe(program, ctxt);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();
