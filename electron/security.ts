@@ -5,35 +5,24 @@
  * senders checked).
  */
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { CONTENT_SECURITY_POLICY as HTTP_CSP } from '../common/api/http.js';
 
-/** The app's own pages are served from this privileged scheme, never from file:// or http(s). */
+/**
+ * The app's own pages and footage are served from this privileged scheme, never from file:// or
+ * http(s); footage under /media/ as in browser mode.
+ */
 export const APP_SCHEME = 'custodian-app';
 export const APP_HOST = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
-/** Footage streams through this scheme (Range requests), with the server's access rules. */
-export const MEDIA_SCHEME = 'custodian-media';
 /** Every IPC channel of the app carries this prefix; nothing else is handled. */
 export const IPC_PREFIX = 'custodian:';
 export const EVENT_CHANNEL = `${IPC_PREFIX}event`;
 
 /**
- * Content-Security-Policy of every page: scripts and styles only from the app itself (no inline,
- * no eval), video only from the footage scheme, no network, no frames, no plugins, no forms.
+ * Content-Security-Policy of every page: the same as browser mode (common/api/http.ts): scripts,
+ * styles, images and media only from the app itself, no inline code, no frames, no plug-ins.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  `media-src ${MEDIA_SCHEME}:`,
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-  "worker-src 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = HTTP_CSP;
 
 export interface WindowPaths {
   readonly preload: string;
