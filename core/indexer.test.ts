@@ -1,4 +1,6 @@
-import { mkdirSync, renameSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { SAMPLE_FILES, samplePath } from '../fixtures/samples.js';
+import { probeSome } from './probe-queue.js';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SENTINEL_FILE } from '../common/domain.js';
@@ -118,6 +120,40 @@ describe('indexer', () => {
     const rootRow = { ...addRootRow(ctx) };
     expect(indexFile(ctx, rootRow, last)).toBe('indexed');
     expect(countSegments(ctx.db)).toBe(3);
+  });
+
+  it('probes in the background: real, corrupt, empty and with-audio segments each get the right verdict', async () => {
+    const files = writeSegments(root, 'reception', clock.now - 2 * DAY, 4, 10 * MINUTE);
+    const samples: (keyof typeof SAMPLE_FILES)[] = ['normal', 'corrupt', 'zeroByte', 'withAudio'];
+    files.forEach((f, i) => {
+      copyFileSync(samplePath(samples[i] as keyof typeof SAMPLE_FILES), f);
+      const end = new Date(clock.now - 2 * DAY + (i + 1) * 10 * MINUTE);
+      utimesSync(f, end, end);
+    });
+    addRoot(ctx, { path: root });
+    scanAll(ctx);
+    const r = await probeSome(ctx, 10);
+    expect(r).toMatchObject({ probed: 4, audio: 1, errors: 2 });
+    const rows = ctx.db.prepare('SELECT name, probe_error, has_audio, duration_ms, end_source FROM segments ORDER BY start_ms').all() as { name: string; probe_error: string | null; has_audio: number | null; duration_ms: number | null; end_source: string }[];
+    expect(rows[0]).toMatchObject({ probe_error: null, has_audio: 0, end_source: 'probe' });
+    expect(rows[1]?.probe_error).toMatch(/moov atom|not a readable|Invalid/i);
+    expect(rows[2]?.probe_error).toMatch(/empty/);
+    expect(rows[3]?.has_audio).toBe(1);
+    expect(listOpenAlarms(ctx.db).find((a) => a.kind === 'audio-present')?.message).toMatch(/no audio/);
+    // Nothing was changed on disk by probing.
+    expect(files.every((f) => existsSync(f))).toBe(true);
+  });
+
+  it('refuses a root that is a file, and does not loop on a symlink loop', () => {
+    const file = path.join(t.dir, 'a-file');
+    writeFileSync(file, 'x');
+    expect(() => addRoot(ctx, { path: file })).toThrow(/is a file, not a folder/);
+    writeSegments(root, 'entrance', clock.now - 2 * DAY, 3, HOUR);
+    symlinkSync(root, path.join(root, 'entrance', 'loop'));
+    addRoot(ctx, { path: root });
+    const r = scanAll(ctx)[0];
+    expect(r?.added).toBe(3);
+    expect(r?.newlyUnrecognised.some((u) => u.path.endsWith('loop') && /symbolic link/.test(u.reason))).toBe(true);
   });
 
   it('never follows the sentinel or indexes it', () => {

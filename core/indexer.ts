@@ -4,6 +4,7 @@
  * their newest folders), stats only files in recently changed folders, and never marks more
  * than a set share of a root missing in one pass.
  */
+import { statfsSync } from 'node:fs';
 import path from 'node:path';
 import { SENTINEL_FILE } from '../common/domain.js';
 import { LayoutMatcher, type Captures, type ParsedName } from '../common/layout.js';
@@ -125,6 +126,7 @@ export function scanRoot(ctx: Ctx, root: RootRow, opts: { full?: boolean } = {})
     audit(ctx, 'root.online', { root: root.id, path: root.path });
   }
   conditionEnded(ctx, alarmKey);
+  checkFreeSpace(ctx, root);
 
   const full = opts.full ?? false;
   const layout = layoutOf(ctx, root);
@@ -363,6 +365,26 @@ export function scanRoot(ctx: Ctx, root: RootRow, opts: { full?: boolean } = {})
         batch.tick();
       }
     }
+  }
+}
+
+/**
+ * A nearly full recorder disk is an alarm for a person. Custodian never answers it by deleting
+ * more (held footage stays held whatever the disk says).
+ */
+function checkFreeSpace(ctx: Ctx, root: RootRow): void {
+  const key = `disk-full:${root.id}`;
+  let free: number;
+  try {
+    const st = statfsSync(root.path);
+    free = st.blocks > 0 ? st.bavail / st.blocks : 1;
+  } catch {
+    return;
+  }
+  if (free < 0.02) {
+    raiseAlarm(ctx, { kind: 'disk-full', key, rootId: root.id, message: `The recording disk ${root.path} is ${Math.round((1 - free) * 100)}% full. Custodian does not delete held or young recordings to make room: free space or extend the disk.`, details: { root: root.id, free } });
+  } else {
+    conditionEnded(ctx, key);
   }
 }
 

@@ -16,6 +16,8 @@ import type { Ctx } from './context.js';
 import { indexFile, scanAll, type ScanReport } from './indexer.js';
 import { fillSizes, probeSome } from './probe-queue.js';
 import { archiveIncident, flagOverdue, incidents } from './incidents.js';
+import { pruneLogs } from './log-retention.js';
+import { resolveMediaTools } from '../native/media-tools.js';
 import { sweep, type SweepReport } from './retention.js';
 
 export interface ServiceEvents {
@@ -52,6 +54,11 @@ export class RetentionService {
 
   async start(): Promise<void> {
     this.stopped = false;
+    if (this.options.probe !== false) {
+      // Checked now, with a clear error, rather than at the first segment to probe.
+      const s = this.ctx.settings();
+      resolveMediaTools({ ffmpegPath: s.ffmpegPath, ffprobePath: s.ffprobePath });
+    }
     await this.scanAndSweep(true);
     if (this.options.watch !== false) {
       const settle = Math.max(200, this.ctx.settings().settleSeconds * 1000);
@@ -105,6 +112,10 @@ export class RetentionService {
     const full = initial || now - this.lastFullScan > 24 * 3_600_000;
     if (full) this.lastFullScan = now;
     const reports = scanAll(this.ctx, { full: full && !initial });
+    if (full) {
+      const pruned = pruneLogs(this.ctx);
+      if (pruned.deletions || pruned.handovers) this.events.log(`pruned ${pruned.deletions} deletion and ${pruned.handovers} handover log rows past their retention`);
+    }
     this.events.scanned?.(reports);
     this.refreshWatches();
     await this.sweepNow();

@@ -33,5 +33,16 @@ CREATE TABLE handovers (
 CREATE UNIQUE INDEX handovers_one_per_incident ON handovers(incident_id);
 CREATE TRIGGER handovers_no_update BEFORE UPDATE OF incident_id, package_id, manifest_sha256, audience, organisation, recipient, reference, method, note, handed_ms, recorded_by ON handovers
 BEGIN SELECT RAISE(ABORT, 'the handover log is append-only'); END;
-CREATE TRIGGER handovers_no_delete BEFORE DELETE ON handovers BEGIN SELECT RAISE(ABORT, 'the handover log is append-only'); END;
+-- The logs' own retention (POLICY G2) is the only thing that removes rows: pruning first records
+-- a horizon here, and the triggers refuse to delete anything newer than it.
+CREATE TABLE log_horizon (
+  log       TEXT PRIMARY KEY CHECK (log IN ('handovers', 'deletions')),
+  before_ms INTEGER NOT NULL
+) STRICT;
+CREATE TRIGGER handovers_no_delete BEFORE DELETE ON handovers
+WHEN OLD.handed_ms >= COALESCE((SELECT before_ms FROM log_horizon WHERE log = 'handovers'), 0)
+BEGIN SELECT RAISE(ABORT, 'the handover log is append-only'); END;
+CREATE TRIGGER deletions_no_delete BEFORE DELETE ON deletions
+WHEN OLD.outcome != 'pending' AND OLD.deleted_ms >= COALESCE((SELECT before_ms FROM log_horizon WHERE log = 'deletions'), 0)
+BEGIN SELECT RAISE(ABORT, 'the deletion log is append-only'); END;
 `;
