@@ -173,3 +173,9 @@ export function describeIssues(error: z.ZodError): string {
   const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
   return `The request is not valid: ${parts.join('; ')}${more}.`;
 }
+
+/** The operations as a Markdown table (docs/users-and-server.md carries exactly this). */
+export function operationsMarkdown(): string {
+  const rows = OPERATION_NAMES.map((name) => `| \`${name}\` | ${CONTRACT[name].summary.replace(/\|/g, '\\|')} |`);
+  return ['| operation | what it does |', '|---|---|', ...rows].join('\n');
+}
