@@ -240,6 +240,48 @@ describe('the API in core: permissions, parsing, audit', () => {
     expect(log.deletions.filter((d) => d.incident === inc.ref && d.kind === 'clip')).toHaveLength(detail.clips.length);
   });
 
+  it('export and handover through the API: the package stays inside the data folder, HR then sees exactly the incident handed to HR', async () => {
+    await ok('admin', 'cameras.set', { id: 'entrance', zone: 'staff' });
+    const make = async (title: string) =>
+      (await ok<{ ref: string }>('officer', 'incidents.create', { reason: 'crime-against-organisation', justification: 'Stöld ur personalrummet, anmäld', title, from: t0 + 1000, to: t0 + 9000, cameras: ['entrance'] })).ref;
+    const toHr = await make('Till HR');
+    const toPolice = await make('Till polisen');
+    for (const ref of [toHr, toPolice]) await ok('officer', 'incidents.archive', { ref });
+    const events: ApiEvent[] = [];
+    const off = api.subscribe(tokens.officer, (e) => events.push(e));
+    const pkg = await ok<{ packageId: string; dir: string; files: number }>('officer', 'exports.create', { ref: toHr, audience: 'hr' });
+    off();
+    expect(pkg.files).toBeGreaterThan(0);
+    expect(pkg.dir.startsWith(path.join(ctx.dataDir, 'exports') + path.sep)).toBe(true);
+    expect(events.some((e) => e.type === 'progress' && e.task === 'export' && e.ref === toHr)).toBe(true);
+    expect(audits('export').at(-1)?.actor).toBe('officer');
+    expect(await call('officer', 'handover.record', { ref: toHr, to: 'hr', packageId: pkg.packageId, recipient: 'x', reference: 'HR-1' })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    const h = await ok<{ incident: { status: string }; handover: { to: string; recordedBy: string }; deleted: number }>('officer', 'handover.record', {
+      ref: toHr,
+      to: 'hr',
+      packageId: pkg.packageId,
+      recipient: 'Eva Ek',
+      reference: 'HR-2026-17',
+    });
+    // Handed over, then its archived material deleted at once (POLICY P5).
+    expect(h).toMatchObject({ incident: { status: 'deleted' }, handover: { to: 'hr', recordedBy: 'officer' } });
+    expect(h.deleted).toBeGreaterThan(0);
+    const police = await ok<{ packageId: string }>('officer', 'exports.create', { ref: toPolice, audience: 'police' });
+    await ok('officer', 'handover.record', { ref: toPolice, to: 'police', packageId: police.packageId, recipient: 'Insp. Berg', reference: 'K-123456-26' });
+
+    expect((await ok<{ incidents: { ref: string }[] }>('hr', 'incidents.list', {})).incidents.map((i) => i.ref)).toEqual([toHr]);
+    expect((await ok<{ ref: string; status: string }>('hr', 'incidents.show', { ref: toHr })).status).toBe('deleted');
+    expect(await call('hr', 'incidents.show', { ref: toPolice })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const log = await ok<{ handovers: { incident: string; to: string }[] }>('dpo', 'logs.handovers', {});
+    expect(log.handovers.map((x) => [x.incident, x.to])).toEqual([
+      [toHr, 'hr'],
+      [toPolice, 'police'],
+    ]);
+    const report = await ok<{ verdicts: { clause: string }[]; handovers: unknown[] }>('dpo', 'reports.compliance', {});
+    expect(report.verdicts.map((v) => v.clause)).toEqual(['P2', 'P4', 'P5', 'P7']);
+    expect(report.handovers).toHaveLength(2);
+  });
+
   it('the deletion log comes a page at a time', async () => {
     const all = await ok<{ deletions: { id: number }[]; nextAfterId: number | null }>('dpo', 'logs.deletions', {});
     expect(all.deletions.length).toBeGreaterThan(0);

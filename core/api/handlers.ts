@@ -101,7 +101,8 @@ function alarmView(ctx: Ctx, a: AlarmRow): AlarmView {
 /** HR sees only incidents handed over to HR (see common/permissions.ts SCOPES). */
 function visibleTo(call: CallContext, inc: IncidentRow): boolean {
   if (call.user.role !== 'hr') return true;
-  return inc.status === 'handed-over' && handoverOf(call.ctx.db, inc.id)?.audience === 'hr';
+  // Handed over to HR (after which the archived material is deleted: the record stays).
+  return handoverOf(call.ctx.db, inc.id)?.audience === 'hr';
 }
 
 function visibleIncident(call: CallContext, ref: string): IncidentRow {
