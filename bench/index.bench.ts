@@ -22,7 +22,7 @@ const root = path.join(BENCH_OUT, `tree-${CAMERAS}x${DAYS}`);
 const now = Math.floor(Date.now() / 300_000) * 300_000;
 
 function ensureTree(): void {
-  if (existsSync(path.join(root, '.complete'))) {
+  if (existsSync(`${root}.complete`)) {
     settleFolderTimes(root);
     return;
   }
@@ -31,7 +31,7 @@ function ensureTree(): void {
   const cams = Array.from({ length: CAMERAS }, (_, i) => `cam${String(i).padStart(2, '0')}`);
   const r = makeRecorderTree({ root, layout: 'camera-date-time', siteTimeZone: TZ, cameras: cams, fromMs: now - DAYS * 86_400_000, toMs: now - 300_000, segmentSeconds: 300, media: 'empty' });
   settleFolderTimes(root);
-  closeSync(openSync(path.join(root, '.complete'), 'w'));
+  closeSync(openSync(`${root}.complete`, 'w'));
   console.log(`generated ${r.files} empty files in ${r.folders} folders in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 

@@ -17,12 +17,14 @@ import {
   countSegments,
   deleteSegmentRow,
   insertSegment,
+  insertSegments,
   nextSegmentStart,
   previousSegment,
   segmentsInDir,
   setSegmentEnd,
   updateSegmentFile,
   type EndSource,
+  type NewSegment,
 } from '../db/segments.js';
 import { clearUnrecognisedUnder, countUnrecognised, replaceUnrecognisedInDir } from '../db/unrecognised.js';
 import { stmt } from '../db/open.js';
@@ -344,26 +346,19 @@ export function scanRoot(ctx: Ctx, root: RootRow, opts: { full?: boolean } = {})
       if (prev && prev.end_ms > first.parsed.startMs && prev.end_source !== 'probe') {
         setSegmentEnd(ctx.db, prev.id, first.parsed.startMs, prev.end_source === 'mtime' ? 'mtime' : 'next');
       }
+      const rows: NewSegment[] = [];
       for (let i = 0; i < files.length; i++) {
         const f = files[i] as NewFile;
         const next = files[i + 1]?.parsed.startMs;
         const { end, source } = estimateEnd(f.parsed.startMs, f.facts, next, maxSegMs);
-        const id = insertSegment(ctx.db, {
-          rootId: root.id,
-          dirId,
-          name: f.name,
-          cameraId: camera,
-          startMs: f.parsed.startMs,
-          endMs: end,
-          endSource: source,
-          size: f.facts?.size ?? null,
-          mtimeMs: f.facts?.mtimeMs ?? null,
-        });
+        rows.push({ rootId: root.id, dirId, name: f.name, cameraId: camera, startMs: f.parsed.startMs, endMs: end, endSource: source, size: f.facts?.size ?? null, mtimeMs: f.facts?.mtimeMs ?? null });
         if (f.facts?.size === 0) report.empty++;
-        if (next === undefined) lastInDir.push({ id, camera, start: f.parsed.startMs, end });
-        report.added++;
-        batch.tick();
       }
+      const ids = insertSegments(ctx.db, rows);
+      const last = rows[rows.length - 1] as NewSegment;
+      lastInDir.push({ id: ids[ids.length - 1] as number, camera, start: last.startMs, end: last.endMs });
+      report.added += rows.length;
+      for (let i = 0; i < rows.length; i++) batch.tick();
     }
   }
 }

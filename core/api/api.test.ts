@@ -324,6 +324,17 @@ describe('the API in core: permissions, parsing, audit', () => {
     expect((await call('hr', 'session.me', {})).ok).toBe(true);
   });
 
+  it('settings through the API: an admin changes site settings, but not which programs run or where the archive is', async () => {
+    expect(await ok('admin', 'settings.set', { key: 'sessionIdleMinutes', value: 45 })).toEqual({ key: 'sessionIdleMinutes', value: 45 });
+    expect(await call('admin', 'settings.set', { key: 'sessionIdleMinutes', value: 0 })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    for (const key of ['ffmpegPath', 'ffprobePath', 'archiveDir']) {
+      expect(await call('admin', 'settings.set', { key, value: '/tmp/evil' })).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/command line|custodian settings set/) } });
+    }
+    expect(ctx.settings().ffmpegPath).toBeNull();
+    expect(audits('setting.changed').at(-1)?.actor).toBe('admin');
+    await ok('admin', 'settings.set', { key: 'sessionIdleMinutes', value: 30 });
+  });
+
   it('an unexpected failure is answered as internal without its details', async () => {
     const seen: unknown[] = [];
     const broken = new CustodianApi({ ...ctx, settings: () => { throw new Error('/secret/path exploded'); } }, { onInternalError: (_op, e) => seen.push(e) });

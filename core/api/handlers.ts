@@ -7,7 +7,7 @@
  */
 import { closeSync } from 'node:fs';
 import path from 'node:path';
-import type { GuardedOperation, ParsedRequestOf, ResponseOf } from '../../common/api/contract.js';
+import { LOCAL_ONLY_SETTINGS, type GuardedOperation, type ParsedRequestOf, type ResponseOf } from '../../common/api/contract.js';
 import type { AlarmView, ApiEvent, CameraView, HoldView, IncidentSummaryView, Mask, SegmentsView, SessionView } from '../../common/api/types.js';
 import { CustodianError } from '../../common/errors.js';
 import { allowedActions, may } from '../../common/permissions.js';
@@ -299,7 +299,12 @@ export const handlers: HandlerMap = {
     }),
 
   'settings.get': (call) => call.ctx.settings(),
-  'settings.set': (call, req) => ({ key: req.key, value: changeSetting(call.ctx, req.key, req.value) }),
+  'settings.set': (call, req) => {
+    if (LOCAL_ONLY_SETTINGS.includes(req.key)) {
+      throw new CustodianError('forbidden', `${req.key} names a program or folder on this machine: change it with "custodian settings set ${req.key} …" there.`);
+    }
+    return { key: req.key, value: changeSetting(call.ctx, req.key, req.value) };
+  },
 
   'users.list': (call) => ({ users: listUsers(call.ctx) }),
   'users.add': (call, req) => addUser(call.ctx, req),
