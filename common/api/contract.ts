@@ -49,6 +49,12 @@ const password = z.string().min(PASSWORD_MIN, `at least ${PASSWORD_MIN} characte
 const MaskSchema = z.strictObject({ x: z.number().min(0).max(1), y: z.number().min(0).max(1), w: z.number().gt(0).max(1), h: z.number().gt(0).max(1) });
 const empty = z.strictObject({});
 const SETTING_KEYS = Object.keys(SettingsSchema.shape) as [SettingKey, ...SettingKey[]];
+/**
+ * Settings that name programs or folders on this machine: changed only on the command line (by
+ * whoever runs Custodian as the OS user), never through the API, so logging in as an
+ * administrator cannot make Custodian run another program or write elsewhere.
+ */
+export const LOCAL_ONLY_SETTINGS: readonly SettingKey[] = ['ffmpegPath', 'ffprobePath', 'archiveDir'];
 
 /** One operation: its request schema, a sentence for the docs, and (as a type only) its answer. */
 export interface OperationDef<Req extends z.ZodType, Res> {
@@ -133,7 +139,7 @@ export const CONTRACT = {
   'reports.compliance': op<ComplianceReportView>()(z.strictObject({ from: Instant.optional(), to: Instant.optional() }), 'The compliance report for a period (default the last 90 days) with a verdict per policy clause.'),
 
   'settings.get': op<SettingsView>()(empty, 'All site settings.'),
-  'settings.set': op<SettingChangedView>()(z.strictObject({ key: z.enum(SETTING_KEYS), value: z.unknown() }), 'Change one setting (audit-logged with the old and new value).'),
+  'settings.set': op<SettingChangedView>()(z.strictObject({ key: z.enum(SETTING_KEYS), value: z.unknown() }), 'Change one setting (audit-logged with the old and new value); program paths and the archive folder only on the command line.'),
 
   'users.list': op<{ users: UserView[] }>()(empty, 'Users, their roles, and whether they are disabled or locked.'),
   'users.add': op<UserView>()(z.strictObject({ name: userName, role: z.enum(ROLES), password }), 'Add a user with a role and a first password.'),
