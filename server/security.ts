@@ -47,8 +47,10 @@ export function checkRequest(request: FastifyRequest, port: number): Refusal {
   if (origin !== undefined && !allowedOrigins(port).has(origin.toLowerCase())) {
     return { status: 403, message: 'Cross-origin requests are refused.' };
   }
+  // The matched route as well as the raw URL: "/%61pi/…" is routed to the API too.
+  const route = request.routeOptions.url ?? '';
   const url = request.url;
-  const guarded = url.startsWith('/api/') || url.startsWith('/media/');
+  const guarded = [route, url].some((u) => u.startsWith('/api/') || u.startsWith('/media/'));
   const site = request.headers['sec-fetch-site'];
   if (guarded && site !== undefined && site !== 'same-origin' && site !== 'none') {
     return { status: 403, message: 'Requests from other sites are refused.' };

@@ -176,9 +176,13 @@ describe('browser mode: the loopback server', () => {
       expect(r.cookies).toHaveLength(0);
     }
     for (const site of ['cross-site', 'same-site']) {
-      const r = await inject({ url: `/media/segment/${segIds[0]}`, role: 'officer', headers: { 'sec-fetch-site': site } });
-      expect(r.statusCode).toBe(403);
-      expect(r.rawPayload.includes(Buffer.from('ftyp'))).toBe(false);
+      for (const url of [`/media/segment/${segIds[0]}`, `/%6Dedia/segment/${segIds[0]}`, `/medi%61/segment/${segIds[0]}`]) {
+        const r = await inject({ url, role: 'officer', headers: { 'sec-fetch-site': site } });
+        expect([url, r.statusCode]).toEqual([url, 403]);
+        expect(r.rawPayload.includes(Buffer.from('ftyp'))).toBe(false);
+      }
+      const post = await inject({ method: 'POST', url: '/%61pi/session.me', payload: {}, role: 'officer', headers: { 'sec-fetch-site': site } });
+      expect(post.statusCode).toBe(403);
     }
     expect(audits('login.failed').length + audits('login.succeeded').length).toBe(before);
     // Our own origin, as the browser sends it, is fine.
