@@ -5,7 +5,7 @@
  * run, hashed, linked to the hashes of its source segments, filed under staff/visitor/mixed.
  * When every clip is safe the hold on the recorder is released (the archive carries the evidence).
  */
-import { mkdirSync, renameSync, statSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { INCIDENT_REASONS, ZONES, type IncidentReason, type Zone } from '../common/domain.js';
 import { CustodianError } from '../common/errors.js';
@@ -212,6 +212,9 @@ export async function archiveIncident(ctx: Ctx, ref: string, onProgress?: (p: Ar
     report(0);
     try {
       mkdirSync(path.dirname(out), { recursive: true, mode: 0o700 });
+      // A file under the final name whose clip is not recorded complete is the leftover of a crash
+      // between rename and record: it is not evidence yet, and is made again.
+      rmSync(out, { force: true });
       // Hash the sources at copy time: the clip is linked to exactly these bytes.
       const sources: { name: string; path: string; sha256: string; size: number; start_ms: number; end_ms: number }[] = [];
       for (const seg of segs) {
