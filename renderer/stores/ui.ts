@@ -63,6 +63,8 @@ export function createUiStore(initialLang: Lang = 'sv'): UiStore {
     notify(kind, text) {
       const id = ++noticeSeq;
       set({ notices: [...get().notices.slice(-3), { id, kind, text }] });
+      // Information goes away by itself; errors stay until dismissed.
+      if (kind === 'info') setTimeout(() => get().dismiss(id), 8_000);
     },
     dismiss(id) {
       set({ notices: get().notices.filter((n) => n.id !== id) });

@@ -30,7 +30,8 @@ export function Cameras(): ReactNode {
   const [request, setRequest] = useState<{ camera: string; ms: number; nonce: number } | null>(null);
   const [creating, setCreating] = useState(false);
   const [boxRef, width] = useWidth<HTMLDivElement>();
-  const rowWidth = Math.max(200, width - 170);
+  // The name column (160 px) and the gap beside it; the rest is the time axis.
+  const rowWidth = Math.max(200, width - 160 - 8 - 18);
 
   useEffect(() => {
     void unwrap(stores.api.call('cameras.list', {}))
@@ -87,8 +88,8 @@ export function Cameras(): ReactNode {
         </label>
         <button type="button" onClick={() => stores.timeline.getState().pan(-0.5)}>{t('cameras.earlier')}</button>
         <button type="button" onClick={() => stores.timeline.getState().pan(0.5)}>{t('cameras.later')}</button>
-        <button type="button" onClick={() => stores.timeline.getState().zoom(0.5)} aria-label={t('cameras.zoomIn')}>＋</button>
-        <button type="button" onClick={() => stores.timeline.getState().zoom(2)} aria-label={t('cameras.zoomOut')}>－</button>
+        <button type="button" onClick={() => stores.timeline.getState().zoom(0.5)} aria-label={t('cameras.zoomIn')}>+</button>
+        <button type="button" onClick={() => stores.timeline.getState().zoom(2)} aria-label={t('cameras.zoomOut')}>−</button>
         <button type="button" onClick={() => stores.timeline.getState().showDay(Date.now(), f.tz)}>{t('cameras.today')}</button>
         <button type="button" onClick={() => stores.timeline.getState().setView({ fromMs: Date.now() - HOUR, toMs: Date.now() })}>{t('cameras.lastHour')}</button>
         <span className="muted small" aria-live="polite">

@@ -107,13 +107,15 @@ export function NewIncidentDialog({ cameras, selection, onClose, onCreated }: { 
             </label>
           ))}
         </fieldset>
-        <label>
-          {t('newIncident.justification')}
-          <textarea value={d.justification} onChange={(e) => setD({ ...d, justification: e.target.value })} rows={4} maxLength={4000} aria-describedby="just-help" />
+        <div className="field">
+          <label>
+            {t('newIncident.justification')}
+            <textarea value={d.justification} onChange={(e) => setD({ ...d, justification: e.target.value })} rows={4} maxLength={4000} aria-describedby="just-help" />
+          </label>
           <span id="just-help" className="small muted">
             {d.reason === 'other' ? t('newIncident.justHelpOther') : t('newIncident.justHelp')}
           </span>
-        </label>
+        </div>
         <fieldset>
           <legend>{t('newIncident.cameras')}</legend>
           <div className="checks">

@@ -1,0 +1,298 @@
+/**
+ * The desktop app's journey in real Chromium against browser mode (`custodian serve`) on a
+ * generated demo, as the people who use it would go through it (issue 7):
+ *  - an officer logs in, finds a moment on the timeline, plays it (and on into the next file),
+ *    makes an incident of a selected range, archives it, exports it for HR with a progress bar
+ *    and records the handover (the dialog shows what will be deleted; the receipt prints);
+ *  - the DPO logs in and sees that handover and the deletions it caused, and the report;
+ *  - HR and the DPO (and the admin) cannot reach footage, in the UI or by asking the API;
+ *  - each main screen is checked with axe-core (WCAG 2 A/AA: labels, names, contrast, keyboard)
+ *    and saved as a Swedish screenshot under test-artifacts/screenshots/.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers.js';
+import { axe, CHROMIUM, type PageGlobals, describeViolations, ensureRendererBuilt, launch, login, logout, makeDemo, newPage, SCREENSHOTS, serve, type DemoEnv, type Served } from './env.js';
+
+const MINUTE = 60_000;
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+async function accessible(page: Page, screen: string): Promise<void> {
+  const v = await axe(page);
+  expect(v, `${screen}: axe found\n${describeViolations(v)}`).toEqual([]);
+}
+
+/** Pixel x of an instant on a timeline row (the row is a slider whose min/max are the view). */
+async function xOf(page: Page, camera: string, ms: number): Promise<{ x: number; y: number }> {
+  const row = page.locator(`.tl-line[data-camera="${camera}"] [role="slider"]`);
+  const min = Number(await row.getAttribute('aria-valuemin'));
+  const max = Number(await row.getAttribute('aria-valuemax'));
+  const box = await row.locator('svg').boundingBox();
+  if (!box) throw new Error('timeline row not visible');
+  return { x: box.x + ((ms - min) / (max - min)) * box.width, y: box.y + box.height / 2 };
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and the DPO use it', () => {
+  let t: ReturnType<typeof tempDir>;
+  let demo: DemoEnv;
+  let server: Served;
+  let browser: Browser;
+  let base = '';
+  let incidentRef = '';
+  let segmentId = 0;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    t = tempDir('custodian-e2e-');
+    await ensureRendererBuilt();
+    demo = await makeDemo(t.dir);
+    server = await serve(demo.dataDir);
+    base = server.url;
+    browser = await launch();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    t?.cleanup();
+  });
+
+  it('shows the login in Swedish, reachable by keyboard', async () => {
+    const { context, page } = await newPage(browser);
+    await page.goto(`${base}/`);
+    await page.getByRole('button', { name: 'Logga in' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('sv');
+    await shot(page, '01-inloggning');
+    await accessible(page, 'login');
+    // The name field has focus; Tab reaches the password, then the language buttons or submit.
+    await page.keyboard.type('officer');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('wrong password here');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('Fel användarnamn eller lösenord');
+    await context.close();
+  }, 60_000);
+
+  it('officer: overview, finds a moment on the timeline and plays it across files', async () => {
+    const { context, page, errors } = await newPage(browser);
+    await login(page, base, 'officer');
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Översikt', 'Kameror och tidslinje', 'Ärenden']);
+    await page.getByTestId('horizon').waitFor();
+    expect(await page.getByTestId('horizon').textContent()).toMatch(/^Raderas från: inspelningar som slutade före \d+ \w+\.? \d{4} \d\d:\d\d$/);
+    await page.locator('figure.chart svg').waitFor({ timeout: 30_000 });
+    await shot(page, '02-oversikt');
+    await accessible(page, 'overview');
+
+    await page.getByRole('link', { name: 'Kameror och tidslinje' }).click();
+    await page.getByRole('button', { name: 'Senaste timmen' }).click();
+    const row = page.locator('.tl-line[data-camera="staff-corridor"] svg');
+    await page.waitForFunction(() => Number((globalThis as unknown as PageGlobals).document.querySelector('.tl-line[data-camera="staff-corridor"] svg')?.getAttribute('data-runs') ?? '0') > 0);
+    expect(Number(await row.getAttribute('data-runs'))).toBeGreaterThan(0);
+
+    // Remember a segment id for the "no footage for HR/DPO" checks (the officer may list them).
+    segmentId = await page.evaluate(async ([from, to]) => {
+      const r = await fetch('/api/segments.list', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ camera: 'staff-corridor', from, to }) });
+      const body = (await r.json()) as { data: { segments: { id: number }[] } };
+      return body.data.segments[0]?.id ?? 0;
+    }, [demo.realFrom, demo.to]);
+    expect(segmentId).toBeGreaterThan(0);
+
+    // Click a moment in the real footage: the player plays it.
+    const at = await xOf(page, 'staff-corridor', demo.realFrom + 2 * MINUTE);
+    await page.mouse.click(at.x, at.y);
+    await page.waitForFunction(() => {
+      const v = (globalThis as unknown as PageGlobals).document.querySelector('video.player-video');
+      return v !== null && (v.readyState ?? 0) >= 2 && (v.currentTime ?? 0) > 0;
+    }, undefined, { timeout: 30_000 });
+    const first = await page.locator('video.player-video').getAttribute('data-segment');
+    expect(await page.getByTestId('player-clock').textContent()).toMatch(/\d\d:\d\d:\d\d/);
+    // … and moves on to the next file.
+    await page.getByRole('button', { name: 'Nästa fil ▶' }).click();
+    await page.waitForFunction((prev) => {
+      const v = (globalThis as unknown as PageGlobals).document.querySelector('video.player-video');
+      return v !== null && v.getAttribute('data-segment') !== prev && (v.readyState ?? 0) >= 2;
+    }, first, { timeout: 30_000 });
+
+    // Keyboard: the row is a slider; Enter plays the moment under it.
+    await page.locator('.tl-line[data-camera="entrance"] [role="slider"]').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Uppspelning: Entré' }).waitFor();
+
+    await shot(page, '03-kameror-och-tidslinje');
+    await accessible(page, 'cameras');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('officer: a selected range becomes an incident, archived, exported for HR with progress, handed over', async () => {
+    const { context, page, errors } = await newPage(browser);
+    await login(page, base, 'officer');
+    await page.getByRole('link', { name: 'Kameror och tidslinje' }).click();
+    await page.getByRole('button', { name: 'Senaste timmen' }).click();
+    await page.waitForFunction(() => Number((globalThis as unknown as PageGlobals).document.querySelector('.tl-line[data-camera="staff-corridor"] svg')?.getAttribute('data-runs') ?? '0') > 0);
+
+    const a = await xOf(page, 'staff-corridor', demo.realFrom + 1 * MINUTE);
+    const b = await xOf(page, 'staff-corridor', demo.realFrom + 14 * MINUTE);
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    await page.mouse.move((a.x + b.x) / 2, a.y, { steps: 4 });
+    await page.mouse.move(b.x, b.y, { steps: 4 });
+    await page.mouse.up();
+    expect(await page.getByTestId('selection').textContent()).toContain('Personalkorridor');
+
+    await page.getByRole('button', { name: 'Skapa ärende av markeringen …' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Nytt ärende' });
+    await dialog.getByLabel('Rubrik').fill('Stöld ur personalkorridoren');
+    await dialog.getByLabel(/Brott mot organisationen/).check();
+    await dialog.getByLabel('Motivering', { exact: true }).fill('En bärbar dator försvann ur personalkorridoren under eftermiddagen; materialet behövs för internutredningen.');
+    expect(await dialog.getByLabel(/Personalkorridor/).isChecked()).toBe(true);
+    await shot(page, '04-nytt-arende');
+    await accessible(page, 'new incident dialog');
+    await dialog.getByRole('button', { name: 'Skapa ärende' }).click();
+    await page.getByTestId('incident-detail').waitFor();
+    incidentRef = decodeURIComponent(new URL(page.url()).hash.split('/')[2] ?? '');
+    expect(incidentRef).toMatch(/^INC-\d{4}-\d{4}$/);
+
+    // Watch for the progress bars (archiving and exporting are quick on a small demo).
+    await page.evaluate(`(() => {
+      window.__progress = 0;
+      new MutationObserver(() => { if (document.querySelector('progress')) window.__progress++; }).observe(document.body, { subtree: true, childList: true });
+    })()`);
+    await page.getByRole('button', { name: 'Arkivera nu' }).click();
+    await page.getByText('Allt material är arkiverat och kontrollsummerat.').waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid="incident-detail"] table').first().textContent()).toMatch(/Personal.*Klart/);
+
+    const sawArchive = await page.evaluate(() => (globalThis as unknown as PageGlobals).__progress ?? 0);
+    await page.getByLabel(/^HR/).check();
+    await page.getByRole('button', { name: 'Exportera' }).click();
+    await page.getByTestId('export-result').waitFor({ timeout: 60_000 });
+    const sawAny = await page.evaluate(() => (globalThis as unknown as PageGlobals).__progress ?? 0);
+    expect(sawAny).toBeGreaterThan(0);
+    expect(sawAny).toBeGreaterThanOrEqual(sawArchive);
+    expect(await page.getByTestId('export-result').textContent()).toMatch(/Klipp1/);
+
+    await page.getByRole('button', { name: 'Registrera överlämning …' }).click();
+    const hd = page.getByRole('dialog', { name: `Överlämna ${incidentRef}` });
+    expect(await hd.getByTestId('will-delete').textContent()).toMatch(/1 arkiverat klipp/);
+    expect(await hd.getByRole('button', { name: 'Registrera och radera' }).isDisabled()).toBe(true);
+    await hd.getByLabel('Mottagare (namn)').fill('Anna Andersson');
+    await hd.getByLabel('Mottagarens diarienummer').fill('HR-2026-17');
+    await hd.getByLabel('Jag förstår att materialet raderas och att raderingen loggas.').check();
+    await shot(page, '05-overlamning');
+    await accessible(page, 'handover dialog');
+    await hd.getByRole('button', { name: 'Registrera och radera' }).click();
+    const receipt = page.getByTestId('receipt');
+    await receipt.waitFor({ timeout: 60_000 });
+    expect(await receipt.textContent()).toContain('HR-2026-17');
+    expect(await receipt.textContent()).toContain('Anna Andersson');
+    await receipt.getByRole('button', { name: 'Skriv ut kvittot' }).waitFor();
+    await page.getByText('Överlämnat', { exact: true }).first().waitFor();
+    await shot(page, '06-arende-kvitto');
+    await accessible(page, 'incident');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 240_000);
+
+  it('DPO: sees the handover and the deletions it caused, and the report; read-only', async () => {
+    const { context, page, errors } = await newPage(browser);
+    await login(page, base, 'dpo');
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Dataskyddsombud', 'Ärenden']);
+    const handovers = page.getByRole('table', { name: 'Överlämningar' });
+    await handovers.getByText(incidentRef).waitFor();
+    expect(await handovers.textContent()).toContain('HR-2026-17');
+    await shot(page, '07-dataskyddsombud-overlamningar');
+    await accessible(page, 'dpo handovers');
+
+    await page.getByRole('tab', { name: 'Raderingslogg' }).click();
+    const deletions = page.getByRole('table', { name: 'Raderingslogg' });
+    await deletions.getByText(incidentRef, { exact: false }).first().waitFor();
+    expect(await deletions.textContent()).toContain('Arkivklipp');
+    await shot(page, '08-dataskyddsombud-raderingar');
+    await accessible(page, 'dpo deletions');
+
+    await page.getByRole('tab', { name: 'Efterlevnadsrapport' }).click();
+    await page.getByTestId('report').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('report').textContent()).toMatch(/P2/);
+    await shot(page, '09-dataskyddsombud-rapport');
+    await accessible(page, 'dpo report');
+    // Nothing on these screens changes anything.
+    expect(await page.locator('main button.primary, main button.danger').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  for (const role of ['hr', 'dpo', 'admin'] as const) {
+    it(`${role}: cannot reach live footage, in the UI or through the API`, async () => {
+      const { context, page } = await newPage(browser);
+      await login(page, base, role);
+      expect(await page.getByRole('link', { name: 'Kameror och tidslinje' }).count()).toBe(0);
+      await page.goto(`${base}/#/cameras`);
+      await page.waitForTimeout(300);
+      expect(await page.locator('.timeline').count()).toBe(0);
+      const r = await page.evaluate(async (id) => {
+        const api = await fetch('/api/playback.url', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'segment', id }) });
+        const media = await fetch(`/media/segment/${id}`, { headers: { range: 'bytes=0-99' } });
+        return { api: api.status, body: (await api.json()) as { ok: boolean; error?: { code: string } }, media: media.status, bytes: (await media.arrayBuffer()).byteLength };
+      }, segmentId);
+      expect(r.api).toBe(403);
+      expect(r.body).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(r.media).toBe(403);
+      expect(r.bytes).toBeLessThan(1000);
+      if (role === 'hr') {
+        // HR sees the incident handed over to HR, and its metadata only.
+        await page.getByText(incidentRef).first().waitFor();
+        await page.getByText(incidentRef).first().click();
+        await page.getByTestId('incident-detail').waitFor();
+        expect(await page.getByRole('button', { name: /Spela/ }).count()).toBe(0);
+        await shot(page, '10-hr-arenden');
+        await accessible(page, 'hr incidents');
+      }
+      await logout(page);
+      await context.close();
+    }, 90_000);
+  }
+
+  it('admin: settings with the live layout preview, users and cameras', async () => {
+    const { context, page, errors } = await newPage(browser);
+    await login(page, base, 'admin');
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Översikt', 'Inställningar']);
+    await page.getByRole('link', { name: 'Inställningar' }).click();
+    await page.getByLabel('Platsens tidszon').waitFor();
+    await shot(page, '11-installningar');
+    await accessible(page, 'settings site');
+    await page.getByRole('tab', { name: 'Lagring och filnamn' }).click();
+    const preview = page.getByTestId('layout-preview');
+    await preview.waitFor();
+    expect(await preview.textContent()).toContain('kamera entrance, start 25 nov. 2026 14:30:00');
+    await page.getByLabel('Mönster eller förval').fill('frigate');
+    expect(await preview.textContent()).toContain('kamera entrance, start 25 nov. 2026 14:30:00');
+    await shot(page, '12-installningar-lagring');
+    await accessible(page, 'settings roots');
+    await page.getByRole('tab', { name: 'Användare' }).click();
+    await page.getByRole('table', { name: 'Användare' }).getByText('officer').waitFor();
+    await accessible(page, 'settings users');
+    await page.getByRole('tab', { name: 'Kameror' }).click();
+    await page.getByRole('button', { name: /0 masker – ändra/ }).first().click();
+    await page.getByRole('dialog').waitFor();
+    await accessible(page, 'mask editor');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 90_000);
+
+  it('switches to English and keeps dates in the site time zone', async () => {
+    const { context, page } = await newPage(browser);
+    await login(page, base, 'officer');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('link', { name: 'Overview' }).waitFor();
+    await page.getByTestId('horizon').waitFor();
+    expect(await page.getByTestId('horizon').textContent()).toMatch(/^Deleted from: recordings that ended before \d+ \w+ \d{4} \d\d:\d\d$/);
+    await context.close();
+  }, 60_000);
+});
