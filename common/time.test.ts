@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatInstant, parseUserTime, retentionCutoff, retentionDueAt } from './time.js';
+import { DueClock, formatInstant, parseUserTime, retentionCutoff, retentionDueAt } from './time.js';
 
 const TZ = 'Europe/Stockholm';
 
@@ -34,6 +34,20 @@ describe('retention due time', () => {
   it('rolls the 31st to the last day of a shorter month', () => {
     const end = parseUserTime('2026-12-31T15:00', TZ);
     expect(formatInstant(retentionDueAt(end, 2, TZ), TZ)).toBe('2027-02-28T15:00:00+01:00');
+  });
+  it('DueClock (quarter-hour cache) equals the exact due time, across DST changes (property)', () => {
+    const clock = new DueClock(2, TZ);
+    fc.assert(
+      fc.property(fc.integer({ min: Date.parse('2025-01-01'), max: Date.parse('2030-01-01') }), (end) => {
+        expect(clock.dueAt(end)).toBe(retentionDueAt(end, 2, TZ));
+      }),
+      { numRuns: 5000 },
+    );
+    // Every minute around both 2026 changes, and the ends of long months.
+    for (const day of ['2026-01-29', '2026-03-29', '2026-08-25', '2026-10-25', '2026-12-31']) {
+      const start = Date.parse(`${day}T00:00:00Z`) - 6 * 3_600_000;
+      for (let m = start; m < start + 12 * 3_600_000; m += 60_000 + 7) expect(clock.dueAt(m)).toBe(retentionDueAt(m, 2, TZ));
+    }
   });
   it('the cutoff separates exactly the due from the not-yet-due (property)', () => {
     fc.assert(

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { refused as refusedError } from '../common/errors.js';
-import { retentionCutoff, retentionDueAt } from '../common/time.js';
+import { DueClock, retentionCutoff, retentionDueAt } from '../common/time.js';
 import { markAlarmUsed, unusedAckedAlarm } from '../db/alarms.js';
 import { completeDeletion, dropPendingDeletion, insertPendingDeletion, pendingDeletions } from '../db/deletions.js';
 import { deleteDir, getDir, countSegmentsInDir } from '../db/dirs.js';
@@ -262,11 +262,8 @@ export function sweep(ctx: Ctx, opts: { dryRun?: boolean } = {}): SweepReport {
 
 function pickDue(ctx: Ctx, rootId: number, cutoff: number, limit: number): SegmentRow[] {
   if (limit <= 0) return [];
-  const s = ctx.settings();
-  const now = ctx.now();
-  return (stmt(ctx.db, `SELECT * FROM segments s WHERE root_id = ? AND end_ms <= ? AND state = 'present' AND NOT ${HELD_SQL} ORDER BY end_ms LIMIT ?`).all(rootId, cutoff, limit) as SegmentRow[]).filter(
-    (seg) => retentionDueAt(seg.end_ms, s.retentionMonths, s.siteTimeZone) <= now,
-  );
+  // The cutoff is exact (retentionCutoff bisects the due-time rule), so the SQL bound is the rule.
+  return stmt(ctx.db, `SELECT * FROM segments s WHERE root_id = ? AND end_ms <= ? AND state = 'present' AND NOT ${HELD_SQL} ORDER BY end_ms LIMIT ?`).all(rootId, cutoff, limit) as SegmentRow[];
 }
 
 function segmentAbs(ctx: Ctx, root: RootRow, seg: SegmentRow): string {
@@ -275,58 +272,84 @@ function segmentAbs(ctx: Ctx, root: RootRow, seg: SegmentRow): string {
 
 function deleteDue(ctx: Ctx, root: RootRow, cutoff: number, sweepId: number, holder: string, r: SweepReport['roots'][number], report: SweepReport): void {
   const s = ctx.settings();
+  const due = new DueClock(s.retentionMonths, s.siteTimeZone);
   const touchedDirs = new Set<number>();
   const skip = new Set<number>();
+  const dirComps = new Map<number, string[]>();
+  const verified = new Set<string>();
+  const compsOf = (seg: SegmentRow): string[] => {
+    let d = dirComps.get(seg.dir_id);
+    if (!d) {
+      d = relComponents(getDir(ctx.db, seg.dir_id)?.rel ?? '');
+      dirComps.set(seg.dir_id, d);
+    }
+    return [...d, seg.name];
+  };
+  const stillMarked = stmt(ctx.db, "SELECT state FROM segments WHERE id = ?");
   while (true) {
     takeLease(ctx.db, holder, ctx.now(), LEASE_TTL_MS);
     // Phase 1, mark: the hold check is in the statement that picks, inside this transaction.
     const marked = ctx.db.transaction(() => {
       const picked = pickDue(ctx, root.id, cutoff, CHUNK + skip.size).filter((seg) => !skip.has(seg.id)).slice(0, CHUNK);
-      const out: { seg: SegmentRow; deletionId: number }[] = [];
+      const out: { seg: SegmentRow; comps: string[]; deletionId: number }[] = [];
+      const markedMs = ctx.now();
       for (const seg of picked) {
+        const comps = compsOf(seg);
         setSegmentState(ctx.db, seg.id, 'deleting');
         const deletionId = insertPendingDeletion(ctx.db, {
           kind: 'segment',
           segment_id: seg.id,
           root_id: root.id,
           camera_id: seg.camera_id,
-          path: segmentAbs(ctx, root, seg),
+          path: path.join(root.path, ...comps),
           from_ms: seg.start_ms,
           to_ms: seg.end_ms,
           size: seg.size,
           sha256: null,
-          due_ms: retentionDueAt(seg.end_ms, s.retentionMonths, s.siteTimeZone),
-          marked_ms: ctx.now(),
+          due_ms: due.dueAt(seg.end_ms),
+          marked_ms: markedMs,
           sweep_id: sweepId,
           handover_id: null,
           incident_ref: null,
           reason: 'retention',
         });
-        out.push({ seg: { ...seg, state: 'deleting' }, deletionId });
+        out.push({ seg: { ...seg, state: 'deleting' }, comps, deletionId });
       }
       return out;
     }).immediate();
     if (marked.length === 0) break;
-    // Phases 2 and 3: unlink, then record.
-    for (const { seg, deletionId } of marked) {
-      const current = getSegment(ctx.db, seg.id);
-      if (!current || current.state !== 'deleting') {
-        dropPendingDeletion(ctx.db, deletionId); // a hold rescued it after we marked it
-        continue;
+    // Phase 2, unlink, all of the chunk; a hold that arrived since the mark has taken its
+    // segments back to 'present', and those are left alone.
+    const results = marked.map((m) => {
+      const state = (stillMarked.get(m.seg.id) as { state: string } | undefined)?.state;
+      if (state !== 'deleting') return { m, res: null };
+      return { m, res: unlinkInsideRoot(root.path, m.comps, verified) };
+    });
+    // Phase 3, record, in one transaction for the chunk. A crash before it leaves pending rows
+    // whose files are gone: recoverInterrupted completes them as 'already-gone'.
+    ctx.db.transaction(() => {
+      const at = ctx.now();
+      for (const { m, res } of results) {
+        if (res === null) {
+          dropPendingDeletion(ctx.db, m.deletionId);
+        } else if (res.outcome === 'deleted' || res.outcome === 'already-gone') {
+          completeDeletion(ctx.db, m.deletionId, res.outcome, at);
+          deleteSegmentRow(ctx.db, m.seg.id);
+          r.deleted++;
+          report.deleted++;
+          touchedDirs.add(m.seg.dir_id);
+        } else if (res.outcome === 'refused') {
+          dropPendingDeletion(ctx.db, m.deletionId);
+          setSegmentState(ctx.db, m.seg.id, 'present');
+          report.leftAlone.push({ path: path.join(root.path, ...m.comps), reason: res.reason });
+          skip.add(m.seg.id);
+        } else {
+          lastFinishReason.text = res.reason;
+          report.deferred++;
+          skip.add(m.seg.id);
+        }
       }
-      const outcome = finishOne(ctx, root, seg, deletionId);
-      if (outcome === 'deleted') {
-        r.deleted++;
-        report.deleted++;
-        touchedDirs.add(seg.dir_id);
-      } else if (outcome === 'deferred') {
-        report.deferred++;
-        skip.add(seg.id);
-      } else {
-        report.leftAlone.push({ path: segmentAbs(ctx, root, seg), reason: lastFinishReason.text });
-        skip.add(seg.id);
-      }
-    }
+    })();
   }
   // Empty date folders left behind go too (never the root itself).
   for (const dirId of touchedDirs) {

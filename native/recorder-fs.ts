@@ -149,7 +149,7 @@ const RETRY_CODES = new Set(['EBUSY', 'EPERM', 'EACCES', 'EAGAIN', 'ETIMEDOUT', 
  * passing through a symlink. Errors that may pass (file in use, share gone) say "retry later";
  * they are never reported as deleted.
  */
-export function unlinkInsideRoot(root: string, components: readonly string[]): UnlinkOutcome {
+export function unlinkInsideRoot(root: string, components: readonly string[], verifiedDirs?: Set<string>): UnlinkOutcome {
   if (components.length === 0) return { outcome: 'refused', reason: 'empty path' };
   for (const c of components) {
     if (c === '' || c === '.' || c === '..' || c.includes('/') || c.includes('\\') || c.includes('\0')) {
@@ -157,14 +157,21 @@ export function unlinkInsideRoot(root: string, components: readonly string[]): U
     }
   }
   let cur = root;
-  try {
-    const rootSt = statSync(root);
-    if (!rootSt.isDirectory()) return { outcome: 'retry-later', reason: 'the root is not reachable' };
-  } catch (e) {
-    return { outcome: 'retry-later', reason: `the root is not reachable (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+  // A sweep deletes thousands of files from the same few folders: a folder already checked in
+  // this sweep (a real folder, not a link) is not checked again.
+  if (!verifiedDirs?.has(root)) {
+    try {
+      const rootSt = statSync(root);
+      if (!rootSt.isDirectory()) return { outcome: 'retry-later', reason: 'the root is not reachable' };
+    } catch (e) {
+      return { outcome: 'retry-later', reason: `the root is not reachable (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+    }
+    verifiedDirs?.add(root);
   }
   for (let i = 0; i < components.length; i++) {
     cur = path.join(cur, components[i] as string);
+    const last = i === components.length - 1;
+    if (!last && verifiedDirs?.has(cur)) continue;
     let st;
     try {
       st = lstatSync(cur);
@@ -174,8 +181,8 @@ export function unlinkInsideRoot(root: string, components: readonly string[]): U
       return { outcome: 'retry-later', reason: `${code || 'error'} while checking ${cur}` };
     }
     if (st.isSymbolicLink()) return { outcome: 'refused', reason: `${cur} is a symbolic link: Custodian never deletes through links` };
-    const last = i === components.length - 1;
     if (!last && !st.isDirectory()) return { outcome: 'refused', reason: `${cur} is not a folder` };
+    if (!last) verifiedDirs?.add(cur);
     if (last && !st.isFile()) return { outcome: 'refused', reason: `${cur} is not a regular file` };
   }
   try {
