@@ -63,6 +63,8 @@ CREATE TABLE deletions (
   outcome     TEXT NOT NULL DEFAULT 'pending' CHECK (outcome IN ('pending', 'deleted', 'already-gone'))
 ) STRICT;
 CREATE INDEX deletions_deleted ON deletions(deleted_ms);
+CREATE INDEX deletions_pending ON deletions(kind, id) WHERE outcome = 'pending';
+CREATE INDEX deletions_segment ON deletions(segment_id) WHERE outcome = 'pending';
 CREATE TRIGGER deletions_no_rewrite BEFORE UPDATE OF path, reason, kind, sha256, size ON deletions
 BEGIN SELECT RAISE(ABORT, 'the deletion log is append-only'); END;
 `;
