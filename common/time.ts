@@ -100,9 +100,10 @@ export function retentionDueAt(endMs: number, months: number, timeZone: string):
 }
 
 /**
- * The latest end time that is due at `nowMs`: every recording ending at or before it is due,
- * none ending after it. Found by bisection because retentionDueAt is monotonic but not
- * invertible (Dec 29, 30 and 31 all become due on Feb 28).
+ * A boundary between due and not-yet-due end times at `nowMs`, found by bisection. The due rule
+ * is not monotonic at month ends (Dec 31 15:00 is due on Feb 28 15:00, Dec 30 23:00 on Feb 28
+ * 23:00: a later end can fall due earlier), so this one boundary is exact only up to
+ * RETENTION_BAND_MS; see retentionBounds.
  */
 export function retentionCutoff(nowMs: number, months: number, timeZone: string): number {
   let lo = addMonths(new TZDate(nowMs, timeZone), -months).getTime() - 2 * 86_400_000;
@@ -116,6 +117,21 @@ export function retentionCutoff(nowMs: number, months: number, timeZone: string)
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * Clamping the 31st to a shorter month moves a date back at most three days, and a DST change
+ * moves it one hour: two end times further apart than this are always due in the same order.
+ */
+export const RETENTION_BAND_MS = 4 * 86_400_000;
+
+/**
+ * Every recording ending at or before `sure` is due at `nowMs`; none ending after `top` is.
+ * Between them (only days near the boundary) each end time is checked with the exact rule.
+ */
+export function retentionBounds(nowMs: number, months: number, timeZone: string): { sure: number; top: number } {
+  const b = retentionCutoff(nowMs, months, timeZone);
+  return { sure: b - RETENTION_BAND_MS, top: b + RETENTION_BAND_MS };
 }
 
 export function addCalendarDays(ms: number, days: number, timeZone: string): number {

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { refused as refusedError } from '../common/errors.js';
-import { DueClock, retentionCutoff, retentionDueAt } from '../common/time.js';
+import { DueClock, retentionBounds, retentionCutoff, retentionDueAt } from '../common/time.js';
 import { markAlarmUsed, unusedAckedAlarm } from '../db/alarms.js';
 import { completeDeletion, dropPendingDeletion, insertPendingDeletion, pendingDeletions } from '../db/deletions.js';
 import { deleteDir, getDir, countSegmentsInDir } from '../db/dirs.js';
@@ -147,6 +147,8 @@ export function sweep(ctx: Ctx, opts: { dryRun?: boolean } = {}): SweepReport {
   const now = ctx.now();
   const s = ctx.settings();
   const cutoff = retentionCutoff(now, s.retentionMonths, s.siteTimeZone);
+  const bounds = retentionBounds(now, s.retentionMonths, s.siteTimeZone);
+  const dueClock = new DueClock(s.retentionMonths, s.siteTimeZone);
   const report: SweepReport = { sweep: null, dryRun, cutoffMs: cutoff, due: 0, deleted: 0, held: 0, deferred: 0, leftAlone: [], refused: null, roots: [], nextDueMs: null, items: [], recovered: 0, durationMs: 0 };
   const t0 = performance.now();
   const holder = `${hostname()}:${process.pid}:${randomUUID()}`;
@@ -196,16 +198,24 @@ export function sweep(ctx: Ctx, opts: { dryRun?: boolean } = {}): SweepReport {
         raiseAlarm(ctx, { kind: 'root-offline', key: `root-offline:${root.id}`, rootId: root.id, message: `Recording root ${root.path} is offline: ${online.reason}. Nothing in it is indexed or deleted until it is back.`, details: { root: root.id } });
         continue;
       }
-      const dueRows = stmt(ctx.db, `SELECT COUNT(*) AS n, SUM(${HELD_SQL}) AS held FROM segments s WHERE root_id = ? AND end_ms <= ? AND state = 'present'`).get(root.id, cutoff) as {
+      // Surely due: one count. Near the boundary (month ends): each end checked exactly.
+      const dueRows = stmt(ctx.db, `SELECT COUNT(*) AS n, SUM(${HELD_SQL}) AS held FROM segments s WHERE root_id = ? AND end_ms <= ? AND state = 'present'`).get(root.id, bounds.sure) as {
         n: number;
         held: number | null;
       };
-      r.held = dueRows.held ?? 0;
-      r.due = dueRows.n - r.held;
+      const band = (stmt(ctx.db, `SELECT id, end_ms, ${HELD_SQL} AS held FROM segments s WHERE root_id = ? AND end_ms > ? AND end_ms <= ? AND state = 'present' ORDER BY end_ms`).all(root.id, bounds.sure, bounds.top) as {
+        id: number;
+        end_ms: number;
+        held: number;
+      }[]).filter((b) => dueClock.dueAt(b.end_ms) <= now);
+      const bandHeld = band.filter((b) => b.held).length;
+      r.held = (dueRows.held ?? 0) + bandHeld;
+      r.due = dueRows.n - (dueRows.held ?? 0) + band.length - bandHeld;
+      const bandIds = band.filter((b) => !b.held).map((b) => b.id);
       report.held += r.held;
       report.due += r.due;
       if (dryRun) {
-        for (const seg of pickDue(ctx, root.id, cutoff, 1000 - report.items.length)) {
+        for (const seg of [...pickDue(ctx, root.id, bounds.sure, 1000 - report.items.length), ...bandIds.slice(0, 1000).map((id) => getSegment(ctx.db, id) as SegmentRow)].slice(0, 1000 - report.items.length)) {
           report.items.push({ root: root.id, camera: seg.camera_id, path: segmentAbs(ctx, root, seg), startMs: seg.start_ms, endMs: seg.end_ms, dueMs: retentionDueAt(seg.end_ms, s.retentionMonths, s.siteTimeZone) });
         }
       }
@@ -236,7 +246,7 @@ export function sweep(ctx: Ctx, opts: { dryRun?: boolean } = {}): SweepReport {
         r.refused = 'paused by an alarm on this root';
         continue;
       }
-      deleteDue(ctx, root, cutoff, sweepId, holder, r, report);
+      deleteDue(ctx, root, bounds.sure, bandIds, sweepId, holder, r, report);
     }
     if (!report.refused && report.roots.some((r) => r.refused)) {
       report.refused = report.roots.filter((r) => r.refused).map((r) => `${r.path}: ${r.refused ?? ''}`).join('; ');
@@ -260,17 +270,17 @@ export function sweep(ctx: Ctx, opts: { dryRun?: boolean } = {}): SweepReport {
   }
 }
 
-function pickDue(ctx: Ctx, rootId: number, cutoff: number, limit: number): SegmentRow[] {
+/** Segments surely due (ending at or before `sure`) and not held, oldest first. */
+function pickDue(ctx: Ctx, rootId: number, sure: number, limit: number): SegmentRow[] {
   if (limit <= 0) return [];
-  // The cutoff is exact (retentionCutoff bisects the due-time rule), so the SQL bound is the rule.
-  return stmt(ctx.db, `SELECT * FROM segments s WHERE root_id = ? AND end_ms <= ? AND state = 'present' AND NOT ${HELD_SQL} ORDER BY end_ms LIMIT ?`).all(rootId, cutoff, limit) as SegmentRow[];
+  return stmt(ctx.db, `SELECT * FROM segments s WHERE root_id = ? AND end_ms <= ? AND state = 'present' AND NOT ${HELD_SQL} ORDER BY end_ms LIMIT ?`).all(rootId, sure, limit) as SegmentRow[];
 }
 
 function segmentAbs(ctx: Ctx, root: RootRow, seg: SegmentRow): string {
   return path.join(root.path, ...segmentPath(seg, ctx));
 }
 
-function deleteDue(ctx: Ctx, root: RootRow, cutoff: number, sweepId: number, holder: string, r: SweepReport['roots'][number], report: SweepReport): void {
+function deleteDue(ctx: Ctx, root: RootRow, sure: number, bandIds: number[], sweepId: number, holder: string, r: SweepReport['roots'][number], report: SweepReport): void {
   const s = ctx.settings();
   const due = new DueClock(s.retentionMonths, s.siteTimeZone);
   const touchedDirs = new Set<number>();
@@ -290,7 +300,13 @@ function deleteDue(ctx: Ctx, root: RootRow, cutoff: number, sweepId: number, hol
     takeLease(ctx.db, holder, ctx.now(), LEASE_TTL_MS);
     // Phase 1, mark: the hold check is in the statement that picks, inside this transaction.
     const marked = ctx.db.transaction(() => {
-      const picked = pickDue(ctx, root.id, cutoff, CHUNK + skip.size).filter((seg) => !skip.has(seg.id)).slice(0, CHUNK);
+      let picked = pickDue(ctx, root.id, sure, CHUNK + skip.size).filter((seg) => !skip.has(seg.id)).slice(0, CHUNK);
+      // Then the due ones near the boundary, each checked again for a hold in this transaction.
+      const byId = stmt(ctx.db, `SELECT * FROM segments s WHERE id = ? AND state = 'present' AND NOT ${HELD_SQL}`);
+      while (picked.length < CHUNK && bandIds.length > 0) {
+        const seg = byId.get(bandIds.shift() as number) as SegmentRow | undefined;
+        if (seg) picked = [...picked, seg];
+      }
       const out: { seg: SegmentRow; comps: string[]; deletionId: number }[] = [];
       const markedMs = ctx.now();
       for (const seg of picked) {
