@@ -24,6 +24,7 @@ export interface TimelineRowProps {
   cutoffMs: number | null;
   selection: Span | null;
   moment: number | null;
+  /** Still loading, or what is loaded does not cover the view yet. */
   loading: boolean;
   valueText(ms: number): string;
   onSeek(ms: number): void;

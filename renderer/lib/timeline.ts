@@ -160,15 +160,15 @@ export function ticks(view: View, width: number, tz: string, minPx = 80): { step
 }
 
 /**
- * The window to fetch for a view: the view widened by half a span on each side and snapped to a
- * grid of that size, so small pans reuse what is loaded and a fetch never asks for more than
- * about twice what is on screen.
+ * The window to fetch for a view: the view widened by a quarter span on each side and snapped to
+ * a grid of a quarter span (a power of two), so small pans reuse what is loaded while a fetch
+ * asks for at most about twice what is on screen.
  */
 export function fetchWindow(view: View): View {
   const span = view.toMs - view.fromMs;
-  const grid = Math.max(MINUTE, 2 ** Math.ceil(Math.log2(span / 2)));
-  const fromMs = Math.floor((view.fromMs - span / 2) / grid) * grid;
-  const toMs = Math.ceil((view.toMs + span / 2) / grid) * grid;
+  const grid = Math.max(MINUTE, 2 ** Math.floor(Math.log2(span / 4)));
+  const fromMs = Math.floor((view.fromMs - span / 4) / grid) * grid;
+  const toMs = Math.ceil((view.toMs + span / 4) / grid) * grid;
   return { fromMs, toMs };
 }
 

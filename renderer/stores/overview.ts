@@ -37,6 +37,11 @@ export type OverviewStore = StoreApi<OverviewState>;
 
 /** At most this many days are charted (the retention window and a little before it). */
 export const CHART_MAX_DAYS = 75;
+/**
+ * Above this many segments the chart is counted only when asked for: it is summed from the
+ * segment lists (the contract has no per-day totals yet), which on a large index is a lot of data.
+ */
+export const CHART_AUTO_MAX_SEGMENTS = 200_000;
 const CHUNK_MS = 31 * DAY;
 
 export function createOverviewStore(api: Api, now: () => number = () => Date.now()): OverviewStore {
@@ -51,14 +56,16 @@ export function createOverviewStore(api: Api, now: () => number = () => Date.now
     chartLoading: false,
     chartError: null,
     async load(ops) {
+      // The status first, painted as soon as it comes; the rest fills in beside it.
+      const rest = [
+        ops.has('incidents.list') ? unwrap(api.call('incidents.list', {})).then((r) => set({ incidents: byReviewDate(r.incidents) })) : null,
+        ops.has('sweep.dryRun') ? unwrap(api.call('sweep.dryRun', {})).then((preview) => set({ preview })) : null,
+        ops.has('alarms.list') ? unwrap(api.call('alarms.list', {})).then((r) => set({ alarms: r.alarms })) : null,
+      ];
       try {
-        const [status, incidents, preview, alarms] = await Promise.all([
-          unwrap(api.call('status', {})),
-          ops.has('incidents.list') ? unwrap(api.call('incidents.list', {})).then((r) => r.incidents) : Promise.resolve([]),
-          ops.has('sweep.dryRun') ? unwrap(api.call('sweep.dryRun', {})) : Promise.resolve(null),
-          ops.has('alarms.list') ? unwrap(api.call('alarms.list', {})).then((r) => r.alarms) : Promise.resolve([]),
-        ]);
-        set({ status, incidents: byReviewDate(incidents), preview, alarms, error: null });
+        const status = await unwrap(api.call('status', {}));
+        set({ status, error: null });
+        await Promise.all(rest);
       } catch (e) {
         set({ error: errorText(e) });
       }

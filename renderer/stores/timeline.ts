@@ -15,8 +15,21 @@ export const MAX_FETCH_MS = 31 * DAY;
 export const TIMELINE_MAX_SPAN_MS = 31 * DAY;
 const LIMIT = 50_000;
 
+interface Loaded {
+  window: View;
+  segments: SegmentView[];
+  holds: SegmentsView['holds'];
+  cutoffMs: number;
+  truncated: boolean;
+}
+
+/** Windows kept per camera, so going back to a day just seen draws it without asking again. */
+export const TRACK_CACHE = 6;
+
 export interface Track {
   window: View | null;
+  /** Recently loaded windows, newest first (the current one included). */
+  cache: Loaded[];
   pending: View | null;
   segments: SegmentView[];
   holds: SegmentsView['holds'];
@@ -55,7 +68,7 @@ export interface TimelineState {
 
 export type TimelineStore = StoreApi<TimelineState>;
 
-const emptyTrack = (): Track => ({ window: null, pending: null, segments: [], holds: [], cutoffMs: null, truncated: false, loading: false, error: null, seq: 0 });
+const emptyTrack = (): Track => ({ window: null, cache: [], pending: null, segments: [], holds: [], cutoffMs: null, truncated: false, loading: false, error: null, seq: 0 });
 
 /** The window to fetch for a view, within what one request may ask. */
 export function requestWindow(view: View): View {
@@ -105,13 +118,19 @@ export function createTimelineStore(api: Api, now: () => number = () => Date.now
         const want = get().view;
         const t = track(camera);
         if (covers(t.window, want) || covers(t.pending, want)) return;
+        const hit = t.cache.find((c) => covers(c.window, want));
+        if (hit) {
+          putTrack(camera, { window: hit.window, segments: hit.segments, holds: hit.holds, cutoffMs: hit.cutoffMs, truncated: hit.truncated, cache: [hit, ...t.cache.filter((c) => c !== hit)] });
+          return;
+        }
         const win = requestWindow(want);
         const seq = t.seq + 1;
         putTrack(camera, { pending: win, loading: true, seq, error: null });
         try {
           const r = await unwrap(api.call('segments.list', { camera, from: win.fromMs, to: win.toMs, limit: LIMIT }));
           if (track(camera).seq !== seq) return;
-          putTrack(camera, { window: win, pending: null, loading: false, segments: r.segments, holds: r.holds, cutoffMs: r.retentionCutoffMs, truncated: r.truncated });
+          const loaded: Loaded = { window: win, segments: r.segments, holds: r.holds, cutoffMs: r.retentionCutoffMs, truncated: r.truncated };
+          putTrack(camera, { window: win, pending: null, loading: false, segments: r.segments, holds: r.holds, cutoffMs: r.retentionCutoffMs, truncated: r.truncated, cache: [loaded, ...track(camera).cache].slice(0, TRACK_CACHE) });
         } catch (e) {
           if (track(camera).seq !== seq) return;
           putTrack(camera, { pending: null, loading: false, error: errorText(e) });
@@ -129,7 +148,7 @@ export function createTimelineStore(api: Api, now: () => number = () => Date.now
       },
       invalidate() {
         const next: Record<string, Track> = {};
-        for (const [cam, t] of Object.entries(get().tracks)) next[cam] = { ...t, window: null, pending: null, seq: t.seq + 1 };
+        for (const [cam, t] of Object.entries(get().tracks)) next[cam] = { ...t, window: null, cache: [], pending: null, seq: t.seq + 1 };
         set({ tracks: next });
       },
     };

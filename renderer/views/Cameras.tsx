@@ -3,7 +3,8 @@
  * spans marked, the retention line drawn), a player for the selected moment that moves across
  * segments, and a range selection that becomes a new incident.
  */
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CameraView } from '../../common/api/types.js';
 import { Player } from '../components/Player.js';
@@ -12,10 +13,12 @@ import { ErrorText, Section } from '../components/ui.js';
 import { unwrap } from '../lib/api.js';
 import { fmt, fromLocalInput, isoDay } from '../lib/format.js';
 import { useFormat } from '../lib/hooks.js';
-import { DAY, HOUR } from '../lib/timeline.js';
+import { DAY, HOUR, covers } from '../lib/timeline.js';
 import { useSlice, useStores } from '../stores/context.js';
 import { can } from '../stores/session.js';
 import { NewIncidentDialog } from './NewIncident.js';
+
+const ROW_HEIGHT = 48;
 
 export function Cameras(): ReactNode {
   const { t } = useTranslation();
@@ -39,14 +42,20 @@ export function Cameras(): ReactNode {
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   }, [stores]);
 
-  // Load what is on screen (shortly after the view settles).
+  // Camera rows are virtualised: only the rows on screen are drawn, and only they load.
+  const rowsRef = useRef<HTMLDivElement>(null);
+  const rows = useVirtualizer({ count: cameras?.length ?? 0, getScrollElement: () => rowsRef.current, estimateSize: () => ROW_HEIGHT, overscan: 2 });
+  const items = rows.getVirtualItems();
+  const visibleKey = items.map((i) => cameras?.[i.index]?.id ?? '').join(',');
+
+  // Load what is on screen, a frame after the view settles (wheel zooming comes in bursts).
   useEffect(() => {
-    if (!cameras) return;
+    if (!visibleKey) return;
     const timer = setTimeout(() => {
-      for (const c of cameras) void stores.timeline.getState().ensure(c.id);
-    }, 60);
+      for (const id of visibleKey.split(',')) if (id) void stores.timeline.getState().ensure(id);
+    }, 16);
     return () => clearTimeout(timer);
-  }, [cameras, view, stores]);
+  }, [visibleKey, view, stores]);
 
   const play = useCallback(
     (camera: string, ms: number) => {
@@ -108,9 +117,18 @@ export function Cameras(): ReactNode {
           <div className="tl-name" />
           <TimelineAxis view={view} width={rowWidth} tz={f.tz} label={axisLabel} />
         </div>
-        {(cameras ?? []).map((c) => (
-          <CameraRow key={c.id} camera={c} width={rowWidth} onPlay={play} onZoom={zoom} clock={clock} />
-        ))}
+        <div className="tl-rows" ref={rowsRef}>
+          <div className="tl-rows-inner" style={{ height: rows.getTotalSize() }}>
+            {items.map((it) => {
+              const c = cameras?.[it.index];
+              return c ? (
+                <div key={c.id} className="tl-slot" style={{ transform: `translateY(${it.start}px)`, height: ROW_HEIGHT }}>
+                  <CameraRow camera={c} width={rowWidth} onPlay={play} onZoom={zoom} clock={clock} />
+                </div>
+              ) : null;
+            })}
+          </div>
+        </div>
       </div>
 
       <div className="grid-2">
@@ -201,7 +219,7 @@ function CameraRow({ camera, width, onPlay, onZoom, clock }: { camera: CameraVie
         cutoffMs={track?.cutoffMs ?? null}
         selection={selection}
         moment={moment}
-        loading={track?.loading ?? true}
+        loading={(track?.loading ?? true) || !covers(track?.window ?? null, view)}
         valueText={clock}
         onSeek={(ms) => stores.timeline.getState().seek(camera.id, ms)}
         onSelect={(a, b) => stores.timeline.getState().select(camera.id, a, b)}

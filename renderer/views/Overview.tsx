@@ -12,6 +12,7 @@ import { isoMs } from '../lib/api.js';
 import { fmt } from '../lib/format.js';
 import { useFormat } from '../lib/hooks.js';
 import { useSlice, useStores } from '../stores/context.js';
+import { CHART_AUTO_MAX_SEGMENTS } from '../stores/overview.js';
 import { can } from '../stores/session.js';
 
 export function Overview(): ReactNode {
@@ -22,7 +23,10 @@ export function Overview(): ReactNode {
   const o = useSlice(stores.overview, (s) => s);
   useEffect(() => {
     if (!session) return;
-    void stores.overview.getState().load(new Set(session.operations)).then(() => stores.overview.getState().loadChart());
+    void stores.overview.getState().load(new Set(session.operations)).then(() => {
+      const st = stores.overview.getState().status;
+      if (st && st.segments <= CHART_AUTO_MAX_SEGMENTS && !stores.overview.getState().chart) void stores.overview.getState().loadChart();
+    });
     const timer = setInterval(() => void stores.overview.getState().load(new Set(session.operations)), 30_000);
     return () => clearInterval(timer);
   }, [session, stores]);
@@ -198,8 +202,15 @@ export function Overview(): ReactNode {
           />
         ) : o.chartError ? (
           <ErrorText text={o.chartError} />
-        ) : (
+        ) : o.chartLoading || st.segments <= CHART_AUTO_MAX_SEGMENTS ? (
           <Loading text={t('chart.loading')} />
+        ) : (
+          <div>
+            <p className="muted">{t('chart.large', { count: st.segments })}</p>
+            <button type="button" onClick={() => void stores.overview.getState().loadChart()}>
+              {t('chart.count')}
+            </button>
+          </div>
         )}
       </Section>
     </div>
