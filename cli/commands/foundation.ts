@@ -9,6 +9,7 @@ import { addRoot, removeRoot, roots as listRoots } from '../../core/roots.js';
 import { changeSetting } from '../../core/settings.js';
 import { status } from '../../core/status.js';
 import { siteKeys } from '../../core/site.js';
+import { ensureFirstAdmin } from '../../core/users.js';
 import { clockFrom, dataDirFrom, withCtx } from '../context.js';
 import { printJson, table } from '../io.js';
 import { collect, globals, type CliContext } from './shared.js';
@@ -50,6 +51,9 @@ export function registerFoundation(program: Command, c: CliContext): void {
         if (ctx.settings().siteTimeZone !== opts.timezone) changeSetting(ctx, 'siteTimeZone', opts.timezone);
         const keys = siteKeys(ctx);
         audit(ctx, 'init', { dataDir: ctx.dataDir, keyFingerprint: keys.fingerprint });
+        // The first init makes an administrator; its password goes to stderr so --json stays one document.
+        const firstAdmin = ensureFirstAdmin(ctx);
+        if (firstAdmin) c.io.err(`${firstAdmin.message}\n`);
         const added = opts.storage.map((dir) => addRoot(ctx, { path: dir, layout: opts.layout, ...(opts.layoutTimezone ? { layoutTimeZone: opts.layoutTimezone } : {}) }));
         const out = { dataDir: ctx.dataDir, siteTimeZone: opts.timezone, keyFingerprint: keys.fingerprint, roots: added.map((r) => ({ id: r.id, path: r.path, layout: r.layout, sentinel: r.sentinel_uuid })) };
         if (g.json) printJson(c.io, out);

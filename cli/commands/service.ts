@@ -8,6 +8,8 @@ import { scanAll } from '../../core/indexer.js';
 import { nextDueMs } from '../../core/retention.js';
 import { addRoot } from '../../core/roots.js';
 import { RetentionService } from '../../core/service.js';
+import { addUser, generatePassword } from '../../core/users.js';
+import { writeFileSync } from 'node:fs';
 import { clockFrom, dataDirFrom } from '../context.js';
 import { printJson } from '../io.js';
 import { globals, type CliContext } from './shared.js';
@@ -93,6 +95,13 @@ export function registerService(program: Command, c: CliContext): void {
         const root = addRoot(ctx, { path: demo.recorderRoot, layout: 'camera-date-time' });
         const reports = scanAll(ctx);
         for (const cam of demo.cameras) setCamera(ctx, cam.id, { name: cam.name, zone: cam.zone });
+        // One user per role, with passwords printed here and kept in <out>/logins.json (0600).
+        const logins: Record<string, string> = {};
+        for (const role of ['officer', 'hr', 'dpo', 'admin'] as const) {
+          logins[role] = generatePassword();
+          await addUser(ctx, { name: role, role, password: logins[role] });
+        }
+        writeFileSync(path.join(out, 'logins.json'), `${JSON.stringify(logins, null, 2)}\n`, { mode: 0o600 });
         const next = nextDueMs(ctx);
         const tz = ctx.settings().siteTimeZone;
         const result = {
@@ -105,11 +114,15 @@ export function registerService(program: Command, c: CliContext): void {
           to: formatInstant(demo.to, tz),
           realFrom: formatInstant(demo.realFrom, tz),
           nextDue: next === null ? null : formatInstant(next, tz),
+          logins,
         };
         if (g.json) printJson(c.io, result);
         else {
           c.io.out(`Demo recorder: ${demo.recorderRoot}\nData folder:   ${ctx.dataDir}\nIndexed ${result.indexed} segments from ${demo.cameras.length} cameras.\n`);
-          c.io.out(`The last hour (from ${result.realFrom.slice(11, 16)}) is real footage with true times burned in.\nTry: custodian --data ${ctx.dataDir} status\n`);
+          c.io.out(`The last hour (from ${result.realFrom.slice(11, 16)}) is real footage with true times burned in.\n`);
+          c.io.out(`Demo logins (user / password), also in ${path.join(out, 'logins.json')}:\n`);
+          for (const [role, pw] of Object.entries(logins)) c.io.out(`  ${role.padEnd(8)} ${pw}\n`);
+          c.io.out(`Try: custodian --data ${ctx.dataDir} status\n`);
         }
       } finally {
         ctx.close();
