@@ -22,7 +22,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const appRoot = path.resolve(here, '..', '..');
 const rendererDir = path.join(appRoot, 'dist-renderer');
 const iconDir = app.isPackaged ? path.join(process.resourcesPath, 'icons') : path.join(appRoot, 'build', 'icons');
-const lang: MainLang = app.getLocale().startsWith('sv') || !app.getLocale().startsWith('en') ? 'sv' : 'en';
+/** Swedish unless the system asks for English (read after `ready`, when the locale is known). */
+let lang: MainLang = 'sv';
 
 // Before `ready`: our scheme is a standard, secure origin that may stream (video Range requests).
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
@@ -124,6 +125,7 @@ function updateTray(status: TrayStatus | null): void {
 }
 
 async function start(): Promise<void> {
+  lang = app.getLocale().toLowerCase().startsWith('en') ? 'en' : 'sv';
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_wc, permission, cb) => cb(allowPermission(permission)));
   ses.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
