@@ -154,7 +154,7 @@ export function TimelineAxis({ view, width, tz, label }: { view: View; width: nu
       {t.ticks.map((k) => (
         <g key={k.ms} transform={`translate(${k.x},0)`}>
           <line y1={18} y2={28} className={k.isDay ? 'tl-tick day' : 'tl-tick'} />
-          <text y={13} textAnchor="middle" className={k.isDay ? 'tl-label day' : 'tl-label'}>
+          <text y={13} textAnchor={k.x < 24 ? 'start' : k.x > width - 24 ? 'end' : 'middle'} className={k.isDay ? 'tl-label day' : 'tl-label'}>
             {label(k.ms, k.isDay, t.stepMs)}
           </text>
         </g>

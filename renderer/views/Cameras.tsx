@@ -75,6 +75,8 @@ export function Cameras(): ReactNode {
   const playingTrack = useSlice(stores.timeline, (s) => (playingCamera ? s.tracks[playingCamera] : undefined));
   const playerSegments = useMemo(() => (playingTrack ? playingTrack.segments.map((s) => ({ id: s.id, startMs: s.startMs, endMs: s.endMs })) : []), [playingTrack]);
   const span = view.toMs - view.fromMs;
+  // The retention line: recordings that ended before it are due now (the same for every camera).
+  const cutoffMs = useSlice(stores.timeline, (s) => Object.values(s.tracks).find((tr) => tr.cutoffMs !== null)?.cutoffMs ?? null);
   const clock = (ms: number): string => fmt(ms, f.tz, f.lang, 'd MMM yyyy HH:mm:ss');
   const axisLabel = (ms: number, isDay: boolean, stepMs: number): string => (isDay && stepMs >= HOUR ? fmt(ms, f.tz, f.lang, 'EEE d MMM') : fmt(ms, f.tz, f.lang, stepMs < HOUR ? 'HH:mm' : 'HH:mm'));
   const camName = (id: string): string => cameras?.find((c) => c.id === id)?.name ?? id;
@@ -101,6 +103,11 @@ export function Cameras(): ReactNode {
         <button type="button" onClick={() => stores.timeline.getState().zoom(2)} aria-label={t('cameras.zoomOut')}>−</button>
         <button type="button" onClick={() => stores.timeline.getState().showDay(Date.now(), f.tz)}>{t('cameras.today')}</button>
         <button type="button" onClick={() => stores.timeline.getState().setView({ fromMs: Date.now() - HOUR, toMs: Date.now() })}>{t('cameras.lastHour')}</button>
+        {cutoffMs !== null ? (
+          <button type="button" onClick={() => stores.timeline.getState().setView({ fromMs: cutoffMs - 12 * HOUR, toMs: cutoffMs + 12 * HOUR })}>
+            {t('cameras.toHorizon')}
+          </button>
+        ) : null}
         <span className="muted small" aria-live="polite">
           {t('cameras.showing', { from: clock(view.fromMs), to: clock(view.toMs) })}
         </span>
