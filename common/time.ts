@@ -147,20 +147,34 @@ export function addCalendarDays(ms: number, days: number, timeZone: string): num
  * it. A sweep of 100,000 segments otherwise spends seconds in time-zone arithmetic.
  */
 export class DueClock {
-  private readonly cache = new Map<number, number>();
+  private readonly days = new Map<number, number | null>();
+  private readonly quarters = new Map<number, number>();
   constructor(
     readonly months: number,
     readonly timeZone: string,
   ) {}
 
   dueAt(endMs: number): number {
-    const bucket = Math.floor(endMs / 900_000) * 900_000;
-    let due = this.cache.get(bucket);
-    if (due === undefined) {
-      due = retentionDueAt(bucket, this.months, this.timeZone);
-      if (this.cache.size > 100_000) this.cache.clear();
-      this.cache.set(bucket, due);
+    // Most UTC days map to their due day one-for-one: checked at both ends of the day (a clock
+    // change or a clamped month end in between would change the length), then used for every
+    // end in the day. Other days fall back to quarter hours, where no clock change can happen.
+    const day = Math.floor(endMs / 86_400_000) * 86_400_000;
+    let base = this.days.get(day);
+    if (base === undefined) {
+      const a = retentionDueAt(day, this.months, this.timeZone);
+      const b = retentionDueAt(day + 86_399_999, this.months, this.timeZone);
+      base = b - a === 86_399_999 ? a : null;
+      if (this.days.size > 10_000) this.days.clear();
+      this.days.set(day, base);
     }
-    return due + (endMs - bucket);
+    if (base !== null) return base + (endMs - day);
+    const q = Math.floor(endMs / 900_000) * 900_000;
+    let due = this.quarters.get(q);
+    if (due === undefined) {
+      due = retentionDueAt(q, this.months, this.timeZone);
+      if (this.quarters.size > 100_000) this.quarters.clear();
+      this.quarters.set(q, due);
+    }
+    return due + (endMs - q);
   }
 }

@@ -12,14 +12,14 @@ import path from 'node:path';
 import { refused as refusedError } from '../common/errors.js';
 import { DueClock, retentionBounds, retentionCutoff, retentionDueAt } from '../common/time.js';
 import { markAlarmUsed, unusedAckedAlarm } from '../db/alarms.js';
-import { completeDeletion, dropPendingDeletion, insertPendingDeletion, pendingDeletions } from '../db/deletions.js';
+import { completeDeletion, completeDeletions, dropPendingDeletion, insertPendingDeletions, pendingDeletions } from '../db/deletions.js';
 import { deleteDir, getDir, countSegmentsInDir } from '../db/dirs.js';
 import { HELD_SQL } from '../db/holds.js';
 import { stmt } from '../db/open.js';
 import { listRoots, type RootRow } from '../db/roots.js';
-import { countSegments, deleteSegmentRow, getSegment, setSegmentState, type SegmentRow } from '../db/segments.js';
+import { countSegments, deleteSegmentRow, deleteSegmentRows, getSegment, setSegmentState, setSegmentsState, stillDeleting, type SegmentRow } from '../db/segments.js';
 import { dropLease, finishSweep, insertSweep, lastSweep, leaseHolder, takeLease } from '../db/sweeps.js';
-import { relComponents, removeEmptyDirs, unlinkInsideRoot } from '../native/recorder-fs.js';
+import { checkFolderInsideRoot, relComponents, removeEmptyDirs, unlinkInsideRoot, unlinkRegularFile } from '../native/recorder-fs.js';
 import { blockingAlarms, conditionEnded, raiseAlarm } from './alarms.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
@@ -285,17 +285,24 @@ function deleteDue(ctx: Ctx, root: RootRow, sure: number, bandIds: number[], swe
   const due = new DueClock(s.retentionMonths, s.siteTimeZone);
   const touchedDirs = new Set<number>();
   const skip = new Set<number>();
-  const dirComps = new Map<number, string[]>();
-  const verified = new Set<string>();
-  const compsOf = (seg: SegmentRow): string[] => {
-    let d = dirComps.get(seg.dir_id);
-    if (!d) {
-      d = relComponents(getDir(ctx.db, seg.dir_id)?.rel ?? '');
-      dirComps.set(seg.dir_id, d);
+  // Each folder is resolved and checked (real folders inside the root, no links) once a sweep.
+  const folders = new Map<number, { comps: string[]; abs: string; problem: ReturnType<typeof checkFolderInsideRoot> | undefined }>();
+  const folderOf = (dirId: number) => {
+    let f = folders.get(dirId);
+    if (!f) {
+      const comps = relComponents(getDir(ctx.db, dirId)?.rel ?? '');
+      f = { comps, abs: path.join(root.path, ...comps), problem: undefined };
+      folders.set(dirId, f);
     }
-    return [...d, seg.name];
+    return f;
   };
-  const stillMarked = stmt(ctx.db, "SELECT state FROM segments WHERE id = ?");
+  const compsOf = (seg: SegmentRow): string[] => [...folderOf(seg.dir_id).comps, seg.name];
+  const unlinkOne = (seg: SegmentRow) => {
+    const f = folderOf(seg.dir_id);
+    if (f.problem === undefined) f.problem = checkFolderInsideRoot(root.path, f.comps);
+    if (f.problem) return f.problem.outcome === 'already-gone' ? { outcome: 'already-gone' as const } : f.problem;
+    return unlinkRegularFile(path.join(f.abs, seg.name));
+  };
   while (true) {
     takeLease(ctx.db, holder, ctx.now(), LEASE_TTL_MS);
     // Phase 1, mark: the hold check is in the statement that picks, inside this transaction.
@@ -307,17 +314,17 @@ function deleteDue(ctx: Ctx, root: RootRow, sure: number, bandIds: number[], swe
         const seg = byId.get(bandIds.shift() as number) as SegmentRow | undefined;
         if (seg) picked = [...picked, seg];
       }
-      const out: { seg: SegmentRow; comps: string[]; deletionId: number }[] = [];
       const markedMs = ctx.now();
-      for (const seg of picked) {
-        const comps = compsOf(seg);
-        setSegmentState(ctx.db, seg.id, 'deleting');
-        const deletionId = insertPendingDeletion(ctx.db, {
-          kind: 'segment',
+      const comps = picked.map(compsOf);
+      setSegmentsState(ctx.db, picked.map((p) => p.id), 'deleting');
+      const deletionIds = insertPendingDeletions(
+        ctx.db,
+        picked.map((seg) => ({
+          kind: 'segment' as const,
           segment_id: seg.id,
           root_id: root.id,
           camera_id: seg.camera_id,
-          path: path.join(root.path, ...comps),
+          path: path.join(folderOf(seg.dir_id).abs, seg.name),
           from_ms: seg.start_ms,
           to_ms: seg.end_ms,
           size: seg.size,
@@ -328,44 +335,52 @@ function deleteDue(ctx: Ctx, root: RootRow, sure: number, bandIds: number[], swe
           handover_id: null,
           incident_ref: null,
           reason: 'retention',
-        });
-        out.push({ seg: { ...seg, state: 'deleting' }, comps, deletionId });
-      }
-      return out;
+        })),
+      );
+      return picked.map((seg, i) => ({ seg, comps: comps[i] as string[], deletionId: deletionIds[i] as number }));
     }).immediate();
     if (marked.length === 0) break;
     // Phase 2, unlink, all of the chunk; a hold that arrived since the mark has taken its
     // segments back to 'present', and those are left alone.
-    const results = marked.map((m) => {
-      const state = (stillMarked.get(m.seg.id) as { state: string } | undefined)?.state;
-      if (state !== 'deleting') return { m, res: null };
-      return { m, res: unlinkInsideRoot(root.path, m.comps, verified) };
-    });
+    const still = stillDeleting(ctx.db, marked.map((m) => m.seg.id));
+    const deleted: number[] = [];
+    const gone: number[] = [];
+    const removedSegments: number[] = [];
+    const dropped: number[] = [];
+    const putBack: number[] = [];
+    for (const m of marked) {
+      if (!still.has(m.seg.id)) {
+        dropped.push(m.deletionId);
+        continue;
+      }
+      const res = unlinkOne(m.seg);
+      if (res.outcome === 'deleted' || res.outcome === 'already-gone') {
+        (res.outcome === 'deleted' ? deleted : gone).push(m.deletionId);
+        removedSegments.push(m.seg.id);
+        touchedDirs.add(m.seg.dir_id);
+      } else if (res.outcome === 'refused') {
+        dropped.push(m.deletionId);
+        putBack.push(m.seg.id);
+        report.leftAlone.push({ path: path.join(root.path, ...m.comps), reason: res.reason });
+        skip.add(m.seg.id);
+      } else {
+        lastFinishReason.text = res.reason;
+        report.deferred++;
+        skip.add(m.seg.id);
+      }
+    }
     // Phase 3, record, in one transaction for the chunk. A crash before it leaves pending rows
     // whose files are gone: recoverInterrupted completes them as 'already-gone'.
     ctx.db.transaction(() => {
       const at = ctx.now();
-      for (const { m, res } of results) {
-        if (res === null) {
-          dropPendingDeletion(ctx.db, m.deletionId);
-        } else if (res.outcome === 'deleted' || res.outcome === 'already-gone') {
-          completeDeletion(ctx.db, m.deletionId, res.outcome, at);
-          deleteSegmentRow(ctx.db, m.seg.id);
-          r.deleted++;
-          report.deleted++;
-          touchedDirs.add(m.seg.dir_id);
-        } else if (res.outcome === 'refused') {
-          dropPendingDeletion(ctx.db, m.deletionId);
-          setSegmentState(ctx.db, m.seg.id, 'present');
-          report.leftAlone.push({ path: path.join(root.path, ...m.comps), reason: res.reason });
-          skip.add(m.seg.id);
-        } else {
-          lastFinishReason.text = res.reason;
-          report.deferred++;
-          skip.add(m.seg.id);
-        }
-      }
+      completeDeletions(ctx.db, deleted, 'deleted', at);
+      completeDeletions(ctx.db, gone, 'already-gone', at);
+      deleteSegmentRows(ctx.db, removedSegments);
+      for (const id of dropped) dropPendingDeletion(ctx.db, id);
+      setSegmentsState(ctx.db, putBack, 'present');
     })();
+    r.deleted += removedSegments.length;
+    report.deleted += removedSegments.length;
   }
   // Empty date folders left behind go too (never the root itself).
   for (const dirId of touchedDirs) {

@@ -165,3 +165,20 @@ export function unprobedSegments(db: ReadDb, limit: number, beforeId = Number.MA
 export function segmentsWithAudio(db: ReadDb): SegmentRow[] {
   return stmt(db, 'SELECT * FROM segments WHERE has_audio = 1 ORDER BY start_ms').all() as SegmentRow[];
 }
+
+/** Sets the state of many segments (ids as one JSON array parameter). */
+export function setSegmentsState(db: Db, ids: readonly number[], state: SegmentRow['state']): void {
+  if (ids.length === 0) return;
+  stmt(db, 'UPDATE segments SET state = ? WHERE id IN (SELECT value FROM json_each(?))').run(state, JSON.stringify(ids));
+}
+
+export function deleteSegmentRows(db: Db, ids: readonly number[]): void {
+  if (ids.length === 0) return;
+  stmt(db, 'DELETE FROM segments WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
+}
+
+/** Of these ids, the ones still marked for deletion (a hold may have taken some back). */
+export function stillDeleting(db: ReadDb, ids: readonly number[]): Set<number> {
+  const rows = stmt(db, "SELECT id FROM segments WHERE id IN (SELECT value FROM json_each(?)) AND state = 'deleting'").all(JSON.stringify(ids)) as { id: number }[];
+  return new Set(rows.map((r) => r.id));
+}

@@ -197,6 +197,57 @@ export function unlinkInsideRoot(root: string, components: readonly string[], ve
 }
 
 /**
+ * Checks once that a folder is reached from the root through real folders only (no symlink),
+ * so a sweep can then delete many files in it with one lstat and one unlink each.
+ * Returns null when it is fine, or why not.
+ */
+export function checkFolderInsideRoot(root: string, components: readonly string[]): { outcome: 'refused' | 'retry-later' | 'already-gone'; reason: string } | null {
+  try {
+    if (!statSync(root).isDirectory()) return { outcome: 'retry-later', reason: 'the root is not reachable' };
+  } catch (e) {
+    return { outcome: 'retry-later', reason: `the root is not reachable (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  let cur = root;
+  for (const c of components) {
+    if (c === '' || c === '.' || c === '..' || c.includes('/') || c.includes('\\') || c.includes('\0')) return { outcome: 'refused', reason: `path component "${c}" is not allowed` };
+    cur = path.join(cur, c);
+    let st;
+    try {
+      st = lstatSync(cur);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? '';
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { outcome: 'already-gone', reason: `${cur} is gone` };
+      return { outcome: 'retry-later', reason: `${code || 'error'} while checking ${cur}` };
+    }
+    if (st.isSymbolicLink()) return { outcome: 'refused', reason: `${cur} is a symbolic link: Custodian never deletes through links` };
+    if (!st.isDirectory()) return { outcome: 'refused', reason: `${cur} is not a folder` };
+  }
+  return null;
+}
+
+/** Deletes one regular file in a folder checked with checkFolderInsideRoot. */
+export function unlinkRegularFile(abs: string): UnlinkOutcome {
+  let st;
+  try {
+    st = lstatSync(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { outcome: 'already-gone' };
+    return { outcome: 'retry-later', reason: `${code || 'error'} while checking ${abs}` };
+  }
+  if (st.isSymbolicLink()) return { outcome: 'refused', reason: `${abs} is a symbolic link: Custodian never deletes through links` };
+  if (!st.isFile()) return { outcome: 'refused', reason: `${abs} is not a regular file` };
+  try {
+    unlinkSync(abs);
+    return { outcome: 'deleted' };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (code === 'ENOENT') return { outcome: 'already-gone' };
+    return { outcome: 'retry-later', reason: `${code || (e as Error).message}: ${abs} could not be deleted now` };
+  }
+}
+
+/**
  * Removes folders left empty by deletion, walking up from `components` but never the root
  * itself. A folder that is not empty, or is a link, stops the walk.
  */
