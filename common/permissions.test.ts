@@ -7,6 +7,7 @@ import { EXAMPLES } from './api/examples.js';
 import { ACTIONS, PERMISSIONS, ROLES, SCOPES, allowedActions, may, permissionMatrixMarkdown } from './permissions.js';
 
 const DOC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'users-and-server.md');
+const README = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'README.md');
 
 /** Replaces (UPDATE_DOCS=1) or reads the block between `<!-- name:start -->` and `<!-- name:end -->`. */
 function block(text: string, name: string): string | null {
@@ -50,5 +51,14 @@ describe('the permission matrix', () => {
     }
     expect(block(text, 'matrix')).toBe(want.matrix);
     expect(block(text, 'operations')).toBe(want.operations);
+  });
+
+  it('is printed in the README exactly as it is too', () => {
+    let text = readFileSync(README, 'utf8');
+    if (process.env.UPDATE_DOCS === '1') {
+      text = text.replace(/(<!-- matrix:start -->)[\s\S]*?(<!-- matrix:end -->)/, `$1\n${permissionMatrixMarkdown().replace(/\$/g, '$$$$')}\n$2`);
+      writeFileSync(README, text);
+    }
+    expect(block(text, 'matrix')).toBe(permissionMatrixMarkdown());
   });
 });
