@@ -27,6 +27,8 @@ export interface PlayerProps {
   segments: readonly PlayerSegment[];
   urlFor(segmentId: number): Promise<string>;
   onMoment(ms: number): void;
+  /** Playback reached the last loaded segment: the owner loads further and asks again. */
+  onEndOfLoaded?(ms: number): void;
   clock(ms: number): string;
   labels: PlayerLabels;
 }
@@ -93,6 +95,7 @@ export function Player(p: PlayerProps): ReactNode {
   };
   const onEnded = (): void => {
     if (index + 1 < segments.length) void load(index + 1, 0);
+    else if (p.onEndOfLoaded && seg) p.onEndOfLoaded(seg.endMs);
     else setMessage(labels.endOfLoaded);
   };
 

@@ -71,8 +71,28 @@ export function Cameras(): ReactNode {
     if (m) stores.timeline.getState().seek(m.camera, ms);
   }, [stores]);
 
+  // At the end of what is loaded, playback moves the view on and goes on from there.
+  const [resume, setResume] = useState<{ camera: string; ms: number } | null>(null);
+  const onEndOfLoaded = useCallback(
+    (ms: number) => {
+      const cam = request?.camera;
+      if (!cam) return;
+      const v = stores.timeline.getState().view;
+      const sp = v.toMs - v.fromMs;
+      stores.timeline.getState().setView({ fromMs: ms - sp / 4, toMs: ms + (3 * sp) / 4 });
+      void stores.timeline.getState().ensure(cam);
+      setResume({ camera: cam, ms });
+    },
+    [request?.camera, stores],
+  );
   const playingCamera = request?.camera ?? null;
   const playingTrack = useSlice(stores.timeline, (s) => (playingCamera ? s.tracks[playingCamera] : undefined));
+  useEffect(() => {
+    if (!resume || !playingTrack || playingTrack.loading) return;
+    if (!covers(playingTrack.window, stores.timeline.getState().view)) return;
+    setResume(null);
+    play(resume.camera, resume.ms);
+  }, [resume, playingTrack, play, stores]);
   const playerSegments = useMemo(() => (playingTrack ? playingTrack.segments.map((s) => ({ id: s.id, startMs: s.startMs, endMs: s.endMs })) : []), [playingTrack]);
   const span = view.toMs - view.fromMs;
   // The retention line: recordings that ended before it are due now (the same for every camera).
@@ -146,6 +166,7 @@ export function Cameras(): ReactNode {
             segments={playerSegments}
             urlFor={urlFor}
             onMoment={onMoment}
+            onEndOfLoaded={onEndOfLoaded}
             clock={clock}
             labels={{
               player: t('cameras.player'),
