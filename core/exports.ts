@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Audience, Zone } from '../common/domain.js';
+import type { Audience } from '../common/domain.js';
 import { CustodianError } from '../common/errors.js';
 import { CLIP_NAME_RE, PACKAGE_FORMAT, type PackageManifestDraft } from '../common/manifest.js';
 import { formatInstant, formatLocal } from '../common/time.js';
@@ -24,6 +24,7 @@ import { findIncident } from './incidents.js';
 import { archiveDir } from './paths.js';
 import { siteKeys } from './site.js';
 import type { Mask } from './cameras.js';
+import type { ExportView } from '../common/api/types.js';
 
 export const TOOL_VERSION = 'custodian 0.1.0';
 
@@ -33,15 +34,8 @@ export interface ExportProgress {
   label: string;
 }
 
-export interface ExportResult {
-  packageId: string;
-  dir: string;
-  zipPath: string | null;
-  manifestSha256: string;
-  files: number;
-  redacted: number;
-  leftOut: { clip: number; camera: string; subjects: Zone; reason: string }[];
-}
+/** The shape the API contract names (common/api/types.ts). */
+export type ExportResult = ExportView;
 
 type PlanItem = { clip: ClipRow; action: 'include' | 'mask'; masks: Mask[] };
 

@@ -21,6 +21,7 @@ import type { Ctx } from './context.js';
 import { verifyPackageForSite } from './exports.js';
 import { deleteArchivedMaterial, findIncident, type MaterialDeletion } from './incidents.js';
 import { siteKeys } from './site.js';
+import type { HandoverRecordView } from '../common/api/types.js';
 
 export const ORGANISATIONS = { police: 'Polismyndigheten', hr: 'HR (intern utredning)' } as const;
 
@@ -212,21 +213,8 @@ export async function recordHandover(ctx: Ctx, ref: string, spec: HandoverSpec):
   return { handover, incident: findIncident(ctx, ref), deletion, receiptHtml: receipts.html, receiptPdf: receipts.pdf, retried: false };
 }
 
-export interface HandoverRecord {
-  id: number;
-  incident: string;
-  to: string;
-  organisation: string;
-  recipient: string;
-  reference: string;
-  method: string;
-  note: string | null;
-  handedOver: string;
-  recordedBy: string;
-  package: string;
-  manifestSha256: string;
-  receiptPdf: string | null;
-}
+/** The shape the API contract names (common/api/types.ts). */
+export type HandoverRecord = HandoverRecordView;
 
 export function handoverLog(ctx: Ctx, sinceMs = 0): HandoverRecord[] {
   const tz = ctx.settings().siteTimeZone;

@@ -2,25 +2,10 @@
 import { formatInstant } from '../common/time.js';
 import { iterateDeletions, type DeletionRow } from '../db/deletions.js';
 import type { Ctx } from './context.js';
+import type { DeletionRecordView } from '../common/api/types.js';
 
-export interface DeletionRecord {
-  id: number;
-  kind: string;
-  root: number | null;
-  camera: string | null;
-  path: string;
-  recordedFrom: string | null;
-  recordedTo: string | null;
-  size: number | null;
-  sha256: string | null;
-  due: string | null;
-  deleted: string | null;
-  outcome: string;
-  sweep: number | null;
-  handover: number | null;
-  incident: string | null;
-  reason: string;
-}
+/** The shape the API contract names (common/api/types.ts). */
+export type DeletionRecord = DeletionRecordView;
 
 export function deletionRecord(d: DeletionRow, tz: string): DeletionRecord {
   const iso = (ms: number | null): string | null => (ms === null ? null : formatInstant(ms, tz));

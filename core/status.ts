@@ -9,29 +9,11 @@ import { openAlarms } from './alarms.js';
 import type { Ctx } from './context.js';
 import { nextDueMs } from './retention.js';
 import { retentionCutoff } from '../common/time.js';
+import type { StatusView } from '../common/api/types.js';
 
-export interface StatusAlarm {
-  id: number;
-  kind: string;
-  message: string;
-  raised: string;
-  conditionEnded: boolean;
-}
 
-export interface Status {
-  siteTimeZone: string;
-  retentionMonths: number;
-  roots: { id: number; path: string; layout: string; online: boolean; offlineReason: string | null; segments: number; lastScan: string | null }[];
-  cameras: { id: string; name: string | null; zone: string; classified: boolean; segments: number; oldest: string | null; newest: string | null; bytes: number | null }[];
-  segments: number;
-  unrecognised: number;
-  unrecognisedSample: { root: number; path: string; reason: string }[];
-  audioSegments: number;
-  pendingDeletions: number;
-  retentionHorizon: string;
-  nextDeletion: string | null;
-  alarms: StatusAlarm[];
-}
+/** The shape the API contract names (common/api/types.ts). */
+export type Status = StatusView;
 
 export function status(ctx: Ctx): Status {
   const s = ctx.settings();
