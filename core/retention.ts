@@ -12,14 +12,14 @@ import path from 'node:path';
 import { refused as refusedError } from '../common/errors.js';
 import { DueClock, retentionBounds, retentionCutoff, retentionDueAt } from '../common/time.js';
 import { markAlarmUsed, unusedAckedAlarm } from '../db/alarms.js';
-import { completeDeletion, completeDeletions, dropPendingDeletion, insertPendingDeletions, pendingDeletions } from '../db/deletions.js';
+import { insertFinalDeletions, type FinalDeletion } from '../db/deletions.js';
 import { deleteDir, getDir, countSegmentsInDir } from '../db/dirs.js';
 import { HELD_SQL } from '../db/holds.js';
 import { stmt } from '../db/open.js';
 import { listRoots, type RootRow } from '../db/roots.js';
 import { countSegments, deleteSegmentRow, deleteSegmentRows, getSegment, setSegmentState, setSegmentsState, stillDeleting, type SegmentRow } from '../db/segments.js';
 import { dropLease, finishSweep, insertSweep, lastSweep, leaseHolder, takeLease } from '../db/sweeps.js';
-import { checkFolderInsideRoot, relComponents, removeEmptyDirs, unlinkInsideRoot, unlinkRegularFile } from '../native/recorder-fs.js';
+import { checkFolderInsideRoot, folderEntryKinds, relComponents, removeEmptyDirs, unlinkInsideRoot, unlinkRegularFile } from '../native/recorder-fs.js';
 import { blockingAlarms, conditionEnded, raiseAlarm } from './alarms.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
@@ -79,59 +79,60 @@ function takeOverDeadLease(ctx: Ctx, holder: string, now: number): boolean {
   return takeLease(ctx.db, holder, now, LEASE_TTL_MS);
 }
 
+function logRow(seg: SegmentRow, folderAbs: string, due: DueClock, sweepId: number | null, markedMs: number, outcome: 'deleted' | 'already-gone', at: number): FinalDeletion {
+  return {
+    kind: 'segment',
+    segment_id: seg.id,
+    root_id: seg.root_id,
+    camera_id: seg.camera_id,
+    path: path.join(folderAbs, seg.name),
+    from_ms: seg.start_ms,
+    to_ms: seg.end_ms,
+    size: seg.size,
+    sha256: null,
+    due_ms: due.dueAt(seg.end_ms),
+    marked_ms: markedMs,
+    sweep_id: sweepId,
+    handover_id: null,
+    incident_ref: null,
+    reason: 'retention',
+    outcome,
+    deleted_ms: at,
+  };
+}
+
 /** Finishes deletions a crash interrupted: the journal says what was marked. */
 export function recoverInterrupted(ctx: Ctx): number {
   const roots = new Map(listRoots(ctx.db).map((r) => [r.id, r]));
   let n = 0;
-  for (const d of pendingDeletions(ctx.db, 'segment')) {
-    const seg = d.segment_id !== null ? getSegment(ctx.db, d.segment_id) : undefined;
-    if (!seg || seg.state !== 'deleting') {
-      // Rescued by a hold, or its index row is already gone with the file (crash after record).
-      if (!seg) completeDeletion(ctx.db, d.id, 'already-gone', ctx.now());
-      else dropPendingDeletion(ctx.db, d.id);
-      n++;
-      continue;
-    }
+  // Segments a sweep marked but did not finish (crash, or a file that could not be deleted then).
+  const s = ctx.settings();
+  const due = new DueClock(s.retentionMonths, s.siteTimeZone);
+  const marked = stmt(ctx.db, "SELECT * FROM segments WHERE state = 'deleting'").all() as SegmentRow[];
+  for (const seg of marked) {
     const root = roots.get(seg.root_id);
     if (!root || !checkSentinel(root).online) continue;
-    if (finishOne(ctx, root, seg, d.id) !== 'deferred') n++;
-  }
-  // Marked segments without a journal row cannot exist (both are written in one transaction),
-  // but a segment left 'deleting' after a refused unlink is put back.
-  for (const s of stmt(ctx.db, "SELECT s.* FROM segments s WHERE s.state = 'deleting' AND NOT EXISTS (SELECT 1 FROM deletions d WHERE d.segment_id = s.id AND d.outcome = 'pending')").all() as SegmentRow[]) {
-    setSegmentState(ctx.db, s.id, 'present');
+    const comps = relComponents(getDir(ctx.db, seg.dir_id)?.rel ?? '');
+    const res = unlinkInsideRoot(root.path, [...comps, seg.name]);
+    if (res.outcome === 'deleted' || res.outcome === 'already-gone') {
+      ctx.db.transaction(() => {
+        const row = logRow(seg, path.join(root.path, ...comps), due, null, ctx.now(), res.outcome as 'deleted' | 'already-gone', ctx.now());
+        insertFinalDeletions(ctx.db, [row]);
+        deleteSegmentRow(ctx.db, seg.id);
+      })();
+      n++;
+    } else if (res.outcome === 'refused') {
+      setSegmentState(ctx.db, seg.id, 'present');
+    }
   }
   return n;
 }
 
-type FinishOutcome = 'deleted' | 'deferred' | 'left-alone';
 const lastFinishReason = { text: '' };
 
 function segmentPath(seg: Pick<SegmentRow, 'dir_id' | 'name'>, ctx: Ctx): string[] {
   const dir = getDir(ctx.db, seg.dir_id);
   return [...relComponents(dir?.rel ?? ''), seg.name];
-}
-
-function finishOne(ctx: Ctx, root: RootRow, seg: SegmentRow, deletionId: number): FinishOutcome {
-  const comps = segmentPath(seg, ctx);
-  const res = unlinkInsideRoot(root.path, comps);
-  if (res.outcome === 'deleted' || res.outcome === 'already-gone') {
-    ctx.db.transaction(() => {
-      completeDeletion(ctx.db, deletionId, res.outcome === 'deleted' ? 'deleted' : 'already-gone', ctx.now());
-      deleteSegmentRow(ctx.db, seg.id);
-    })();
-    return 'deleted';
-  }
-  if (res.outcome === 'refused') {
-    ctx.db.transaction(() => {
-      dropPendingDeletion(ctx.db, deletionId);
-      setSegmentState(ctx.db, seg.id, 'present');
-    })();
-    lastFinishReason.text = res.reason;
-    return 'left-alone';
-  }
-  lastFinishReason.text = res.reason;
-  return 'deferred';
 }
 
 export function nextDueMs(ctx: Ctx): number | null {
@@ -286,7 +287,7 @@ function deleteDue(ctx: Ctx, root: RootRow, sure: number, bandIds: number[], swe
   const touchedDirs = new Set<number>();
   const skip = new Set<number>();
   // Each folder is resolved and checked (real folders inside the root, no links) once a sweep.
-  const folders = new Map<number, { comps: string[]; abs: string; problem: ReturnType<typeof checkFolderInsideRoot> | undefined }>();
+  const folders = new Map<number, { comps: string[]; abs: string; problem: ReturnType<typeof checkFolderInsideRoot> | undefined; kinds?: Map<string, 'file' | 'link' | 'other'> | null }>();
   const folderOf = (dirId: number) => {
     let f = folders.get(dirId);
     if (!f) {
@@ -296,12 +297,14 @@ function deleteDue(ctx: Ctx, root: RootRow, sure: number, bandIds: number[], swe
     }
     return f;
   };
-  const compsOf = (seg: SegmentRow): string[] => [...folderOf(seg.dir_id).comps, seg.name];
   const unlinkOne = (seg: SegmentRow) => {
     const f = folderOf(seg.dir_id);
     if (f.problem === undefined) f.problem = checkFolderInsideRoot(root.path, f.comps);
     if (f.problem) return f.problem.outcome === 'already-gone' ? { outcome: 'already-gone' as const } : f.problem;
-    return unlinkRegularFile(path.join(f.abs, seg.name));
+    // One listing per folder says which names are regular files (safety rule 4) without an
+    // lstat per file; a name the listing lacks is already gone.
+    if (f.kinds === undefined) f.kinds = folderEntryKinds(f.abs);
+    return unlinkRegularFile(path.join(f.abs, seg.name), f.kinds ? (f.kinds.get(seg.name) ?? 'absent') : undefined);
   };
   while (true) {
     takeLease(ctx.db, holder, ctx.now(), LEASE_TTL_MS);
@@ -314,69 +317,42 @@ function deleteDue(ctx: Ctx, root: RootRow, sure: number, bandIds: number[], swe
         const seg = byId.get(bandIds.shift() as number) as SegmentRow | undefined;
         if (seg) picked = [...picked, seg];
       }
-      const markedMs = ctx.now();
-      const comps = picked.map(compsOf);
+      // The segment row is the journal: 'deleting' until the file is gone and the log row written.
       setSegmentsState(ctx.db, picked.map((p) => p.id), 'deleting');
-      const deletionIds = insertPendingDeletions(
-        ctx.db,
-        picked.map((seg) => ({
-          kind: 'segment' as const,
-          segment_id: seg.id,
-          root_id: root.id,
-          camera_id: seg.camera_id,
-          path: path.join(folderOf(seg.dir_id).abs, seg.name),
-          from_ms: seg.start_ms,
-          to_ms: seg.end_ms,
-          size: seg.size,
-          sha256: null,
-          due_ms: due.dueAt(seg.end_ms),
-          marked_ms: markedMs,
-          sweep_id: sweepId,
-          handover_id: null,
-          incident_ref: null,
-          reason: 'retention',
-        })),
-      );
-      return picked.map((seg, i) => ({ seg, comps: comps[i] as string[], deletionId: deletionIds[i] as number }));
+      return picked.map((seg) => ({ seg, markedMs: ctx.now() }));
     }).immediate();
     if (marked.length === 0) break;
     // Phase 2, unlink, all of the chunk; a hold that arrived since the mark has taken its
     // segments back to 'present', and those are left alone.
     const still = stillDeleting(ctx.db, marked.map((m) => m.seg.id));
-    const deleted: number[] = [];
-    const gone: number[] = [];
+    const done: FinalDeletion[] = [];
     const removedSegments: number[] = [];
-    const dropped: number[] = [];
     const putBack: number[] = [];
     for (const m of marked) {
-      if (!still.has(m.seg.id)) {
-        dropped.push(m.deletionId);
-        continue;
-      }
+      if (!still.has(m.seg.id)) continue; // a hold took it back after the mark
       const res = unlinkOne(m.seg);
       if (res.outcome === 'deleted' || res.outcome === 'already-gone') {
-        (res.outcome === 'deleted' ? deleted : gone).push(m.deletionId);
+        done.push(logRow(m.seg, folderOf(m.seg.dir_id).abs, due, sweepId, m.markedMs, res.outcome, 0));
         removedSegments.push(m.seg.id);
         touchedDirs.add(m.seg.dir_id);
       } else if (res.outcome === 'refused') {
-        dropped.push(m.deletionId);
         putBack.push(m.seg.id);
-        report.leftAlone.push({ path: path.join(root.path, ...m.comps), reason: res.reason });
+        report.leftAlone.push({ path: path.join(folderOf(m.seg.dir_id).abs, m.seg.name), reason: res.reason });
         skip.add(m.seg.id);
       } else {
+        // Stays marked: the next sweep's recovery tries again. Never reported as deleted.
         lastFinishReason.text = res.reason;
         report.deferred++;
         skip.add(m.seg.id);
       }
     }
-    // Phase 3, record, in one transaction for the chunk. A crash before it leaves pending rows
-    // whose files are gone: recoverInterrupted completes them as 'already-gone'.
+    // Record the chunk in one transaction. A crash before it leaves 'deleting' rows whose files
+    // are gone: recoverInterrupted records them as 'already-gone'.
     ctx.db.transaction(() => {
       const at = ctx.now();
-      completeDeletions(ctx.db, deleted, 'deleted', at);
-      completeDeletions(ctx.db, gone, 'already-gone', at);
+      for (const d of done) d.deleted_ms = at;
+      insertFinalDeletions(ctx.db, done);
       deleteSegmentRows(ctx.db, removedSegments);
-      for (const id of dropped) dropPendingDeletion(ctx.db, id);
       setSegmentsState(ctx.db, putBack, 'present');
     })();
     r.deleted += removedSegments.length;

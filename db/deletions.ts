@@ -90,3 +90,32 @@ export function completeDeletions(db: Db, ids: readonly number[], outcome: 'dele
   if (ids.length === 0) return;
   stmt(db, "UPDATE deletions SET outcome = ?, deleted_ms = ? WHERE id IN (SELECT value FROM json_each(?)) AND outcome = 'pending'").run(outcome, atMs, JSON.stringify(ids));
 }
+
+export type FinalDeletion = NewDeletion & { outcome: 'deleted' | 'already-gone'; deleted_ms: number };
+const FIN_COLS = '(kind, segment_id, root_id, camera_id, path, from_ms, to_ms, size, sha256, due_ms, marked_ms, sweep_id, handover_id, incident_ref, reason, outcome, deleted_ms)';
+const FIN_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const FIN_MULTI_SQL = `INSERT INTO deletions ${FIN_COLS} VALUES ${Array(DEL_MULTI).fill(FIN_ROW).join(', ')}`;
+
+/**
+ * Records deletions that have happened, 64 rows per statement. The retention sweep journals in
+ * the segment row itself (state 'deleting'), so its log rows are written once, complete.
+ */
+export function insertFinalDeletions(db: Db, rows: readonly FinalDeletion[]): void {
+  const args: (string | number | null)[] = [];
+  let i = 0;
+  const push = (d: FinalDeletion): void => {
+    args.push(d.kind, d.segment_id, d.root_id, d.camera_id, d.path, d.from_ms, d.to_ms, d.size, d.sha256, d.due_ms, d.marked_ms, d.sweep_id, d.handover_id, d.incident_ref, d.reason, d.outcome, d.deleted_ms);
+  };
+  const multi = rows.length >= DEL_MULTI ? stmt(db, FIN_MULTI_SQL) : null;
+  for (; multi && i + DEL_MULTI <= rows.length; i += DEL_MULTI) {
+    args.length = 0;
+    for (let k = i; k < i + DEL_MULTI; k++) push(rows[k] as FinalDeletion);
+    multi.run(...args);
+  }
+  const one = stmt(db, `INSERT INTO deletions ${FIN_COLS} VALUES ${FIN_ROW}`);
+  for (; i < rows.length; i++) {
+    args.length = 0;
+    push(rows[i] as FinalDeletion);
+    one.run(...args);
+  }
+}

@@ -225,8 +225,38 @@ export function checkFolderInsideRoot(root: string, components: readonly string[
   return null;
 }
 
-/** Deletes one regular file in a folder checked with checkFolderInsideRoot. */
-export function unlinkRegularFile(abs: string): UnlinkOutcome {
+/**
+ * What kind of entry each name in a folder is, from one readdir (the directory entry's own type:
+ * a symlink is reported as a symlink, never followed). A sweep uses it instead of an lstat per file.
+ */
+export function folderEntryKinds(abs: string): Map<string, 'file' | 'link' | 'other'> | null {
+  try {
+    const out = new Map<string, 'file' | 'link' | 'other'>();
+    for (const e of readdirSync(abs, { withFileTypes: true })) out.set(e.name, e.isFile() ? 'file' : e.isSymbolicLink() ? 'link' : 'other');
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Deletes one regular file in a folder checked with checkFolderInsideRoot. `kind` is what the
+ * folder's listing said the entry is (folderEntryKinds); without it the file is lstat'ed.
+ */
+export function unlinkRegularFile(abs: string, kind?: 'file' | 'link' | 'other' | 'absent'): UnlinkOutcome {
+  if (kind === 'absent') return { outcome: 'already-gone' };
+  if (kind === 'link') return { outcome: 'refused', reason: `${abs} is a symbolic link: Custodian never deletes through links` };
+  if (kind === 'other') return { outcome: 'refused', reason: `${abs} is not a regular file` };
+  if (kind === 'file') {
+    try {
+      unlinkSync(abs);
+      return { outcome: 'deleted' };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? '';
+      if (code === 'ENOENT') return { outcome: 'already-gone' };
+      return { outcome: 'retry-later', reason: `${code || (e as Error).message}: ${abs} could not be deleted now` };
+    }
+  }
   let st;
   try {
     st = lstatSync(abs);
