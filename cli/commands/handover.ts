@@ -6,12 +6,11 @@ import { parseUserTime } from '../../common/time.js';
 import { defaultDataDir, openCtx } from '../../core/context.js';
 import { exportPackage, verifyPackageForSite } from '../../core/exports.js';
 import { HANDOVER_COLUMNS, handoverLog, recordHandover } from '../../core/handover.js';
-import { toCsv } from '../../core/logs.js';
 import { complianceReport, writeComplianceReport } from '../../core/reports.js';
-import { clockFrom, dataDirFrom, withCtx, withCtxAsync } from '../context.js';
+import { clockFrom, dataDirFrom, withCtxAsync } from '../context.js';
 import { EXIT, printJson, table } from '../io.js';
 import { progressFor } from '../progress.js';
-import { globals, type CliContext } from './shared.js';
+import { globals, registerLog, type CliContext } from './shared.js';
 
 export function registerHandover(program: Command, c: CliContext): void {
   program
@@ -97,20 +96,7 @@ export function registerHandover(program: Command, c: CliContext): void {
     });
 
   const log = program.commands.find((x) => x.name() === 'log') as Command;
-  log
-    .command('handovers')
-    .description('every handover: to whom, their reference, when, how, by whom, which package')
-    .option('--since <time>', 'ISO 8601 (default: everything)')
-    .option('--format <json|csv>', 'output format', 'json')
-    .action((opts: { since?: string; format: string }, cmd: Command) => {
-      const g = globals(cmd);
-      if (opts.format !== 'json' && opts.format !== 'csv') throw new CustodianError('invalid_request', `--format must be json or csv, not "${opts.format}".`);
-      withCtx(g, c.io, (ctx) => {
-        const rows = handoverLog(ctx, opts.since ? parseUserTime(opts.since, ctx.settings().siteTimeZone) : 0);
-        if (opts.format === 'csv') for (const line of toCsv(rows, HANDOVER_COLUMNS)) c.io.out(line);
-        else printJson(c.io, { handovers: rows });
-      });
-    });
+  registerLog(log, c, { name: 'handovers', description: 'every handover: to whom, their reference, when, how, by whom, which package', read: handoverLog, columns: HANDOVER_COLUMNS });
 
   program
     .command('report')

@@ -5,12 +5,12 @@ import { formatInstant, parseUserTime } from '../../common/time.js';
 import { acknowledgeAlarm, alarmList } from '../../core/alarms.js';
 import { verifyAuditChain } from '../../core/audit.js';
 import { addHold, holds, releaseHoldById } from '../../core/holds.js';
-import { DELETION_COLUMNS, deletionLog, toCsv } from '../../core/logs.js';
+import { DELETION_COLUMNS, deletionLog } from '../../core/logs.js';
 import { sweep } from '../../core/retention.js';
 import { changeSetting, coerceSettingValue } from '../../core/settings.js';
 import { withCtx } from '../context.js';
 import { EXIT, printJson, table } from '../io.js';
-import { collect, globals, positiveInt, type CliContext } from './shared.js';
+import { collect, globals, positiveInt, registerLog, type CliContext } from './shared.js';
 
 export function registerRetention(program: Command, c: CliContext): void {
   program
@@ -145,23 +145,7 @@ export function registerRetention(program: Command, c: CliContext): void {
     });
 
   const log = program.command('log').description('the logs the data protection officer reviews');
-  log
-    .command('deletions')
-    .description('every deletion: what, recorded when, due when, deleted when, why')
-    .option('--since <time>', 'ISO 8601 (default: everything)')
-    .option('--format <json|csv>', 'output format', 'json')
-    .action((opts: { since?: string; format: string }, cmd: Command) => {
-      const g = globals(cmd);
-      if (opts.format !== 'json' && opts.format !== 'csv') throw new CustodianError('invalid_request', `--format must be json or csv, not "${opts.format}".`);
-      withCtx(g, c.io, (ctx) => {
-        const since = opts.since ? parseUserTime(opts.since, ctx.settings().siteTimeZone) : 0;
-        if (opts.format === 'csv') {
-          for (const line of toCsv(deletionLog(ctx, since), DELETION_COLUMNS)) c.io.out(line);
-        } else {
-          printJson(c.io, { deletions: [...deletionLog(ctx, since)] });
-        }
-      });
-    });
+  registerLog(log, c, { name: 'deletions', description: 'every deletion: what, recorded when, due when, deleted when, why', read: deletionLog, columns: DELETION_COLUMNS });
 
   const auditCmd = program.command('audit').description('the tamper-evident audit log');
   auditCmd

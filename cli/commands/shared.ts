@@ -1,4 +1,10 @@
 import type { Command } from 'commander';
+import { CustodianError } from '../../common/errors.js';
+import { parseUserTime } from '../../common/time.js';
+import type { Ctx } from '../../core/context.js';
+import { toCsv } from '../../core/logs.js';
+import { withCtx } from '../context.js';
+import { printJson } from '../io.js';
 import type { GlobalOptions } from '../context.js';
 import type { Io } from '../io.js';
 
@@ -18,4 +24,29 @@ export function collect(value: string, previous: string[] = []): string[] {
 export function positiveInt(value: string): number {
   if (!/^\d+$/.test(value)) throw new Error(`"${value}" is not a whole number`);
   return Number(value);
+}
+
+/**
+ * One `custodian log NAME [--since T] [--format json|csv]` command: the DPO's logs all read the
+ * same way, whatever they hold.
+ */
+export function registerLog<T extends object>(
+  log: Command,
+  c: CliContext,
+  spec: { name: string; description: string; read: (ctx: Ctx, sinceMs: number) => Iterable<T>; columns: readonly (keyof T & string)[] },
+): void {
+  log
+    .command(spec.name)
+    .description(spec.description)
+    .option('--since <time>', 'ISO 8601 (default: everything)')
+    .option('--format <json|csv>', 'output format', 'json')
+    .action((opts: { since?: string; format: string }, cmd: Command) => {
+      const g = globals(cmd);
+      if (opts.format !== 'json' && opts.format !== 'csv') throw new CustodianError('invalid_request', `--format must be json or csv, not "${opts.format}".`);
+      withCtx(g, c.io, (ctx) => {
+        const rows = spec.read(ctx, opts.since ? parseUserTime(opts.since, ctx.settings().siteTimeZone) : 0);
+        if (opts.format === 'csv') for (const line of toCsv(rows, spec.columns)) c.io.out(line);
+        else printJson(c.io, { [spec.name]: [...rows] });
+      });
+    });
 }
