@@ -8,6 +8,8 @@ import { CustodianError } from '../common/errors.js';
 import { ackAlarm, clearAlarm, getAlarm, insertAlarm, listAlarms, listOpenAlarms, openAlarmByKey, touchAlarm, type AlarmRow } from '../db/alarms.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
+import type { AlarmView } from '../common/api/types.js';
+import { formatInstant } from '../common/time.js';
 
 export function raiseAlarm(
   ctx: Ctx,
@@ -52,4 +54,19 @@ export function blockingAlarms(ctx: Ctx, rootId?: number): AlarmRow[] {
 /** Open alarms, or with `all` also those acknowledged in the last `days` days. */
 export function alarmList(ctx: Ctx, all: boolean, days = 90): AlarmRow[] {
   return all ? listAlarms(ctx.db, ctx.now() - days * 86_400_000) : listOpenAlarms(ctx.db);
+}
+
+/** An alarm as people and programs read it (the API contract's AlarmView). */
+export function alarmView(ctx: Ctx, a: AlarmRow): AlarmView {
+  const tz = ctx.settings().siteTimeZone;
+  return {
+    id: a.id,
+    kind: a.kind,
+    message: a.message,
+    raised: formatInstant(a.raised_ms, tz),
+    acknowledged: a.acked_ms === null ? null : formatInstant(a.acked_ms, tz),
+    acknowledgedBy: a.acked_by,
+    conditionEnded: a.cleared_ms !== null,
+    details: JSON.parse(a.details) as unknown,
+  };
 }

@@ -142,58 +142,21 @@ export type UnlinkOutcome =
   | { outcome: 'refused'; reason: string }
   | { outcome: 'retry-later'; reason: string };
 
-const RETRY_CODES = new Set(['EBUSY', 'EPERM', 'EACCES', 'EAGAIN', 'ETIMEDOUT', 'EIO', 'ENOTCONN', 'EHOSTDOWN', 'EROFS', 'ESTALE', 'ENETUNREACH']);
 
 /**
  * Deletes one recorder file, and only if it is a regular file reached from the root without
  * passing through a symlink. Errors that may pass (file in use, share gone) say "retry later";
  * they are never reported as deleted.
  */
-export function unlinkInsideRoot(root: string, components: readonly string[], verifiedDirs?: Set<string>): UnlinkOutcome {
-  if (components.length === 0) return { outcome: 'refused', reason: 'empty path' };
-  for (const c of components) {
-    if (c === '' || c === '.' || c === '..' || c.includes('/') || c.includes('\\') || c.includes('\0')) {
-      return { outcome: 'refused', reason: `path component "${c}" is not allowed` };
-    }
+export function unlinkInsideRoot(root: string, components: readonly string[]): UnlinkOutcome {
+  const name = components[components.length - 1];
+  if (name === undefined) return { outcome: 'refused', reason: 'empty path' };
+  if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\\') || name.includes('\0')) {
+    return { outcome: 'refused', reason: `path component "${name}" is not allowed` };
   }
-  let cur = root;
-  // A sweep deletes thousands of files from the same few folders: a folder already checked in
-  // this sweep (a real folder, not a link) is not checked again.
-  if (!verifiedDirs?.has(root)) {
-    try {
-      const rootSt = statSync(root);
-      if (!rootSt.isDirectory()) return { outcome: 'retry-later', reason: 'the root is not reachable' };
-    } catch (e) {
-      return { outcome: 'retry-later', reason: `the root is not reachable (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
-    }
-    verifiedDirs?.add(root);
-  }
-  for (let i = 0; i < components.length; i++) {
-    cur = path.join(cur, components[i] as string);
-    const last = i === components.length - 1;
-    if (!last && verifiedDirs?.has(cur)) continue;
-    let st;
-    try {
-      st = lstatSync(cur);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? '';
-      if (code === 'ENOENT' || code === 'ENOTDIR') return { outcome: 'already-gone' };
-      return { outcome: 'retry-later', reason: `${code || 'error'} while checking ${cur}` };
-    }
-    if (st.isSymbolicLink()) return { outcome: 'refused', reason: `${cur} is a symbolic link: Custodian never deletes through links` };
-    if (!last && !st.isDirectory()) return { outcome: 'refused', reason: `${cur} is not a folder` };
-    if (!last) verifiedDirs?.add(cur);
-    if (last && !st.isFile()) return { outcome: 'refused', reason: `${cur} is not a regular file` };
-  }
-  try {
-    unlinkSync(cur);
-    return { outcome: 'deleted' };
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    if (code === 'ENOENT') return { outcome: 'already-gone' };
-    if (RETRY_CODES.has(code)) return { outcome: 'retry-later', reason: `${code}: ${cur} could not be deleted now` };
-    return { outcome: 'retry-later', reason: `${code || (e as Error).message}: ${cur} could not be deleted now` };
-  }
+  const problem = checkFolderInsideRoot(root, components.slice(0, -1));
+  if (problem) return problem.outcome === 'already-gone' ? { outcome: 'already-gone' } : problem;
+  return unlinkRegularFile(path.join(root, ...components));
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { CustodianError } from '../../common/errors.js';
 import { SettingsSchema, type SettingKey } from '../../common/settings.js';
 import { formatInstant, parseUserTime } from '../../common/time.js';
-import { acknowledgeAlarm, alarmList } from '../../core/alarms.js';
+import { acknowledgeAlarm, alarmList, alarmView } from '../../core/alarms.js';
 import { verifyAuditChain } from '../../core/audit.js';
 import { addHold, holds, releaseHoldById } from '../../core/holds.js';
 import { DELETION_COLUMNS, deletionLog } from '../../core/logs.js';
@@ -115,17 +115,7 @@ export function registerRetention(program: Command, c: CliContext): void {
     .action((opts: { all?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       withCtx(g, c.io, (ctx) => {
-        const tz = ctx.settings().siteTimeZone;
-        const rows = alarmList(ctx, opts.all ?? false).map((a) => ({
-          id: a.id,
-          kind: a.kind,
-          message: a.message,
-          raised: formatInstant(a.raised_ms, tz),
-          acknowledged: a.acked_ms === null ? null : formatInstant(a.acked_ms, tz),
-          acknowledgedBy: a.acked_by,
-          conditionEnded: a.cleared_ms !== null,
-          details: JSON.parse(a.details) as unknown,
-        }));
+        const rows = alarmList(ctx, opts.all ?? false).map((a) => alarmView(ctx, a));
         if (g.json) printJson(c.io, { alarms: rows });
         else if (rows.length === 0) c.io.out('No alarms.\n');
         else for (const a of rows) c.io.out(`#${a.id} [${a.kind}] ${a.raised}\n  ${a.message}\n${a.acknowledged ? `  acknowledged ${a.acknowledged} by ${a.acknowledgedBy ?? ''}\n` : ''}`);

@@ -8,11 +8,10 @@
 import { closeSync } from 'node:fs';
 import path from 'node:path';
 import { LOCAL_ONLY_SETTINGS, type GuardedOperation, type ParsedRequestOf, type ResponseOf } from '../../common/api/contract.js';
-import type { AlarmView, ApiEvent, CameraView, HoldView, IncidentSummaryView, Mask, SegmentsView, SessionView } from '../../common/api/types.js';
+import type { ApiEvent, CameraView, HoldView, IncidentSummaryView, Mask, SegmentsView, SessionView } from '../../common/api/types.js';
 import { CustodianError } from '../../common/errors.js';
 import { allowedActions, may } from '../../common/permissions.js';
 import { formatInstant, formatLocal, parseUserTime, retentionCutoff } from '../../common/time.js';
-import type { AlarmRow } from '../../db/alarms.js';
 import { getCamera, type CameraRow } from '../../db/cameras.js';
 import { iterateDeletions } from '../../db/deletions.js';
 import { handoverOf } from '../../db/handovers.js';
@@ -35,6 +34,7 @@ import { changeSetting } from '../settings.js';
 import { status } from '../status.js';
 import { addUser, disableUser, listUsers, logout, setUserRole, type SessionUser } from '../users.js';
 import { openFootageFile, type FootageKind } from './footage.js';
+import { alarmView } from '../alarms.js';
 
 /** What a handler gets besides its request. */
 export interface CallContext {
@@ -84,19 +84,6 @@ export function holdView(ctx: Ctx, h: HoldRow): HoldView {
   };
 }
 
-function alarmView(ctx: Ctx, a: AlarmRow): AlarmView {
-  const tz = ctx.settings().siteTimeZone;
-  return {
-    id: a.id,
-    kind: a.kind,
-    message: a.message,
-    raised: formatInstant(a.raised_ms, tz),
-    acknowledged: a.acked_ms === null ? null : formatInstant(a.acked_ms, tz),
-    acknowledgedBy: a.acked_by,
-    conditionEnded: a.cleared_ms !== null,
-    details: JSON.parse(a.details) as unknown,
-  };
-}
 
 /** HR sees only incidents handed over to HR (see common/permissions.ts SCOPES). */
 function visibleTo(call: CallContext, inc: IncidentRow): boolean {
