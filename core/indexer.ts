@@ -27,7 +27,7 @@ import {
   type NewSegment,
 } from '../db/segments.js';
 import { clearUnrecognisedUnder, countUnrecognised, replaceUnrecognisedInDir } from '../db/unrecognised.js';
-import { stmt } from '../db/open.js';
+import { createTimeIndexes, dropTimeIndexes, stmt } from '../db/open.js';
 import { dirMtime, fileFacts, joinInRoot, listDir, type FileFacts } from '../native/recorder-fs.js';
 import { conditionEnded, raiseAlarm } from './alarms.js';
 import { audit } from './audit.js';
@@ -160,6 +160,10 @@ export function scanRoot(ctx: Ctx, root: RootRow, opts: { full?: boolean } = {})
 
   const stack: { rel: string; comps: string[]; caps: Captures | null; why: string | null }[] = [{ rel: '', comps: [], caps: {}, why: null }];
   batch.begin();
+  // The first index of an empty table (a new installation on a recorder full of footage) builds
+  // the two time indexes once at the end, sorted, instead of updating them a million times.
+  const firstIndex = countSegments(ctx.db) === 0;
+  if (firstIndex) dropTimeIndexes(ctx.db);
   try {
     while (stack.length > 0) {
       const cur = stack.pop() as (typeof stack)[number];
@@ -310,6 +314,7 @@ export function scanRoot(ctx: Ctx, root: RootRow, opts: { full?: boolean } = {})
       const keep = !applyMissing && missingDirs.has(id) ? null : mtime;
       stmt(ctx.db, 'UPDATE dirs SET mtime_ms = ? WHERE id = ?').run(keep, id);
     }
+    if (firstIndex) createTimeIndexes(ctx.db);
     for (const seg of lastInDir) {
       const next = nextSegmentStart(ctx.db, seg.camera, seg.start);
       if (next !== undefined && next < seg.end) setSegmentEnd(ctx.db, seg.id, next, 'next');
@@ -318,6 +323,7 @@ export function scanRoot(ctx: Ctx, root: RootRow, opts: { full?: boolean } = {})
     batch.commit();
   } catch (e) {
     batch.rollback();
+    if (firstIndex) createTimeIndexes(ctx.db);
     throw e;
   }
   report.unrecognised = countUnrecognised(ctx.db, root.id);
@@ -342,7 +348,8 @@ export function scanRoot(ctx: Ctx, root: RootRow, opts: { full?: boolean } = {})
       }
       files.sort((a, b) => a.parsed.startMs - b.parsed.startMs);
       const first = files[0] as NewFile;
-      const prev = previousSegment(ctx.db, camera, first.parsed.startMs);
+      // (On a first index there is no earlier row to shorten; the fix-up after the walk joins folders.)
+      const prev = firstIndex ? undefined : previousSegment(ctx.db, camera, first.parsed.startMs);
       if (prev && prev.end_ms > first.parsed.startMs && prev.end_source !== 'probe') {
         setSegmentEnd(ctx.db, prev.id, first.parsed.startMs, prev.end_source === 'mtime' ? 'mtime' : 'next');
       }

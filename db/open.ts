@@ -63,6 +63,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
       if (schemaVersion(db) > LATEST_VERSION) migrate(db);
     } else {
       migrate(db, options.upTo ?? LATEST_VERSION);
+      // A first index that crashed between dropping and rebuilding its time indexes left none.
+      if (schemaVersion(db) >= 1) for (const sql of TIME_INDEXES) db.exec(sql);
     }
     return db;
   } catch (e) {
@@ -72,13 +74,29 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   }
 }
 
+/** The segments' time indexes, which a first bulk index drops and builds once at the end. */
+const TIME_INDEXES = [
+  'CREATE INDEX IF NOT EXISTS segments_camera_start ON segments(camera_id, start_ms)',
+  'CREATE INDEX IF NOT EXISTS segments_end ON segments(end_ms)',
+];
+
+export function dropTimeIndexes(db: Db): void {
+  db.exec('DROP INDEX IF EXISTS segments_camera_start; DROP INDEX IF EXISTS segments_end;');
+  statementCache.delete(db);
+}
+
+export function createTimeIndexes(db: Db): void {
+  for (const sql of TIME_INDEXES) db.exec(sql);
+  statementCache.delete(db);
+}
+
 /** Prepared statements cached per connection: a sweep or scan runs the same SQL a million times. */
-const cache = new WeakMap<object, Map<string, Database.Statement>>();
+const statementCache = new WeakMap<object, Map<string, Database.Statement>>();
 export function stmt(db: ReadDb, sql: string): Database.Statement {
-  let m = cache.get(db);
+  let m = statementCache.get(db);
   if (!m) {
     m = new Map();
-    cache.set(db, m);
+    statementCache.set(db, m);
   }
   let s = m.get(sql);
   if (!s) {
