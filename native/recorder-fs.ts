@@ -207,33 +207,25 @@ export function folderEntryKinds(abs: string): Map<string, 'file' | 'link' | 'ot
  * folder's listing said the entry is (folderEntryKinds); without it the file is lstat'ed.
  */
 export function unlinkRegularFile(abs: string, kind?: 'file' | 'link' | 'other' | 'absent'): UnlinkOutcome {
-  if (kind === 'absent') return { outcome: 'already-gone' };
-  if (kind === 'link') return { outcome: 'refused', reason: `${abs} is a symbolic link: Custodian never deletes through links` };
-  if (kind === 'other') return { outcome: 'refused', reason: `${abs} is not a regular file` };
-  if (kind === 'file') {
+  let entry = kind;
+  if (entry === undefined) {
     try {
-      unlinkSync(abs);
-      return { outcome: 'deleted' };
+      const st = lstatSync(abs);
+      entry = st.isSymbolicLink() ? 'link' : st.isFile() ? 'file' : 'other';
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? '';
-      if (code === 'ENOENT') return { outcome: 'already-gone' };
-      return { outcome: 'retry-later', reason: `${code || (e as Error).message}: ${abs} could not be deleted now` };
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { outcome: 'already-gone' };
+      return { outcome: 'retry-later', reason: `${code || 'error'} while checking ${abs}` };
     }
   }
-  let st;
-  try {
-    st = lstatSync(abs);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { outcome: 'already-gone' };
-    return { outcome: 'retry-later', reason: `${code || 'error'} while checking ${abs}` };
-  }
-  if (st.isSymbolicLink()) return { outcome: 'refused', reason: `${abs} is a symbolic link: Custodian never deletes through links` };
-  if (!st.isFile()) return { outcome: 'refused', reason: `${abs} is not a regular file` };
+  if (entry === 'absent') return { outcome: 'already-gone' };
+  if (entry === 'link') return { outcome: 'refused', reason: `${abs} is a symbolic link: Custodian never deletes through links` };
+  if (entry === 'other') return { outcome: 'refused', reason: `${abs} is not a regular file` };
   try {
     unlinkSync(abs);
     return { outcome: 'deleted' };
   } catch (e) {
+    // In use, read-only, a share gone: try again later, and say so; never "deleted".
     const code = (e as NodeJS.ErrnoException).code ?? '';
     if (code === 'ENOENT') return { outcome: 'already-gone' };
     return { outcome: 'retry-later', reason: `${code || (e as Error).message}: ${abs} could not be deleted now` };
