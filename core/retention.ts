@@ -9,7 +9,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { refused as refusedError } from '../common/errors.js';
 import { DueClock, retentionBounds, retentionCutoff, retentionDueAt } from '../common/time.js';
 import { markAlarmUsed, unusedAckedAlarm } from '../db/alarms.js';
 import { insertFinalDeletions, type FinalDeletion } from '../db/deletions.js';
@@ -373,9 +372,4 @@ function deleteDue(ctx: Ctx, root: RootRow, sure: number, bandIds: number[], swe
       }
     }
   }
-}
-
-/** Throws the refusal as an error (for callers that want an exit code 3). */
-export function assertNotRefused(report: SweepReport): void {
-  if (report.refused) throw refusedError(`Sweep refused: ${report.refused}.`);
 }

@@ -58,15 +58,6 @@ export function listOpenAlarms(db: ReadDb): AlarmRow[] {
 export function listAlarms(db: ReadDb, sinceMs: number): AlarmRow[] {
   return stmt(db, 'SELECT * FROM alarms WHERE raised_ms >= ? OR acked_ms IS NULL ORDER BY raised_ms').all(sinceMs) as AlarmRow[];
 }
-
-/** The latest acknowledged alarm with this key, raised at or after `sinceMs`. */
-export function lastAckedAlarm(db: ReadDb, key: string, sinceMs: number): AlarmRow | undefined {
-  return stmt(db, 'SELECT * FROM alarms WHERE key = ? AND acked_ms IS NOT NULL AND raised_ms >= ? ORDER BY acked_ms DESC LIMIT 1').get(
-    key,
-    sinceMs,
-  ) as AlarmRow | undefined;
-}
-
 /** An acknowledged permission-type alarm (mass deletion/missing) is used up once acted on. */
 export function markAlarmUsed(db: Db, id: number, nowMs: number): void {
   stmt(db, 'UPDATE alarms SET cleared_ms = ? WHERE id = ?').run(nowMs, id);

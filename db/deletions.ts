@@ -43,10 +43,6 @@ export function dropPendingDeletion(db: Db, id: number): void {
   stmt(db, "DELETE FROM deletions WHERE id = ? AND outcome = 'pending'").run(id);
 }
 
-export function pendingDeletions(db: ReadDb, kind: DeletionRow['kind']): DeletionRow[] {
-  return stmt(db, "SELECT * FROM deletions WHERE outcome = 'pending' AND kind = ? ORDER BY id").all(kind) as DeletionRow[];
-}
-
 export function listDeletions(db: ReadDb, sinceMs: number, limit: number): DeletionRow[] {
   return stmt(db, "SELECT * FROM deletions WHERE outcome != 'pending' AND deleted_ms >= ? ORDER BY id LIMIT ?").all(sinceMs, limit) as DeletionRow[];
 }
@@ -62,35 +58,8 @@ export function countDeletionsByReason(db: ReadDb, sinceMs: number): { reason: s
   ).all(sinceMs) as { reason: string; n: number; bytes: number | null }[];
 }
 
-const DEL_COLS = '(kind, segment_id, root_id, camera_id, path, from_ms, to_ms, size, sha256, due_ms, marked_ms, sweep_id, handover_id, incident_ref, reason)';
 const DEL_MULTI = 64;
-const DEL_MULTI_SQL = `INSERT INTO deletions ${DEL_COLS} VALUES ${Array(DEL_MULTI).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
-
-/** Pending rows for a whole sweep chunk, 64 per statement; returns their ids in order. */
-export function insertPendingDeletions(db: Db, rows: readonly NewDeletion[]): number[] {
-  const ids: number[] = [];
-  let i = 0;
-  const args: (string | number | null)[] = [];
-  const multi = rows.length >= DEL_MULTI ? stmt(db, DEL_MULTI_SQL) : null;
-  for (; multi && i + DEL_MULTI <= rows.length; i += DEL_MULTI) {
-    args.length = 0;
-    for (let k = i; k < i + DEL_MULTI; k++) {
-      const d = rows[k] as NewDeletion;
-      args.push(d.kind, d.segment_id, d.root_id, d.camera_id, d.path, d.from_ms, d.to_ms, d.size, d.sha256, d.due_ms, d.marked_ms, d.sweep_id, d.handover_id, d.incident_ref, d.reason);
-    }
-    const last = Number(multi.run(...args).lastInsertRowid);
-    for (let k = DEL_MULTI - 1; k >= 0; k--) ids.push(last - k);
-  }
-  for (; i < rows.length; i++) ids.push(insertPendingDeletion(db, rows[i] as NewDeletion));
-  return ids;
-}
-
 /** Completes many pending rows at once (ids as one JSON array parameter). */
-export function completeDeletions(db: Db, ids: readonly number[], outcome: 'deleted' | 'already-gone', atMs: number): void {
-  if (ids.length === 0) return;
-  stmt(db, "UPDATE deletions SET outcome = ?, deleted_ms = ? WHERE id IN (SELECT value FROM json_each(?)) AND outcome = 'pending'").run(outcome, atMs, JSON.stringify(ids));
-}
-
 export type FinalDeletion = NewDeletion & { outcome: 'deleted' | 'already-gone'; deleted_ms: number };
 const FIN_COLS = '(kind, segment_id, root_id, camera_id, path, from_ms, to_ms, size, sha256, due_ms, marked_ms, sweep_id, handover_id, incident_ref, reason, outcome, deleted_ms)';
 const FIN_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';

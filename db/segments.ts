@@ -162,10 +162,6 @@ export function unprobedSegments(db: ReadDb, limit: number, beforeId = Number.MA
   return stmt(db, 'SELECT * FROM segments WHERE id < ? AND probed_ms IS NULL ORDER BY id DESC LIMIT ?').all(beforeId, limit) as SegmentRow[];
 }
 
-export function segmentsWithAudio(db: ReadDb): SegmentRow[] {
-  return stmt(db, 'SELECT * FROM segments WHERE has_audio = 1 ORDER BY start_ms').all() as SegmentRow[];
-}
-
 /** Sets the state of many segments (ids as one JSON array parameter). */
 export function setSegmentsState(db: Db, ids: readonly number[], state: SegmentRow['state']): void {
   if (ids.length === 0) return;
