@@ -21,8 +21,28 @@ export const ALARM_KINDS = [
   'disk-full',
   'archive-mismatch',
   'incident-overdue',
+  // Deletion safety (issue 10): each names what Custodian saw and pauses what must not go on.
+  'mass-vanished',
+  'folder-changed',
+  'root-identity',
+  'clock-suspect',
+  'camera-moved',
+  'held-missing',
+  'recording-rewritten',
+  'archive-failed',
+  'foreign-files',
 ] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 
 /** Alarms that pause deletion until a person acknowledges them. */
-export const BLOCKING_ALARMS: ReadonlySet<AlarmKind> = new Set(['clock-backwards', 'mass-deletion']);
+export const BLOCKING_ALARMS: ReadonlySet<AlarmKind> = new Set([
+  'clock-backwards',
+  'mass-deletion',
+  // A root whose files seem to have vanished, whose folder was swapped or whose identity
+  // changed, and a clock that disagrees with the recorders: nothing more is deleted there.
+  'mass-missing',
+  'mass-vanished',
+  'folder-changed',
+  'root-identity',
+  'clock-suspect',
+]);

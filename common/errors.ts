@@ -2,6 +2,8 @@
  * Errors that cross a boundary (CLI exit code, API `{ok:false,error}`) carry a stable code a
  * program can act on and a message a person can read.
  */
+import { english, type Msg } from './i18n/catalog.js';
+
 export const ERROR_CODES = [
   'unauthenticated',
   'forbidden',
@@ -16,12 +18,24 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export class CustodianError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;
-  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+  /** The sentence as catalogue key and parameters, for faces that render it (Swedish first). */
+  readonly msg: Msg | undefined;
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, msg?: Msg) {
     super(message);
     this.name = 'CustodianError';
     this.code = code;
     this.details = details;
+    this.msg = msg;
   }
+}
+
+/**
+ * An error whose sentence lives in the catalogue (`key` is "ns:key"): `message` is its English
+ * rendering for logs, `msg` lets a face render it in the reader's language.
+ */
+export function failure(code: ErrorCode, key: string, params: Msg['params'] = {}, details?: Record<string, unknown>): CustodianError {
+  const msg: Msg = { key, params };
+  return new CustodianError(code, english(msg), details ?? { ...params }, msg);
 }
 
 export const invalid = (message: string, details?: Record<string, unknown>): CustodianError =>

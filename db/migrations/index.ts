@@ -7,6 +7,11 @@ import { sql as m002 } from './002-retention.js';
 import { sql as m003 } from './003-incidents.js';
 import { sql as m004 } from './004-handover.js';
 import { sql as m005 } from './005-users.js';
+import { sql as m006 } from './006-deletion-safety.js';
+import { sql as m007 } from './007-records.js';
+import { sql as m008 } from './008-evidence.js';
+import { sql as m009 } from './009-server.js';
+import { sql as m010 } from './010-access-requests.js';
 
 export interface Migration {
   readonly version: number;
@@ -20,4 +25,9 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'incidents', sql: m003 },
   { version: 4, name: 'handover', sql: m004 },
   { version: 5, name: 'users', sql: m005 },
+  { version: 6, name: 'deletion-safety', sql: m006 },
+  { version: 7, name: 'records', sql: m007 },
+  { version: 8, name: 'evidence', sql: m008 },
+  { version: 9, name: 'server', sql: m009 },
+  { version: 10, name: 'access-requests', sql: m010 },
 ];

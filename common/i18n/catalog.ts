@@ -1,0 +1,77 @@
+/**
+ * The one catalogue of sentences a person reads, for every face (CLI, server, desktop, packages,
+ * receipts, reports). The core returns codes with parameters (a `Msg`); a face renders them in
+ * the reader's language with `translator(lang)`. Swedish is the site's language and the
+ * fallback. Each area keeps its sentences in its own namespace module (`common/i18n/<ns>.ts`,
+ * `sv` and `en` with the same keys), listed here.
+ *
+ * Runtime-neutral: no Node built-ins, so the renderer can use it too.
+ */
+import i18next, { type TFunction } from 'i18next';
+import * as core from './core.js';
+
+/** Add a namespace here: `import * as x from './x.js'` and one line below. */
+const NAMESPACES = { core } as const;
+
+export type Namespace = keyof typeof NAMESPACES;
+export const LANGUAGES = ['sv', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+type Resources = Record<Language, Record<string, Record<string, string>>>;
+
+function buildResources(): Resources {
+  const out: Resources = { sv: {}, en: {} };
+  for (const [ns, mod] of Object.entries(NAMESPACES)) {
+    out.sv[ns] = { ...mod.sv };
+    out.en[ns] = { ...mod.en };
+  }
+  return out;
+}
+
+export const resources: Resources = buildResources();
+
+/** A sentence as data: a catalogue key ("ns:key") and its parameters. */
+export interface Msg {
+  readonly key: string;
+  readonly params?: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+const cache = new Map<Language, TFunction>();
+
+/** A function that renders a `Msg` (or a key and parameters) in `lang`. */
+export function translator(lang: Language): (msg: Msg | string, params?: Msg['params']) => string {
+  let t = cache.get(lang);
+  if (!t) {
+    const inst = i18next.createInstance();
+    void inst.init({
+      resources,
+      lng: lang,
+      fallbackLng: 'sv',
+      ns: Object.keys(NAMESPACES),
+      defaultNS: 'core',
+      interpolation: { escapeValue: false },
+      initAsync: false,
+      returnNull: false,
+    });
+    t = inst.t.bind(inst) as TFunction;
+    cache.set(lang, t);
+  }
+  const tf = t;
+  return (msg, params) => {
+    const m: Msg = typeof msg === 'string' ? { key: msg, ...(params ? { params } : {}) } : msg;
+    return String(tf(m.key, { ...(m.params ?? {}) }));
+  };
+}
+
+/** True when `key` ("ns:key") is in the Swedish catalogue. */
+export function hasKey(key: string): boolean {
+  const i = key.indexOf(':');
+  if (i < 0) return false;
+  const ns = resources.sv[key.slice(0, i)];
+  return ns !== undefined && Object.prototype.hasOwnProperty.call(ns, key.slice(i + 1));
+}
+
+/** English rendering, for logs and for the `message` field older callers read. */
+export function english(msg: Msg): string {
+  return translator('en')(msg);
+}
