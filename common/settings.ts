@@ -28,6 +28,15 @@ export const SettingsSchema = z.object({
   massDeletionShare: z.number().gt(0).max(1).default(0.25),
   /** Safety rule 3: a scan that would mark more than this share of a root missing does not. */
   massMissingShare: z.number().gt(0).max(1).default(0.2),
+  /** Safety rule 2: a sweep that finds more than this many due files already gone (in one root) stops. */
+  massVanishedCount: z.number().int().min(1).max(1_000_000).default(50),
+  /** One sweeper at a time: its lease lasts this long unless renewed (a stalled sweeper loses it). */
+  sweepLeaseSeconds: z.number().int().min(1).max(3600).default(600),
+  /**
+   * Clock check: deletion pauses when the newest recording on every online root started more than
+   * this long before the wall clock's "now" (a clock set ahead, or every recorder silent).
+   */
+  clockCheckHours: z.number().min(0.25).max(24 * 30).default(12),
   /** A new file is indexed once it has not grown for this long. */
   settleSeconds: z.number().min(0).max(600).default(1),
   /** Longest segment a recorder writes; bounds end estimates and range queries. */
