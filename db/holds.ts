@@ -85,13 +85,3 @@ export function holdsKeeping(db: ReadDb, segmentId: number): { id: number; creat
   ).all(segmentId) as { id: number; created_ms: number }[];
 }
 
-/**
- * Segments marked for deletion that a new hold now covers go back to present. (The sweep checks
- * holds again under the write lock right before each unlink; this keeps the journal honest.)
- */
-export function rescueMarkedSegments(db: Db, holdId: number): number {
-  return stmt(
-    db,
-    `UPDATE segments SET state = 'present' WHERE state = 'deleting' AND id IN (SELECT segment_id FROM hold_pins WHERE hold_id = ?)`,
-  ).run(holdId).changes;
-}

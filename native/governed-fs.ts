@@ -112,14 +112,20 @@ export interface GovernedFolder {
  * Opens a folder under `base` for deletion. `expected` (from the index) must match when given:
  * a folder replaced by another of the same name is not the folder that was indexed.
  */
-export function openGovernedFolder(base: string, components: readonly string[], expected?: Identity | null): GovernedFolder | OpenProblem {
+export function openGovernedFolder(
+  base: string,
+  components: readonly string[],
+  expected?: Identity | null,
+  /** 'path' forces the portable variant (what Windows uses), so it is tested here too. */
+  mode: 'auto' | 'path' = 'auto',
+): GovernedFolder | OpenProblem {
   const walked = walkFolder(base, components);
   if (!isIdentity(walked)) return walked;
   if (expected && (expected.ino !== walked.ino || expected.dev !== walked.dev)) {
     return { outcome: 'refused', reason: `${path.join(base, ...components)} is not the folder that was indexed (it was replaced)` };
   }
   const abs = path.join(base, ...components);
-  if (FD_PATHS) {
+  if (FD_PATHS && mode === 'auto') {
     const opened = openByHandles(base, components, walked);
     if ('outcome' in opened) return opened;
     return new HandleFolder(base, components, abs, walked, opened.fd);
