@@ -253,3 +253,21 @@ export function countUnheldEndingBetween(db: ReadDb, fromEnd: number, toEnd: num
     `SELECT COUNT(*) AS n, SUM(size) AS bytes, group_concat(DISTINCT camera_id) AS cameras FROM segments s WHERE end_ms > ? AND end_ms <= ? AND ${LIVE} AND NOT ${HELD_SQL}`,
   ).get(fromEnd, toEnd) as { n: number; bytes: number | null; cameras: string | null };
 }
+
+/** Segments indexed without a stat (names only), from `afterId` upwards. */
+export function segmentsWithoutSize(db: ReadDb, afterId: number, limit: number): Pick<SegmentRow, 'id' | 'root_id' | 'dir_id' | 'name'>[] {
+  return stmt(db, 'SELECT id, root_id, dir_id, name FROM segments WHERE id > ? AND size IS NULL ORDER BY id LIMIT ?').all(afterId, limit) as Pick<SegmentRow, 'id' | 'root_id' | 'dir_id' | 'name'>[];
+}
+
+/** Size and mtime as found on disk (-1: looked and could not stat it). */
+export function setSegmentFacts(db: Db, id: number, size: number, mtimeMs: number | null): void {
+  stmt(db, 'UPDATE segments SET size = ?, mtime_ms = ? WHERE id = ?').run(size, mtimeMs, id);
+}
+
+export function countWithAudio(db: ReadDb): number {
+  return (stmt(db, 'SELECT COUNT(*) AS n FROM segments WHERE has_audio = 1').get() as { n: number }).n;
+}
+
+export function countMarked(db: ReadDb): number {
+  return (stmt(db, "SELECT COUNT(*) AS n FROM segments WHERE state = 'deleting'").get() as { n: number }).n;
+}
