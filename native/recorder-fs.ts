@@ -112,6 +112,26 @@ export function dirMtime(abs: string): number | null {
   }
 }
 
+/** A folder's mtime and identity (device and inode, 64-bit), read without following a link. */
+export interface FolderIdentity {
+  readonly mtimeMs: number;
+  readonly ino: bigint;
+  readonly dev: bigint;
+}
+
+/**
+ * The identity of the folder at `abs`, or null when it is gone or not a folder (a symlink is
+ * not a folder here). Bigint: inode numbers are 64-bit and must not be rounded.
+ */
+export function folderIdentity(abs: string): FolderIdentity | null {
+  try {
+    const st = lstatSync(abs, { bigint: true });
+    return st.isDirectory() ? { mtimeMs: Number(st.mtimeMs), ino: st.ino, dev: st.dev } : null;
+  } catch {
+    return null;
+  }
+}
+
 export interface FileFacts {
   readonly size: number;
   readonly mtimeMs: number;
