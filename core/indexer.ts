@@ -7,19 +7,19 @@
  */
 import { listRoots, type RootRow } from '../db/roots.js';
 import type { Ctx } from './context.js';
-import { scanRoots, type FullScan } from './scan/pass.js';
+import { scanRoots, type ScanOptions } from './scan/pass.js';
 import type { ScanReport } from './scan/report.js';
 
 export { estimateEnd } from './scan/fresh.js';
 export { indexFile, type IndexOneResult } from './scan/index-file.js';
-export type { FullScan } from './scan/pass.js';
+export type { FullScan, ScanOptions } from './scan/pass.js';
 export type { ScanReport } from './scan/report.js';
 
-export function scanRoot(ctx: Ctx, root: RootRow, opts: { full?: FullScan } = {}): ScanReport {
+export function scanRoot(ctx: Ctx, root: RootRow, opts: ScanOptions = {}): ScanReport {
   return scanRoots(ctx, [root], opts)[0] as ScanReport;
 }
 
 /** Scans every root in one pass, so a recording moved from one root to another is recognised. */
-export function scanAll(ctx: Ctx, opts: { full?: FullScan } = {}): ScanReport[] {
+export function scanAll(ctx: Ctx, opts: ScanOptions = {}): ScanReport[] {
   return scanRoots(ctx, listRoots(ctx.db), opts);
 }

@@ -132,6 +132,37 @@ export function folderIdentity(abs: string): FolderIdentity | null {
   }
 }
 
+export interface FolderEntry {
+  readonly name: string;
+  /** A symlink is 'other': never followed. */
+  readonly kind: 'file' | 'dir' | 'other';
+  readonly mtimeMs: number;
+}
+
+/**
+ * The entries of a small folder with each one's kind and mtime (one lstat each), or null when
+ * it cannot be listed. For a folder that just appeared; a scan uses listDir.
+ */
+export function folderEntries(abs: string): FolderEntry[] | null {
+  let names: string[];
+  try {
+    names = readdirSync(abs);
+  } catch {
+    return null;
+  }
+  const out: FolderEntry[] = [];
+  for (const name of names) {
+    if (BAD_NAME.test(name)) continue;
+    try {
+      const st = lstatSync(path.join(abs, name));
+      out.push({ name, kind: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other', mtimeMs: Math.trunc(st.mtimeMs) });
+    } catch {
+      // gone between the listing and the lstat
+    }
+  }
+  return out;
+}
+
 export interface FileFacts {
   readonly size: number;
   readonly mtimeMs: number;

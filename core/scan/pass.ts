@@ -37,7 +37,13 @@ function fullFor(root: RootRow, full: FullScan, now: number): boolean {
   return now - root.last_full_scan_ms >= FULL_SCAN_EVERY_MS;
 }
 
-export function scanRoots(ctx: Ctx, roots: readonly RootRow[], opts: { full?: FullScan } = {}): ScanReport[] {
+export interface ScanOptions {
+  readonly full?: FullScan;
+  /** How many fresh files may wait for a move partner before they are inserted anyway (memory bound). */
+  readonly maxWaiting?: number;
+}
+
+export function scanRoots(ctx: Ctx, roots: readonly RootRow[], opts: ScanOptions = {}): ScanReport[] {
   const t0 = performance.now();
   const now = ctx.now();
   const settings = ctx.settings();
@@ -55,6 +61,7 @@ export function scanRoots(ctx: Ctx, roots: readonly RootRow[], opts: { full?: Fu
     batch: new WriteBatch(ctx.db),
     cameras: new Set(),
     roots: new Map(),
+    maxWaiting: opts.maxWaiting ?? MAX_WAITING,
   };
   const counts = pass.firstIndex ? new Map<number, { total: number; missing: number }>() : segmentCountsByRoot(ctx.db);
   for (const root of roots) {
@@ -123,7 +130,7 @@ function walkOne(pass: PassState, rs: RootScan, moves: MoveMatcher): void {
     {
       listed: (folder, listing) => {
         reconcileFolder(pass, rs, moves, folder, listing);
-        if (moves.waitingCount > MAX_WAITING) insertWaiting(pass, moves);
+        if (moves.waitingCount > pass.maxWaiting) insertWaiting(pass, moves);
       },
       skipped: (folder) => {
         rs.report.dirsSkipped++;

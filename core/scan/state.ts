@@ -69,4 +69,5 @@ export interface PassState {
   readonly batch: WriteBatch;
   readonly cameras: Set<string>;
   readonly roots: Map<number, RootScan>;
+  readonly maxWaiting: number;
 }
