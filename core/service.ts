@@ -11,7 +11,7 @@ import { SENTINEL_FILE } from '../common/domain.js';
 import { messageOf } from '../common/errors.js';
 import { dirsChangedSince } from '../db/dirs.js';
 import { listRoots, type RootRow } from '../db/roots.js';
-import { folderEntries, relComponents } from '../native/recorder-fs.js';
+import { fileFacts, folderEntries, relComponents } from '../native/recorder-fs.js';
 import type { Ctx } from './context.js';
 import { indexFile, scanAll, type ScanReport } from './indexer.js';
 import { layoutOf } from './roots.js';
@@ -157,7 +157,12 @@ export class RetentionService {
     const result = indexFile(this.ctx, root, file);
     this.events.indexed?.(file, result);
     if (result !== 'pending') void this.watcher?.unwatch(file);
-    if (result === 'pending') this.later(this.ctx.settings().settleSeconds * 1000 + 100, () => this.onAdd(file));
+    if (result === 'pending') {
+      // Again as soon as it has been still for the settle time (not a fixed delay from now).
+      const settleMs = this.ctx.settings().settleSeconds * 1000;
+      const mtime = fileFacts(file)?.mtimeMs ?? this.ctx.now();
+      this.later(Math.max(50, mtime + settleMs - this.ctx.now() + 20), () => this.onAdd(file));
+    }
     // A recording that moved here: the scan keeps its row and holds; run one soon.
     if (result === 'moved' && this.rescanSoon === null) {
       this.rescanSoon = setTimeout(() => {

@@ -1,5 +1,5 @@
 /** A recording root and a Custodian on a movable clock, made before each test and removed after it. */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import type { Ctx } from '../core/context.js';
@@ -32,4 +32,20 @@ export function useRecorder(): RecorderFixture {
     cleanup();
   });
   return f;
+}
+
+/** Every folder under `dir` (and `dir`) gets mtime `atMs`: a recorder that stopped writing there then. */
+export function settleFolders(dir: string, atMs: number): void {
+  const at = new Date(atMs);
+  for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) settleFolders(path.join(dir, e.name), atMs);
+  utimesSync(dir, at, at);
+}
+
+/** Overwrites a file with other content (another size), keeping its mtime and its folder's: a recorder reusing a name. */
+export function overwriteKeepingTimes(file: string, content: string): void {
+  const st = statSync(file);
+  const dir = statSync(path.dirname(file));
+  writeFileSync(file, content);
+  utimesSync(file, st.atime, st.mtime);
+  utimesSync(path.dirname(file), dir.atime, dir.mtime);
 }

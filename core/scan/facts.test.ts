@@ -3,36 +3,19 @@
  * same name (with its old mtime put back, so only its inode tells), and a recorder overwriting a
  * file of the same name in an old folder (folder mtime unchanged), which only the full scan sees.
  */
-import { mkdirSync, readdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { listOpenAlarms } from '../../db/alarms.js';
 import { DAY, HOUR, MINUTE, writeSegments } from '../../test/helpers.js';
-import { useRecorder } from '../../test/recorder-fixture.js';
+import { overwriteKeepingTimes, settleFolders, useRecorder } from '../../test/recorder-fixture.js';
 import type { Ctx } from '../context.js';
 import { addHold } from '../holds.js';
 import { scanAll } from '../indexer.js';
 import { addRoot } from '../roots.js';
 
-/** Every folder under `dir` gets the mtime it would have on a recorder that stopped writing there an hour ago. */
-function ageFolders(dir: string, atMs: number): void {
-  const at = new Date(atMs);
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) walk(path.join(d, e.name));
-    utimesSync(d, at, at);
-  };
-  walk(dir);
-}
-
 function auditOf(ctx: Ctx, action: string): Record<string, unknown>[] {
   return (ctx.db.prepare('SELECT details FROM audit WHERE action = ? ORDER BY id').all(action) as { details: string }[]).map((r) => JSON.parse(r.details) as Record<string, unknown>);
-}
-
-/** Overwrites a file with other content of another size, keeping its mtime (a recorder reusing a name). */
-function overwrite(file: string, content: string): void {
-  const st = statSync(file);
-  writeFileSync(file, content);
-  utimesSync(file, st.atime, st.mtime);
 }
 
 describe('folder identity and rewritten recordings', () => {
@@ -42,10 +25,10 @@ describe('folder identity and rewritten recordings', () => {
   beforeEach(() => {
     files = writeSegments(f.root, 'entrance', f.clock.now - 3 * DAY, 48, HOUR);
     writeSegments(f.root, 'corridor', f.clock.now - 3 * DAY, 48, HOUR);
-    ageFolders(f.root, f.clock.now - HOUR);
+    settleFolders(f.root, f.clock.now - HOUR);
     addRoot(f.ctx, { path: f.root });
     // addRoot wrote the sentinel: the f.root folder's mtime is now; age it again.
-    ageFolders(f.root, f.clock.now - HOUR);
+    settleFolders(f.root, f.clock.now - HOUR);
     scanAll(f.ctx);
     f.clock.now += 2 * MINUTE;
   });
@@ -87,11 +70,8 @@ describe('folder identity and rewritten recordings', () => {
 
   it('an overwritten old recording: unseen by a rescan, counted by the full scan, an alarm when it is held', () => {
     addHold(f.ctx, { cameras: ['entrance'], fromMs: f.clock.now - 3 * DAY, toMs: f.clock.now - 3 * DAY + 2 * HOUR, reason: 'held for the police' });
-    const day = path.dirname(files[0] as string);
-    const dayMtime = statSync(day).mtime;
-    overwrite(files[0] as string, 'overwritten by the recorder'); // held
-    overwrite(files[5] as string, 'overwritten too'); // not held
-    utimesSync(day, dayMtime, dayMtime);
+    overwriteKeepingTimes(files[0] as string, 'overwritten by the recorder'); // held
+    overwriteKeepingTimes(files[5] as string, 'overwritten too'); // not held
     expect(scanAll(f.ctx)[0]).toMatchObject({ changed: 0, dirsListed: 0 });
     f.clock.now += 2 * MINUTE;
     const [full] = scanAll(f.ctx, { full: true });
