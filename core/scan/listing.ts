@@ -50,6 +50,7 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
       if (ex.missing_ms !== null) {
         // A held recording that was missing is back where it was.
         clearSegmentMissing(ctx.db, ex.id);
+        moves.present(ex);
         report.found++;
       }
       if (statAll) {

@@ -2,15 +2,17 @@
  * Held recordings that vanish from the disk are never forgotten; unheld ones leave the index
  * under the mass-missing guard. Real trees; the oracle is which files the test removed or put back.
  */
-import { mkdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, unlinkSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { getAlarm, listOpenAlarms } from '../../db/alarms.js';
+import { getRoot, type RootRow } from '../../db/roots.js';
 import { DAY, HOUR, MINUTE, writeSegments } from '../../test/helpers.js';
 import { useRecorder } from '../../test/recorder-fixture.js';
 import type { Ctx } from '../context.js';
 import { addHold, releaseHoldById } from '../holds.js';
 import { scanAll } from '../indexer.js';
+import { scanRoots } from './pass.js';
 import { addRoot } from '../roots.js';
 import { changeSetting } from '../settings.js';
 
@@ -76,6 +78,32 @@ describe('held recordings that vanish', () => {
     expect(scanAll(f.ctx)[0]).toMatchObject({ found: 1, added: 0, heldMissing: 0 });
     expect(rowOf(f.ctx, 'entrance', held)).toMatchObject({ id, missing_ms: null });
     expect(getAlarm(f.ctx.db, alarmId)?.cleared_ms).not.toBeNull();
+  });
+
+  it('back in place while a copy appears elsewhere: the row stays where it was, the copy is new', () => {
+    const held = entrance[6] as string;
+    const parked = path.join(f.dir, 'parked.mp4');
+    renameSync(held, parked);
+    scanAll(f.ctx);
+    const id = rowOf(f.ctx, 'entrance', held)?.id;
+    // The copy is in a second root, scanned first: it is seen before the original's folder is listed.
+    const other = path.join(f.dir, 'other-root');
+    mkdirSync(other);
+    const b = addRoot(f.ctx, { path: other });
+    const copy = path.join(other, path.relative(f.root, held));
+    mkdirSync(path.dirname(copy), { recursive: true });
+    copyFileSync(parked, copy);
+    utimesSync(copy, statSync(parked).atime, statSync(parked).mtime);
+    renameSync(parked, held);
+    f.clock.now += 2 * MINUTE;
+    const [inB, inA] = scanRoots(f.ctx, [getRoot(f.ctx.db, b.id) as RootRow, getRoot(f.ctx.db, 1) as RootRow]);
+    expect(inA).toMatchObject({ found: 1, moved: 0 });
+    expect(inB).toMatchObject({ moved: 0, added: 1 });
+    const rows = f.ctx.db.prepare('SELECT id, root_id, missing_ms FROM segments WHERE start_ms = (SELECT start_ms FROM segments WHERE id = ?) AND camera_id = ? ORDER BY id').all(id, 'entrance');
+    expect(rows).toEqual([
+      { id, root_id: 1, missing_ms: null },
+      { id: expect.any(Number), root_id: b.id, missing_ms: null },
+    ]);
   });
 
   it('turning up in another camera folder later moves the same row there', () => {

@@ -19,6 +19,7 @@ import { followHoldsToCamera, mergeIntoEarlierRow, moveSegment } from '../../db/
 import { missingSegments, segmentsNamed, type ScanSegment } from '../../db/segments.js';
 import { fileFacts } from '../../native/recorder-fs.js';
 import { raiseAlarm } from '../alarms.js';
+import { segmentFile } from '../paths.js';
 import { audit } from '../audit.js';
 import { recordingKey, sameRecording, type Sighting } from './identity.js';
 import type { FreshFile, FreshGroup, PassState } from './state.js';
@@ -94,6 +95,12 @@ export class MoveMatcher {
       return;
     }
     this.register(l);
+  }
+
+  /** A row whose file is where the index has it (a missing one back in place): not a partner for anything. */
+  present(row: ScanSegment): void {
+    const l = this.lostById.get(row.id);
+    if (l) this.unregister(l);
   }
 
   /** Fresh files of one folder and camera: each is a move if a lost row matches, else it waits. */
@@ -202,8 +209,18 @@ export class MoveMatcher {
     if (!cands || cands.length === 0) return null;
     if (!this.statIfNeeded(file, group)) return null;
     const fs = fileSighting(file);
-    const ok = cands.filter((l) => sameRecording(rowSighting(l.row), fs));
+    const ok = cands.filter((l) => sameRecording(rowSighting(l.row), fs) && !this.backInPlace(l));
     return this.pick(ok, (l) => agreement(rowSighting(l.row), fs), (l) => l.row.camera_id, group.camera, this.hint.get(group.dirId));
+  }
+
+  /**
+   * A recording missing since an earlier pass may be back where it was, in a folder this pass
+   * has not listed yet: then it did not move (the listing will clear its mark).
+   */
+  private backInPlace(l: Lost): boolean {
+    if (!l.wasMissing) return false;
+    const file = segmentFile(this.pass.ctx, l.row);
+    return file !== null && fileFacts(file) !== null;
   }
 
   private bestWaiting(l: Lost): Waiting | null {
