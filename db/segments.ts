@@ -71,12 +71,29 @@ export function insertSegments(db: Db, rows: readonly NewSegment[]): number[] {
   return ids;
 }
 
-/** What a scan needs of a segment to reconcile it with a listing and to recognise it elsewhere. */
+/** What a scan needs of a segment to recognise it elsewhere (a lost row, a twin). */
 export type ScanSegment = Pick<SegmentRow, 'id' | 'root_id' | 'dir_id' | 'name' | 'camera_id' | 'start_ms' | 'end_ms' | 'size' | 'mtime_ms' | 'state' | 'missing_ms'>;
 const SCAN_COLS = 'id, root_id, dir_id, name, camera_id, start_ms, end_ms, size, mtime_ms, state, missing_ms';
 
-export function segmentsInDir(db: ReadDb, dirId: number): ScanSegment[] {
+/** What a scan needs of each row of a listed folder (read for every folder it lists: kept small). */
+export type ListedSegment = Pick<SegmentRow, 'id' | 'name' | 'size' | 'mtime_ms' | 'state' | 'missing_ms'>;
+
+export function segmentsInDir(db: ReadDb, dirId: number): ListedSegment[] {
+  return stmt(db, 'SELECT id, name, size, mtime_ms, state, missing_ms FROM segments WHERE dir_id = ?').all(dirId) as ListedSegment[];
+}
+
+/** Every row of a folder, as the move matcher reads them (a folder that vanished). */
+export function scanSegmentsInDir(db: ReadDb, dirId: number): ScanSegment[] {
   return stmt(db, `SELECT ${SCAN_COLS} FROM segments WHERE dir_id = ?`).all(dirId) as ScanSegment[];
+}
+
+export function scanSegment(db: ReadDb, id: number): ScanSegment | undefined {
+  return stmt(db, `SELECT ${SCAN_COLS} FROM segments WHERE id = ?`).get(id) as ScanSegment | undefined;
+}
+
+/** Whether a folder has a row for this file name (the unique index on (dir_id, name)). */
+export function hasSegmentNamed(db: ReadDb, dirId: number, name: string): boolean {
+  return stmt(db, 'SELECT 1 FROM segments WHERE dir_id = ? AND name = ?').get(dirId, name) !== undefined;
 }
 
 export function getSegment(db: ReadDb, id: number): SegmentRow | undefined {
@@ -193,10 +210,9 @@ export function maxSegmentId(db: ReadDb): number {
   return (stmt(db, 'SELECT COALESCE(MAX(id), 0) AS m FROM segments').get() as { m: number }).m;
 }
 
-/** Per root: how many segments the index holds and how many of them are held-missing. One pass over the table. */
-export function segmentCountsByRoot(db: ReadDb): Map<number, { total: number; missing: number }> {
-  const rows = stmt(db, 'SELECT root_id, COUNT(*) AS total, COUNT(missing_ms) AS missing FROM segments GROUP BY root_id').all() as { root_id: number; total: number; missing: number }[];
-  return new Map(rows.map((r) => [r.root_id, { total: r.total, missing: r.missing }]));
+/** Whether any segment is marked missing (stops at the first; reads the table when there is none). */
+export function anyMissingSegments(db: ReadDb): boolean {
+  return stmt(db, 'SELECT 1 FROM segments WHERE missing_ms IS NOT NULL LIMIT 1').get() !== undefined;
 }
 
 /** Held recordings that are missing from the disk, in every root (a scan looks for them wherever it lists). */

@@ -11,7 +11,7 @@ import { LayoutMatcher } from '../../common/layout.js';
 import { ensureCamera } from '../../db/cameras.js';
 import { findDir, upsertDir } from '../../db/dirs.js';
 import type { RootRow } from '../../db/roots.js';
-import { insertSegment, nextSegmentStart, previousSegment, segmentsInDir, segmentsNamed, setSegmentEnd } from '../../db/segments.js';
+import { hasSegmentNamed, insertSegment, nextSegmentStart, previousSegment, segmentsNamed, setSegmentEnd } from '../../db/segments.js';
 import { fileFacts, type FileFacts } from '../../native/recorder-fs.js';
 import type { Ctx } from '../context.js';
 import { segmentFile } from '../paths.js';
@@ -39,7 +39,7 @@ export function indexFile(ctx: Ctx, root: RootRow, absFile: string): IndexOneRes
   const maxSegMs = ctx.settings().maxSegmentMinutes * 60_000;
   return ctx.db.transaction((): IndexOneResult => {
     const dir = findDir(ctx.db, root.id, dirRel);
-    if (dir && segmentsInDir(ctx.db, dir.id).some((s) => s.name === name)) return 'known';
+    if (dir && hasSegmentNamed(ctx.db, dir.id, name)) return 'known';
     if (movedHere(ctx, dir?.id, name, parsed.startMs, facts)) return 'moved';
     const dirId = dir?.id ?? upsertDir(ctx.db, root.id, dirRel, null);
     ensureCamera(ctx.db, parsed.camera, ctx.now());

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { SENTINEL_FILE } from '../../common/domain.js';
 import { LayoutMatcher } from '../../common/layout.js';
 import { upsertDir } from '../../db/dirs.js';
-import { clearSegmentMissing, segmentsInDir } from '../../db/segments.js';
+import { clearSegmentMissing, scanSegment, segmentsInDir } from '../../db/segments.js';
 import { replaceUnrecognisedInDir } from '../../db/unrecognised.js';
 import { fileFacts, type DirListing, type FileFacts } from '../../native/recorder-fs.js';
 import { insertGroup } from './fresh.js';
@@ -37,9 +37,10 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
   const existingByName = new Map(existing.map((e) => [e.name, e]));
   const present = new Set(listing.files);
   for (const e of existing) {
-    if (present.has(e.name)) continue;
-    if (e.state === 'present' && e.missing_ms === null) rs.missingDirs.add(dirId);
-    moves.lost(e);
+    if (present.has(e.name) || e.state !== 'present' || e.missing_ms !== null) continue;
+    rs.missingDirs.add(dirId);
+    const row = scanSegment(ctx.db, e.id);
+    if (row) moves.lost(row);
   }
   const pendingBefore = report.pending;
   const byCamera = new Map<string, FreshGroup>();
@@ -50,7 +51,7 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
       if (ex.missing_ms !== null) {
         // A held recording that was missing is back where it was.
         clearSegmentMissing(ctx.db, ex.id);
-        moves.present(ex);
+        moves.present(ex.id);
         report.found++;
       }
       if (statAll) {

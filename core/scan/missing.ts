@@ -9,7 +9,7 @@
 import { english } from '../../common/i18n/catalog.js';
 import { markAlarmUsed, unusedAckedAlarm } from '../../db/alarms.js';
 import { deleteDirIfEmpty, forgetDirListing } from '../../db/dirs.js';
-import { deleteSegmentRow, heldAmong, markSegmentsMissing, missingSegments, unheldMissingIn, type ScanSegment } from '../../db/segments.js';
+import { countSegments, deleteSegmentRow, heldAmong, markSegmentsMissing, missingSegments, unheldMissingIn, type ScanSegment } from '../../db/segments.js';
 import { clearUnrecognisedUnder } from '../../db/unrecognised.js';
 import { conditionEnded, raiseAlarm } from '../alarms.js';
 import { audit } from '../audit.js';
@@ -27,7 +27,9 @@ export function settleMissing(pass: PassState, rs: RootScan, gone: readonly Scan
     audit(ctx, 'scan.held-missing', { root: root.id, count: held.size, segments: [...held].slice(0, 100) });
   }
   const unheld = ids.filter((id) => !held.has(id));
-  const present = rs.totalBefore - rs.missingBefore;
+  // What the index believed was on the disk when the pass began (counted only when needed: a
+  // pass over a root of a million rows with nothing missing should not count them).
+  const present = unheld.length > 0 ? countSegments(ctx.db, root.id) - report.added - rs.missingBefore : 0;
   const share = present > 0 ? ids.length / present : 0;
   const missingKey = `mass-missing:${root.id}`;
   let apply = true;

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { english } from '../../common/i18n/catalog.js';
 import { ensureCamera } from '../../db/cameras.js';
 import { followHoldsToCamera, mergeIntoEarlierRow, moveSegment } from '../../db/segment-moves.js';
-import { missingSegments, segmentsNamed, type ScanSegment } from '../../db/segments.js';
+import { segmentsNamed, type ScanSegment } from '../../db/segments.js';
 import { fileFacts } from '../../native/recorder-fs.js';
 import { raiseAlarm } from '../alarms.js';
 import { segmentFile } from '../paths.js';
@@ -76,8 +76,8 @@ export class MoveMatcher {
   constructor(private readonly pass: PassState) {}
 
   /** Held recordings already missing before this pass may turn up anywhere. */
-  loadMissing(): void {
-    for (const row of missingSegments(this.pass.ctx.db)) this.register({ row, wasMissing: true });
+  loadMissing(rows: readonly ScanSegment[]): void {
+    for (const row of rows) this.register({ row, wasMissing: true });
   }
 
   get waitingCount(): number {
@@ -98,8 +98,8 @@ export class MoveMatcher {
   }
 
   /** A row whose file is where the index has it (a missing one back in place): not a partner for anything. */
-  present(row: ScanSegment): void {
-    const l = this.lostById.get(row.id);
+  present(id: number): void {
+    const l = this.lostById.get(id);
     if (l) this.unregister(l);
   }
 

@@ -9,7 +9,7 @@ import { LayoutMatcher } from '../../common/layout.js';
 import { WriteBatch } from '../../db/batch.js';
 import { listDirs, setDirIdentity, setDirListed } from '../../db/dirs.js';
 import { markRootScanned, type RootRow } from '../../db/roots.js';
-import { hasSegments, maxSegmentId, segmentCountsByRoot, segmentsInDir } from '../../db/segments.js';
+import { anyMissingSegments, hasSegments, maxSegmentId, missingSegments, scanSegmentsInDir, type ScanSegment } from '../../db/segments.js';
 import { countUnrecognised } from '../../db/unrecognised.js';
 import { createTimeIndexes, dropTimeIndexes } from '../../db/open.js';
 import { audit } from '../audit.js';
@@ -63,7 +63,8 @@ export function scanRoots(ctx: Ctx, roots: readonly RootRow[], opts: ScanOptions
     roots: new Map(),
     maxWaiting: opts.maxWaiting ?? MAX_WAITING,
   };
-  const counts = pass.firstIndex ? new Map<number, { total: number; missing: number }>() : segmentCountsByRoot(ctx.db);
+  // Held recordings missing since an earlier pass (few; usually none: one look at the table).
+  const missing: ScanSegment[] = !pass.firstIndex && anyMissingSegments(ctx.db) ? missingSegments(ctx.db) : [];
   for (const root of roots) {
     const full = fullFor(root, opts.full ?? false, now);
     const report = emptyReport(root, full);
@@ -71,7 +72,6 @@ export function scanRoots(ctx: Ctx, roots: readonly RootRow[], opts: ScanOptions
     if (!rootOnline(ctx, root, report)) continue;
     checkFreeSpace(ctx, root);
     const layout = layoutOf(ctx, root);
-    const c = counts.get(root.id) ?? { total: 0, missing: 0 };
     const rs: RootScan = {
       root,
       report,
@@ -79,8 +79,7 @@ export function scanRoots(ctx: Ctx, roots: readonly RootRow[], opts: ScanOptions
       matcher: new LayoutMatcher(layout),
       full,
       recentAfter: now - maxSegMs - 10 * 60_000,
-      totalBefore: c.total,
-      missingBefore: c.missing,
+      missingBefore: missing.filter((r) => r.root_id === root.id).length,
       listed: [],
       missingDirs: new Set(),
       vanished: [],
@@ -98,7 +97,7 @@ export function scanRoots(ctx: Ctx, roots: readonly RootRow[], opts: ScanOptions
   // the two time indexes once at the end, sorted, instead of updating them a million times.
   if (pass.firstIndex) dropTimeIndexes(ctx.db);
   try {
-    if (!pass.firstIndex && [...counts.values()].some((c) => c.missing > 0)) moves.loadMissing();
+    moves.loadMissing(missing);
     for (const rs of scans) walkOne(pass, rs, moves);
     moves.matchInserted();
     insertWaiting(pass, moves);
@@ -147,7 +146,7 @@ function walkOne(pass: PassState, rs: RootScan, moves: MoveMatcher): void {
         for (const d of dirs) {
           rs.vanished.push(d);
           // The rows are read now, so a fresh file later in the walk can already be matched.
-          for (const row of segmentsInDir(ctx.db, d.id)) moves.lost(row);
+          for (const row of scanSegmentsInDir(ctx.db, d.id)) moves.lost(row);
         }
       },
     },

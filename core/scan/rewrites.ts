@@ -6,7 +6,7 @@
  * on the disk any more.
  */
 import { english } from '../../common/i18n/catalog.js';
-import { archivedSourceAmong, heldAmong, updateSegmentFile, type ScanSegment } from '../../db/segments.js';
+import { archivedSourceAmong, getSegment, heldAmong, updateSegmentFile, type ListedSegment } from '../../db/segments.js';
 import type { FileFacts } from '../../native/recorder-fs.js';
 import { raiseAlarm } from '../alarms.js';
 import { audit } from '../audit.js';
@@ -14,14 +14,15 @@ import { factsDiffer, factsKnown } from './identity.js';
 import type { PassState, RootScan } from './state.js';
 
 /** A listed file with a row: record its facts, and notice when they changed. */
-export function compareFacts(pass: PassState, rs: RootScan, row: ScanSegment, facts: FileFacts): void {
+export function compareFacts(pass: PassState, rs: RootScan, row: ListedSegment, facts: FileFacts): void {
   if (facts.size === row.size && facts.mtimeMs === row.mtime_ms) return;
   const before = { size: row.size, mtimeMs: row.mtime_ms };
   updateSegmentFile(pass.ctx.db, row.id, facts.size, facts.mtimeMs);
   pass.batch.tick();
   if (!factsKnown(before) || !factsDiffer(before, facts)) return; // first facts, not a change
   rs.report.changed++;
-  if ((row.mtime_ms ?? row.end_ms) < rs.recentAfter) rs.rewritten.push(row.id);
+  const closedAt = row.mtime_ms ?? getSegment(pass.ctx.db, row.id)?.end_ms ?? pass.now;
+  if (closedAt < rs.recentAfter) rs.rewritten.push(row.id);
 }
 
 export function reportRewritten(pass: PassState, rs: RootScan): void {

@@ -42,8 +42,7 @@ export interface RootScan {
   readonly full: boolean;
   /** Files modified after this are being written now (or were, within the longest segment). */
   readonly recentAfter: number;
-  /** Rows the index held for this root at the start, and how many of them were already missing. */
-  readonly totalBefore: number;
+  /** Rows of this root already marked missing when the pass began. */
   readonly missingBefore: number;
   readonly listed: ListedDir[];
   /** Folders where recordings went missing in this pass (listed again next time if not applied). */
