@@ -15,13 +15,13 @@ export interface SegmentRow {
   size: number | null;
   mtime_ms: number | null;
   state: 'present' | 'deleting';
-  /** When a held recording was found missing from the disk (its row and pins are kept). */
-  missing_ms: number | null;
   probed_ms: number | null;
   duration_ms: number | null;
   video_codec: string | null;
   has_audio: number | null;
   probe_error: string | null;
+  /** Set while a held recording is missing from the disk (its row is kept; see core/scan/missing.ts). */
+  missing_ms: number | null;
 }
 
 export interface NewSegment {
@@ -71,11 +71,29 @@ export function insertSegments(db: Db, rows: readonly NewSegment[]): number[] {
   return ids;
 }
 
-export function segmentsInDir(db: ReadDb, dirId: number): Pick<SegmentRow, 'id' | 'name' | 'size' | 'mtime_ms' | 'state'>[] {
-  return stmt(db, 'SELECT id, name, size, mtime_ms, state FROM segments WHERE dir_id = ?').all(dirId) as Pick<
-    SegmentRow,
-    'id' | 'name' | 'size' | 'mtime_ms' | 'state'
-  >[];
+/** What a scan needs of a segment to recognise it elsewhere (a lost row, a twin). */
+export type ScanSegment = Pick<SegmentRow, 'id' | 'root_id' | 'dir_id' | 'name' | 'camera_id' | 'start_ms' | 'end_ms' | 'size' | 'mtime_ms' | 'state' | 'missing_ms'>;
+const SCAN_COLS = 'id, root_id, dir_id, name, camera_id, start_ms, end_ms, size, mtime_ms, state, missing_ms';
+
+/** What a scan needs of each row of a listed folder (read for every folder it lists: kept small). */
+export type ListedSegment = Pick<SegmentRow, 'id' | 'name' | 'size' | 'mtime_ms' | 'state' | 'missing_ms'>;
+
+export function segmentsInDir(db: ReadDb, dirId: number): ListedSegment[] {
+  return stmt(db, 'SELECT id, name, size, mtime_ms, state, missing_ms FROM segments WHERE dir_id = ?').all(dirId) as ListedSegment[];
+}
+
+/** Every row of a folder, as the move matcher reads them (a folder that vanished). */
+export function scanSegmentsInDir(db: ReadDb, dirId: number): ScanSegment[] {
+  return stmt(db, `SELECT ${SCAN_COLS} FROM segments WHERE dir_id = ?`).all(dirId) as ScanSegment[];
+}
+
+export function scanSegment(db: ReadDb, id: number): ScanSegment | undefined {
+  return stmt(db, `SELECT ${SCAN_COLS} FROM segments WHERE id = ?`).get(id) as ScanSegment | undefined;
+}
+
+/** Whether a folder has a row for this file name (the unique index on (dir_id, name)). */
+export function hasSegmentNamed(db: ReadDb, dirId: number, name: string): boolean {
+  return stmt(db, 'SELECT 1 FROM segments WHERE dir_id = ? AND name = ?').get(dirId, name) !== undefined;
 }
 
 export function getSegment(db: ReadDb, id: number): SegmentRow | undefined {
@@ -270,4 +288,80 @@ export function countWithAudio(db: ReadDb): number {
 
 export function countMarked(db: ReadDb): number {
   return (stmt(db, "SELECT COUNT(*) AS n FROM segments WHERE state = 'deleting'").get() as { n: number }).n;
+}
+
+/** Whether the index holds any segment at all (a first index of an empty table is built differently). */
+export function hasSegments(db: ReadDb): boolean {
+  return stmt(db, 'SELECT 1 FROM segments LIMIT 1').get() !== undefined;
+}
+
+/** The highest segment id (rows inserted later have higher ids: INTEGER PRIMARY KEY). */
+export function maxSegmentId(db: ReadDb): number {
+  return (stmt(db, 'SELECT COALESCE(MAX(id), 0) AS m FROM segments').get() as { m: number }).m;
+}
+
+/** Whether any segment is marked missing (stops at the first; reads the table when there is none). */
+export function anyMissingSegments(db: ReadDb): boolean {
+  return stmt(db, 'SELECT 1 FROM segments WHERE missing_ms IS NOT NULL LIMIT 1').get() !== undefined;
+}
+
+/** Held recordings that are missing from the disk, in every root (a scan looks for them wherever it lists). */
+export function missingSegments(db: ReadDb, rootId?: number): ScanSegment[] {
+  return (rootId === undefined
+    ? stmt(db, `SELECT ${SCAN_COLS} FROM segments WHERE missing_ms IS NOT NULL`).all()
+    : stmt(db, `SELECT ${SCAN_COLS} FROM segments WHERE missing_ms IS NOT NULL AND root_id = ?`).all(rootId)) as ScanSegment[];
+}
+
+/**
+ * SQL fragment true when segment alias `s` is kept by an active hold: pinned by it (hold_pins,
+ * the recordings the hold covered when it was made) or inside its cameras and window.
+ */
+const KEPT_SQL = `(${HELD_SQL} OR EXISTS (SELECT 1 FROM hold_pins p JOIN holds hp ON hp.id = p.hold_id WHERE p.segment_id = s.id AND hp.released_ms IS NULL))`;
+
+/** Of these ids, the segments an active hold keeps (by pin, or by camera and window). */
+export function heldAmong(db: ReadDb, ids: readonly number[]): Set<number> {
+  if (ids.length === 0) return new Set();
+  const rows = stmt(db, `SELECT s.id FROM segments s WHERE s.id IN (SELECT value FROM json_each(?)) AND ${KEPT_SQL}`).all(JSON.stringify(ids)) as { id: number }[];
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Of these ids, the segments an archived clip was cut from (its clip not deleted): same camera, name and start. */
+export function archivedSourceAmong(db: ReadDb, ids: readonly number[]): Set<number> {
+  if (ids.length === 0) return new Set();
+  const rows = stmt(
+    db,
+    `SELECT s.id FROM segments s WHERE s.id IN (SELECT value FROM json_each(?)) AND EXISTS (
+       SELECT 1 FROM clip_sources cs JOIN clips c ON c.id = cs.clip_id
+       WHERE c.status <> 'deleted' AND c.camera_id = s.camera_id AND cs.name = s.name AND cs.start_ms = s.start_ms)`,
+  ).all(JSON.stringify(ids)) as { id: number }[];
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Held recordings that vanished keep their rows, marked with the time they were first found missing. */
+export function markSegmentsMissing(db: Db, ids: readonly number[], nowMs: number): void {
+  if (ids.length === 0) return;
+  stmt(db, 'UPDATE segments SET missing_ms = ? WHERE id IN (SELECT value FROM json_each(?)) AND missing_ms IS NULL').run(nowMs, JSON.stringify(ids));
+}
+
+/** A missing recording was found again where it was. */
+export function clearSegmentMissing(db: Db, id: number): void {
+  stmt(db, 'UPDATE segments SET missing_ms = NULL WHERE id = ?').run(id);
+}
+
+/** Missing recordings of a root that no active hold keeps any more: they leave the index. */
+export function unheldMissingIn(db: ReadDb, rootId: number): number[] {
+  const rows = stmt(db, `SELECT s.id FROM segments s WHERE s.root_id = ? AND s.missing_ms IS NOT NULL AND NOT ${KEPT_SQL}`).all(rootId) as { id: number }[];
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Segments of any camera with this start and file name (the same recording seen elsewhere, or
+ * another camera's segment of the same moment), inserted after `afterId`. One index probe per
+ * camera on (camera_id, start_ms).
+ */
+export function segmentsNamed(db: ReadDb, name: string, startMs: number, afterId = 0): ScanSegment[] {
+  return stmt(
+    db,
+    `SELECT ${SCAN_COLS.split(', ').map((c) => `s.${c}`).join(', ')} FROM cameras c JOIN segments s ON s.camera_id = c.id AND s.start_ms = ? AND s.name = ? WHERE s.id > ?`,
+  ).all(startMs, name, afterId) as ScanSegment[];
 }

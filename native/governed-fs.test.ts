@@ -70,7 +70,7 @@ for (const mode of ['auto', 'path'] as const) {
     });
 
     it('refuses a folder that is not the one indexed (same name, other identity)', () => {
-      const f = openGovernedFolder(base, ['cam', 'day'], { ino: 1, dev: 1 }, mode);
+      const f = openGovernedFolder(base, ['cam', 'day'], { ino: 1n, dev: 1n }, mode);
       expect('unlink' in f).toBe(false);
     });
 

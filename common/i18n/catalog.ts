@@ -11,9 +11,10 @@ import i18next, { type TFunction } from 'i18next';
 import * as check from './check.js';
 import * as core from './core.js';
 import * as deletion from './deletion.js';
+import * as scan from './scan.js';
 
 /** Add a namespace here: `import * as x from './x.js'` and one line below. */
-const NAMESPACES = { core, deletion, check } as const;
+const NAMESPACES = { core, deletion, check, scan } as const;
 
 export type Namespace = keyof typeof NAMESPACES;
 export const LANGUAGES = ['sv', 'en'] as const;

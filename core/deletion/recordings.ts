@@ -295,7 +295,7 @@ export class RecordingDeleter {
     if (!f) {
       const dir = getDir(this.ctx.db, seg.dir_id);
       const comps = relComponents(dir?.rel ?? '');
-      const expected = dir && dir.ino !== null && dir.dev !== null ? { ino: dir.ino, dev: dir.dev } : null;
+      const expected = dir && dir.ino !== null && dir.dev !== null ? { ino: BigInt(dir.ino), dev: BigInt(dir.dev) } : null;
       f = { comps, abs: path.join(this.scope.root.path, ...comps), open: openGovernedFolder(this.scope.root.path, comps, expected), confirmedIn: 0 };
       this.folders.set(seg.dir_id, f);
     }
