@@ -21,6 +21,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   not_found: 404,
   conflict: 409,
   refused_by_safety_rule: 409,
+  rate_limited: 429,
   internal: 500,
 };
 
