@@ -11,7 +11,7 @@
  * SHA-256); it ends after `sessionIdleMinutes` without a request, after SESSION_MAX_AGE_MS in
  * any case, at logout, and when its user is disabled, gets another role or a new password.
  */
-import { createHash, randomBytes, randomInt, scrypt, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHash, randomBytes, randomInt, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { PASSWORD_MAX, PASSWORD_MIN, USER_NAME_RE } from '../common/api/contract.js';
 import type { UserView } from '../common/api/types.js';
 import { CustodianError, failure, isCustodianError } from '../common/errors.js';
@@ -36,6 +36,7 @@ import {
 } from '../db/users.js';
 import { appendAuditRaw, audit } from './audit.js';
 import type { Actor, Ctx } from './context.js';
+import { scryptInWorker } from './hasher.js';
 import { rateLimited, sharedLoginGate, withHashingSlot, type AttemptState, type LoginGate, type Ticket } from './login-gate.js';
 
 export const LOGIN_LIMIT = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 } as const;
@@ -53,8 +54,9 @@ const SESSION_RECORD_DAYS = 90;
 const SCRYPT = { log2N: 15, r: 8, p: 3, keyLen: 32, saltLen: 16 } as const;
 const scryptOptions = (log2N: number, r: number, p: number): ScryptOptions => ({ N: 2 ** log2N, r, p, maxmem: 256 * 2 ** log2N * r + 1024 * 1024 });
 
+/** Off the event loop and off libuv's pool, at the lowest CPU priority (core/hasher.ts). */
 function scryptAsync(password: string, salt: Buffer, keyLen: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, keyLen, options, (err, key) => (err ? reject(err) : resolve(key))));
+  return scryptInWorker(password, salt, keyLen, options);
 }
 
 function encodeHash(salt: Buffer, key: Buffer): string {

@@ -39,6 +39,13 @@ import { assertLoopbackHost, checkRequest, LOOPBACK_HOST, setSecurityHeaders, SE
 
 export const DEFAULT_PORT = 4780;
 
+/**
+ * A login refused by rate limit is answered after this pause (at most; less when Retry-After is
+ * shorter). A program that ignores Retry-After and asks again at once then sends one request a
+ * second per connection instead of thousands, and the main thread stays free for signed-in users.
+ */
+const RATE_LIMITED_PAUSE_MS = 1_000;
+
 export interface ServerOptions {
   readonly ctx: Ctx;
   /** 0 picks a free port. */
@@ -100,6 +107,8 @@ export class CustodianServer {
   private readonly requestedPort: number;
   private port = 0;
   private readonly streams = new Set<{ end: (reason: string) => void }>();
+  /** Answers held back (RATE_LIMITED_PAUSE_MS); stop() lets them go at once. */
+  private readonly held = new Set<() => void>();
   private statusTimer: NodeJS.Timeout | null = null;
   private sessionTimer: NodeJS.Timeout | null = null;
   private started = false;
@@ -181,9 +190,12 @@ export class CustodianServer {
       // Only a login needs to know who is on the other end (its back-off is per client).
       const meta: CallMeta = operation === 'auth.login' ? { client: peerClient(request.raw.socket) } : {};
       const outcome = await this.api.call(token, operation, request.body, meta);
+      if (outcome.retryAfterSeconds !== undefined) {
+        await this.pause(Math.min(RATE_LIMITED_PAUSE_MS, outcome.retryAfterSeconds * 1000));
+        reply.header('Retry-After', String(outcome.retryAfterSeconds));
+      }
       this.applySession(reply, outcome.session);
       reply.header('Cache-Control', 'no-store');
-      if (outcome.retryAfterSeconds !== undefined) reply.header('Retry-After', String(outcome.retryAfterSeconds));
       if (outcome.result.ok) return reply.code(200).send(outcome.result);
       return sendFailure(reply, HTTP_STATUS[outcome.result.error.code], outcome.result);
     });
@@ -226,6 +238,18 @@ export class CustodianServer {
       return sendCode(reply, 'not_found', nothingHere());
     });
     return app;
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.held.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.held.add(done);
+    });
   }
 
   /** One log line per burst of refused paths, whatever the paths were. */
@@ -349,6 +373,7 @@ export class CustodianServer {
     this.statusTimer = null;
     this.sessionTimer = null;
     for (const s of [...this.streams]) s.end(english({ key: 'server:serverStopping' }));
+    for (const release of [...this.held]) release();
     this.api.close();
     await this.app.close();
     this.burst.flush();

@@ -94,9 +94,10 @@ function visibleTo(call: CallContext, inc: IncidentRow): boolean {
 
 function visibleIncident(call: CallContext, ref: string): IncidentRow {
   if (call.user.role !== 'hr') return findIncident(call.ctx, ref);
-  // Whether an incident exists is itself not for HR to learn: one answer, word for word, for an
-  // incident not handed over to HR and for one that does not exist.
-  const notForHr = (): CustodianError => failure('not_found', 'server:noIncidentForHr', { ref });
+  // Whether an incident exists is itself not for HR to learn: one answer, byte for byte (the ref
+  // asked for is not even echoed), for an incident not handed over to HR and for one that does
+  // not exist.
+  const notForHr = (): CustodianError => failure('not_found', 'server:noIncidentForHr');
   let inc: IncidentRow;
   try {
     inc = findIncident(call.ctx, ref);
