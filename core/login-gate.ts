@@ -82,6 +82,11 @@ export class Slots {
     });
   }
 
+  /** Slots taken now. */
+  get taken(): number {
+    return this.running;
+  }
+
   get busy(): number {
     return this.running + this.queue.length;
   }
