@@ -60,6 +60,7 @@ export const PERMISSIONS: { readonly [A in Action]: readonly Role[] } = {
   'users.add': ['admin'],
   'users.setRole': ['admin'],
   'users.disable': ['admin'],
+  'users.unlock': ['admin'],
 
   'sweep.dryRun': READERS,
 };

@@ -3,6 +3,7 @@
  * period and, in words, whether each promise held and where not, why.
  */
 import { writeFileSync } from 'node:fs';
+import { documentHead } from '../common/api/http.js';
 import { formatInstant, retentionCutoff } from '../common/time.js';
 import { listAlarms } from '../db/alarms.js';
 import { listCameras } from '../db/cameras.js';
@@ -124,7 +125,7 @@ export function renderComplianceHtml(r: ComplianceReport): string {
   const doc = pdfDoc(r);
   const section = (s: PdfDoc['sections'][number]): string =>
     `<h2>${esc(s.heading)}</h2>${(s.paragraphs ?? []).map((p) => `<p>${esc(p)}</p>`).join('')}${s.table ? `<table><tr>${s.table.columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>${s.table.rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</table>` : ''}`;
-  return `<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>${esc(doc.title)}</title><style>body{font-family:DejaVu Sans,Arial,sans-serif;margin:2em;color:#111}table{border-collapse:collapse;width:100%;margin-bottom:1em}td,th{border:1px solid #999;padding:4px 6px;text-align:left;vertical-align:top}th{background:#eee}</style></head><body><h1>${esc(doc.title)}</h1><p>${esc(doc.subtitle ?? '')}</p>${doc.sections.map(section).join('')}<p>${esc(doc.footer ?? '')}</p></body></html>\n`;
+  return `<!doctype html><html lang="sv"><head>${documentHead(doc.title)}</head><body><h1>${esc(doc.title)}</h1><p>${esc(doc.subtitle ?? '')}</p>${doc.sections.map(section).join('')}<p>${esc(doc.footer ?? '')}</p></body></html>\n`;
 }
 
 export async function writeComplianceReport(r: ComplianceReport, format: 'html' | 'pdf' | 'json', out: string): Promise<void> {

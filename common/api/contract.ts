@@ -143,8 +143,9 @@ export const CONTRACT = {
 
   'users.list': op<{ users: UserView[] }>()(empty, 'Users, their roles, and whether they are disabled or locked.'),
   'users.add': op<UserView>()(z.strictObject({ name: userName, role: z.enum(ROLES), password }), 'Add a user with a role and a first password.'),
-  'users.setRole': op<UserView>()(z.strictObject({ name: userName, role: z.enum(ROLES) }), "Change a user's role (takes effect on their next request)."),
+  'users.setRole': op<UserView>()(z.strictObject({ name: userName, role: z.enum(ROLES) }), "Change a user's role: their sessions and event streams end at once, and they log in again with the new role."),
   'users.disable': op<UserView>()(z.strictObject({ name: userName }), 'Disable a user: their sessions end at once and they cannot log in.'),
+  'users.unlock': op<UserView>()(z.strictObject({ name: userName }), 'Lift the lock that failed logins put on a user (before its 15 minutes are over).'),
 
   'sweep.dryRun': op<SweepPreviewView>()(empty, 'What the retention sweep would delete now, and when the next deletion is due; deletes nothing.'),
 } as const;

@@ -48,5 +48,6 @@ export const EXAMPLES: { readonly [Op in OperationName]: RequestOf<Op> } = {
   'users.add': { name: 'admin', role: 'officer', password: 'a long first password' },
   'users.setRole': { name: 'no-such-user', role: 'hr' },
   'users.disable': { name: 'no-such-user' },
+  'users.unlock': { name: 'no-such-user' },
   'sweep.dryRun': {},
 };

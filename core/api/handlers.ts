@@ -9,7 +9,7 @@ import { closeSync } from 'node:fs';
 import path from 'node:path';
 import { LOCAL_ONLY_SETTINGS, type GuardedOperation, type ParsedRequestOf, type ResponseOf } from '../../common/api/contract.js';
 import type { ApiEvent, CameraView, HoldView, IncidentSummaryView, Mask, SegmentsView, SessionView } from '../../common/api/types.js';
-import { CustodianError } from '../../common/errors.js';
+import { CustodianError, failure, isCustodianError } from '../../common/errors.js';
 import { allowedActions, may } from '../../common/permissions.js';
 import { formatInstant, formatLocal, parseUserTime, retentionCutoff } from '../../common/time.js';
 import { getCamera, type CameraRow } from '../../db/cameras.js';
@@ -32,7 +32,7 @@ import { complianceReport } from '../reports.js';
 import { sweep } from '../retention.js';
 import { changeSetting } from '../settings.js';
 import { status } from '../status.js';
-import { addUser, disableUser, listUsers, logout, setUserRole, type SessionUser } from '../users.js';
+import { addUser, disableUser, listUsers, logout, setUserRole, unlockUser, type SessionUser } from '../users.js';
 import { openFootageFile, type FootageKind } from './footage.js';
 import { alarmView } from '../alarms.js';
 
@@ -93,9 +93,19 @@ function visibleTo(call: CallContext, inc: IncidentRow): boolean {
 }
 
 function visibleIncident(call: CallContext, ref: string): IncidentRow {
-  const inc = findIncident(call.ctx, ref);
-  // Not "forbidden": whether an incident exists is itself not for HR to learn.
-  if (!visibleTo(call, inc)) throw new CustodianError('not_found', `There is no incident "${ref}" handed over to HR.`);
+  if (call.user.role !== 'hr') return findIncident(call.ctx, ref);
+  // Whether an incident exists is itself not for HR to learn: one answer, byte for byte (the ref
+  // asked for is not even echoed), for an incident not handed over to HR and for one that does
+  // not exist.
+  const notForHr = (): CustodianError => failure('not_found', 'server:noIncidentForHr');
+  let inc: IncidentRow;
+  try {
+    inc = findIncident(call.ctx, ref);
+  } catch (e) {
+    if (isCustodianError(e) && e.code === 'not_found') throw notForHr();
+    throw e;
+  }
+  if (!visibleTo(call, inc)) throw notForHr();
   return inc;
 }
 
@@ -297,6 +307,7 @@ export const handlers: HandlerMap = {
   'users.add': (call, req) => addUser(call.ctx, req),
   'users.setRole': (call, req) => setUserRole(call.ctx, req.name, req.role),
   'users.disable': (call, req) => disableUser(call.ctx, req.name),
+  'users.unlock': (call, req) => unlockUser(call.ctx, req.name).user,
 
   'sweep.dryRun': (call) => {
     const r = sweep(call.ctx, { dryRun: true });
