@@ -29,6 +29,7 @@ import {
 import { clearUnrecognisedUnder, countUnrecognised, replaceUnrecognisedInDir } from '../db/unrecognised.js';
 import { createTimeIndexes, dropTimeIndexes, stmt } from '../db/open.js';
 import { dirMtime, fileFacts, joinInRoot, listDir, type FileFacts } from '../native/recorder-fs.js';
+import { noteOverdueAtIndex } from './report/first-index.js';
 import { conditionEnded, raiseAlarm } from './alarms.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
@@ -362,6 +363,7 @@ export function scanRoot(ctx: Ctx, root: RootRow, opts: { full?: boolean } = {})
         if (f.facts?.size === 0) report.empty++;
       }
       const ids = insertSegments(ctx.db, rows);
+      noteOverdueAtIndex(ctx, root.id, camera, rows, ids);
       const last = rows[rows.length - 1] as NewSegment;
       lastInDir.push({ id: ids[ids.length - 1] as number, camera, start: last.startMs, end: last.endMs });
       report.added += rows.length;
@@ -424,7 +426,8 @@ export function indexFile(ctx: Ctx, root: RootRow, absFile: string): IndexOneRes
     if (prev && prev.end_ms > parsed.startMs && prev.end_source !== 'probe') setSegmentEnd(ctx.db, prev.id, parsed.startMs, prev.end_source);
     const next = nextSegmentStart(ctx.db, parsed.camera, parsed.startMs);
     const { end, source } = estimateEnd(parsed.startMs, facts, next, maxSegMs);
-    insertSegment(ctx.db, { rootId: root.id, dirId, name, cameraId: parsed.camera, startMs: parsed.startMs, endMs: end, endSource: source, size: facts.size, mtimeMs: facts.mtimeMs });
+    const id = insertSegment(ctx.db, { rootId: root.id, dirId, name, cameraId: parsed.camera, startMs: parsed.startMs, endMs: end, endSource: source, size: facts.size, mtimeMs: facts.mtimeMs });
+    noteOverdueAtIndex(ctx, root.id, parsed.camera, [{ endMs: end }], [id]);
     return 'indexed';
   }).immediate();
 }

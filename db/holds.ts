@@ -68,3 +68,8 @@ export function rescueMarkedSegments(db: Db, cameras: readonly string[], fromMs:
   }
   return n;
 }
+
+/** Holds that pinned this recording by id when they were made (they follow it through renames). */
+export function holdsPinning(db: ReadDb, segmentId: number): HoldRow[] {
+  return stmt(db, `${SELECT} WHERE h.id IN (SELECT hold_id FROM hold_pins WHERE segment_id = ?) ORDER BY h.id`).all(segmentId) as HoldRow[];
+}

@@ -1,4 +1,5 @@
 import { stmt, type Db, type ReadDb } from './open.js';
+import { HELD_SQL } from './holds.js';
 
 export type EndSource = 'probe' | 'mtime' | 'next' | 'estimate';
 
@@ -177,4 +178,20 @@ export function deleteSegmentRows(db: Db, ids: readonly number[]): void {
 export function stillDeleting(db: ReadDb, ids: readonly number[]): Set<number> {
   const rows = stmt(db, "SELECT id FROM segments WHERE id IN (SELECT value FROM json_each(?)) AND state = 'deleting'").all(JSON.stringify(ids)) as { id: number }[];
   return new Set(rows.map((r) => r.id));
+}
+
+/** The end of the oldest recording of a root that no hold keeps (the compliance report's "today"). */
+export function oldestUnheldEnd(db: ReadDb, rootId: number): number | null {
+  const r = stmt(db, `SELECT MIN(end_ms) AS m FROM segments s WHERE root_id = ? AND state = 'present' AND NOT ${HELD_SQL}`).get(rootId) as { m: number | null };
+  return r.m;
+}
+
+/** Recordings with a sound track, per camera (POLICY P7). */
+export function audioSegmentsByCamera(db: ReadDb): { camera: string; n: number }[] {
+  return stmt(db, 'SELECT camera_id AS camera, COUNT(*) AS n FROM segments WHERE has_audio = 1 GROUP BY camera_id ORDER BY camera_id').all() as { camera: string; n: number }[];
+}
+
+/** Recordings that ended before `endedBeforeMs` whose sound track is unknown (not probed, or unreadable). */
+export function countUnprobed(db: ReadDb, endedBeforeMs: number): number {
+  return (stmt(db, 'SELECT COUNT(*) AS n FROM segments WHERE has_audio IS NULL AND end_ms < ?').get(endedBeforeMs) as { n: number }).n;
 }

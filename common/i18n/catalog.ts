@@ -9,9 +9,10 @@
  */
 import i18next from 'i18next';
 import * as core from './core.js';
+import * as report from './report.js';
 
 /** Add a namespace here: `import * as x from './x.js'` and one line below. */
-const NAMESPACES = { core } as const;
+const NAMESPACES = { core, report } as const;
 
 export type Namespace = keyof typeof NAMESPACES;
 export const LANGUAGES = ['sv', 'en'] as const;
@@ -57,6 +58,8 @@ export function translator(lang: Language): (msg: Msg | string, params?: Msg['pa
       fallbackLng: 'sv',
       ns: Object.keys(NAMESPACES),
       defaultNS: 'core',
+      // Keys are flat ("p2.late" is one key, not p2 → late): namespaces keep areas apart.
+      keySeparator: false,
       interpolation: { escapeValue: false },
       initAsync: false,
       returnNull: false,
