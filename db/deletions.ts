@@ -1,6 +1,7 @@
 import { stmt, type Db, type ReadDb } from './open.js';
 import { whereOf } from './where.js';
 import { OVERDUE_AT_INDEX_SQL } from './overdue-at-index.js';
+import type { ReasonClass } from '../common/api/report.js';
 
 export interface DeletionRow {
   id: number;
@@ -93,10 +94,6 @@ export function insertFinalDeletions(db: Db, rows: readonly FinalDeletion[]): vo
 }
 
 // ---- The DPO's reading of the log (the deletion log view, the compliance report's P2) ----
-
-/** Why something was deleted, as a class a person can filter on. */
-export const REASON_CLASSES = ['retention', 'handover', 'closed', 'other'] as const;
-export type ReasonClass = (typeof REASON_CLASSES)[number];
 
 /** The class of deletion row `d` (the reason texts are written by the sweep, handover and close). */
 export const REASON_CLASS_SQL = `CASE WHEN d.reason = 'retention' THEN 'retention' WHEN d.handover_id IS NOT NULL THEN 'handover'

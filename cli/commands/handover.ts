@@ -6,13 +6,13 @@ import { translator } from '../../common/i18n/catalog.js';
 import { parseUserTime } from '../../common/time.js';
 import { defaultDataDir, openCtx } from '../../core/context.js';
 import { exportPackage, verifyPackageForSite } from '../../core/exports.js';
-import { HANDOVER_COLUMNS, handoverLog, recordHandover } from '../../core/handover.js';
+import { recordHandover } from '../../core/handover.js';
 import { complianceReport, writeComplianceReport } from '../../core/reports.js';
 import { factText, verdictText } from '../../core/report/render.js';
 import { clockFrom, dataDirFrom, withCtxAsync } from '../context.js';
 import { EXIT, printJson } from '../io.js';
 import { progressFor } from '../progress.js';
-import { globals, registerLog, type CliContext } from './shared.js';
+import { globals, type CliContext } from './shared.js';
 
 export function registerHandover(program: Command, c: CliContext): void {
   program
@@ -96,9 +96,6 @@ export function registerHandover(program: Command, c: CliContext): void {
         }
       });
     });
-
-  const log = program.commands.find((x) => x.name() === 'log') as Command;
-  registerLog(log, c, { name: 'handovers', description: 'every handover: to whom, their reference, when, how, by whom, which package', read: handoverLog, columns: HANDOVER_COLUMNS });
 
   program
     .command('report')

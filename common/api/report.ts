@@ -120,7 +120,8 @@ export interface ComplianceReportView {
 
 // ---- The DPO's logs ----
 
-export type ReasonClass = 'retention' | 'handover' | 'closed' | 'other';
+export const REASON_CLASSES = ['retention', 'handover', 'closed', 'other'] as const;
+export type ReasonClass = (typeof REASON_CLASSES)[number];
 
 export interface DeletionLogEntryView extends DeletionRecordView {
   reasonClass: ReasonClass;

@@ -197,12 +197,6 @@ export interface DeletionRecordView {
   reason: string;
 }
 
-export interface DeletionLogView {
-  deletions: DeletionRecordView[];
-  /** Pass as `afterId` for the next page; null when this was the last. */
-  nextAfterId: number | null;
-}
-
 export type SettingsView = Settings;
 
 export interface SettingChangedView {

@@ -99,3 +99,24 @@ function exportRecord(ctx: Ctx, pkg: PackageRow, head: Pick<PackageContentsView,
     });
   return summarise({ ...head, source: 'export-record', manifestMatches: null, manifest: null, clipFiles: [], audienceInManifest: pkg.audience, files });
 }
+
+/** What the API shows of a package's contents (without the manifest and file paths). */
+export function contentsView(c: PackageContents): PackageContentsView {
+  return {
+    package: c.package,
+    incident: c.incident,
+    audience: c.audience,
+    source: c.source,
+    manifestMatches: c.manifestMatches,
+    clips: c.clips,
+    cameras: c.cameras,
+    zones: c.zones,
+    masked: c.masked,
+    files: c.files,
+  };
+}
+
+/** Contents of a package Custodian has no record of. */
+export function noContents(packageId: string, incident: string, audience: string): PackageContentsView {
+  return { package: packageId, incident, audience, source: 'none', manifestMatches: null, clips: 0, cameras: [], zones: emptyZones(), masked: 0, files: [] };
+}
