@@ -23,7 +23,7 @@ import type {
   ReceiptView,
 } from '../common/api/report.js';
 import { REASON_CLASSES } from '../common/api/report.js';
-import type { DeletionRecordView } from '../common/api/types.js';
+import type { DeletionRecordView, HandoverRecordView } from '../common/api/types.js';
 import { CustodianError } from '../common/errors.js';
 import { formatInstant, formatLocal } from '../common/time.js';
 import { countAudit, pageAudit, type AuditFilter, type AuditRow } from '../db/audit.js';
@@ -245,18 +245,7 @@ export async function handoverLogEntries(ctx: Ctx, sinceMs = 0): Promise<Handove
 }
 
 /** A handover log entry as one CSV row: what the package held, flattened. */
-export interface HandoverCsvRow {
-  id: number;
-  incident: string;
-  to: string;
-  organisation: string;
-  recipient: string;
-  reference: string;
-  method: string;
-  handedOver: string;
-  recordedBy: string;
-  package: string;
-  manifestSha256: string;
+export type HandoverCsvRow = Omit<HandoverRecordView, 'receiptPdf'> & {
   clips: number;
   cameras: string;
   staff: number;
@@ -265,23 +254,13 @@ export interface HandoverCsvRow {
   masked: number;
   contentsFrom: string;
   receiptPdf: boolean;
-  note: string | null;
-}
+};
 
 export function handoverCsvRow(h: HandoverLogEntryView): HandoverCsvRow {
   const c = h.contents;
+  const { contents: _contents, receipt: _receipt, ...record } = h;
   return {
-    id: h.id,
-    incident: h.incident,
-    to: h.to,
-    organisation: h.organisation,
-    recipient: h.recipient,
-    reference: h.reference,
-    method: h.method,
-    handedOver: h.handedOver,
-    recordedBy: h.recordedBy,
-    package: h.package,
-    manifestSha256: h.manifestSha256,
+    ...record,
     clips: c.clips,
     cameras: c.cameras.join(' '),
     staff: c.zones.staff,
@@ -290,7 +269,6 @@ export function handoverCsvRow(h: HandoverLogEntryView): HandoverCsvRow {
     masked: c.masked,
     contentsFrom: c.source,
     receiptPdf: h.receipt.pdf,
-    note: h.note,
   };
 }
 

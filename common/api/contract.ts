@@ -41,6 +41,16 @@ const cameraId = z.string().min(1).max(100);
 const incidentRef = z.string().min(1).max(40);
 /** Where a page of the deletion log ends: its last row's deletion time and id. */
 const DeletionCursor = z.strictObject({ at: z.number().int().min(0), id: z.number().int().min(0) });
+/** The deletion log's filters (the screen and the download take the same). */
+const deletionFilter = {
+  from: Instant.optional(),
+  to: Instant.optional(),
+  reason: z.enum(REASON_CLASSES).optional(),
+  kind: z.enum(['segment', 'clip', 'package']).optional(),
+  camera: cameraId.optional(),
+  root: id.optional(),
+  late: z.boolean().optional(),
+};
 export const USER_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$/;
 const userName = z.string().regex(USER_NAME_RE, 'a user name of 2–32 letters, digits, ".", "_" or "-", starting with a letter or digit');
 /** Passwords: long enough to resist guessing, short enough that hashing cannot be used to stall the server. */
@@ -134,15 +144,9 @@ export const CONTRACT = {
 
   'logs.deletions': op<DeletionLogPageView>()(
     z.strictObject({
-      from: Instant.optional(),
-      to: Instant.optional(),
+      ...deletionFilter,
       /** The same as `from` (older clients). */
       since: Instant.optional(),
-      reason: z.enum(REASON_CLASSES).optional(),
-      kind: z.enum(['segment', 'clip', 'package']).optional(),
-      camera: cameraId.optional(),
-      root: id.optional(),
-      late: z.boolean().optional(),
       after: DeletionCursor.optional(),
       limit: z.number().int().min(1).max(5000).optional(),
       totals: z.boolean().optional(),
@@ -161,13 +165,7 @@ export const CONTRACT = {
     z.strictObject({
       log: z.enum(['deletions', 'handovers', 'views']),
       format: z.enum(['csv', 'json']),
-      from: Instant.optional(),
-      to: Instant.optional(),
-      reason: z.enum(REASON_CLASSES).optional(),
-      kind: z.enum(['segment', 'clip', 'package']).optional(),
-      camera: cameraId.optional(),
-      root: id.optional(),
-      late: z.boolean().optional(),
+      ...deletionFilter,
       user: z.string().min(1).max(64).optional(),
       after: z.string().max(100).optional(),
     }),
