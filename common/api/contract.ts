@@ -168,6 +168,8 @@ export const CONTRACT = {
       ...deletionFilter,
       user: z.string().min(1).max(64).optional(),
       after: z.string().max(100).optional(),
+      /** Rows per chunk (default 5000). */
+      limit: z.number().int().min(1).max(5000).optional(),
     }),
     'A log as CSV or JSON, one chunk per call (pass `after` for the next; the last chunk has `next: null`); only logs the role may read.',
   ),

@@ -72,13 +72,13 @@ async function download(call: CallContext, req: ParsedRequestOf<'logs.download'>
   const base = { format: req.format, name: req.log, now: ctx.now(), tz: ctx.settings().siteTimeZone };
   if (req.log === 'deletions') {
     const after = parseAfter(req.after, 'deletion');
-    const page = deletionLogPage(ctx, deletionQuery(ctx, req), after, CHUNK, false);
+    const page = deletionLogPage(ctx, deletionQuery(ctx, req), after, req.limit ?? CHUNK, false);
     const next = page.next ? `${page.next.at}:${page.next.id}` : null;
     return downloadChunk(page.deletions, DELETION_LOG_COLUMNS, { ...base, first: after === null, last: next === null, next });
   }
   if (req.log === 'views') {
     const after = parseAfter(req.after, 'view');
-    const page = footageViewsPage(ctx, viewQuery(ctx, req), after?.id ?? 0, CHUNK, false);
+    const page = footageViewsPage(ctx, viewQuery(ctx, req), after?.id ?? 0, req.limit ?? CHUNK, false);
     const next = page.next === null ? null : String(page.next);
     return downloadChunk(page.views, VIEW_COLUMNS, { ...base, first: after === null, last: next === null, next });
   }
