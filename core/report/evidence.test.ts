@@ -5,15 +5,14 @@
  * HR, a camera without a zone, a clip in another zone's folder, a package clip with sound, a
  * handed-over copy left in the data folder, an incident past its review date.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, utimesSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComplianceReportView, VerdictView } from '../../common/api/report.js';
-import { compileLayout, formatLayoutPath } from '../../common/layout.js';
 import { DEFAULT_AUDIENCE_RULES } from '../../common/settings.js';
 import { clipsOf } from '../../db/incidents.js';
-import { generateSegments, generateVideo } from '../../fixtures/video.js';
-import { DAY, HOUR, MINUTE, tempDir, testCtx, writeSegments, type TestClock } from '../../test/helpers.js';
+import { generateVideo } from '../../fixtures/video.js';
+import { DAY, HOUR, MINUTE, tempDir, testCtx, writeRealSegments, writeSegments, type TestClock } from '../../test/helpers.js';
 import { setCamera } from '../cameras.js';
 import type { Ctx } from '../context.js';
 import { exportPackage } from '../exports.js';
@@ -80,16 +79,7 @@ describe('P4, P5 and P7 from packages, the archive and the disk (real ffmpeg)', 
     clock.now = Math.floor(Date.now() / 1000) * 1000;
     t0 = clock.now - 2 * HOUR;
     period = { fromMs: clock.now - HOUR, toMs: 0 };
-    const layout = compileLayout('camera-date-time', TZ);
-    for (const cam of ['office', 'entrance', 'desk']) {
-      const segs = await generateSegments({ dir: path.join(t.dir, 'gen', cam), camera: cam, startMs: t0, count: 2, segmentSeconds: 6, timeZone: TZ });
-      for (const s of segs) {
-        const dest = path.join(root, ...formatLayoutPath(layout, cam, s.startMs));
-        mkdirSync(path.dirname(dest), { recursive: true });
-        renameSync(s.path, dest);
-        utimesSync(dest, new Date(s.endMs), new Date(s.endMs));
-      }
-    }
+    await writeRealSegments(root, path.join(t.dir, 'gen'), ['office', 'entrance', 'desk'], { startMs: t0, count: 2, segmentSeconds: 6 });
     ctx = testCtx(path.join(t.dir, 'data'), clock);
     siteKeys(ctx);
     addRoot(ctx, { path: root });
