@@ -22,6 +22,7 @@ import { scanAll } from '../indexer.js';
 import { downloadChunk, handoverCsvRow, HANDOVER_LOG_COLUMNS, handoverLogEntries, handoverReceipt } from '../logs.js';
 import { archiveDir } from '../paths.js';
 import { complianceReport } from '../reports.js';
+import { expectWords } from '../../test/report-words.js';
 import { addRoot } from '../roots.js';
 import { changeSetting } from '../settings.js';
 import { siteKeys } from '../site.js';
@@ -71,7 +72,11 @@ describe('P4, P5 and P7 from packages, the archive and the disk (real ffmpeg)', 
   let ref = '';
   let t0 = 0;
   let period = { fromMs: 0, toMs: 0 };
-  const report = async (): Promise<ComplianceReportView> => complianceReport(ctx, { fromMs: period.fromMs, toMs: clock.now + MINUTE });
+  const report = async (): Promise<ComplianceReportView> => {
+    const r = await complianceReport(ctx, { fromMs: period.fromMs, toMs: clock.now + MINUTE });
+    expectWords(r);
+    return r;
+  };
 
   beforeAll(async () => {
     t = tempDir('custodian-evidence-');

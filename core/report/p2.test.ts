@@ -12,10 +12,12 @@ import type { ComplianceReportView, VerdictView } from '../../common/api/report.
 import { DAY, HOUR, MINUTE, fastTempBase, tempDir, testCtx, writeSegments, type TestClock } from '../../test/helpers.js';
 import { listOverdueAtIndex } from '../../db/overdue-at-index.js';
 import type { Ctx } from '../context.js';
+import { acknowledgeAlarm } from '../alarms.js';
 import { addHold, releaseHoldById } from '../holds.js';
 import { scanAll } from '../indexer.js';
 import { deletionLogEntries, deletionLogPage, deletionLogTotals } from '../logs.js';
 import { complianceReport } from '../reports.js';
+import { expectWords } from '../../test/report-words.js';
 import { sweep } from '../retention.js';
 import { addRoot } from '../roots.js';
 
@@ -24,6 +26,7 @@ const TZ = 'Europe/Stockholm';
 const dueOf = (endMs: number): number => addMonths(new TZDate(endMs, TZ), 2).getTime();
 
 function verdict(r: ComplianceReportView, clause: VerdictView['clause']): VerdictView {
+  expectWords(r);
   const v = r.verdicts.find((x) => x.clause === clause);
   if (!v) throw new Error(`no ${clause}`);
   return v;
@@ -161,6 +164,44 @@ describe('P2 over a period, from the record', () => {
     expect(r.p2.worst?.causes.map((x) => x.cause)).toEqual(['offline']);
     expect(r.p2.byRoot[0]?.causes.offline).toBe(r.p2.late);
     expect(r.p2.today.every((x) => x.ok)).toBe(true);
+  }, 60_000);
+
+  it('a paused sweep (a blocking alarm until acknowledged) and a stopped service are named as the causes', async () => {
+    const { root, clock, ctx: c } = setup();
+    // Half of a root due at once: the sweep waits for a person (mass deletion, safety rule 2).
+    const start = clock.now - 62 * DAY;
+    writeSegments(root, 'yard', start, 40, 10 * MINUTE);
+    writeSegments(root, 'yard', clock.now - 2 * DAY, 40, 10 * MINUTE);
+    clock.now = dueOf(start) - HOUR;
+    tick(root, clock, c);
+    const from = clock.now;
+    expect(sweep(c).deleted).toBe(0);
+    clock.now = dueOf(start + 40 * 10 * MINUTE) + HOUR;
+    tick(root, clock, c);
+    expect(sweep(c).deleted).toBe(0);
+    const alarm = c.db.prepare("SELECT id FROM alarms WHERE kind = 'mass-deletion'").get() as { id: number };
+    clock.now += DAY;
+    tick(root, clock, c);
+    acknowledgeAlarm(c, alarm.id, 'checked the clock and the layout');
+    expect(sweep(c).deleted).toBe(40);
+    // Then the service stops for six hours while more falls due.
+    let start2 = clock.now - 62 * DAY;
+    while (dueOf(start2 + 10 * MINUTE) <= clock.now + HOUR) start2 += HOUR;
+    const more = writeSegments(root, 'yard', start2, 3, 10 * MINUTE);
+    tick(root, clock, c);
+    expect(sweep(c).deleted).toBe(0);
+    clock.now += 6 * HOUR;
+    tick(root, clock, c);
+    sweep(c);
+    expect(more.every((f) => !existsSync(f))).toBe(true);
+
+    const r = await complianceReport(c, { fromMs: from, toMs: clock.now });
+    const p2 = verdict(r, 'P2');
+    expect(p2.status).toBe('not-held');
+    const pause = p2.facts.find((f) => f.key === 'report:p2.pause.alarm');
+    expect(pause).toMatchObject({ refs: [`#${alarm.id}`], params: expect.objectContaining({ kind: 'mass-deletion', late: 40 }) });
+    expect(r.p2.byRoot[0]?.causes).toEqual({ alarm: 40, 'no-sweep': 3 });
+    expect(p2.facts.find((f) => f.key === 'report:p2.cause.no-sweep')?.params.count).toBe(3);
   }, 60_000);
 
   it('a recording a hold kept past its due time is not late when it goes right after the release', async () => {
