@@ -185,5 +185,3 @@ export function handoverLog(ctx: Ctx, sinceMs = 0): HandoverRecord[] {
     receiptPdf: h.receipt_pdf,
   }));
 }
-
-export const HANDOVER_COLUMNS: readonly (keyof HandoverRecord & string)[] = ['id', 'incident', 'to', 'organisation', 'recipient', 'reference', 'method', 'note', 'handedOver', 'recordedBy', 'package', 'manifestSha256', 'receiptPdf'];

@@ -85,3 +85,7 @@ export function holdsKeeping(db: ReadDb, segmentId: number): { id: number; creat
   ).all(segmentId) as { id: number; created_ms: number }[];
 }
 
+/** Holds that pinned this recording by id when they were made (they follow it through renames). */
+export function holdsPinning(db: ReadDb, segmentId: number): HoldRow[] {
+  return stmt(db, `${SELECT} WHERE h.id IN (SELECT hold_id FROM hold_pins WHERE segment_id = ?) ORDER BY h.id`).all(segmentId) as HoldRow[];
+}

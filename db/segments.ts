@@ -252,9 +252,11 @@ export function markForDeletion(db: Db, ids: readonly number[]): number {
   return stmt(db, `UPDATE segments SET state = 'deleting' WHERE id IN (SELECT value FROM json_each(?)) AND ${LIVE}`).run(JSON.stringify(ids)).changes;
 }
 
-/** The end of the oldest live, unheld recording (the next one to fall due). */
-export function oldestUnheldEnd(db: ReadDb): number | null {
-  const r = stmt(db, `SELECT end_ms FROM segments s WHERE ${LIVE} AND NOT ${HELD_SQL} ORDER BY end_ms LIMIT 1`).get() as { end_ms: number } | undefined;
+/** The end of the oldest live, unheld recording (the next one to fall due), of one root or all. */
+export function oldestUnheldEnd(db: ReadDb, rootId?: number): number | null {
+  const r = (rootId === undefined
+    ? stmt(db, `SELECT end_ms FROM segments s WHERE ${LIVE} AND NOT ${HELD_SQL} ORDER BY end_ms LIMIT 1`).get()
+    : stmt(db, `SELECT end_ms FROM segments s WHERE root_id = ? AND ${LIVE} AND NOT ${HELD_SQL} ORDER BY end_ms LIMIT 1`).get(rootId)) as { end_ms: number } | undefined;
   return r?.end_ms ?? null;
 }
 
@@ -364,4 +366,14 @@ export function segmentsNamed(db: ReadDb, name: string, startMs: number, afterId
     db,
     `SELECT ${SCAN_COLS.split(', ').map((c) => `s.${c}`).join(', ')} FROM cameras c JOIN segments s ON s.camera_id = c.id AND s.start_ms = ? AND s.name = ? WHERE s.id > ?`,
   ).all(startMs, name, afterId) as ScanSegment[];
+}
+
+/** Recordings with a sound track, per camera (POLICY P7). */
+export function audioSegmentsByCamera(db: ReadDb): { camera: string; n: number }[] {
+  return stmt(db, 'SELECT camera_id AS camera, COUNT(*) AS n FROM segments WHERE has_audio = 1 GROUP BY camera_id ORDER BY camera_id').all() as { camera: string; n: number }[];
+}
+
+/** Recordings that ended before `endedBeforeMs` whose sound track is unknown (not probed, or unreadable). */
+export function countUnprobed(db: ReadDb, endedBeforeMs: number): number {
+  return (stmt(db, 'SELECT COUNT(*) AS n FROM segments WHERE has_audio IS NULL AND end_ms < ?').get(endedBeforeMs) as { n: number }).n;
 }

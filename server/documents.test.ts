@@ -80,7 +80,7 @@ describe('receipts and the compliance report carry the UI’s Content-Security-P
     const h = await recordHandover(ctx, inc.ref, { to: 'police', reference: 'K-4711-26', recipient: 'Insp. Berg', packageDir: pkg.dir });
     receipt = h.receiptHtml;
     report = path.join(t.dir, 'report.html');
-    await writeComplianceReport(complianceReport(ctx), 'html', report);
+    await writeComplianceReport(await complianceReport(ctx), 'html', report);
     // Served by the real server: copies of both (and tampered copies) in the folder it serves.
     ui = path.join(t.dir, 'ui');
     mkdirSync(ui);

@@ -13,7 +13,6 @@ import { CustodianError, failure, isCustodianError } from '../../common/errors.j
 import { allowedActions, may } from '../../common/permissions.js';
 import { formatInstant, formatLocal, parseUserTime, retentionCutoff } from '../../common/time.js';
 import { getCamera, type CameraRow } from '../../db/cameras.js';
-import { iterateDeletions } from '../../db/deletions.js';
 import { handoverOf } from '../../db/handovers.js';
 import { listHolds, type HoldRow } from '../../db/holds.js';
 import type { IncidentRow } from '../../db/incidents.js';
@@ -24,11 +23,10 @@ import { cameras, setCamera } from '../cameras.js';
 import type { Ctx } from '../context.js';
 import { exportPackage } from '../exports.js';
 import { handoverLog, recordHandover } from '../handover.js';
+import { dpoHandlers } from './dpo-handlers.js';
 import { addHold, holds, releaseHoldById } from '../holds.js';
 import { incidentDetail, incidentSummary } from '../incident-view.js';
 import { archiveIncident, closeIncident, createIncident, extendIncident, findIncident, incidents, reclassifyClip } from '../incidents.js';
-import { deletionRecord } from '../logs.js';
-import { complianceReport } from '../reports.js';
 import { sweep } from '../retention.js';
 import { changeSetting } from '../settings.js';
 import { status } from '../status.js';
@@ -266,34 +264,7 @@ export const handlers: HandlerMap = {
   'alarms.list': (call, req) => ({ alarms: alarmList(call.ctx, req.all ?? false).map((a) => alarmView(call.ctx, a)) }),
   'alarms.ack': (call, req) => alarmView(call.ctx, acknowledgeAlarm(call.ctx, req.id, req.note ?? null)),
 
-  'logs.deletions': (call, req) => {
-    const tz = call.ctx.settings().siteTimeZone;
-    const since = req.since === undefined ? 0 : toMs(call.ctx, req.since);
-    const after = req.afterId ?? 0;
-    const limit = req.limit ?? 500;
-    const out: ReturnType<typeof deletionRecord>[] = [];
-    let more = false;
-    const it = iterateDeletions(call.ctx.db, since);
-    try {
-      for (const d of it) {
-        if (d.id <= after) continue;
-        if (out.length === limit) {
-          more = true;
-          break;
-        }
-        out.push(deletionRecord(d, tz));
-      }
-    } finally {
-      it.return?.();
-    }
-    return { deletions: out, nextAfterId: more ? (out[out.length - 1]?.id ?? null) : null };
-  },
-  'logs.handovers': (call, req) => ({ handovers: handoverLog(call.ctx, req.since === undefined ? 0 : toMs(call.ctx, req.since)) }),
-  'reports.compliance': (call, req) =>
-    complianceReport(call.ctx, {
-      ...(req.from !== undefined ? { fromMs: toMs(call.ctx, req.from) } : {}),
-      ...(req.to !== undefined ? { toMs: toMs(call.ctx, req.to) } : {}),
-    }),
+  ...dpoHandlers,
 
   'settings.get': (call) => call.ctx.settings(),
   'settings.set': (call, req) => {

@@ -101,7 +101,6 @@ export class RecordingDeleter {
    * must stop (see result.stopped). Throws LeaseLost when another sweeper took over.
    */
   deleteMarked(ids: readonly number[]): boolean {
-    // Files of one folder together: a batch then confirms and syncs one or two folders.
     let queue = [...ids];
     while (queue.length > 0 && this.result.stopped === null) {
       const batch = queue.slice(0, BATCH_MAX);
@@ -131,7 +130,8 @@ export class RecordingDeleter {
     const rescued = fresh.filter((id) => !deletableIds.has(id));
     // An interrupted sweep's rows: held now means "keep it" if the file is still there.
     const oldRows = segmentsInState(this.ctx.db, old, 'deleting');
-    const rows = [...deletable, ...oldRows].sort((a, b) => a.dir_id - b.dir_id || a.end_ms - b.end_ms);
+    // Oldest first: the deletion log then reads in the order recordings fell due.
+    const rows = [...deletable, ...oldRows].sort((a, b) => a.end_ms - b.end_ms || a.id - b.id);
 
     const done: FinalDeletion[] = [];
     const doneIds: number[] = [];
