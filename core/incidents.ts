@@ -44,6 +44,8 @@ import { raiseAlarm, conditionEnded } from './alarms.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
 import { addHold, releaseHoldById } from './holds.js';
+// handover.js imports this module too; both only call each other's functions at run time.
+import { closePackages, closureReason } from './handover.js';
 import { archiveDir, segmentFile } from './paths.js';
 
 /** Segments closer than this are one continuous run (recorders leave a frame or two between files). */
@@ -361,7 +363,9 @@ export function closeIncident(ctx: Ctx, ref: string, reason: string): { incident
     const h = getHold(ctx.db, inc.hold_id);
     if (h && h.released_ms === null) releaseHoldById(ctx, inc.hold_id, `incident ${inc.ref} closed: ${reason.trim()}`);
   }
-  const deletion = deleteArchivedMaterial(ctx, inc, `incident closed without handover: ${reason.trim()}`, null);
+  const deletion = deleteArchivedMaterial(ctx, inc, closureReason(ctx, inc, reason.trim()), null);
+  // Every package copy Custodian holds goes with the material; packages still waiting are discarded.
+  closePackages(ctx, inc, reason.trim(), deletion);
   ctx.db.transaction(() => {
     if (deletion.failed.length === 0) {
       setIncidentStatus(ctx.db, inc.id, 'deleted');
