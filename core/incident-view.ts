@@ -49,7 +49,8 @@ export function incidentSummary(ctx: Ctx, inc: IncidentRow, reader?: Reader): In
     created: formatInstant(inc.created_ms, tz),
     createdBy: inc.created_by,
     closed: inc.closed_ms === null ? null : formatInstant(inc.closed_ms, tz),
-    closedReason: inc.closed_reason,
+    // The reason names every recipient and their reference: not one audience's to read.
+    closedReason: only === null ? inc.closed_reason : null,
   };
 }
 
@@ -92,6 +93,13 @@ function aboutAudience(details: unknown, audience: string): boolean {
   return d.audience === audience || d.to === audience;
 }
 
+/** What one audience may read of an event about its own package (not what was left out of it, nor where other copies are). */
+const SHARE_KEYS = ['incident', 'audience', 'to', 'package', 'handover', 'files', 'redacted', 'manifestSha256', 'keyFingerprint', 'recipient', 'reference', 'reason'];
+function shareDetails(details: unknown): unknown {
+  if (typeof details !== 'object' || details === null) return details;
+  return Object.fromEntries(Object.entries(details as Record<string, unknown>).filter(([k]) => SHARE_KEYS.includes(k)));
+}
+
 export function incidentDetail(ctx: Ctx, inc: IncidentRow, reader?: Reader): IncidentDetailView {
   const tz = ctx.settings().siteTimeZone;
   const iso = (ms: number | null): string | null => (ms === null ? null : formatInstant(ms, tz));
@@ -121,6 +129,6 @@ export function incidentDetail(ctx: Ctx, inc: IncidentRow, reader?: Reader): Inc
       sourceHadAudio: c.source_had_audio === 1,
       sources: clipSources(ctx.db, c.id).map((s) => ({ name: s.name, path: s.path, sha256: s.sha256, size: s.size, start: iso(s.start_ms), end: iso(s.end_ms) })),
     })),
-    history: history.map((h) => ({ at: formatInstant(h.at, tz), actor: h.actor, action: h.action, details: h.details })),
+    history: history.map((h) => ({ at: formatInstant(h.at, tz), actor: h.actor, action: h.action, details: only === null ? h.details : shareDetails(h.details) })),
   };
 }
