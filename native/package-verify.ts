@@ -129,7 +129,8 @@ export class PackageCollector {
 
   /** Records a file from its bytes as a stream (hashed as it goes; small kept files held in memory). */
   async addStream(path: string, stream: Readable, maxKept = KEPT_MAX_BYTES): Promise<void> {
-    const keep = KEPT.has(path);
+    // Also under one leading folder (a dropped folder's own name, stripped later by withoutTopFolder).
+    const keep = KEPT.has(path) || KEPT.has(path.slice(path.indexOf('/') + 1));
     const h = createHash('sha256');
     const chunks: Buffer[] = [];
     let size = 0;
