@@ -6,16 +6,17 @@
  * forger changed (and what the real tools say), never the verifier's own code.
  */
 import { execSync, spawnSync } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustodianError } from '../common/errors.js';
-import { PACKAGE_FORMAT, VERIFY_COMMANDS, serializeManifest, type PackageManifest, type PackageManifestDraft } from '../common/manifest.js';
+import { PACKAGE_FORMAT, VERIFY_COMMANDS, type PackageManifestDraft } from '../common/manifest.js';
 import { formatInstant } from '../common/time.js';
 import { ensureSiteKeys, signDetached } from './keys.js';
-import { formatSha256Sums, writePackage } from './package-writer.js';
+import { writePackage } from './package-writer.js';
+import { pyZip, resignWithOwnKey, rewriteSums } from '../test/forge.js';
 import { verifyPackage, type KeyReference, type PackageProblem } from './package-verify.js';
 
 const root = mkdtempSync(join(tmpdir(), 'custodian-verify-'));
@@ -102,47 +103,6 @@ function opensslVerify(dir: string): number | null {
 
 function opensslFingerprint(dir: string): string {
   return execSync(VERIFY_COMMANDS.fingerprint, { cwd: dir, encoding: 'utf8', shell: '/bin/sh' }).slice(0, 64);
-}
-
-function sha(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** Every regular file in a folder, relative, with forward slashes. */
-function filesIn(dir: string, rel = ''): string[] {
-  return readdirSync(join(dir, rel), { withFileTypes: true }).flatMap((d) => {
-    const p = rel === '' ? d.name : `${rel}/${d.name}`;
-    return d.isDirectory() ? filesIn(dir, p) : [p];
-  });
-}
-
-/** What a forger does after editing files: rebuild SHA256SUMS over everything now in the folder. */
-function rewriteSums(dir: string): void {
-  const entries = filesIn(dir)
-    .filter((p) => p !== 'SHA256SUMS')
-    .map((path) => ({ path, sha256: sha(readFileSync(join(dir, path))) }));
-  writeFileSync(join(dir, 'SHA256SUMS'), formatSha256Sums(entries));
-}
-
-/** A forger with a key of their own: re-lists every file in the manifest and re-signs it. */
-function resignWithOwnKey(dir: string, forgerData: string): void {
-  const keys = ensureSiteKeys(forgerData);
-  writeFileSync(join(dir, 'site-public.pem'), keys.publicKeyPem);
-  const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as PackageManifest;
-  const contents = filesIn(dir)
-    .filter((p) => !['manifest.json', 'manifest.sig', 'SHA256SUMS'].includes(p))
-    .map((path) => {
-      const bytes = readFileSync(join(dir, path));
-      return { path, size: bytes.length, sha256: sha(bytes) };
-    });
-  const files = m.files.map((f) => {
-    const c = contents.find((x) => x.path === `clips/${f.name}.mp4`);
-    return { ...f, sha256: c?.sha256 ?? f.sha256, size: c?.size ?? f.size };
-  });
-  const forged = serializeManifest({ ...m, files, contents, signingKey: { algorithm: 'Ed25519', fingerprint: keys.fingerprint } });
-  writeFileSync(join(dir, 'manifest.json'), forged);
-  writeFileSync(join(dir, 'manifest.sig'), signDetached(forgerData, Buffer.from(forged)));
-  rewriteSums(dir);
 }
 
 beforeAll(async () => {
@@ -291,8 +251,7 @@ describe('verifyPackage refuses a changed folder', () => {
   it("FORGED: a stranger's key — clips and manifest replaced, re-signed, site-public.pem swapped", async () => {
     const dir = copy();
     writeFileSync(join(dir, CLIP1), randomBytes(400_000));
-    resignWithOwnKey(dir, join(root, 'stranger'));
-    const fpStranger = ensureSiteKeys(join(root, 'stranger')).fingerprint;
+    const fpStranger = resignWithOwnKey(dir, join(root, 'stranger'));
     // Every tool a recipient has passes: only the fingerprint tells.
     expect(sha256sumC(dir)).toBe(0);
     expect(opensslVerify(dir)).toBe(0);
@@ -376,29 +335,6 @@ describe('verifyPackage refuses a changed folder', () => {
     await expect(verifyPackage(join(root, 'nowhere'))).rejects.toSatisfy((e: unknown) => e instanceof CustodianError && e.code === 'not_found');
   });
 });
-
-/** A zip made with Python's zipfile from a folder, with extra entries (symlinks, odd names). */
-function pyZip(folder: string, zip: string, extra: { name: string; target?: string; mode?: number; data?: string }[] = [], skip: string[] = []): void {
-  const script = `
-import os, sys, zipfile, json
-folder, out, extra, skip = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), set(json.loads(sys.argv[4]))
-top = os.path.basename(folder)
-with zipfile.ZipFile(out, 'w') as z:
-    for dirpath, dirs, files in os.walk(folder):
-        for f in sorted(files):
-            p = os.path.join(dirpath, f)
-            rel = os.path.relpath(p, folder).replace(os.sep, '/')
-            if rel in skip: continue
-            z.write(p, top + '/' + rel)
-    for e in extra:
-        info = zipfile.ZipInfo(top + '/' + e['name'])
-        info.create_system = 3
-        info.external_attr = (e.get('mode', 0o120777)) << 16
-        z.writestr(info, e.get('target', e.get('data', '')))
-`;
-  const r = spawnSync('python3', ['-c', script, folder, zip, JSON.stringify(extra), JSON.stringify(skip)], { encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
-}
 
 describe('verifyPackage on a zip', () => {
   it('passes the clean zip: intact alone, valid with the site key', async () => {
