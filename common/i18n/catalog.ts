@@ -7,7 +7,7 @@
  *
  * Runtime-neutral: no Node built-ins, so the renderer can use it too.
  */
-import i18next, { type TFunction } from 'i18next';
+import i18next from 'i18next';
 import * as core from './core.js';
 import * as evidence from './evidence.js';
 
@@ -37,7 +37,13 @@ export interface Msg {
   readonly params?: Readonly<Record<string, string | number | boolean | null>>;
 }
 
-const cache = new Map<Language, TFunction>();
+/**
+ * The catalogue's own lookup: any "ns:key" string. (The renderer declares i18next's key types for
+ * its own translation files; this instance is not that one, so it is typed by itself.)
+ */
+type Lookup = (key: string, options: Record<string, unknown>) => unknown;
+
+const cache = new Map<Language, Lookup>();
 
 /** A function that renders a `Msg` (or a key and parameters) in `lang`. */
 export function translator(lang: Language): (msg: Msg | string, params?: Msg['params']) => string {
@@ -54,7 +60,8 @@ export function translator(lang: Language): (msg: Msg | string, params?: Msg['pa
       initAsync: false,
       returnNull: false,
     });
-    t = inst.t.bind(inst) as TFunction;
+    // i18next's TFunction is overloaded on the app's key types; only string keys come here.
+    t = inst.t.bind(inst) as unknown as Lookup;
     cache.set(lang, t);
   }
   const tf = t;
