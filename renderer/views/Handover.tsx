@@ -339,17 +339,27 @@ function HandoverDialog({ detail, onClose, onDone }: { detail: IncidentDetailVie
           <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} />
           {after.deletes ? t('handover.understand') : t('handover.understandKeep')}
         </label>
-        <ErrorText text={err} />
-        <div className="buttons">
-          <button type="submit" className={after.deletes ? 'danger' : 'primary'} disabled={!ok || busy}>
-            {busy ? t('common.working') : after.deletes ? t('handover.confirm') : t('handover.confirmKeep')}
-          </button>
-          <button type="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <SubmitRow err={err} busy={busy} disabled={!ok} danger={after.deletes} label={after.deletes ? t('handover.confirm') : t('handover.confirmKeep')} onCancel={onClose} />
       </form>
     </Dialog>
+  );
+}
+
+/** A dialog form's last row: what went wrong, the submit button (red when it deletes) and cancel. */
+function SubmitRow({ err, busy, disabled, danger, label, onCancel }: { err: string | null; busy: boolean; disabled: boolean; danger: boolean; label: string; onCancel(): void }): ReactNode {
+  const { t } = useTranslation();
+  return (
+    <>
+      <ErrorText text={err} />
+      <div className="buttons">
+        <button type="submit" className={danger ? 'danger' : 'primary'} disabled={disabled || busy}>
+          {busy ? t('common.working') : label}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </>
   );
 }
 
@@ -387,15 +397,7 @@ function DiscardDialog({ detail, pkg, onClose }: { detail: IncidentDetailView; p
           {t('exports.discardReason')}
           <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} maxLength={2000} required />
         </label>
-        <ErrorText text={err} />
-        <div className="buttons">
-          <button type="submit" className="danger" disabled={reason.trim().length < 10 || busy}>
-            {busy ? t('common.working') : t('exports.discardConfirm')}
-          </button>
-          <button type="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <SubmitRow err={err} busy={busy} disabled={reason.trim().length < 10} danger label={t('exports.discardConfirm')} onCancel={onClose} />
       </form>
     </Dialog>
   );
