@@ -168,12 +168,17 @@ export function Verify(): ReactNode {
                 ...(result.incident ? ([[t('verify.incident'), result.incident]] as const) : []),
                 ...(result.audience ? ([[t('verify.audience'), t(`audiences.${result.audience === 'police' || result.audience === 'hr' ? result.audience : 'data-subject'}`)]] as const) : []),
                 ...(result.clips !== null ? ([[t('verify.clips'), String(result.clips)]] as const) : []),
-                [
-                  t('verify.known'),
-                  result.known
-                    ? t('verify.knownText', { when: f.iso(result.known.exported), audience: t(`audiences.${result.known.audience === 'police' || result.known.audience === 'hr' ? result.known.audience : 'data-subject'}`), state: t(`verify.states.${result.known.state}`) })
-                    : t('verify.unknown'),
-                ],
+                // What the record knows is said only of a package that is what it claims to be.
+                ...(result.verdict === 'valid'
+                  ? ([
+                      [
+                        t('verify.known'),
+                        result.known
+                          ? t('verify.knownText', { when: f.iso(result.known.exported), audience: t(`audiences.${result.known.audience === 'police' || result.known.audience === 'hr' ? result.known.audience : 'data-subject'}`), state: t(`verify.states.${result.known.state}`) })
+                          : t('verify.unknown'),
+                      ],
+                    ] as const)
+                  : []),
               ]}
             />
             {result.problems.length > 0 ? (

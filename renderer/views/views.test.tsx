@@ -155,7 +155,7 @@ describe('incident detail', () => {
     expect(html).toContain('Registrera överlämning');
     expect(html).toContain('Exportpaket skapat');
     // Per audience: the Police handed over (receipts), HR pending (download, discard); the fingerprint beside each.
-    expect(html).toContain('Överlämnat 25 nov. 2026 16:00 till Insp. Berg (Polismyndigheten), referens K-77');
+    expect(html).toContain('Överlämnat 25 nov. 2026 16:00 till Insp. Berg, Polismyndigheten, referens K-77');
     expect(html).toContain('Väntar på överlämning');
     expect(html).toContain('href="/download/receipt/3.pdf"');
     expect(html).toContain('href="/download/package/pkg-hr"');
