@@ -17,7 +17,7 @@ import { pipeline } from 'node:stream/promises';
 import { uploadPath } from '../common/api/http.js';
 import type { VerifyView } from '../common/api/types.js';
 import { failure } from '../common/errors.js';
-import { PACKAGE_PATH_RE, VERIFY_COMMANDS } from '../common/manifest.js';
+import { VERIFY_COMMANDS } from '../common/manifest.js';
 import { formatInstant } from '../common/time.js';
 import { findPackage } from '../db/packages.js';
 import { PackageCollector, checkCollected, verifyPackage, type VerifyResult } from '../native/package-verify.js';
@@ -70,6 +70,12 @@ export function verifyView(ctx: Ctx, r: VerifyResult): VerifyView {
   };
 }
 
+/** A relative path that stays inside: no empty, "." or ".." part, no NUL, not too long. */
+function isSafeRelative(p: string): boolean {
+  if (p === '' || p.length > 1000 || p.includes('\0')) return false;
+  return p.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
+}
+
 export class PackageUploads {
   private readonly uploads = new Map<string, Upload>();
 
@@ -118,7 +124,9 @@ export class PackageUploads {
     const u = this.mine(sessionId, uploadId);
     if (u.busy) throw failure('conflict', 'evidence:errUploadBusy');
     const rel = relPath.replace(/\\/g, '/').replace(/^\/+/, '');
-    if (!PACKAGE_PATH_RE.test(rel)) throw failure('invalid_request', 'evidence:errUploadPath', { path: relPath.slice(0, 200) });
+    // Any name a browser gives (a copied folder may be "paket (1)"); what does not belong in a
+    // package is then reported by the check, not refused here. Only paths that climb are refused.
+    if (!isSafeRelative(rel)) throw failure('invalid_request', 'evidence:errUploadPath', { path: relPath.slice(0, 200) });
     if (u.kind === 'zip' && (u.files > 0 || u.zipFile !== null)) throw failure('invalid_request', 'evidence:errUploadZipAndFiles');
     if (u.collector.has(rel)) throw failure('invalid_request', 'evidence:errUploadTwice', { path: rel });
     if (u.files >= UPLOAD_MAX_FILES) throw failure('invalid_request', 'evidence:errUploadTooMany', { max: UPLOAD_MAX_FILES });
