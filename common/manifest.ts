@@ -198,6 +198,12 @@ export const PackageManifestSchema = z
     });
   });
 
+/**
+ * What every format's manifest says of its clips (format 1 as well): enough to find and check
+ * the clips of a package written before its files were recorded one by one.
+ */
+export const ManifestClipsSchema = z.object({ format: z.string().startsWith('custodian-package/'), files: z.array(PackageFileSchema) });
+
 export type PackageFile = z.infer<typeof PackageFileSchema>;
 export type PackageManifest = z.infer<typeof PackageManifestSchema>;
 export type PackageBody = z.infer<typeof PackageBodySchema>;

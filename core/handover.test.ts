@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileLayout, formatLayoutPath } from '../common/layout.js';
 import { listDeletions } from '../db/deletions.js';
-import { packageFiles, packagesOf } from '../db/packages.js';
+import { findPackage, packageFiles, packagesOf } from '../db/packages.js';
+import { alarmList } from './alarms.js';
 import { generateSegments } from '../fixtures/video.js';
 import { DAY, tempDir, testCtx, type TestClock } from '../test/helpers.js';
 import { setCamera } from './cameras.js';
@@ -62,6 +63,7 @@ describe('export packages, handover and the DPO view (real ffmpeg)', () => {
     ctx?.close();
     t?.cleanup();
   });
+  const findPackageRow = (id: string): number => findPackage(ctx.db, id)?.id ?? 0;
 
   it('HR gets staff and masked mixed clips, never visitor clips; the package verifies with sha256sum and openssl', async () => {
     const out = path.join(t.dir, 'hr-package');
@@ -200,11 +202,25 @@ describe('export packages, handover and the DPO view (real ffmpeg)', () => {
     const hr = await exportPackage(ctx, inc.ref, { audience: 'hr', outDir: path.join(ctx.dataDir, 'exports', 'd-hr'), zip: true });
     await recordHandover(ctx, inc.ref, { to: 'police', reference: 'K-9', recipient: 'Insp. Lind', packageDir: police.dir });
     expect(findIncident(ctx, inc.ref).status).toBe('archived');
-    expect(() => discardPackage(ctx, hr.packageId, 'kort')).toThrow(/Say why/);
-    expect(() => discardPackage(ctx, police.packageId, 'Fel mottagare, gjordes av misstag')).toThrow(/has been handed over/);
-    const d = discardPackage(ctx, hr.packageId, 'HR avslutade utredningen utan att behöva materialet');
+    await expect(discardPackage(ctx, hr.packageId, 'kort')).rejects.toThrow(/Say why/);
+    await expect(discardPackage(ctx, police.packageId, 'Fel mottagare, gjordes av misstag')).rejects.toThrow(/has been handed over/);
+    // Files Custodian did not write, put in its package folder: left alone, named in an alarm.
+    writeFileSync(path.join(hr.dir, 'case-notes.txt'), 'the officer\'s own notes');
+    mkdirSync(path.join(hr.dir, 'sub'));
+    writeFileSync(path.join(hr.dir, 'sub', 'witness.docx'), 'a statement');
+    const recorded = packageFiles(ctx.db, findPackageRow(hr.packageId)).map((f) => f.rel_path);
+    const d = await discardPackage(ctx, hr.packageId, 'HR avslutade utredningen utan att behöva materialet');
     expect(d.copy.failed).toEqual([]);
-    expect(existsSync(hr.dir) || existsSync(hr.zipPath as string)).toBe(false);
+    expect(d.copy.foreign.map((f) => path.relative(hr.dir, f)).sort()).toEqual(['case-notes.txt', path.join('sub', 'witness.docx')]);
+    expect(readFileSync(path.join(hr.dir, 'case-notes.txt'), 'utf8')).toBe("the officer's own notes");
+    expect(existsSync(path.join(hr.dir, 'sub', 'witness.docx'))).toBe(true);
+    for (const rel of recorded) expect(existsSync(path.join(rel.endsWith('.zip') ? path.dirname(hr.dir) : hr.dir, rel)), rel).toBe(false);
+    expect(existsSync(hr.zipPath as string)).toBe(false);
+    expect(packageFiles(ctx.db, findPackageRow(hr.packageId)).every((f) => f.deleted_ms !== null)).toBe(true);
+    expect(alarmList(ctx, false).some((a) => a.kind === 'foreign-files' && a.message.includes('case-notes.txt'))).toBe(true);
+    // Each recorded file is in the deletion log once, with the reason.
+    const logged = listDeletions(ctx.db, 0, 10_000).filter((x) => x.reason.startsWith('package discarded:'));
+    expect(logged.map((x) => path.basename(x.path)).sort()).toEqual(recorded.map((r) => path.basename(r)).sort());
     expect(d.deletion).not.toBeNull();
     expect(findIncident(ctx, inc.ref).status).toBe('deleted');
     expect(existsSync(path.join(archiveDir(ctx), inc.ref))).toBe(false);
@@ -214,7 +230,7 @@ describe('export packages, handover and the DPO view (real ffmpeg)', () => {
     expect(view.history.map((h) => h.action)).toContain('package.discarded');
     const reasons = new Set(listDeletions(ctx.db, 0, 10_000).filter((x) => x.incident_ref === inc.ref).map((x) => x.reason));
     expect(reasons).toEqual(new Set(['package discarded: HR avslutade utredningen utan att behöva materialet', 'handed over to Polismyndigheten (K-9)']));
-    expect(() => discardPackage(ctx, hr.packageId, 'HR avslutade utredningen utan att behöva materialet')).toThrow(/already discarded/);
+    await expect(discardPackage(ctx, hr.packageId, 'HR avslutade utredningen utan att behöva materialet')).rejects.toThrow(/already discarded/);
   }, 120_000);
 
   it('closing an incident discards what still waits and deletes every copy Custodian holds with the material', async () => {
@@ -222,7 +238,7 @@ describe('export packages, handover and the DPO view (real ffmpeg)', () => {
     await archiveIncident(ctx, inc.ref);
     const held = await exportPackage(ctx, inc.ref, { audience: 'police', outDir: path.join(ctx.dataDir, 'exports', 'c-police') });
     const out = await exportPackage(ctx, inc.ref, { audience: 'hr', outDir: path.join(t.dir, 'c-hr') });
-    const r = closeIncident(ctx, inc.ref, 'Begäran drogs tillbaka, inget behov kvar');
+    const r = await closeIncident(ctx, inc.ref, 'Begäran drogs tillbaka, inget behov kvar');
     expect(r.deletion.failed).toEqual([]);
     expect(r.incident.status).toBe('deleted');
     expect(existsSync(held.dir)).toBe(false);

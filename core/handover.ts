@@ -8,26 +8,26 @@
  * discarded with a reason — or when the incident is closed. A copy written elsewhere with --out
  * and handed over is the recipient's: it is named on the receipt and left alone.
  *
- * This module decides WHEN and WHAT must be deleted (copiesToDelete, handedOverReason); how a
- * file is unlinked is the deletion door's (deletePackageCopy, finishDeletion, deleteArchivedMaterial).
+ * This module decides WHEN the material goes; WHAT goes is core/package-state.ts (copiesToDelete);
+ * the deleting, by record, is the deletion door's (core/deletion/incident-material.ts).
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { failure } from '../common/errors.js';
 import { translator } from '../common/i18n/catalog.js';
 import { VERIFY_COMMANDS } from '../common/manifest.js';
 import { formatInstant } from '../common/time.js';
-import { completeDeletion, dropPendingDeletion, insertPendingDeletion } from '../db/deletions.js';
 import { getHandover, handoverOfPackage, handoversOf, insertHandover, listHandovers, setReceipts, type HandoverRow } from '../db/handovers.js';
 import { closeIncidentRow, getIncident, setIncidentStatus, type IncidentRow } from '../db/incidents.js';
-import { findPackage, markPackageDeleted, markPackageDiscarded, packagesOf, type PackageRow } from '../db/packages.js';
+import { findPackage, markPackageDiscarded, packagesOf, type PackageRow } from '../db/packages.js';
 import { renderPdf } from '../native/pdf.js';
-import { fileFacts, unlinkInsideRoot } from '../native/recorder-fs.js';
 import { conditionEnded, raiseAlarm } from './alarms.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
 import { verifyPackageForSite } from './exports.js';
-import { deleteArchivedMaterial, findIncident, type MaterialDeletion } from './incidents.js';
+import { deleteIncidentMaterial, deletePackageCopy, type MaterialDeletion } from './deletion/incident-material.js';
+import { findIncident } from './incidents.js';
+import { copiesToDelete, handedOverReason, packageState, pendingPackages } from './package-state.js';
 import type { HandoverRecordView } from '../common/api/types.js';
 
 export const ORGANISATIONS = { police: 'Polismyndigheten', hr: 'HR (intern utredning)' } as const;
@@ -53,98 +53,18 @@ export interface HandoverResult {
   retried: boolean;
 }
 
-export type PackageState = 'pending' | 'handed-over' | 'discarded';
+export { copiesToDelete, packageState, pendingPackages, type PackageState } from './package-state.js';
 
-/** Where a package stands: handed over (its handover), discarded, or still waiting. */
-export function packageState(ctx: Ctx, pkg: PackageRow): { state: PackageState; handover: HandoverRow | undefined } {
-  const handover = handoverOfPackage(ctx.db, pkg.package_id);
-  if (handover) return { state: 'handed-over', handover };
-  return { state: pkg.discarded_ms !== null ? 'discarded' : 'pending', handover: undefined };
-}
-
-/** The incident's packages that still wait for their handover. */
-export function pendingPackages(ctx: Ctx, inc: IncidentRow): PackageRow[] {
-  return packagesOf(ctx.db, inc.id).filter((p) => packageState(ctx, p).state === 'pending');
-}
-
-/**
- * Every package copy that must go with the material: each one Custodian holds in its data
- * folder (the handed-over package's included: the recipient's copy is the one downloaded or
- * carried away), and each one written elsewhere that was never handed over (discarded, or left
- * when the incident closed). A copy written elsewhere with --out and handed over is the
- * recipient's and stays. Packages from before migration 008 (location unknown) keep the old
- * rule: every copy but the handed-over one.
- */
-export function copiesToDelete(ctx: Ctx, inc: IncidentRow): PackageRow[] {
-  return packagesOf(ctx.db, inc.id).filter((p) => {
-    if (p.deleted_ms !== null) return false;
-    if (p.location === 'data') return true;
-    return packageState(ctx, p).state !== 'handed-over';
-  });
-}
-
-/** The deletion log's reason for material that went after its handovers: every recipient, with their reference. */
-function handedOverReason(ctx: Ctx, inc: IncidentRow): string {
-  const to = handoversOf(ctx.db, inc.id).map((h) => `${h.organisation} (${h.reference})`);
-  return `handed over to ${to.join(' and ')}`;
-}
-
-function walkFiles(dir: string, rel: string[] = [], out: string[][] = []): string[][] {
-  let entries;
-  try {
-    entries = readdirSync(path.join(dir, ...rel), { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    if (e.isDirectory()) walkFiles(dir, [...rel, e.name], out);
-    else out.push([...rel, e.name]);
-  }
-  return out;
-}
-
-/** Deletes a package copy Custodian made (not the one handed over: that copy is the recipient's). */
-function deletePackageCopy(ctx: Ctx, pkg: PackageRow, inc: IncidentRow, reason: string, handoverId: number | null, out: MaterialDeletion): void {
-  const targets: { root: string; comps: string[] }[] = walkFiles(pkg.dir).map((comps) => ({ root: pkg.dir, comps }));
-  if (pkg.zip_path) targets.push({ root: path.dirname(pkg.zip_path), comps: [path.basename(pkg.zip_path)] });
-  let failed = false;
-  for (const t of targets) {
-    const abs = path.join(t.root, ...t.comps);
-    const facts = fileFacts(abs);
-    if (!facts) continue;
-    const id = insertPendingDeletion(ctx.db, { kind: 'package', segment_id: null, root_id: null, camera_id: null, path: abs, from_ms: null, to_ms: null, size: facts.size, sha256: null, due_ms: null, marked_ms: ctx.now(), sweep_id: null, handover_id: handoverId, incident_ref: inc.ref, reason });
-    const r = unlinkInsideRoot(t.root, t.comps);
-    if (r.outcome === 'deleted' || r.outcome === 'already-gone') {
-      completeDeletion(ctx.db, id, r.outcome === 'deleted' ? 'deleted' : 'already-gone', ctx.now());
-      out.deleted++;
-    } else {
-      dropPendingDeletion(ctx.db, id);
-      out.failed.push({ path: abs, reason: r.reason });
-      failed = true;
-    }
-  }
-  if (!failed) {
-    for (const sub of ['clips', '']) {
-      try {
-        rmdirSync(path.join(pkg.dir, sub));
-      } catch {
-        // not empty or already gone: left for a person, the files in it are deleted
-      }
-    }
-    markPackageDeleted(ctx.db, pkg.id, ctx.now());
-  }
-}
-
-function finishDeletion(ctx: Ctx, inc: IncidentRow, handover: HandoverRow): MaterialDeletion {
+async function finishDeletion(ctx: Ctx, inc: IncidentRow, handover: HandoverRow): Promise<MaterialDeletion> {
   const reason = handedOverReason(ctx, inc);
-  const deletion = deleteArchivedMaterial(ctx, inc, reason, handover.id);
-  for (const pkg of copiesToDelete(ctx, inc)) deletePackageCopy(ctx, pkg, inc, reason, handover.id, deletion);
+  // The archive and every package copy that must go (the recipients' copies stay).
+  const deletion = await deleteIncidentMaterial(ctx, inc, reason, handover.id, copiesToDelete(ctx, inc));
   ctx.db.transaction(() => {
     if (deletion.failed.length === 0) {
       setIncidentStatus(ctx.db, inc.id, 'deleted');
       closeIncidentRow(ctx.db, inc.id, ctx.now(), reason);
     }
-    audit(ctx, 'handover.deletion', { incident: inc.ref, handover: handover.id, deleted: deletion.deleted, failed: deletion.failed });
+    audit(ctx, 'handover.deletion', { incident: inc.ref, handover: handover.id, deleted: deletion.deleted, failed: deletion.failed, foreign: deletion.foreign });
   })();
   const key = `handover-delete:${inc.ref}`;
   if (deletion.failed.length > 0) {
@@ -295,7 +215,7 @@ export async function receiptFile(ctx: Ctx, handoverId: number, format: 'html' |
  * was handed over, the material's time is up (P5): mark it so, and delete it with every copy
  * Custodian holds. Returns null when the material is kept.
  */
-function releaseIfDone(ctx: Ctx, incidentId: number): MaterialDeletion | null {
+async function releaseIfDone(ctx: Ctx, incidentId: number): Promise<MaterialDeletion | null> {
   const inc = getIncident(ctx.db, incidentId) as IncidentRow;
   const handovers = handoversOf(ctx.db, inc.id);
   const last = handovers[handovers.length - 1];
@@ -315,7 +235,7 @@ export async function recordHandover(ctx: Ctx, ref: string, spec: HandoverSpec):
     const handovers = handoversOf(ctx.db, inc.id);
     const last = handovers[handovers.length - 1];
     if (last) {
-      const deletion = finishDeletion(ctx, inc, last);
+      const deletion = await finishDeletion(ctx, inc, last);
       return { handover: last, incident: findIncident(ctx, ref), deletion, pending: [], receiptHtml: last.receipt_html ?? '', receiptPdf: last.receipt_pdf ?? '', retried: true };
     }
   }
@@ -363,7 +283,7 @@ export async function recordHandover(ctx: Ctx, ref: string, spec: HandoverSpec):
   const receipts = await writeReceipts(ctx, inc, handover);
   setReceipts(ctx.db, id, receipts.html, receipts.pdf);
   handover = getHandover(ctx.db, id) as HandoverRow;
-  const deletion = releaseIfDone(ctx, inc.id);
+  const deletion = await releaseIfDone(ctx, inc.id);
   return { handover, incident: findIncident(ctx, ref), deletion, pending: pendingPackages(ctx, findIncident(ctx, ref)), receiptHtml: receipts.html, receiptPdf: receipts.pdf, retried: false };
 }
 
@@ -381,7 +301,7 @@ export interface DiscardResult {
  * discarded with a reason (audit-logged), its copy deleted, and the material released if this was
  * the last package waiting after a handover.
  */
-export function discardPackage(ctx: Ctx, packageId: string, reason: string): DiscardResult {
+export async function discardPackage(ctx: Ctx, packageId: string, reason: string): Promise<DiscardResult> {
   const pkg = findPackage(ctx.db, packageId.trim());
   if (!pkg) throw failure('not_found', 'evidence:errNoSuchPackage', { id: packageId });
   if (reason.trim().length < 10) throw failure('invalid_request', 'evidence:errDiscardReason');
@@ -396,41 +316,15 @@ export function discardPackage(ctx: Ctx, packageId: string, reason: string): Dis
       audit(ctx, 'package.discarded', { incident: inc.ref, package: pkg.package_id, audience: pkg.audience, reason: reason.trim() });
     }).immediate();
   }
-  const copy: MaterialDeletion = { deleted: 0, failed: [] };
   const discarded = findPackage(ctx.db, pkg.package_id) as PackageRow;
-  if (discarded.deleted_ms === null) deletePackageCopy(ctx, discarded, inc, `package discarded: ${discarded.discard_reason ?? reason.trim()}`, null, copy);
+  const copy: MaterialDeletion = discarded.deleted_ms === null ? await deletePackageCopy(ctx, discarded, inc, `package discarded: ${discarded.discard_reason ?? reason.trim()}`, null) : { deleted: 0, failed: [], foreign: [] };
   if (copy.failed.length > 0) {
     raiseAlarm(ctx, { kind: 'delete-failed', key: `package-delete:${pkg.package_id}`, message: `Package ${pkg.package_id} of ${inc.ref} was discarded but ${copy.failed.length} of its file(s) could not be deleted yet (${copy.failed[0]?.reason ?? ''}). Run "custodian package discard ${pkg.package_id}" again to finish.`, details: { incident: inc.ref, package: pkg.package_id } });
   } else {
     conditionEnded(ctx, `package-delete:${pkg.package_id}`);
   }
-  const deletion = releaseIfDone(ctx, inc.id);
+  const deletion = await releaseIfDone(ctx, inc.id);
   return { package: findPackage(ctx.db, pkg.package_id) as PackageRow, incident: getIncident(ctx.db, inc.id) as IncidentRow, copy, deletion };
-}
-
-/**
- * What closing an incident does to its packages (called by closeIncident): every package still
- * waiting is recorded as discarded (the incident is over), and every copy that must go with the
- * material is deleted, into the same result as the archived clips.
- */
-export function closePackages(ctx: Ctx, inc: IncidentRow, reason: string, out: MaterialDeletion): void {
-  const pending = pendingPackages(ctx, inc);
-  if (pending.length > 0) {
-    ctx.db.transaction(() => {
-      for (const p of pending) {
-        markPackageDiscarded(ctx.db, p.id, ctx.now(), ctx.actor.name, `incident closed: ${reason}`);
-        audit(ctx, 'package.discarded', { incident: inc.ref, package: p.package_id, audience: p.audience, reason: `incident closed: ${reason}` });
-      }
-    }).immediate();
-  }
-  for (const pkg of copiesToDelete(ctx, inc)) deletePackageCopy(ctx, pkg, inc, closureReason(ctx, inc, reason), null, out);
-}
-
-/** The deletion log's reason for material that goes because the incident was closed. */
-export function closureReason(ctx: Ctx, inc: IncidentRow, reason: string): string {
-  const handovers = handoversOf(ctx.db, inc.id);
-  if (handovers.length === 0) return `incident closed without handover: ${reason}`;
-  return `incident closed after handover to ${handovers.map((h) => `${h.organisation} (${h.reference})`).join(' and ')}: ${reason}`;
 }
 
 /** The shape the API contract names (common/api/types.ts). */

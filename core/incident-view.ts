@@ -10,7 +10,7 @@ import { handoversOf } from '../db/handovers.js';
 import { clipSources, clipsOf, type IncidentRow } from '../db/incidents.js';
 import { clipIdsInPackages, packagesOf, type PackageRow } from '../db/packages.js';
 import type { Ctx } from './context.js';
-import { packageState } from './handover.js';
+import { packageState } from './package-state.js';
 import { incidentHistory, isOverdue, type Gap } from './incidents.js';
 
 /** Who reads: HR sees only HR's share of an incident; every other role that may read it sees it whole. */

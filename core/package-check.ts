@@ -10,7 +10,7 @@
  * started them, are bounded in size and number of files, and are forgotten after an hour idle.
  */
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -21,10 +21,11 @@ import { VERIFY_COMMANDS } from '../common/manifest.js';
 import { formatInstant } from '../common/time.js';
 import { findPackage } from '../db/packages.js';
 import { PackageCollector, checkCollected, verifyPackage, type VerifyResult } from '../native/package-verify.js';
+import { removeWorkingFileSync } from '../native/own-files.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
 import { keyReferences } from './exports.js';
-import { packageState } from './handover.js';
+import { packageState } from './package-state.js';
 import { siteKeys } from './site.js';
 
 export const UPLOAD_MAX_BYTES = 16 * 1024 ** 3;
@@ -92,8 +93,8 @@ export class PackageUploads {
 
   private forget(u: Upload): void {
     this.uploads.delete(u.id);
-    // The temporary copy of an uploaded zip is Custodian's own scratch file, never governed material.
-    if (u.zipFile !== null) rmSync(u.zipFile, { force: true });
+    // The temporary copy of an uploaded zip is Custodian's own working file, never governed material.
+    if (u.zipFile !== null) removeWorkingFileSync(u.zipFile);
   }
 
   private mine(sessionId: number, uploadId: string): Upload {
@@ -142,7 +143,7 @@ export class PackageUploads {
     try {
       if (u.kind === 'zip') {
         mkdirSync(this.folder(), { recursive: true, mode: 0o700 });
-        const file = path.join(this.folder(), `${u.id}.zip`);
+        const file = path.join(this.folder(), `${u.id}.zip.partial`);
         u.zipFile = file;
         await pipeline(body, limit, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
       } else {

@@ -30,6 +30,7 @@ export interface PackageRow {
 }
 
 export interface PackageFileRow {
+  id: number;
   package_id: number;
   copy: 'folder' | 'zip';
   rel_path: string;
@@ -79,8 +80,9 @@ export function packageFiles(db: ReadDb, packageRowId: number): PackageFileRow[]
   return stmt(db, "SELECT * FROM package_files WHERE package_id = ? ORDER BY copy = 'zip', rel_path").all(packageRowId) as PackageFileRow[];
 }
 
-export function markPackageFileDeleted(db: Db, packageRowId: number, copy: PackageFileRow['copy'], relPath: string, atMs: number): void {
-  stmt(db, 'UPDATE package_files SET deleted_ms = ? WHERE package_id = ? AND copy = ? AND rel_path = ? AND deleted_ms IS NULL').run(atMs, packageRowId, copy, relPath);
+/** Marks one recorded file gone (deleted by the door, or found gone). */
+export function markPackageFileDeleted(db: Db, fileId: number, atMs: number): void {
+  stmt(db, 'UPDATE package_files SET deleted_ms = ? WHERE id = ? AND deleted_ms IS NULL').run(atMs, fileId);
 }
 
 /** The archived clips (ids) an incident's packages for `audience` were made from. */

@@ -14,7 +14,7 @@ import { ROLES, type Role } from '../common/permissions.js';
 import { listAudit } from '../db/audit.js';
 import { setCamera } from '../core/cameras.js';
 import type { Ctx } from '../core/context.js';
-import { exportPackage } from '../core/exports.js';
+import { exportPackage, verifyPackageForSite } from '../core/exports.js';
 import { recordHandover } from '../core/handover.js';
 import { archiveIncident, createIncident } from '../core/incidents.js';
 import { scanAll } from '../core/indexer.js';
@@ -22,7 +22,6 @@ import { addRoot } from '../core/roots.js';
 import { siteKeys } from '../core/site.js';
 import { addUser } from '../core/users.js';
 import { samplePath } from '../fixtures/samples.js';
-import { verifyPackage } from '../native/package-verify.js';
 import { DAY, tempDir, testCtx, type TestClock } from '../test/helpers.js';
 import { CustodianServer } from './server.js';
 
@@ -126,7 +125,7 @@ describe('browser mode: package uploads and downloads over HTTP', () => {
     expect(r.headers.get('content-disposition')).toMatch(/^attachment; filename="hr\.zip"/);
     const file = path.join(t.dir, 'downloaded.zip');
     writeFileSync(file, Buffer.from(await r.arrayBuffer()));
-    expect((await verifyPackage(file, [{ fingerprint: siteKeys(ctx).fingerprint, source: 'site' }])).verdict).toBe('valid');
+    expect((await verifyPackageForSite(ctx, file)).verdict).toBe('valid');
     expect(listAudit(ctx.db, { sinceMs: 0, action: 'package.downloaded', limit: 10 }).map((a) => a.actor)).toEqual(['officer']);
     for (const role of ['hr', 'dpo', 'admin'] as const) expect((await req(role, packageDownloadPath(hr.packageId))).status).toBe(403);
     expect((await req('officer', packageDownloadPath(hr.packageId), { headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(403);

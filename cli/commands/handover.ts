@@ -9,7 +9,7 @@ import { defaultDataDir, openCtx } from '../../core/context.js';
 import { exportPackage, verifyPackageForSite } from '../../core/exports.js';
 import { HANDOVER_COLUMNS, discardPackage, handoverLog, recordHandover } from '../../core/handover.js';
 import { complianceReport, writeComplianceReport } from '../../core/reports.js';
-import { clockFrom, dataDirFrom, withCtx, withCtxAsync } from '../context.js';
+import { clockFrom, dataDirFrom, withCtxAsync } from '../context.js';
 import { EXIT, printJson, table } from '../io.js';
 import { progressFor } from '../progress.js';
 import { globals, registerLog, type CliContext } from './shared.js';
@@ -150,10 +150,10 @@ export function registerHandover(program: Command, c: CliContext): void {
     .command('discard <packageId>')
     .description('record that a package will not be handed over (its copy is deleted; the material too, if it was the last package waiting after a handover)')
     .requiredOption('--reason <text>', 'why it will not be handed over')
-    .action((packageId: string, opts: { reason: string }, cmd: Command) => {
+    .action(async (packageId: string, opts: { reason: string }, cmd: Command) => {
       const g = globals(cmd);
-      withCtx(g, c.io, (ctx) => {
-        const r = discardPackage(ctx, packageId, opts.reason);
+      await withCtxAsync(g, c.io, async (ctx) => {
+        const r = await discardPackage(ctx, packageId, opts.reason);
         const failed = [...r.copy.failed, ...(r.deletion?.failed ?? [])];
         if (g.json) printJson(c.io, { package: r.package.package_id, audience: r.package.audience, incident: r.incident.ref, status: r.incident.status, deleted: r.copy.deleted + (r.deletion?.deleted ?? 0), materialDeleted: r.deletion !== null, failed });
         else {

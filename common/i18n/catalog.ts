@@ -8,11 +8,13 @@
  * Runtime-neutral: no Node built-ins, so the renderer can use it too.
  */
 import i18next from 'i18next';
+import * as check from './check.js';
 import * as core from './core.js';
+import * as deletion from './deletion.js';
 import * as evidence from './evidence.js';
 
 /** Add a namespace here: `import * as x from './x.js'` and one line below. */
-const NAMESPACES = { core, evidence } as const;
+const NAMESPACES = { core, deletion, check, evidence } as const;
 
 export type Namespace = keyof typeof NAMESPACES;
 export const LANGUAGES = ['sv', 'en'] as const;

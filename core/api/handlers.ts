@@ -217,8 +217,8 @@ export const handlers: HandlerMap = {
     return incidentDetail(call.ctx, r.incident);
   },
   'incidents.extend': (call, req) => summary(call.ctx, extendIncident(call.ctx, req.ref, toMs(call.ctx, req.reviewBy), req.reason)),
-  'incidents.close': (call, req) => {
-    const r = closeIncident(call.ctx, req.ref, req.reason);
+  'incidents.close': async (call, req) => {
+    const r = await closeIncident(call.ctx, req.ref, req.reason);
     return { ...summary(call.ctx, r.incident), deleted: r.deletion.deleted, failed: r.deletion.failed };
   },
   'clips.reclassify': (call, req) => {
@@ -265,8 +265,8 @@ export const handlers: HandlerMap = {
       retried: r.retried,
     };
   },
-  'packages.discard': (call, req) => {
-    const r = discardPackage(call.ctx, req.packageId, req.reason);
+  'packages.discard': async (call, req) => {
+    const r = await discardPackage(call.ctx, req.packageId, req.reason);
     return { incident: summary(call.ctx, r.incident), package: packageView(call.ctx, r.package), deleted: r.copy.deleted, failed: [...r.copy.failed, ...(r.deletion?.failed ?? [])], materialDeleted: r.deletion !== null };
   },
   'packages.verifyStart': (call, req) => call.uploads.start(call.user.sessionId, req.kind, req.name),

@@ -29,6 +29,8 @@ ALTER TABLE packages ADD COLUMN discard_reason TEXT;
 CREATE INDEX packages_incident ON packages(incident_id);
 
 CREATE TABLE package_files (
+  -- the record the deletion door journals and logs (deletion_journal.record_id for kind 'package')
+  id         INTEGER PRIMARY KEY,
   package_id INTEGER NOT NULL REFERENCES packages(id),
   copy       TEXT NOT NULL CHECK (copy IN ('folder', 'zip')),
   -- 'folder': relative to packages.dir, forward slashes; 'zip': the zip's file name beside the folder
@@ -38,12 +40,12 @@ CREATE TABLE package_files (
   size       INTEGER NOT NULL,
   sha256     TEXT NOT NULL,
   deleted_ms INTEGER,
-  PRIMARY KEY (package_id, copy, rel_path)
-) STRICT, WITHOUT ROWID;
+  UNIQUE (package_id, copy, rel_path)
+) STRICT;
 -- A discard is final: once recorded, who, when and why cannot be changed.
 CREATE TRIGGER packages_discard_final BEFORE UPDATE OF discarded_ms, discarded_by, discard_reason ON packages
 WHEN OLD.discarded_ms IS NOT NULL
 BEGIN SELECT RAISE(ABORT, 'a package discard cannot be changed'); END;
-CREATE TRIGGER package_files_no_rewrite BEFORE UPDATE OF package_id, copy, rel_path, clip_id, size, sha256 ON package_files
+CREATE TRIGGER package_files_no_rewrite BEFORE UPDATE OF id, package_id, copy, rel_path, clip_id, size, sha256 ON package_files
 BEGIN SELECT RAISE(ABORT, 'the record of a package file cannot be rewritten'); END;
 `;
