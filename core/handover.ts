@@ -53,8 +53,6 @@ export interface HandoverResult {
   retried: boolean;
 }
 
-export { copiesToDelete, packageState, pendingPackages, type PackageState } from './package-state.js';
-
 async function finishDeletion(ctx: Ctx, inc: IncidentRow, handover: HandoverRow): Promise<MaterialDeletion> {
   const reason = handedOverReason(ctx, inc);
   // The archive and every package copy that must go (the recipients' copies stay).
