@@ -207,12 +207,13 @@ export async function openDetector(opts: DetectorOptions): Promise<Detector> {
     segmentation: { enabled: false },
     object: { enabled: true, modelPath: MODEL_JSON, minConfidence: opts.minScore, iouThreshold: 0.4, maxDetected: 100, skipFrames: 0, skipTime: 0 },
   });
+  const refusedBefore = refusedUrls.length;
   try {
     await human.load();
   } catch (e) {
     throw failure('internal', 'masking:modelLoadFailed', { detail: (e as Error).message }, { assistedMasking: 'unavailable' });
   }
-  const refused = refusedUrls[0];
+  const refused = refusedUrls[refusedBefore];
   if (refused) throw failure('internal', 'masking:networkRefused', { url: refused });
   const stat = human.models.stats().modelStats.find((m) => m.name === 'centernet');
   if (!stat?.loaded) throw failure('internal', 'masking:modelLoadFailed', { detail: `${MODEL_JSON} did not load` }, { assistedMasking: 'unavailable' });
@@ -222,6 +223,7 @@ export async function openDetector(opts: DetectorOptions): Promise<Detector> {
     backend: tf.getBackend(),
     async detect(rgb, width, height) {
       if (rgb.length !== width * height * 3) throw new Error(`frame of ${rgb.length} bytes is not ${width}x${height} RGB`);
+      const before = refusedUrls.length;
       const full = tf.tensor3d(rgb, [height, width, 3], 'float32');
       const found: PixelDetection[] = [];
       try {
@@ -242,7 +244,7 @@ export async function openDetector(opts: DetectorOptions): Promise<Detector> {
       } finally {
         full.dispose();
       }
-      const late = refusedUrls[0];
+      const late = refusedUrls[before];
       if (late) throw failure('internal', 'masking:networkRefused', { url: late });
       return mergeDetections(found);
     },

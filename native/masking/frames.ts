@@ -83,7 +83,8 @@ export function sampleFrames(
     const drain = (): void => {
       while (pending.length > 0 && times.length > 0) {
         const rgb = pending.shift() as Buffer;
-        const t = (win.fromS + (times.shift() as number)) * 1000;
+        // Microsecond precision: the sum of two decimals must not come out as 1200.0000000000002 ms.
+        const t = Math.round((win.fromS + (times.shift() as number)) * 1e6) / 1000;
         frames++;
         working = working.then(() => (failed ? undefined : onFrame({ t, rgb }))).catch((e: unknown) => {
           failed = failed ?? e;
