@@ -21,6 +21,8 @@ export const sv = {
   clipMissing: 'Klippet {{file}} finns inte (längre).',
   clipNoPicture: 'Klippet {{file}} har ingen bild att maskera.',
   clipDamaged: 'Klippet {{file}} är skadat efter {{seconds}} s ({{detail}}); det som går att avkoda har inte kunnat granskas till slutet.',
+  partlySearched:
+    'Klippet {{file}} kunde bara granskas till {{seconds}} s av {{total}} s (resten gick inte att avkoda). Titta igenom resten och maskera för hand.',
   noPeopleFound:
     'Inga personer hittades i klippet ({{frames}} bilder granskades, {{rate}} per sekund). Titta igenom klippet och maskera för hand om någon syns.',
   peopleFound: '{{tracks}} spår föreslogs i klippet ({{frames}} bilder granskades, {{rate}} per sekund). Kontrollera dem innan export.',
@@ -45,6 +47,7 @@ export const en: Record<keyof typeof sv, string> = {
   clipMissing: 'The clip {{file}} does not exist (any more).',
   clipNoPicture: 'The clip {{file}} has no picture to mask.',
   clipDamaged: 'The clip {{file}} is damaged after {{seconds}} s ({{detail}}); it could not be searched to the end.',
+  partlySearched: 'The clip {{file}} could only be searched up to {{seconds}} s of {{total}} s (the rest could not be decoded). Look through the rest and mask by hand.',
   noPeopleFound: 'No people were found in the clip ({{frames}} frames searched, {{rate}} a second). Look through the clip and mask by hand if anyone is seen.',
   peopleFound: '{{tracks}} tracks were proposed in the clip ({{frames}} frames searched, {{rate}} a second). Check them before exporting.',
   badRate: 'A sampling rate of {{rate}} frames a second is not possible; it must be between {{min}} and {{max}}.',

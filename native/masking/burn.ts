@@ -25,7 +25,7 @@ import path from 'node:path';
 import { CustodianError, failure } from '../../common/errors.js';
 import { MASK_TRACKS_FORMAT, MaskTrackSchema, lerpRect, type KeyBox, type MaskTrack, type MaskTrackSet, type Rect } from '../../common/mask-track.js';
 import { sha256File } from '../hash.js';
-import { MediaToolFailed, classifyFailure, commitPartial, ffmpegVersion, lastLines, outputError, preparePartial, removeQuietly, runTool } from '../ffmpeg-run.js';
+import { MediaToolFailed, classifyFailure, commitPartial, ffmpegVersion, lastLines, monotonicProgress, outputError, preparePartial, removeQuietly, runTool } from '../ffmpeg-run.js';
 import { resolveMediaTools, type MediaTools } from '../media-tools.js';
 import { REDACT_ENCODER_ARGS } from '../redact.js';
 import { probeClip } from './clip-info.js';
@@ -207,13 +207,7 @@ export async function burnMasks(
   const script = path.join(work, 'graph.txt');
   await writeFile(script, burnGraph(pieces));
   const partial = await preparePartial(out);
-  let reported = -1;
-  const report = (f: number): void => {
-    if (onProgress && f > reported) {
-      reported = f;
-      onProgress(f);
-    }
-  };
+  const report = monotonicProgress(onProgress);
   try {
     report(0);
     const args = ['-nostdin', '-nostats', '-y', '-i', clipPath, '-filter_complex_script', script, '-map', '[vout]', '-an', '-sn', '-dn', ...REDACT_ENCODER_ARGS,

@@ -35,6 +35,7 @@ describe('proposeTracks on the vtest excerpt', () => {
     expect(proposal.detections.map((d) => d.t)).toEqual(Array.from({ length: 20 }, (_, i) => i * 200));
     expect(proposal.stats.workers).toBe(2);
     expect(proposal.summary.key).toBe('masking:peopleFound');
+    expect(proposal.warnings).toEqual([]);
   });
 
   it('finds the labelled people in the sampled frames next to each labelled one', () => {
@@ -164,7 +165,10 @@ describe('bad input', () => {
     writeTruncatedCopy(VTEST_EXCERPT, cut, 120_000);
     const p: ProposeResult | Error = await proposeTracks(cut, { tools, rate: 1, workers: 1 }).catch((e: unknown) => e as Error);
     if (p instanceof Error) expect(p).toMatchObject({ msg: { key: 'masking:clipDamaged' } });
-    else expect(p.framesAnalysed).toBeLessThan(4);
+    else {
+      expect(p.framesAnalysed).toBeLessThan(4);
+      expect(p.warnings.map((w) => w.key)).toEqual(['masking:partlySearched']);
+    }
   });
 });
 

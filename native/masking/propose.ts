@@ -59,6 +59,8 @@ export interface ProposeResult {
   readonly framesExpected: number;
   /** What to tell the officer: how many tracks, or that nobody was found. */
   readonly summary: Msg;
+  /** Things the officer must know besides (a clip that could not be decoded to its end). */
+  readonly warnings: readonly Msg[];
   readonly stats: { readonly workers: number; readonly wallMs: number; readonly startMs: number; readonly detectorMsPerFrame: number };
   /** Every analysed frame's detections (relative boxes), for review and measurement. */
   readonly detections: readonly SampledDetections[];
@@ -118,6 +120,13 @@ export async function proposeTracks(clipPath: string, options: ProposeOptions = 
     tracks.length === 0
       ? { key: 'masking:noPeopleFound', params: { frames: pool.frames.length, rate: rateText } }
       : { key: 'masking:peopleFound', params: { tracks: tracks.length, frames: pool.frames.length, rate: rateText } };
+  // The samples should reach the clip's end; a damaged clip stops decoding early (ffmpeg still
+  // exits 0), and the officer must not read "nobody found" as covering the part never seen.
+  const lastT = pool.frames[pool.frames.length - 1]?.t ?? 0;
+  const warnings: Msg[] = [];
+  if (lastT < clip.durationMs - 2000 / rate - 500) {
+    warnings.push({ key: 'masking:partlySearched', params: { file: clipPath, seconds: Math.floor(lastT / 1000), total: Math.round(clip.durationMs / 1000) } });
+  }
   onProgress?.({ phase: 'done', fraction: 1, framesDone: pool.frames.length, framesTotal: pool.expected });
   return {
     set: { format: MASK_TRACKS_FORMAT, width: W, height: H, durationMs: clip.durationMs, tracks, keep: [] },
@@ -127,6 +136,7 @@ export async function proposeTracks(clipPath: string, options: ProposeOptions = 
     framesAnalysed: pool.frames.length,
     framesExpected: pool.expected,
     summary,
+    warnings,
     stats: { workers: pool.workers, wallMs: pool.wallMs, startMs: pool.startMs, detectorMsPerFrame: detectorMs / pool.frames.length },
     detections,
   };
