@@ -36,8 +36,10 @@ async function handle(m: ToWorker): Promise<void> {
   if (!init || !det) throw new Error('chunk before init');
   const r = await sampleFrames(init.ffmpeg, m.clip, m.width, m.height, { fromS: m.fromS, durationS: m.durationS, rate: m.rate }, async (f) => {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const boxes = await det.detect(f.rgb, m.width, m.height);
-    send({ type: 'frame', chunk: m.id, t: f.t, ms: performance.now() - t0, boxes: boxes.map((b) => [b.x, b.y, b.w, b.h, b.score] as const) });
+    const c1 = process.cpuUsage(c0);
+    send({ type: 'frame', chunk: m.id, t: f.t, ms: performance.now() - t0, cpuMs: (c1.user + c1.system) / 1000, boxes: boxes.map((b) => [b.x, b.y, b.w, b.h, b.score] as const) });
   });
   send({ type: 'chunk-done', chunk: m.id, frames: r.frames, exitCode: r.exitCode, stderrTail: r.stderrTail });
 }

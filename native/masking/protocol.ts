@@ -29,8 +29,9 @@ export interface FrameResult {
   readonly chunk: number;
   readonly t: number;
   readonly boxes: readonly (readonly [number, number, number, number, number])[];
-  /** Milliseconds the detector spent on this frame (for the benchmark). */
+  /** Milliseconds the detector spent on this frame, wall clock and CPU (for the benchmark). */
   readonly ms: number;
+  readonly cpuMs: number;
 }
 
 export type FromWorker =
