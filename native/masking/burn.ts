@@ -45,8 +45,9 @@ export interface BurnResult {
   readonly maskedTrackIds: readonly string[];
   readonly encoder: string;
   readonly settings: string;
-  /** Black rectangles in the filter graph (pieces of tracks). */
+  /** Pieces the tracks were cut into, and the black rectangles (lanes) that draw them. */
   readonly pieces: number;
+  readonly lanes: number;
 }
 
 /** One black rectangle moving over a time span: size fixed, centre piecewise linear. */
@@ -62,7 +63,7 @@ export interface Piece {
 
 /** A piece's box may be at most this much larger than the smallest box it stands for. */
 const MAX_GROWTH = 1.25;
-/** Keys per piece: the x/y expressions nest one `if` per key. */
+/** Keys per piece (a lane packs pieces in time; shorter pieces pack better). */
 const MAX_KEYS = 40;
 /** Pixels added to every side: overlay rounds positions down to even pixels for 4:2:0. */
 const MARGIN = 2;
@@ -141,35 +142,130 @@ const num = (v: number): string => {
   return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
 };
 
-/** A piecewise-linear function of `t` through (t_i, v_i), held constant outside, as an ffmpeg expression. */
-export function pathExpr(points: readonly { t: number; v: number }[]): string {
-  const p = points;
-  const firstP = p[0];
-  if (!firstP) return '0';
-  if (p.length === 1) return num(firstP.v);
-  let expr = num((p[p.length - 1] as { v: number }).v);
-  for (let i = p.length - 2; i >= 0; i--) {
-    const a = p[i] as { t: number; v: number };
-    const b = p[i + 1] as { t: number; v: number };
-    const slope = b.t > a.t ? (b.v - a.v) / (b.t - a.t) : 0;
-    const seg = slope === 0 ? num(a.v) : `${num(a.v)}+(t-${num(a.t)})*${num(slope)}`;
-    expr = `if(lt(t\\,${num(b.t)})\\,${seg}\\,${expr})`;
+/** Where a lane's rectangle is when none of its pieces is on: far outside the picture. */
+const OFF = -100000;
+
+/** One straight stretch of a lane's path: from `t0` to `t1` (seconds), centre moving linearly. */
+interface Segment {
+  readonly t0: number;
+  readonly t1: number;
+  readonly cx0: number;
+  readonly cy0: number;
+  readonly cx1: number;
+  readonly cy1: number;
+}
+
+/**
+ * A LANE is one black rectangle in the filter graph that shows several pieces one after the
+ * other: pieces of about the same size whose time spans do not overlap. The graph's cost is one
+ * overlay per lane and frame, so lanes (tens for a busy 10-minute clip) instead of pieces
+ * (thousands) keep the burn-in near a plain re-encode. Sizes are rounded UP to steps of
+ * SIZE_STEP, so a lane's rectangle is never smaller than any of its pieces'.
+ */
+export interface Lane {
+  readonly w: number;
+  readonly h: number;
+  readonly segments: readonly Segment[];
+}
+
+const SIZE_STEP = 1.2;
+const sizeClass = (v: number): number => Math.ceil(Math.log(Math.max(v, 2)) / Math.log(SIZE_STEP) - 1e-9);
+const classSize = (k: number): number => even(Math.pow(SIZE_STEP, k));
+
+export function lanesOf(pieces: readonly Piece[]): Lane[] {
+  const groups = new Map<string, { w: number; h: number; pieces: Piece[] }>();
+  for (const p of pieces) {
+    const kw = sizeClass(p.w);
+    const kh = sizeClass(p.h);
+    const key = `${kw}x${kh}`;
+    const g = groups.get(key) ?? { w: Math.max(p.w, classSize(kw)), h: Math.max(p.h, classSize(kh)), pieces: [] };
+    g.pieces.push(p);
+    groups.set(key, g);
   }
-  return expr;
+  const lanes: Lane[] = [];
+  for (const g of groups.values()) {
+    // Interval scheduling: each piece goes to the first lane that is free when it starts.
+    const open: { end: number; segments: Segment[] }[] = [];
+    for (const p of [...g.pieces].sort((x, y) => x.from - y.from)) {
+      let lane = open.find((l) => l.end < p.from);
+      if (!lane) {
+        lane = { end: -Infinity, segments: [] };
+        open.push(lane);
+      }
+      const path = p.path;
+      if (path.length === 1) {
+        const q = path[0] as { t: number; cx: number; cy: number };
+        lane.segments.push({ t0: q.t, t1: q.t, cx0: q.cx, cy0: q.cy, cx1: q.cx, cy1: q.cy });
+      }
+      for (let i = 0; i + 1 < path.length; i++) {
+        const a = path[i] as { t: number; cx: number; cy: number };
+        const b = path[i + 1] as { t: number; cx: number; cy: number };
+        lane.segments.push({ t0: a.t, t1: b.t, cx0: a.cx, cy0: a.cy, cx1: b.cx, cy1: b.cy });
+      }
+      lane.end = p.to;
+    }
+    for (const l of open) lanes.push({ w: g.w, h: g.h, segments: l.segments });
+  }
+  return lanes;
+}
+
+/**
+ * A lane's x (or y) as an ffmpeg expression of `t`: a balanced tree of `if(lt(t, …))` over its
+ * segments (evaluated lazily, so a frame costs log2(segments) comparisons, and the nesting
+ * stays far below the expression parser's depth limit of 100), each leaf the straight line of
+ * its segment inside the segment's span and OFF outside. A segment of no length (a one-key
+ * track) lasts 20 ms either side.
+ */
+export function laneExpr(segments: readonly Segment[], coord: 'x' | 'y', size: number): string {
+  const line = (s: Segment): string => {
+    const v0 = (coord === 'x' ? s.cx0 : s.cy0) - size / 2;
+    const v1 = (coord === 'x' ? s.cx1 : s.cy1) - size / 2;
+    const slope = s.t1 > s.t0 ? (v1 - v0) / (s.t1 - s.t0) : 0;
+    return slope === 0 ? num(v0) : `${num(v0)}+(t-${num(s.t0)})*${num(slope)}`;
+  };
+  const leaf = (s: Segment): string => {
+    const pad = s.t1 > s.t0 ? 0.0005 : 0.02;
+    return `if(between(t\\,${num(s.t0 - pad)}\\,${num(s.t1 + pad)})\\,${line(s)}\\,${OFF})`;
+  };
+  const node = (lo: number, hi: number): string => {
+    if (lo === hi) return leaf(segments[lo] as Segment);
+    const mid = (lo + hi + 1) >> 1;
+    return `if(lt(t\\,${num((segments[mid] as Segment).t0 - 0.0005)})\\,${node(lo, mid - 1)}\\,${node(mid, hi)})`;
+  };
+  return segments.length === 0 ? String(OFF) : node(0, segments.length - 1);
+}
+
+/**
+ * Where a lane's rectangle is at time `t` (seconds), top-left in pixels before overlay's rounding:
+ * the same tree walk laneExpr writes for ffmpeg, in JavaScript (tests hold the two together).
+ */
+export function laneAt(lane: Lane, t: number): { x: number; y: number } {
+  const segs = lane.segments;
+  if (segs.length === 0) return { x: OFF, y: OFF };
+  let lo = 0;
+  let hi = segs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (t < (segs[mid] as Segment).t0 - 0.0005) hi = mid - 1;
+    else lo = mid;
+  }
+  const s = segs[lo] as Segment;
+  const pad = s.t1 > s.t0 ? 0.0005 : 0.02;
+  if (t < s.t0 - pad || t > s.t1 + pad) return { x: OFF, y: OFF };
+  const f = s.t1 > s.t0 ? (t - s.t0) / (s.t1 - s.t0) : 0;
+  return { x: s.cx0 + (s.cx1 - s.cx0) * f - lane.w / 2, y: s.cy0 + (s.cy1 - s.cy0) * f - lane.h / 2 };
 }
 
 /** The filter graph (for -filter_complex_script): input [0:v] → output [vout]. */
-export function burnGraph(pieces: readonly Piece[]): string {
+export function burnGraph(lanes: readonly Lane[]): string {
   const lines = ['[0:v]format=yuv420p[m0]'];
-  pieces.forEach((p, i) => {
-    const xs = pathExpr(p.path.map((q) => ({ t: q.t, v: q.cx - p.w / 2 })));
-    const ys = pathExpr(p.path.map((q) => ({ t: q.t, v: q.cy - p.h / 2 })));
+  lanes.forEach((l, i) => {
     // One black frame, timed long before any real frame and repeated by overlay (eof_action
-    // repeat): every frame of the piece's span has it, including frames with negative times.
-    lines.push(`color=c=black:s=${p.w}x${p.h}:r=1:d=1,format=yuv420p,setpts=PTS-100000/TB[c${i}]`);
-    lines.push(`[m${i}][c${i}]overlay=x=${xs}:y=${ys}:eof_action=repeat:enable=between(t\\,${num(p.from - 0.0005)}\\,${num(p.to + 0.0005)})[m${i + 1}]`);
+    // repeat): every frame has it, including frames with negative times.
+    lines.push(`color=c=black:s=${l.w}x${l.h}:r=1:d=1,format=yuv420p,setpts=PTS-100000/TB[c${i}]`);
+    lines.push(`[m${i}][c${i}]overlay=x=${laneExpr(l.segments, 'x', l.w)}:y=${laneExpr(l.segments, 'y', l.h)}:eof_action=repeat[m${i + 1}]`);
   });
-  lines.push(`[m${pieces.length}]null[vout]`);
+  lines.push(`[m${lanes.length}]null[vout]`);
   return lines.join(';\n');
 }
 
@@ -202,10 +298,11 @@ export async function burnMasks(
   const keep = new Set(keepTrackIds);
   const masked = tracks.filter((t) => !keep.has(t.id));
   const pieces = masked.flatMap((t) => piecesOf(t, clip.width, clip.height));
+  const lanes = lanesOf(pieces);
   const sourceSha256 = await sha256File(clipPath);
   const work = await mkdtemp(path.join(os.tmpdir(), 'custodian-burn-'));
   const script = path.join(work, 'graph.txt');
-  await writeFile(script, burnGraph(pieces));
+  await writeFile(script, burnGraph(lanes));
   const partial = await preparePartial(out);
   const report = monotonicProgress(onProgress);
   try {
@@ -228,7 +325,7 @@ export async function burnMasks(
     const versions = [`ffmpeg ${ffmpegVersion(stderr) ?? 'unknown version'}`, x264 ? `x264 core ${x264}` : null].filter(Boolean).join(', ');
     const settings =
       `${REDACT_ENCODER_ARGS.join(' ')} -vsync passthrough -an -movflags +faststart; ` +
-      `${masked.length} mask tracks burned in as solid black rectangles (overlay per frame time, after conversion to yuv420p, ${pieces.length} pieces), ${keepTrackIds.length} kept visible; ${versions}`;
+      `${masked.length} mask tracks burned in as solid black rectangles (overlay per frame time, after conversion to yuv420p, ${pieces.length} pieces in ${lanes.length} lanes), ${keepTrackIds.length} kept visible; ${versions}`;
     return {
       out,
       sourceSha256,
@@ -238,6 +335,7 @@ export async function burnMasks(
       encoder: 'libx264',
       settings,
       pieces: pieces.length,
+      lanes: lanes.length,
     };
   } catch (e) {
     await removeQuietly(partial);
