@@ -7,13 +7,13 @@
  *
  * How moving boxes are drawn with the bundled ffmpeg (a 2018 build: drawbox there has fixed
  * coordinates and takes no commands): each track is cut into PIECES over which its box size
- * changes little; a piece is one black rectangle (a one-frame `color` source, repeated) laid on
- * the picture by `overlay`, whose x/y are evaluated for every frame from that frame's own time
- * `t` as a piecewise-linear function of the keys, and which is enabled only during the piece.
- * The rectangle is the piece's largest box plus a margin, centred on the interpolated centre,
- * so it contains the interpolated box at every instant. Because everything follows each
- * frame's real timestamp, variable frame rates and gaps are masked correctly. Measured against
- * a plain re-encode in bench/masking.bench.ts.
+ * changes little; a piece's rectangle is its largest box plus a margin, centred on the
+ * interpolated centre, so it contains the interpolated box at every instant. Pieces of about
+ * the same size that do not overlap in time share a LANE: one black rectangle (a one-frame
+ * `color` source, repeated) laid on the picture by one `overlay`, whose x/y are evaluated for
+ * every frame from that frame's own time `t`. Because everything follows each frame's real
+ * timestamp, variable frame rates and gaps are masked correctly. Measured against a plain
+ * re-encode in bench/masking.bench.ts.
  *
  * Written as `out + '.partial'`, fsynced and renamed (ffmpeg-run.ts); the partial is removed on
  * any failure. The result carries what a manifest needs: the SHA-256 of the clip it came from,
