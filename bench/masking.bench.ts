@@ -155,7 +155,7 @@ async function speed(): Promise<void> {
   const idleMs = (r.framesAnalysed * r.stats.detectorCpuMsPerFrame + decodeCpu) / cores + 1500;
   console.log(
     `propose tracks for 10 min of 640×360 at ${r.rate} samples/s: ${secs(wallMs)} vs the clip's duration 600 s = ${(wallMs / 600_000).toFixed(2)}× real time (goal ≤ 0.5×)${wallMs > 300_000 ? ' — not met under this load' : ''}; ` +
-      `${r.framesAnalysed} frames = ${fps.toFixed(1)} frames analysed/s on ${r.stats.workers} workers (detector ${r.stats.detectorMsPerFrame.toFixed(0)} ms wall, ${r.stats.detectorCpuMsPerFrame.toFixed(0)} ms CPU a frame; workers ready after ${secs(r.stats.startMs)}); ${r.tracks.length} tracks; load ${load()}`,
+      `${r.framesAnalysed} frames = ${fps.toFixed(1)} frames analysed/s on ${r.stats.workers} workers (detector ${r.stats.detectorMsPerFrame.toFixed(0)} ms wall, ${r.stats.detectorCpuMsPerFrame.toFixed(0)} ms CPU a frame; workers ready after ${secs(r.stats.startMs)}, ${(r.stats.workerRssBytes / 1e6).toFixed(0)} MB each at most); ${r.tracks.length} tracks; load ${load()}`,
   );
   console.log(
     `  on an idle ${cores}-core machine (CPU time / cores + 1.5 s start-up): ${secs(idleMs)} = ${(idleMs / 600_000).toFixed(2)}× real time, ${(r.framesAnalysed / (idleMs / 1000)).toFixed(1)} frames/s (goal ≤ 0.5×)${idleMs > 300_000 ? ' — NOT MET' : ''}`,

@@ -41,7 +41,7 @@ async function handle(m: ToWorker): Promise<void> {
     const c1 = process.cpuUsage(c0);
     send({ type: 'frame', chunk: m.id, t: f.t, ms: performance.now() - t0, cpuMs: (c1.user + c1.system) / 1000, boxes: boxes.map((b) => [b.x, b.y, b.w, b.h, b.score] as const) });
   });
-  send({ type: 'chunk-done', chunk: m.id, frames: r.frames, exitCode: r.exitCode, stderrTail: r.stderrTail });
+  send({ type: 'chunk-done', chunk: m.id, frames: r.frames, exitCode: r.exitCode, stderrTail: r.stderrTail, rssBytes: process.memoryUsage().rss });
 }
 
 process.on('message', (m: ToWorker) => {

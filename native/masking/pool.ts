@@ -42,6 +42,8 @@ export interface PoolResult {
   readonly wallMs: number;
   /** Wall time until every worker had its model loaded, ms. */
   readonly startMs: number;
+  /** The largest resident memory a worker reported, bytes. */
+  readonly workerRssBytes: number;
 }
 
 function workerEntry(): { file: string; execArgv: string[] } {
@@ -79,6 +81,7 @@ export async function detectInClip(geo: ClipGeometry, rate: number, opts: PoolOp
   const frames: FrameResult[] = [];
   const t0 = performance.now();
   let startMs = 0;
+  let rss = 0;
   let ready = 0;
   let next = 0;
   const children: ChildProcess[] = [];
@@ -111,7 +114,7 @@ export async function detectInClip(geo: ClipGeometry, rate: number, opts: PoolOp
       if (!c) {
         if (running === 0) {
           frames.sort((a, b) => a.t - b.t);
-          finish(null, { frames, expected, workers: n, wallMs: performance.now() - t0, startMs });
+          finish(null, { frames, expected, workers: n, wallMs: performance.now() - t0, startMs, workerRssBytes: rss });
         }
         return;
       }
@@ -144,6 +147,7 @@ export async function detectInClip(geo: ClipGeometry, rate: number, opts: PoolOp
             break;
           case 'chunk-done': {
             running--;
+            rss = Math.max(rss, m.rssBytes);
             const c = chunks[m.chunk];
             if (m.exitCode !== 0) {
               finish(failure('invalid_request', 'masking:clipDamaged', { file: geo.clip, seconds: Math.round(c?.fromS ?? 0), detail: m.stderrTail || `ffmpeg exit ${m.exitCode ?? 'signal'}` }));

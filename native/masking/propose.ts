@@ -69,6 +69,7 @@ export interface ProposeResult {
     /** Per frame in each worker: wall time, and CPU time (what it costs on a core of its own). */
     readonly detectorMsPerFrame: number;
     readonly detectorCpuMsPerFrame: number;
+    readonly workerRssBytes: number;
   };
   /** Every analysed frame's detections (relative boxes), for review and measurement. */
   readonly detections: readonly SampledDetections[];
@@ -148,7 +149,7 @@ export async function proposeTracks(clipPath: string, options: ProposeOptions = 
     framesExpected: pool.expected,
     summary,
     warnings,
-    stats: { workers: pool.workers, wallMs: pool.wallMs, startMs: pool.startMs, detectorMsPerFrame: detectorMs / pool.frames.length, detectorCpuMsPerFrame: detectorCpuMs / pool.frames.length },
+    stats: { workers: pool.workers, wallMs: pool.wallMs, startMs: pool.startMs, detectorMsPerFrame: detectorMs / pool.frames.length, detectorCpuMsPerFrame: detectorCpuMs / pool.frames.length, workerRssBytes: pool.workerRssBytes },
     detections,
   };
 }

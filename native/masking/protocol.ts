@@ -37,5 +37,5 @@ export interface FrameResult {
 export type FromWorker =
   | { readonly type: 'ready'; readonly backend: string }
   | FrameResult
-  | { readonly type: 'chunk-done'; readonly chunk: number; readonly frames: number; readonly exitCode: number | null; readonly stderrTail: string }
+  | { readonly type: 'chunk-done'; readonly chunk: number; readonly frames: number; readonly exitCode: number | null; readonly stderrTail: string; readonly rssBytes: number }
   | { readonly type: 'error'; readonly code: string; readonly message: string; readonly msg: Msg | null; readonly details: Record<string, unknown> | null };
