@@ -34,6 +34,9 @@ describe('proposeTracks on the vtest excerpt', () => {
     expect(proposal.framesAnalysed).toBe(20);
     expect(proposal.detections.map((d) => d.t)).toEqual(Array.from({ length: 20 }, (_, i) => i * 200));
     expect(proposal.stats.workers).toBe(2);
+    // One worker per core, each a few hundred MB at most (FACTS.md: ≈ 250 MB).
+    expect(proposal.stats.workerRssBytes).toBeGreaterThan(50e6);
+    expect(proposal.stats.workerRssBytes).toBeLessThan(450e6);
     expect(proposal.summary.key).toBe('masking:peopleFound');
     expect(proposal.warnings).toEqual([]);
   });
