@@ -202,7 +202,7 @@ async function burn(): Promise<void> {
   const burnMs = performance.now() - t0;
   const burnCpu = childCpuMs() - c0;
   console.log(
-    `burn in ${b.maskedTrackIds.length} tracks (${b.pieces} rectangles): ${secs(burnMs)} vs plain ffmpeg re-encode, same settings, ${secs(plainMs)} = ${(burnMs / plainMs).toFixed(2)}× wall ` +
+    `burn in ${b.maskedTrackIds.length} tracks (${b.pieces} pieces in ${b.lanes} lanes): ${secs(burnMs)} vs plain ffmpeg re-encode, same settings, ${secs(plainMs)} = ${(burnMs / plainMs).toFixed(2)}× wall ` +
       `(${(600_000 / burnMs).toFixed(1)}× real time, hashing source and result included); CPU ${secs(burnCpu)} vs ${secs(plainCpu)} = ${(burnCpu / plainCpu).toFixed(2)}×; load ${load()}`,
   );
   rmSync(plain, { force: true });
