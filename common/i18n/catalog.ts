@@ -12,6 +12,7 @@ import * as check from './check.js';
 import * as core from './core.js';
 import * as deletion from './deletion.js';
 import * as evidence from './evidence.js';
+import * as masking from './masking.js';
 import * as report from './report.js';
 import * as scan from './scan.js';
 import * as server from './server.js';
@@ -25,6 +26,7 @@ const NAMESPACES = {
   server,
   report,
   evidence,
+  masking,
 } as const;
 
 export type Namespace = keyof typeof NAMESPACES;
