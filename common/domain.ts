@@ -31,6 +31,9 @@ export const ALARM_KINDS = [
   'recording-rewritten',
   'archive-failed',
   'foreign-files',
+  // Access requests (issue 14): an answer due within seven days, or overdue (not blocking).
+  'request-due-soon',
+  'request-overdue',
 ] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 

@@ -52,6 +52,10 @@ export const SettingsSchema = z.object({
   ffmpegPath: z.string().nullable().default(null),
   ffprobePath: z.string().nullable().default(null),
   archiveDir: z.string().nullable().default(null),
+  /** Where the person detector's model files are for assisted masking (null: the ones Custodian ships). */
+  maskingModelDir: z.string().nullable().default(null),
+  /** How long an access request's own record is kept after it was answered or withdrawn (POLICY G2). */
+  requestRecordRetentionMonths: z.number().int().min(1).max(120).default(36),
   audienceRules: AudienceRulesSchema.default(DEFAULT_AUDIENCE_RULES),
 });
 

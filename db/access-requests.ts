@@ -1,6 +1,6 @@
 /**
- * Access requests (migration 010): the request rows, their windows, the files Custodian writes
- * for them (clips, masked copies, letters), the mask tracks being drawn, and the data subject's
+ * Access requests (migration 010): the request rows, their windows, the footage Custodian writes
+ * for them (clips and their masked copies), the mask tracks being drawn, and the data subject's
  * package copies. Query functions take the handle first; decisions live in core/access-requests/.
  */
 import { stmt, type Db, type ReadDb } from './open.js';
@@ -54,7 +54,7 @@ export interface WindowRow {
   cameras: string;
 }
 
-export type RequestFileKind = 'clip' | 'masked' | 'letter';
+export type RequestFileKind = 'clip' | 'masked';
 
 export interface RequestFileRow {
   id: number;
@@ -65,7 +65,6 @@ export interface RequestFileRow {
   to_ms: number | null;
   start_ms: number | null;
   end_ms: number | null;
-  base: 'archive' | 'letters';
   rel_path: string;
   sha256: string | null;
   size: number | null;
@@ -74,7 +73,6 @@ export interface RequestFileRow {
   derived_from: number | null;
   tracks: string | null;
   settings: string | null;
-  language: RequestLanguage | null;
   source_had_audio: number | null;
   created_ms: number;
   created_by: string;
@@ -219,17 +217,22 @@ export function windowsOf(db: ReadDb, requestId: number): WindowRow[] {
   ).all(requestId) as WindowRow[];
 }
 
-// ---- Files (clips, masked copies, letters) ----
+// ---- Footage written for a request (clips and their masked copies) ----
 
-export type NewRequestFile = Pick<RequestFileRow, 'request_id' | 'kind' | 'camera_id' | 'from_ms' | 'to_ms' | 'base' | 'rel_path' | 'derived_from' | 'language' | 'created_ms' | 'created_by'>;
+export type NewRequestFile = Pick<RequestFileRow, 'request_id' | 'kind' | 'camera_id' | 'from_ms' | 'to_ms' | 'rel_path' | 'derived_from' | 'created_ms' | 'created_by'>;
 
 export function insertPendingFile(db: Db, f: NewRequestFile): number {
   return Number(
     stmt(
       db,
-      'INSERT INTO request_files (request_id, kind, camera_id, from_ms, to_ms, base, rel_path, derived_from, language, created_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(f.request_id, f.kind, f.camera_id, f.from_ms, f.to_ms, f.base, f.rel_path, f.derived_from, f.language, f.created_ms, f.created_by).lastInsertRowid,
+      'INSERT INTO request_files (request_id, kind, camera_id, from_ms, to_ms, rel_path, derived_from, created_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(f.request_id, f.kind, f.camera_id, f.from_ms, f.to_ms, f.rel_path, f.derived_from, f.created_ms, f.created_by).lastInsertRowid,
   );
+}
+
+/** Where a pending file will be written (its name carries its id, so it is set after the insert). */
+export function setFilePath(db: Db, id: number, relPath: string): void {
+  stmt(db, "UPDATE request_files SET rel_path = ? WHERE id = ? AND status = 'pending'").run(relPath, id);
 }
 
 export function completeFile(

@@ -50,7 +50,7 @@ describe('migration 010 (access requests)', () => {
 
     // A complete file's record cannot be rewritten; its status can become deleted.
     const r2 = insertRequest(db, 'DSR-2026-0003', 3);
-    const f = Number(db.prepare("INSERT INTO request_files (request_id, kind, base, rel_path, sha256, size, status, created_ms, created_by) VALUES (?, 'clip', 'archive', 'DSR-2026-0003/a.mp4', 'aa', 5, 'complete', 1, 'officer')").run(r2).lastInsertRowid);
+    const f = Number(db.prepare("INSERT INTO request_files (request_id, kind, rel_path, sha256, size, status, created_ms, created_by) VALUES (?, 'clip', 'DSR-2026-0003/a.mp4', 'aa', 5, 'complete', 1, 'officer')").run(r2).lastInsertRowid);
     expect(() => db.prepare("UPDATE request_files SET sha256 = 'bb' WHERE id = ?").run(f)).toThrow(/cannot be rewritten/);
     db.prepare("UPDATE request_files SET status = 'deleted' WHERE id = ?").run(f);
   });

@@ -8,10 +8,10 @@
  *   extension and a delivery are written once (triggers). Rows are removed only by pruning,
  *   behind request_horizon (as the logs are, POLICY G2).
  * - request_windows (+ cameras): the times and places the requester gave, each with its hold.
- * - request_files: every file Custodian writes for a request, recorded like archived clips
- *   (path, size, SHA-256): the clips cut from the recorder ('clip', with their sources in
- *   request_file_sources), their masked copies ('masked': the mask tracks burned in and the clip
- *   they came from), and the letters ('letter'). The deletion door deletes them by these records.
+ * - request_files: the footage Custodian writes for a request into the archive folder, recorded
+ *   like archived clips (path, size, SHA-256): the clips cut from the recorder ('clip', with
+ *   their sources in request_file_sources) and their masked copies ('masked': the mask tracks
+ *   burned in and the clip they came from). The deletion door deletes them by these records.
  * - request_masks: the mask tracks being drawn and corrected on a clip (working state).
  * - request_packages (+ files): the data subject's package copies, recorded file by file.
  * - deletion_journal is rebuilt so the door can journal request files and package files under
@@ -90,14 +90,12 @@ CREATE TABLE request_window_cameras (
 CREATE TABLE request_files (
   id               INTEGER PRIMARY KEY,
   request_id       INTEGER NOT NULL REFERENCES access_requests(id),
-  kind             TEXT NOT NULL CHECK (kind IN ('clip', 'masked', 'letter')),
+  kind             TEXT NOT NULL CHECK (kind IN ('clip', 'masked')),
   camera_id        TEXT,
   from_ms          INTEGER,
   to_ms            INTEGER,
   start_ms         INTEGER,
   end_ms           INTEGER,
-  -- which folder rel_path is under: the archive folder, or the data folder's letters/
-  base             TEXT NOT NULL CHECK (base IN ('archive', 'letters')),
   rel_path         TEXT NOT NULL,
   sha256           TEXT,
   size             INTEGER,
@@ -106,7 +104,6 @@ CREATE TABLE request_files (
   derived_from     INTEGER REFERENCES request_files(id),
   tracks           TEXT,
   settings         TEXT,
-  language         TEXT,
   source_had_audio INTEGER,
   created_ms       INTEGER NOT NULL,
   created_by       TEXT NOT NULL,
