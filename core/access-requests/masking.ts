@@ -8,7 +8,7 @@
  * the data subject's package holds, with the SHA-256 of the clip it came from and the tracks.
  * Without the detector (model missing or altered), proposing says so and manual masking works.
  */
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CustodianError, failure } from '../../common/errors.js';
 import type { Msg } from '../../common/i18n/catalog.js';
@@ -84,7 +84,13 @@ export interface ProposeOutcome {
  * Assisted masking: the detector proposes tracks for every person in the clip; nothing is kept
  * visible yet (the officer picks the requester's). Replaces the clip's saved tracks.
  */
-export async function proposeMasks(ctx: Ctx, ref: string, clipId: number, onProgress?: (p: MaskingProgress) => void, options: { modelDir?: string | undefined } = {}): Promise<ProposeOutcome> {
+export async function proposeMasks(
+  ctx: Ctx,
+  ref: string,
+  clipId: number,
+  onProgress?: (p: MaskingProgress) => void,
+  options: { modelDir?: string | undefined; rate?: number | undefined } = {},
+): Promise<ProposeOutcome> {
   const r = findRequest(ctx, ref);
   requireOpen(r);
   const clip = requestClip(ctx, r, clipId);
@@ -92,7 +98,7 @@ export async function proposeMasks(ctx: Ctx, ref: string, clipId: number, onProg
   const modelDir = options.modelDir ?? ctx.settings().maskingModelDir ?? undefined;
   let p;
   try {
-    p = await proposeTracks(abs, { tools: tools(ctx), modelDir }, onProgress);
+    p = await proposeTracks(abs, { tools: tools(ctx), modelDir, rate: options.rate }, onProgress);
   } catch (e) {
     if (isAssistedMaskingUnavailable(e)) {
       throw failure('conflict', 'requests:err.assistedUnavailable', { detail: e instanceof Error ? e.message : String(e) }, { assistedMasking: 'unavailable' });
@@ -162,6 +168,7 @@ export async function renderMasked(ctx: Ctx, ref: string, clipId: number, onProg
     return { id: fileId, rel: relPath };
   })();
   const out = path.join(archiveDir(ctx), ...rel.split('/'));
+  mkdirSync(path.dirname(out), { recursive: true, mode: 0o700 });
   let b;
   try {
     b = await burnMasks(abs, set.tracks, set.keep, out, onProgress, { tools: tools(ctx) });
