@@ -369,7 +369,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
 
     await page.getByRole('tab', { name: 'Efterlevnadsrapport' }).click();
     await page.getByTestId('report').waitFor({ timeout: 30_000 });
-    for (const clause of ['P2', 'P4', 'P5', 'P7']) {
+    for (const clause of ['P2', 'P4', 'P5', 'P7', 'G1']) {
       const v = page.getByTestId(`verdict-${clause}`);
       expect(await v.getAttribute('data-status')).toMatch(/^(held|not-held|incomplete)$/);
       expect(await v.locator('li').count()).toBeGreaterThan(0);
