@@ -223,7 +223,7 @@ export function extendRequest(ctx: Ctx, ref: string, spec: ExtensionSpec): Reque
   const now = ctx.now();
   requireOpen(r);
   if (r.extended_ms !== null) throw failure('conflict', 'requests:err.extendedTwice', { ref: r.ref, due: lastDay(r.extended_due_ms ?? r.due_ms, tz) });
-  if (now >= r.due_ms) throw failure('refused_by_safety_rule', 'requests:err.extendAfterDeadline', { ref: r.ref, due: lastDay(r.due_ms, tz) });
+  if (now >= r.due_ms) throw failure('conflict', 'requests:err.extendAfterDeadline', { ref: r.ref, due: lastDay(r.due_ms, tz) });
   const reason = checkText('extensionReason', spec.reason, 10, 2000);
   noIdNumber('extensionReason', reason);
   if (!Number.isFinite(spec.toldMs) || spec.toldMs > now || spec.toldMs < r.received_ms - 86_400_000) {
