@@ -44,9 +44,11 @@ export function Requests(): ReactNode {
   const [list, setList] = useState<RequestSummaryView[] | null>(null);
   const [err, setErr] = useState<string | null>(null);
   const [intake, setIntake] = useState(false);
+  const [version, setVersion] = useState(0);
   const load = useCallback(async () => {
     try {
       setList((await unwrap(stores.api.call('requests.list', {}))).requests);
+      setVersion((v) => v + 1);
     } catch (e) {
       setErr(errorText(e));
     }
@@ -104,7 +106,7 @@ export function Requests(): ReactNode {
           ) : null}
         </div>
       </div>
-      {can(session, 'requests.register') ? <Register /> : null}
+      {can(session, 'requests.register') ? <Register version={version} /> : null}
     </div>
   );
 }
@@ -576,7 +578,7 @@ function ClipCard({ refName, clip, editable, onChanged }: { refName: string; cli
       <p className="small">
         {clip.start} – {clip.end} · {tr(`requests:ui.clipStatus.${clip.status}`)} · SHA-256 {shortHash(clip.sha256)}
       </p>
-      {url ? (
+      {url && live ? (
         <figure>
           <video ref={video} className="clip-player" src={url} controls muted playsInline preload="auto" data-testid="clip-original" aria-label={tr('requests:ui.original')} />
           <figcaption className="small muted">{tr('requests:ui.original')}</figcaption>
@@ -673,7 +675,7 @@ function ClipCard({ refName, clip, editable, onChanged }: { refName: string; cli
           {clip.masked.current ? tr('requests:ui.previewCurrent') : tr('requests:cli.maskedStale')}
         </p>
       ) : null}
-      {preview ? (
+      {preview && live && clip.masked?.status === 'complete' ? (
         <figure>
           <video className="clip-player" src={preview} controls muted playsInline preload="auto" data-testid="clip-masked" aria-label={tr('requests:ui.preview')} />
           <figcaption className="small muted">{tr('requests:ui.preview')}</figcaption>
@@ -697,14 +699,15 @@ function ClipCard({ refName, clip, editable, onChanged }: { refName: string; cli
 
 const REGISTER_HEAD = ['ref', 'received', 'due', 'extended', 'answered', 'days', 'outcome'] as const;
 
-function Register(): ReactNode {
+/** `version` changes whenever the list was reloaded (a request registered or changed): the register follows. */
+function Register({ version }: { version: number }): ReactNode {
   const tr = useTr();
   const stores = useStores();
   const [rows, setRows] = useState<RequestRegisterRow[] | null>(null);
   const [err, setErr] = useState<string | null>(null);
   useEffect(() => {
     void stores.api.call('requests.register', {}).then((r) => (r.ok ? setRows(r.data.requests) : setErr(r.error.message)));
-  }, [stores]);
+  }, [stores, version]);
   const download = async (): Promise<void> => {
     try {
       const d = await unwrap(stores.api.call('requests.download', { format: 'csv' }));
