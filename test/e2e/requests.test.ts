@@ -14,12 +14,14 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toLocalInput } from '../../renderer/lib/format.js';
+import { formatLocal } from '../../common/time.js';
 import { tempDir } from '../helpers.js';
 import { axe, CHROMIUM, describeViolations, ensureRendererBuilt, launch, login, makeDemo, newPage, SCREENSHOTS, serve, type DemoEnv, type Served } from './env.js';
 
 const MINUTE = 60_000;
 const TZ = 'Europe/Stockholm';
+/** What a person types into a datetime-local field: site time to the minute. */
+const toLocalInput = (ms: number, tz: string): string => formatLocal(ms, tz, "yyyy-MM-dd'T'HH:mm");
 
 /** The DOM the checks below read in the page (the Node-side tsconfig has no DOM library). */
 interface VideoPage {
