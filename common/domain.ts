@@ -31,6 +31,11 @@ export const ALARM_KINDS = [
   'recording-rewritten',
   'archive-failed',
   'foreign-files',
+  // Records (issue 11): the chain or an anchor does not check out; a daily backup or a hold
+  // copy beside a root's sentinel could not be written.
+  'records-broken',
+  'backup-failed',
+  'hold-copy-failed',
 ] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 

@@ -1,3 +1,4 @@
+import { chainInserted, insertChained } from './ledger.js';
 import { stmt, type Db, type ReadDb } from './open.js';
 
 export interface DeletionRow {
@@ -34,8 +35,12 @@ export function insertPendingDeletion(db: Db, d: NewDeletion): number {
   );
 }
 
+/** A pending row becomes a record: completed once (the triggers refuse any later change) and chained. */
 export function completeDeletion(db: Db, id: number, outcome: 'deleted' | 'already-gone', atMs: number): void {
-  stmt(db, 'UPDATE deletions SET outcome = ?, deleted_ms = ? WHERE id = ?').run(outcome, atMs, id);
+  db.transaction(() => {
+    stmt(db, "UPDATE deletions SET outcome = ?, deleted_ms = ? WHERE id = ? AND outcome = 'pending'").run(outcome, atMs, id);
+    chainInserted(db, 'deletions', id, id);
+  })();
 }
 
 /** A pending row whose unlink was refused or rescued by a hold: it never became a deletion. */
@@ -66,10 +71,15 @@ const FIN_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const FIN_MULTI_SQL = `INSERT INTO deletions ${FIN_COLS} VALUES ${Array(DEL_MULTI).fill(FIN_ROW).join(', ')}`;
 
 /**
- * Records deletions that have happened, 64 rows per statement. The retention sweep journals in
- * the segment row itself (state 'deleting'), so its log rows are written once, complete.
+ * Records deletions that have happened, 64 rows per statement, chained in the same transaction.
+ * The retention sweep journals in the segment row itself (state 'deleting'), so its log rows
+ * are written once, complete.
  */
 export function insertFinalDeletions(db: Db, rows: readonly FinalDeletion[]): void {
+  if (rows.length > 0) insertChained(db, 'deletions', rows.length, () => insertRows(db, rows));
+}
+
+function insertRows(db: Db, rows: readonly FinalDeletion[]): void {
   const args: (string | number | null)[] = [];
   let i = 0;
   const push = (d: FinalDeletion): void => {

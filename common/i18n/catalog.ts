@@ -9,9 +9,10 @@
  */
 import i18next, { type TFunction } from 'i18next';
 import * as core from './core.js';
+import * as records from './records.js';
 
 /** Add a namespace here: `import * as x from './x.js'` and one line below. */
-const NAMESPACES = { core } as const;
+const NAMESPACES = { core, records } as const;
 
 export type Namespace = keyof typeof NAMESPACES;
 export const LANGUAGES = ['sv', 'en'] as const;

@@ -1,0 +1,83 @@
+/**
+ * Namespace "records": the record chain, anchors, hold copies, backups (issue 11). Swedish
+ * first; `en` has exactly the same keys.
+ */
+export const sv = {
+  noun_audit: 'Granskningshändelse',
+  noun_deletion: 'Raderingspost',
+  noun_handover: 'Överlämningspost',
+  noun_receipt: 'Kvittopost',
+
+  'problem.gap': 'Kedjeposterna #{{from}}–#{{to}} saknas: poster har tagits bort ur kedjan.',
+  'problem.link': 'Kedjepost #{{seq}} följer inte på posten före: kedjan har klippts eller skarvats där.',
+  'problem.entryAltered': 'Kedjepost #{{seq}} har ändrats efter att den skrevs.',
+  'problem.unknownTable': 'Kedjepost #{{seq}} hänvisar till en tabell som inte ingår i kedjan ({{table}}).',
+  'problem.rowMissing': '$t(records:noun_{{noun}}) #{{id}} (kedjepost #{{seq}}) saknas.',
+  'problem.rowChanged': '$t(records:noun_{{noun}}) #{{id}} (kedjepost #{{seq}}) har ändrats efter att den skrevs.',
+  'problem.runChanged': 'En av posterna #{{first}}–#{{last}} ($t(records:noun_{{noun}}), kedjepost #{{seq}}) har ändrats efter att den skrevs.',
+  'problem.rechained': '$t(records:noun_{{noun}}) #{{id}} finns två gånger i kedjan (kedjeposterna #{{seq}} och #{{other}}).',
+  'problem.unchained': '$t(records:noun_{{noun}}) #{{id}} finns inte i kedjan: den har skrivits förbi Custodian.',
+  'problem.horizonUnsigned': 'Gallringsgränsen i granskningshändelse #{{id}} (kedjepost #{{seq}}) är inte signerad med webbplatsens nyckel.',
+  'problem.horizonTable': 'Gallringsgränsen för loggen {{log}} säger att poster till och med #{{found}} får gallras, men den senast signerade gränsen säger #{{signed}}: den har flyttats för hand.',
+  'problem.anchorSignature': 'Ankaret {{file}} är inte signerat med webbplatsens nyckel.',
+  'problem.anchorForeign': 'Ankaret {{file}} hör till en annan installation ({{installation}}).',
+  'problem.anchorDamaged': 'Ankaret {{file}} går inte att läsa (skadat, eller signaturfilen saknas).',
+  'problem.tailCut': 'Ankaret {{file}}, signerat {{at}}, täcker kedjan till och med post #{{seq}}, men kedjan slutar vid #{{head}}: slutet har klippts bort.',
+  'problem.rewritten': 'Ankaret {{file}}, signerat {{at}}, stämmer inte med kedjepost #{{seq}}: kedjan har skrivits om (en post efter #{{after}} har ändrats och kedjan räknats om).',
+  'problem.anchorMissing': 'Ankaret {{file}} (som granskningshändelse #{{id}} säger gjordes) saknas i mappen anchors.',
+  'problem.noSiteKey': 'Webbplatsens publika nyckel ({{file}}) finns inte: inga signaturer kan kontrolleras.',
+  'problem.keyMismatch': 'Webbplatsens nyckel här har fingeravtrycket {{found}}, inte {{expected}}: nyckeln har bytts.',
+  'problem.expectMismatch': 'Kedjepost #{{seq}} har hashen {{found}}, inte {{expected}} som angavs.',
+
+  'verify.whole': 'Posterna är hela: {{audit}} granskningshändelser, {{deletions}} raderingsposter och {{handovers}} överlämningsposter i en kedja med {{entries}} poster.',
+  'verify.pruned': 'Gallrade bakom en signerad gräns: {{deletions}} raderingsposter, {{handovers}} överlämningsposter.',
+  'verify.anchored': 'Signerade ankare: {{valid}} (senast kedjepost #{{seq}}, {{at}}); {{unanchored}} kedjeposter därefter är ännu inte signerade.',
+  'verify.noAnchor': 'Inget signerat ankare ännu: kedjan är hel i databasen, men ingenting utanför den intygar den.',
+  'verify.broken': 'Posterna är INTE hela. Första felaktiga post: {{first}}',
+  'verify.more': '… och {{n}} problem till.',
+
+  refuseToSign: 'Custodian signerar inte kedjan: {{problem}}',
+  nothingToAnchor: 'Kedjan är tom: det finns inget att signera.',
+  'alarm.broken': 'Posternas kedja stämmer inte: {{problem}} Kör "custodian audit verify" och ta reda på vad som hänt; Custodian signerar inget nytt ankare förrän det är utrett.',
+  'anchor.made': 'Ankare signerat: kedjepost #{{seq}}, hash {{hash}}, nyckel {{fingerprint}}. Fil: {{file}}',
+} as const;
+
+export const en: Record<keyof typeof sv, string> = {
+  noun_audit: 'Audit event',
+  noun_deletion: 'Deletion record',
+  noun_handover: 'Handover record',
+  noun_receipt: 'Receipt record',
+
+  'problem.gap': 'Chain entries #{{from}}–#{{to}} are missing: records were removed from the chain.',
+  'problem.link': 'Chain entry #{{seq}} does not follow the entry before it: the chain was cut or spliced there.',
+  'problem.entryAltered': 'Chain entry #{{seq}} was altered after it was written.',
+  'problem.unknownTable': 'Chain entry #{{seq}} names a table that is not chained ({{table}}).',
+  'problem.rowMissing': '$t(records:noun_{{noun}}) #{{id}} (chain entry #{{seq}}) is missing.',
+  'problem.rowChanged': '$t(records:noun_{{noun}}) #{{id}} (chain entry #{{seq}}) was changed after it was written.',
+  'problem.runChanged': 'One of records #{{first}}–#{{last}} ($t(records:noun_{{noun}}), chain entry #{{seq}}) was changed after it was written.',
+  'problem.rechained': '$t(records:noun_{{noun}}) #{{id}} is in the chain twice (entries #{{seq}} and #{{other}}).',
+  'problem.unchained': '$t(records:noun_{{noun}}) #{{id}} is not in the chain: it was written behind Custodian\'s back.',
+  'problem.horizonUnsigned': 'The pruning horizon in audit event #{{id}} (chain entry #{{seq}}) is not signed by this site\'s key.',
+  'problem.horizonTable': 'The {{log}} log\'s horizon says records up to #{{found}} may be pruned, but the last signed horizon says #{{signed}}: it was moved by hand.',
+  'problem.anchorSignature': 'Anchor {{file}} is not signed by this site\'s key.',
+  'problem.anchorForeign': 'Anchor {{file}} belongs to another installation ({{installation}}).',
+  'problem.anchorDamaged': 'Anchor {{file}} cannot be read (damaged, or its signature file is missing).',
+  'problem.tailCut': 'Anchor {{file}}, signed {{at}}, covers the chain up to entry #{{seq}}, but the chain ends at #{{head}}: its tail was cut off.',
+  'problem.rewritten': 'Anchor {{file}}, signed {{at}}, does not match chain entry #{{seq}}: the chain was rewritten (a record after entry #{{after}} was changed and the chain recomputed).',
+  'problem.anchorMissing': 'Anchor {{file}} (made according to audit event #{{id}}) is missing from the anchors folder.',
+  'problem.noSiteKey': 'The site\'s public key ({{file}}) is not there: no signature can be checked.',
+  'problem.keyMismatch': 'The site key here has fingerprint {{found}}, not {{expected}}: the key was replaced.',
+  'problem.expectMismatch': 'Chain entry #{{seq}} has hash {{found}}, not {{expected}} as given.',
+
+  'verify.whole': 'The records are whole: {{audit}} audit events, {{deletions}} deletion records and {{handovers}} handover records in one chain of {{entries}} entries.',
+  'verify.pruned': 'Pruned behind a signed horizon: {{deletions}} deletion records, {{handovers}} handover records.',
+  'verify.anchored': 'Signed anchors: {{valid}} (latest at chain entry #{{seq}}, {{at}}); {{unanchored}} chain entries after it are not signed yet.',
+  'verify.noAnchor': 'No signed anchor yet: the chain is whole in the database, but nothing outside it vouches for it.',
+  'verify.broken': 'The records are NOT whole. First bad record: {{first}}',
+  'verify.more': '… and {{n}} more problem(s).',
+
+  refuseToSign: 'Custodian will not sign the chain: {{problem}}',
+  nothingToAnchor: 'The chain is empty: there is nothing to sign.',
+  'alarm.broken': 'The records\' chain does not check out: {{problem}} Run "custodian audit verify" and find out what happened; Custodian signs no new anchor until then.',
+  'anchor.made': 'Anchor signed: chain entry #{{seq}}, hash {{hash}}, key {{fingerprint}}. File: {{file}}',
+};

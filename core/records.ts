@@ -1,0 +1,143 @@
+/**
+ * `custodian audit verify`: are the records the DPO relies on whole? The ledger is checked
+ * against its rows (core/chain.ts), the horizon events against the site's key, and the chain
+ * against every signed anchor in `<data>/anchors/` and any the DPO brings (`--anchor FILE`,
+ * `--expect SEQ:HASH`, `--key-fingerprint FP` from a receipt or an earlier report). The first
+ * bad record is named; what no signature covers yet (entries after the last anchor) is said.
+ */
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { auditByAction } from '../db/audit.js';
+import { installationOf, ledgerEntry } from '../db/ledger.js';
+import { anchorsDir, listAnchorFiles, readAnchor, sitePublicKey, verifyText, type AnchorStatement } from './anchors.js';
+import { checkLedger, horizonStatement, problem, sortProblems, type Problem } from './chain.js';
+import type { Ctx } from './context.js';
+
+export interface VerifyOptions {
+  /** Anchor files kept elsewhere (a copy the DPO holds). */
+  readonly anchors?: readonly string[];
+  /** Heads printed on a receipt or report: the chain must have this hash at this entry. */
+  readonly expect?: readonly { seq: number; hash: string }[];
+  /** The fingerprint the DPO was given: the site key here must be that key. */
+  readonly keyFingerprint?: string;
+}
+
+export interface RecordsVerdict {
+  readonly ok: boolean;
+  readonly installation: string;
+  readonly entries: number;
+  readonly head: { seq: number; hash: string } | null;
+  /** Chained records present, per table (audit, deletions, handovers, handover_receipts). */
+  readonly records: Record<string, number>;
+  readonly pruned: Record<string, number>;
+  readonly keyFingerprint: string | null;
+  readonly anchors: {
+    readonly checked: number;
+    readonly valid: number;
+    readonly superseded: number;
+    readonly latest: { seq: number; at: string; file: string } | null;
+    /** Entries after the newest valid anchor: chained, but no signature covers them yet. */
+    readonly unanchored: number;
+  };
+  readonly problems: Problem[];
+  readonly problemCount: number;
+  readonly firstBroken: Problem | null;
+}
+
+/** Anchor files a restore left behind: heads of a history the restored database no longer has. */
+function supersededAnchors(ctx: Ctx): Set<string> {
+  const out = new Set<string>();
+  for (const row of auditByAction(ctx.db, 'records.restored')) {
+    try {
+      const d = JSON.parse(row.details) as { supersededAnchors?: unknown };
+      if (Array.isArray(d.supersededAnchors)) for (const f of d.supersededAnchors) out.add(String(f));
+    } catch {
+      // a damaged event is the chain check's business
+    }
+  }
+  return out;
+}
+
+export function verifyRecords(ctx: Ctx, opts: VerifyOptions = {}): RecordsVerdict {
+  const key = sitePublicKey(ctx.dataDir);
+  const installation = installationOf(ctx.db).uuid;
+  const extra: Problem[] = [];
+  if (!key) extra.push(problem('noSiteKey', {}, { file: path.join(ctx.dataDir, 'keys', 'site-public.pem') }));
+  else if (opts.keyFingerprint && opts.keyFingerprint.toLowerCase() !== key.fingerprint) extra.push(problem('keyMismatch', {}, { found: key.fingerprint, expected: opts.keyFingerprint }));
+
+  const c = checkLedger(ctx.db, { verifyHorizon: (h) => verifyText(key, horizonStatement(installation, h), h.signature) });
+  const headSeq = c.head?.seq ?? 0;
+  const superseded = supersededAnchors(ctx);
+
+  // Anchors, oldest first: each must match the entry it signed. One that does not means the
+  // chain up to it was recomputed; the anchor before it that still matches bounds where.
+  const dir = anchorsDir(ctx.dataDir);
+  const files = [...listAnchorFiles(dir), ...(opts.anchors ?? []).map((f) => path.resolve(f))];
+  const good: AnchorStatement[] = [];
+  let checked = 0;
+  let supersededCount = 0;
+  const read = files.map((f) => readAnchor(f, key)).sort((a, b) => (a.ok ? a.statement.seq : 0) - (b.ok ? b.statement.seq : 0));
+  let lastMatching = 0;
+  for (const a of read) {
+    checked++;
+    const file = path.basename(a.file);
+    if (!a.ok) {
+      if (key) extra.push(problem(a.reason === 'damaged' ? 'anchorDamaged' : 'anchorSignature', {}, { file }));
+      continue;
+    }
+    const st = a.statement;
+    if (st.installation !== installation) {
+      extra.push(problem('anchorForeign', {}, { file, installation: st.installation }));
+      continue;
+    }
+    if (superseded.has(file)) {
+      supersededCount++;
+      continue;
+    }
+    const entry = st.seq <= headSeq ? ledgerEntry(ctx.db, st.seq) : undefined;
+    if (st.seq > headSeq) extra.push(problem('tailCut', { seq: headSeq + 1 }, { file, at: st.at, seq: st.seq, head: headSeq }));
+    else if (!entry) continue; // a gap there is already named by the chain check
+    else if (entry.hash !== st.hash) extra.push(problem('rewritten', { seq: lastMatching + 1 }, { file, at: st.at, seq: st.seq, after: lastMatching }));
+    else {
+      good.push(st);
+      lastMatching = Math.max(lastMatching, st.seq);
+    }
+  }
+  // Every anchor the chain says was made must still be there (deleting one hides a rewrite).
+  for (const row of auditByAction(ctx.db, 'records.anchored')) {
+    let file = '';
+    try {
+      file = String((JSON.parse(row.details) as { file?: unknown }).file ?? '');
+    } catch {
+      continue;
+    }
+    if (file && !existsSync(path.join(dir, file))) extra.push(problem('anchorMissing', { seq: null, table: 'audit', rowId: row.id }, { file, id: row.id }));
+  }
+  for (const x of opts.expect ?? []) {
+    const entry = ledgerEntry(ctx.db, x.seq);
+    if (entry?.hash !== x.hash.toLowerCase()) extra.push(problem('expectMismatch', { seq: x.seq }, { seq: x.seq, found: entry?.hash ?? '—', expected: x.hash }));
+  }
+
+  const problems = sortProblems([...c.problems, ...extra]);
+  const latest = good.sort((a, b) => a.seq - b.seq).at(-1);
+  const latestFile = latest ? read.find((a) => a.ok && a.statement === latest)?.file : undefined;
+  return {
+    ok: problems.length === 0,
+    installation,
+    entries: c.entries,
+    head: c.head,
+    records: c.records,
+    pruned: c.pruned,
+    keyFingerprint: key?.fingerprint ?? null,
+    anchors: {
+      checked,
+      valid: good.length,
+      superseded: supersededCount,
+      latest: latest ? { seq: latest.seq, at: latest.at, file: latestFile ?? '' } : null,
+      unanchored: headSeq - (latest?.seq ?? 0),
+    },
+    problems,
+    problemCount: c.problemCount + extra.length,
+    firstBroken: problems[0] ?? null,
+  };
+}
