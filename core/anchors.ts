@@ -9,13 +9,14 @@
  * keeps) it cannot be done at all. What it does not stop: someone who can read the site's
  * private key on this machine can sign a rewritten chain; only anchors kept elsewhere show that.
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { failure } from '../common/errors.js';
 import { english } from '../common/i18n/catalog.js';
 import { installationOf, ledgerEntry, ledgerHead } from '../db/ledger.js';
 import { writeFileAtomic } from '../native/atomic-write.js';
-import { KEYS_DIR, PUBLIC_KEY_FILE, publicKeyFingerprint, signDetached, verifyDetached } from '../native/keys.js';
+import { KEYS_DIR, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, publicKeyFingerprint } from '../native/keys.js';
 import { raiseAlarm } from './alarms.js';
 import { audit } from './audit.js';
 import { checkLedger, problem } from './chain.js';
@@ -68,15 +69,82 @@ export function sitePublicKey(dataDir: string): SitePublicKey | null {
   }
 }
 
+interface Signer {
+  readonly stamp: string;
+  readonly key: KeyObject;
+  readonly publicKeyPem: string;
+  readonly fingerprint: string;
+}
+const signers = new Map<string, Signer>();
+
+function fileStamp(file: string): string {
+  const st = statSync(file);
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.mode}`;
+}
+
+/**
+ * The site key, loaded once per process and checked again whenever either key file changes
+ * (a hold copy and an anchor are signed at every hold change: loading the key each time cost
+ * more than the rest of the hold). The first load and every reload go through siteKeys, which
+ * makes the pair if there is none and refuses a readable or mismatched key.
+ */
+export function siteSigner(ctx: Ctx): Signer {
+  const priv = path.join(ctx.dataDir, KEYS_DIR, PRIVATE_KEY_FILE);
+  const pub = path.join(ctx.dataDir, KEYS_DIR, PUBLIC_KEY_FILE);
+  let stamp = '';
+  try {
+    stamp = `${fileStamp(priv)}|${fileStamp(pub)}`;
+  } catch {
+    // not made yet: siteKeys makes it
+  }
+  const cached = signers.get(ctx.dataDir);
+  if (cached && stamp !== '' && cached.stamp === stamp) return cached;
+  const keys = siteKeys(ctx);
+  const signer = { stamp: `${fileStamp(priv)}|${fileStamp(pub)}`, key: createPrivateKey(readFileSync(priv)), publicKeyPem: keys.publicKeyPem, fingerprint: keys.fingerprint };
+  signers.set(ctx.dataDir, signer);
+  return signer;
+}
+
+function signBytes(ctx: Ctx, bytes: Uint8Array): { signature: Buffer; keyFingerprint: string } {
+  const s = siteSigner(ctx);
+  return { signature: sign(null, bytes, s.key), keyFingerprint: s.fingerprint };
+}
+
 /** Signs `text` with the site key: base64 signature and the key's fingerprint. */
 export function signText(ctx: Ctx, text: string): { signature: string; keyFingerprint: string } {
-  const keys = siteKeys(ctx);
-  return { signature: signDetached(ctx.dataDir, Buffer.from(text, 'utf8')).toString('base64'), keyFingerprint: keys.fingerprint };
+  const s = signBytes(ctx, Buffer.from(text, 'utf8'));
+  return { signature: s.signature.toString('base64'), keyFingerprint: s.keyFingerprint };
+}
+
+const publicKeys = new Map<string, KeyObject | null>();
+
+/**
+ * True only if `sig` is a valid Ed25519 signature over `bytes` by the public key `pem`. The key
+ * object is made once per PEM (a hold copy is checked at every hold change).
+ */
+export function verifyBytes(pem: string, bytes: Uint8Array, sig: Uint8Array): boolean {
+  let key = publicKeys.get(pem);
+  if (key === undefined) {
+    try {
+      key = createPublicKey(pem);
+      if (key.asymmetricKeyType !== 'ed25519') key = null;
+    } catch {
+      key = null;
+    }
+    if (publicKeys.size > 64) publicKeys.clear();
+    publicKeys.set(pem, key);
+  }
+  if (!key || sig.length !== 64) return false;
+  try {
+    return verify(null, bytes, key, sig);
+  } catch {
+    return false;
+  }
 }
 
 export function verifyText(key: SitePublicKey | null, text: string, signatureB64: string): boolean {
   if (!key) return false;
-  return verifyDetached(key.pem, Buffer.from(text, 'utf8'), Buffer.from(signatureB64, 'base64'));
+  return verifyBytes(key.pem, Buffer.from(text, 'utf8'), Buffer.from(signatureB64, 'base64'));
 }
 
 export type AnchorRead =
@@ -100,7 +168,7 @@ export function readAnchor(file: string, key: SitePublicKey | null): AnchorRead 
     return { ok: false, file, reason: 'damaged' };
   }
   if (st.format !== ANCHOR_FORMAT || typeof st.seq !== 'number' || typeof st.hash !== 'string' || typeof st.installation !== 'string') return { ok: false, file, reason: 'damaged' };
-  if (!key || !verifyDetached(key.pem, bytes, sig)) return { ok: false, file, reason: 'signature' };
+  if (!key || !verifyBytes(key.pem, bytes, sig)) return { ok: false, file, reason: 'signature' };
   return { ok: true, file, statement: st as AnchorStatement, signature: sig.toString('base64') };
 }
 
@@ -150,7 +218,7 @@ function problemBeforeSigning(ctx: Ctx, last: (AnchorRead & { ok: true }) | null
  * match: Custodian never signs a chain it can see was altered (it raises an alarm instead).
  */
 export function anchorChain(ctx: Ctx, why: string): Anchor {
-  const keys = siteKeys(ctx);
+  const keys = siteSigner(ctx);
   const installation = installationOf(ctx.db).uuid;
   const broken = problemBeforeSigning(ctx, latestAnchor(ctx));
   if (broken !== undefined) {
@@ -163,7 +231,7 @@ export function anchorChain(ctx: Ctx, why: string): Anchor {
   const atMs = ctx.now();
   const statement: AnchorStatement = { format: ANCHOR_FORMAT, installation, seq: head.seq, hash: head.hash, atMs, at: new Date(atMs).toISOString(), why, keyFingerprint: keys.fingerprint };
   const bytes = Buffer.from(`${JSON.stringify(statement, null, 2)}\n`, 'utf8');
-  const sig = signDetached(ctx.dataDir, bytes);
+  const sig = signBytes(ctx, bytes).signature;
   const dir = anchorsDir(ctx.dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const base = path.join(dir, `anchor-${String(head.seq).padStart(10, '0')}-${compactUtc(atMs)}-${process.pid.toString(36)}`);

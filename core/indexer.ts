@@ -6,7 +6,7 @@
  */
 import { statfsSync } from 'node:fs';
 import path from 'node:path';
-import { SENTINEL_FILE } from '../common/domain.js';
+import { isCustodianRootFile } from '../common/domain.js';
 import { LayoutMatcher, type Captures, type ParsedName } from '../common/layout.js';
 import { unusedAckedAlarm, markAlarmUsed } from '../db/alarms.js';
 import { WriteBatch } from '../db/batch.js';
@@ -206,7 +206,7 @@ export function scanRoot(ctx: Ctx, root: RootRow, opts: { full?: boolean } = {})
         }
         const fresh: NewFile[] = [];
         for (const name of listing.files) {
-          if (cur.rel === '' && name === SENTINEL_FILE) continue;
+          if (cur.rel === '' && isCustodianRootFile(name)) continue;
           const ex = existingByName.get(name);
           if (ex) {
             if (recent) {
@@ -404,7 +404,7 @@ export function indexFile(ctx: Ctx, root: RootRow, absFile: string): IndexOneRes
   const rel = path.relative(root.path, absFile);
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return 'outside';
   const comps = rel.split(path.sep);
-  if (comps.length === 1 && comps[0] === SENTINEL_FILE) return 'known';
+  if (comps.length === 1 && isCustodianRootFile(comps[0] as string)) return 'known';
   if (!checkSentinel(root).online) return 'offline';
   const layout = layoutOf(ctx, root);
   const parsed = new LayoutMatcher(layout).parse(comps);

@@ -34,10 +34,18 @@ export function* deletionLog(ctx: Ctx, sinceMs: number): Generator<DeletionRecor
   for (const d of iterateDeletions(ctx.db, sinceMs)) yield deletionRecord(d, tz);
 }
 
-const csvCell = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : String(v);
+/**
+ * A spreadsheet reads a cell that starts with = + - @ (or a tab or CR before one) as a formula:
+ * such a cell gets a leading apostrophe, which spreadsheets show as text (formula injection,
+ * OWASP "CSV Injection"). A file name or reason typed by anyone can reach the DPO's CSV.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function csvCell(v: unknown): string {
+  let s = v === null || v === undefined ? '' : String(v);
+  if (FORMULA_START.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+}
 
 export function toCsv<T extends object>(rows: Iterable<T>, columns: readonly (keyof T & string)[]): Generator<string> {
   return (function* () {

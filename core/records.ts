@@ -11,7 +11,13 @@ import { auditByAction } from '../db/audit.js';
 import { installationOf, ledgerEntry } from '../db/ledger.js';
 import { anchorsDir, listAnchorFiles, readAnchor, sitePublicKey, verifyText, type AnchorStatement } from './anchors.js';
 import { checkLedger, horizonStatement, problem, sortProblems, type Problem } from './chain.js';
-import type { Ctx } from './context.js';
+import type { ReadDb } from '../db/open.js';
+
+/** A database (possibly a backup, read-only) and the data folder whose anchors and key judge it. */
+export interface RecordsSource {
+  readonly db: ReadDb;
+  readonly dataDir: string;
+}
 
 export interface VerifyOptions {
   /** Anchor files kept elsewhere (a copy the DPO holds). */
@@ -45,7 +51,7 @@ export interface RecordsVerdict {
 }
 
 /** Anchor files a restore left behind: heads of a history the restored database no longer has. */
-function supersededAnchors(ctx: Ctx): Set<string> {
+function supersededAnchors(ctx: RecordsSource): Set<string> {
   const out = new Set<string>();
   for (const row of auditByAction(ctx.db, 'records.restored')) {
     try {
@@ -58,7 +64,7 @@ function supersededAnchors(ctx: Ctx): Set<string> {
   return out;
 }
 
-export function verifyRecords(ctx: Ctx, opts: VerifyOptions = {}): RecordsVerdict {
+export function verifyRecords(ctx: RecordsSource, opts: VerifyOptions = {}): RecordsVerdict {
   const key = sitePublicKey(ctx.dataDir);
   const installation = installationOf(ctx.db).uuid;
   const extra: Problem[] = [];

@@ -5,12 +5,15 @@ import { assertTimeZone, formatInstant } from '../common/time.js';
 import { deleteRoot, findRootByPath, getRoot, insertRoot, listRoots, type RootRow } from '../db/roots.js';
 import { assertUsableRoot, ensureSentinel, readSentinel } from '../native/recorder-fs.js';
 import { audit } from './audit.js';
+import { adoptRoot, writeHoldCopies } from './hold-copies.js';
 import type { Ctx } from './context.js';
 
 export interface RootSpec {
   readonly path: string;
   readonly layout?: string;
   readonly layoutTimeZone?: string;
+  /** Take over a root whose sentinel an earlier installation wrote, restoring its holds first. */
+  readonly adopt?: boolean;
 }
 
 export function layoutOf(ctx: Ctx, root: Pick<RootRow, 'layout' | 'layout_tz'>): Layout {
@@ -32,9 +35,11 @@ export function addRoot(ctx: Ctx, spec: RootSpec): RootRow {
       throw new CustodianError('conflict', `${abs} overlaps the recording root ${r.path}: roots may not be nested.`);
     }
   }
+  adoptRoot(ctx, abs, spec.adopt ?? false);
   const uuid = ensureSentinel(abs, formatInstant(ctx.now(), ctx.settings().siteTimeZone));
   const id = insertRoot(ctx.db, { path: abs, sentinelUuid: uuid, layout: layoutName, layoutTz: spec.layoutTimeZone ?? null, addedMs: ctx.now() });
   audit(ctx, 'root.added', { root: id, path: abs, layout: layoutName, layoutTimeZone: spec.layoutTimeZone ?? null, sentinel: uuid });
+  writeHoldCopies(ctx);
   return getRoot(ctx.db, id) as RootRow;
 }
 
