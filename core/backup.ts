@@ -24,7 +24,7 @@ import { formatInstant } from '../common/time.js';
 import { listDirs } from '../db/dirs.js';
 import { insertHold, listHolds } from '../db/holds.js';
 import { installationOf, ledgerHead } from '../db/ledger.js';
-import { openDatabase, schemaVersion, LATEST_VERSION, type Db } from '../db/open.js';
+import { openBackupFile, openDatabase, schemaVersion, LATEST_VERSION, type Db } from '../db/open.js';
 import { listRoots } from '../db/roots.js';
 import { segmentsInDir } from '../db/segments.js';
 import { leaseHolder } from '../db/sweeps.js';
@@ -139,8 +139,13 @@ export async function backupTo(ctx: Ctx, dirArg: string, why: 'manual' | 'daily'
   const name = `custodian-backup-${installationOf(ctx.db).uuid.slice(0, 8)}-${compactUtc(ctx.now())}.db`;
   const file = path.join(dir, name);
   const partial = path.join(dir, `.${name}.partial`);
+  let head: { seq: number; hash: string } | null = null;
   try {
     await ctx.db.backup(partial);
+    // One file, not a WAL database: copied, mailed or restored, nothing can be left behind.
+    const copy = openBackupFile(partial);
+    head = ledgerHead(copy);
+    copy.close();
     renameSync(partial, file);
     fsyncFolder(dir);
   } catch (e) {
@@ -151,9 +156,6 @@ export async function backupTo(ctx: Ctx, dirArg: string, why: 'manual' | 'daily'
     }
     throw failure('invalid_request', 'records:backup.cannotWrite', { dir, reason: messageOf(e) });
   }
-  const copy = openDatabase(file, { readonly: true });
-  const head = ledgerHead(copy);
-  copy.close();
   copyAnchorsTo(ctx, dir);
   const bytes = statSync(file).size;
   audit(ctx, 'records.backup', { file, bytes, head, why, anchor: anchor ? { seq: anchor.seq, file: path.basename(anchor.file) } : null });

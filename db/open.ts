@@ -81,6 +81,16 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   }
 }
 
+/**
+ * Opens a database file as a plain file (a backup just written): no migrations, and rollback
+ * journal instead of WAL, so it stays one self-contained file with no -wal or -shm beside it.
+ */
+export function openBackupFile(file: string): Db {
+  const db = new Database(file);
+  db.pragma('journal_mode = DELETE');
+  return db;
+}
+
 /** The segments' time indexes, which a first bulk index drops and builds once at the end. */
 const TIME_INDEXES = [
   'CREATE INDEX IF NOT EXISTS segments_camera_start ON segments(camera_id, start_ms)',

@@ -67,6 +67,9 @@ describe('backups and restore', () => {
       expect(manual.status, manual.err).toBe(0);
       const b = JSON.parse(manual.out) as { file: string; head: { seq: number }; anchor: { seq: number } };
       expect(lstatSync(b.file).isFile()).toBe(true);
+      // One self-contained file: nothing beside it.
+      expect(readdirSync(path.dirname(b.file)).filter((n) => n.startsWith(path.basename(b.file)))).toEqual([path.basename(b.file)]);
+      expect(b.head.seq).toBeGreaterThan(b.anchor.seq);
       // After the backup: a hold (its copy goes beside the sentinel) and an anchor over it.
       expect(run(data, 'hold', 'add', '--camera', 'entrance', '--from', iso(now - DAY), '--to', iso(now - DAY + 30 * MINUTE), '--reason', 'made after the backup').status).toBe(0);
       expect(run(data, 'audit', 'anchor', '--why', 'test').status).toBe(0);

@@ -79,7 +79,7 @@ describe('kill -9 at the worst moments: the record against the disk', () => {
     let inWindow = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const camera = `cam${round}`;
-      const files = writeSegments(root, camera, Date.now() - 95 * DAY, 1500, 2 * MINUTE);
+      const files = writeSegments(root, camera, Date.now() - 95 * DAY, 600, 2 * MINUTE);
       let ctx = openCtx({ dataDir: data });
       scanAll(ctx);
       ctx.close();
