@@ -16,8 +16,6 @@ import {
   horizons,
   iterateLedger,
   iterateRowids,
-  rowsHashOf,
-  shortDigest,
   type ChainedTable,
   type LedgerRow,
 } from '../db/ledger.js';
@@ -149,17 +147,17 @@ export function checkLedger(db: ReadDb, opts: LedgerCheckOptions): LedgerCheck {
     covered.get(e.tbl)?.push([e.first_id, e.last_id, e.seq]);
     const d = digestRun(db, e.tbl, e.first_id, e.last_id);
     records[e.tbl] = (records[e.tbl] ?? 0) + d.ids.length;
-    if (d.ids.length === e.last_id - e.first_id + 1 && rowsHashOf(d.rowHashes) === e.rows_hash) continue;
+    if (d.ids.length === e.last_id - e.first_id + 1 && d.rowsHash === e.rows_hash) continue;
     // Something in this run differs: name the rows (missing ones are settled after the walk,
     // when the signed horizons are known).
     let named = false;
-    const found = new Map(d.ids.map((id, i) => [id, d.rowHashes[i] as Buffer]));
+    const found = new Map(d.ids.map((id, i) => [id, d.rowDigests[i] as number]));
     for (let id = e.first_id; id <= e.last_id; id++) {
       const h = found.get(id);
-      if (!h) {
+      if (h === undefined) {
         missing.push({ table: e.tbl, id, seq: e.seq });
         named = true;
-      } else if (!shortDigest(h).equals(digestAt(e.digests, id - e.first_id))) {
+      } else if (h !== digestAt(e.digests, id - e.first_id)) {
         add(problem('rowChanged', { seq: e.seq, table: e.tbl, rowId: id }, { noun: t.noun, id, seq: e.seq }));
         named = true;
       }

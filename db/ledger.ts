@@ -5,10 +5,11 @@
  * canonical JSON (keys in column-name order, NULLs left out) — so a column added later is
  * covered without a change here. Entry n carries the hash of entry n−1.
  *
- *   row hash    = SHA-256("<table>\n" + canonical JSON of the row)
- *   rows_hash   = SHA-256(row hash of each row, in rowid order, concatenated)
- *   digests     = the first 8 bytes of each row hash (to name the row that changed; not proof)
+ *   rows_hash   = SHA-256("<table>\n" + for each row in rowid order: canonical JSON + "\n")
+ *   digests     = for each row, FNV-1a (32 bit, big-endian) of its canonical JSON's UTF-16 code units:
+ *                 only to name the row that changed when rows_hash does not match; not proof
  *   entry hash  = SHA-256("custodian-ledger/1\n<seq>\n<table>\n<first>\n<last>\n<rows_hash>\n<prev>\n" + digests)
+ * Canonical JSON has no raw newline (JSON escapes it), so the rows cannot run into each other.
  *
  * Adding a table to the chain is one line in CHAINED_TABLES plus a `chainInserted` call where
  * its rows are written. A chained table must be a rowid table whose rows are never updated.
@@ -44,7 +45,7 @@ export function chainedTable(table: string): ChainedTable {
 export const GENESIS = '0'.repeat(64);
 /** Rows per ledger entry at most: a sweep's chunk is one entry. */
 export const MAX_RUN = 1000;
-const DIGEST_BYTES = 8;
+const DIGEST_BYTES = 4;
 
 export interface LedgerRow {
   seq: number;
@@ -58,7 +59,7 @@ export interface LedgerRow {
 }
 
 function canonicalValue(v: unknown): string {
-  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : JSON.stringify(v);
   if (typeof v === 'bigint') return v.toString();
   if (Buffer.isBuffer(v)) return JSON.stringify({ blob: v.toString('hex') });
   return JSON.stringify(v);
@@ -68,58 +69,65 @@ function canonicalValue(v: unknown): string {
  * The row as canonical JSON: keys sorted, NULL columns left out (so adding a nullable column
  * changes no hash). Returns an encoder for rows with these columns (the sort is done once).
  */
-export function canonicalRowEncoder(columns: readonly string[]): (values: readonly unknown[]) => string {
-  const order = columns.map((c, i) => [JSON.stringify(c), i] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return (values) => {
-    let out = '';
-    for (const [key, i] of order) {
-      const v = values[i];
+export function canonicalRowEncoder(columns: readonly string[]): (values: readonly unknown[], offset?: number) => string {
+  const order = columns.map((c, i) => [c, i] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const keys = order.map(([c]) => `${JSON.stringify(c)}:`);
+  const idx = order.map(([, i]) => i);
+  return (values, offset = 0) => {
+    let out = '{';
+    let first = true;
+    for (let k = 0; k < idx.length; k++) {
+      const v = values[(idx[k] as number) + offset];
       if (v === null || v === undefined) continue;
-      out += `${out === '' ? '' : ','}${key}:${canonicalValue(v)}`;
+      out += `${first ? '' : ','}${keys[k] as string}${canonicalValue(v)}`;
+      first = false;
     }
-    return `{${out}}`;
+    return `${out}}`;
   };
+}
+
+/** FNV-1a, 32 bit, over UTF-16 code units: a cheap fingerprint of one row, to find which row of a run changed. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 export interface RunDigest {
   /** rowids found in [first, last], ascending. */
-  ids: number[];
-  /** Full SHA-256 of each row found, same order. */
-  rowHashes: Buffer[];
+  readonly ids: number[];
+  /** SHA-256 over the rows found (as rows_hash is defined). */
+  readonly rowsHash: string;
+  /** FNV-1a of each row found, same order. */
+  readonly rowDigests: number[];
 }
 
-/** Reads rows first..last of `table` and hashes each. */
+/** Reads rows first..last of `table` and hashes them. */
 export function digestRun(db: ReadDb, table: string, first: number, last: number): RunDigest {
   const s = stmt(db, `SELECT rowid AS "__rowid", * FROM "${table}" WHERE rowid BETWEEN ? AND ? ORDER BY rowid`);
   const encode = canonicalRowEncoder(s.columns().slice(1).map((c) => c.name));
-  const prefix = `${table}\n`;
+  const hash = createHash('sha256').update(`${table}\n`);
   const ids: number[] = [];
-  const rowHashes: Buffer[] = [];
+  const rowDigests: number[] = [];
   // Only this function runs this statement, so it stays in raw (array) mode.
   for (const raw of s.raw(true).iterate(first, last) as Iterable<unknown[]>) {
     ids.push(Number(raw[0]));
-    rowHashes.push(createHash('sha256').update(prefix).update(encode(raw.slice(1))).digest());
+    const row = encode(raw, 1);
+    hash.update(`${row}\n`);
+    rowDigests.push(fnv1a(row));
   }
-  return { ids, rowHashes };
+  return { ids, rowsHash: hash.digest('hex'), rowDigests };
 }
 
-export function rowsHashOf(rowHashes: readonly Buffer[]): string {
-  const h = createHash('sha256');
-  for (const r of rowHashes) h.update(r);
-  return h.digest('hex');
+export function digestsOf(rowDigests: readonly number[]): Buffer {
+  const b = Buffer.alloc(rowDigests.length * DIGEST_BYTES);
+  rowDigests.forEach((d, i) => b.writeUInt32BE(d, i * DIGEST_BYTES));
+  return b;
 }
 
-export function digestsOf(rowHashes: readonly Buffer[]): Buffer {
-  return Buffer.concat(rowHashes.map((r) => r.subarray(0, DIGEST_BYTES)));
-}
-
-/** The 8-byte digest of row `index` of an entry (for naming the row that changed). */
-export function digestAt(digests: Buffer, index: number): Buffer {
-  return digests.subarray(index * DIGEST_BYTES, (index + 1) * DIGEST_BYTES);
-}
-
-export function shortDigest(rowHash: Buffer): Buffer {
-  return rowHash.subarray(0, DIGEST_BYTES);
+/** The digest of row `index` of an entry (for naming the row that changed), or null past its end. */
+export function digestAt(digests: Buffer, index: number): number | null {
+  return (index + 1) * DIGEST_BYTES <= digests.length ? digests.readUInt32BE(index * DIGEST_BYTES) : null;
 }
 
 export function entryHash(e: Omit<LedgerRow, 'hash'>): string {
@@ -153,7 +161,7 @@ function chainRun(db: Db, table: string, first: number, last: number): number {
   }
   const head = ledgerHead(db);
   const seq = (head?.seq ?? 0) + 1;
-  const e = { seq, tbl: table, first_id: first, last_id: last, rows_hash: rowsHashOf(d.rowHashes), digests: digestsOf(d.rowHashes), prev_hash: head?.hash ?? GENESIS };
+  const e = { seq, tbl: table, first_id: first, last_id: last, rows_hash: d.rowsHash, digests: digestsOf(d.rowDigests), prev_hash: head?.hash ?? GENESIS };
   stmt(db, 'INSERT INTO ledger (seq, tbl, first_id, last_id, rows_hash, digests, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
     e.seq,
     e.tbl,

@@ -62,12 +62,14 @@ function recomputeLedger(db: string, fromSeq: number): void {
   const updates: string[] = ['DROP TRIGGER IF EXISTS ledger_no_update;'];
   for (const e of entries.filter((x) => x.seq >= fromSeq)) {
     const rs = rows<Record<string, unknown>>(db, `SELECT * FROM "${e.tbl}" WHERE rowid BETWEEN ${e.first_id} AND ${e.last_id} ORDER BY rowid`);
-    const hashes = rs.map((r) => {
-      const canon = JSON.stringify(Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null).sort(([a], [b]) => (a < b ? -1 : 1))));
-      return createHash('sha256').update(`${e.tbl}\n${canon}`).digest();
+    const canon = rs.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null).sort(([a], [b]) => (a < b ? -1 : 1)))));
+    const rowsHash = createHash('sha256').update(`${e.tbl}\n${canon.map((c) => `${c}\n`).join('')}`).digest('hex');
+    const digests = Buffer.alloc(4 * canon.length);
+    canon.forEach((c, i) => {
+      let h = 0x811c9dc5;
+      for (let k = 0; k < c.length; k++) h = Math.imul(h ^ c.charCodeAt(k), 0x01000193);
+      digests.writeUInt32BE(h >>> 0, 4 * i);
     });
-    const rowsHash = createHash('sha256').update(Buffer.concat(hashes)).digest('hex');
-    const digests = Buffer.concat(hashes.map((h) => h.subarray(0, 8)));
     const hash = createHash('sha256').update(`custodian-ledger/1\n${e.seq}\n${e.tbl}\n${e.first_id}\n${e.last_id}\n${rowsHash}\n${prev}\n`).update(digests).digest('hex');
     updates.push(`UPDATE ledger SET rows_hash = '${rowsHash}', digests = X'${digests.toString('hex')}', prev_hash = '${prev}', hash = '${hash}' WHERE seq = ${e.seq};`);
     prev = hash;
