@@ -31,7 +31,8 @@ import { leaseHolder } from '../db/sweeps.js';
 import { fsyncFolder } from '../native/atomic-write.js';
 import { KEYS_DIR, PUBLIC_KEY_FILE } from '../native/keys.js';
 import { listDir, relComponents } from '../native/recorder-fs.js';
-import { anchorChain, anchorsDir, listAnchorFiles, readAnchor, sitePublicKey, type Anchor } from './anchors.js';
+import { anchorChain, anchorsDir, listAnchorFiles, readAnchor, signText, sitePublicKey, type Anchor } from './anchors.js';
+import { restoreStatement } from './chain.js';
 import { audit } from './audit.js';
 import { DB_FILE, openCtx, prepareDataDir, type Actor, type Ctx } from './context.js';
 import { readHoldCopy, writeHoldCopies } from './hold-copies.js';
@@ -269,6 +270,8 @@ export async function restoreBackup(opts: { dataDir: string; from: string; force
   }
   if (!st.isFile()) throw failure('invalid_request', 'records:restore.noFile', { file: from });
   const dataDir = prepareDataDir(opts.dataDir);
+  // No key at all: the data folder lost it too; the anchors it signed can no longer be checked.
+  const keyLost = sitePublicKey(dataDir) === null;
   if (isInside(from, dataDir) && path.basename(from).startsWith('custodian.db')) throw failure('invalid_request', 'records:restore.fromItself', { file: from });
 
   // Anchors kept beside the backups come back too (the data folder may have lost its own).
@@ -293,7 +296,7 @@ export async function restoreBackup(opts: { dataDir: string; from: string; force
     if (schemaVersion(src) > LATEST_VERSION) throw failure('conflict', 'records:restore.newer', { file: from });
     if (schemaVersion(src) < 7) throw failure('conflict', 'records:restore.tooOld', { file: from });
     backupHead = ledgerHead(src);
-    const before = verifyRecords({ db: src, dataDir }).problems.filter((p) => p.code !== 'tailCut');
+    const before = verifyRecords({ db: src, dataDir }).problems.filter((p) => p.code !== 'tailCut' && p.code !== 'noSiteKey');
     if (before.length > 0 && !opts.force) throw failure('conflict', 'records:restore.refusedBroken', { file: from, problem: before[0]?.text ?? '' });
   } catch (e) {
     src.close();
@@ -332,9 +335,11 @@ export async function restoreBackup(opts: { dataDir: string; from: string; force
     const key = sitePublicKey(ctx.dataDir);
     const installation = installationOf(ctx.db).uuid;
     const beyond: { file: string; seq: number; atMs: number }[] = [];
+    const unverifiable: string[] = [];
     for (const f of listAnchorFiles(anchorsDir(ctx.dataDir))) {
       const a = readAnchor(f, key);
       if (a.ok && a.statement.installation === installation && a.statement.seq > headSeq) beyond.push({ file: path.basename(f), seq: a.statement.seq, atMs: a.statement.atMs });
+      else if (keyLost) unverifiable.push(path.basename(f));
     }
     const holds = ctx.db.transaction(() => reconcileHolds(ctx)).immediate();
     const gone = recordingsGone(ctx);
@@ -345,11 +350,19 @@ export async function restoreBackup(opts: { dataDir: string; from: string; force
     else notVouched.push({ key: 'records:restore.noLaterAnchor', params: { seq: headSeq } });
     if (gone > 0) notVouched.push({ key: 'records:restore.recordingsGone', params: { n: gone } });
     if (holds.maybeReleased.length > 0) notVouched.push({ key: 'records:restore.maybeReleased', params: { holds: holds.maybeReleased.join(', ') } });
+    if (keyLost) notVouched.push({ key: 'records:restore.keyLost', params: { n: unverifiable.length } });
+    // Signed (with a new key if the old one is lost): only a signed restore may set anchors aside.
+    const atMs = ctx.now();
+    const superseded = beyond.map((b) => b.file);
+    const signed = signText(ctx, restoreStatement(installation, { backupSeq: backupHead?.seq ?? 0, backupHash: backupHead?.hash ?? '', atMs, superseded, unverifiable }));
     audit(ctx, 'records.restored', {
       from,
       backupHead,
+      atMs,
+      ...signed,
+      unverifiableAnchors: unverifiable,
       replaced,
-      supersededAnchors: beyond.map((b) => b.file),
+      supersededAnchors: superseded,
       holdsRestored: holds.restored,
       holdsMaybeReleased: holds.maybeReleased,
       recordingsGone: gone,

@@ -33,6 +33,7 @@ export type ProblemCode =
   | 'unchained'
   | 'horizonUnsigned'
   | 'horizonTable'
+  | 'restoreUnsigned'
   | 'anchorSignature'
   | 'anchorForeign'
   | 'anchorDamaged'
@@ -77,6 +78,15 @@ export interface HorizonEvent {
 /** The text a horizon's signature covers (core/log-retention.ts signs it). */
 export function horizonStatement(installation: string, h: Pick<HorizonEvent, 'log' | 'throughId' | 'beforeMs' | 'atMs'>): string {
   return `custodian-horizon/1\n${installation}\n${h.log}\n${h.throughId}\n${h.beforeMs}\n${h.atMs}\n`;
+}
+
+/**
+ * The text a restore's signature covers (core/backup.ts signs it): which anchors it set aside,
+ * as heads of a history the restored database no longer has (`superseded`) or as signed by a key
+ * this data folder no longer has (`unverifiable`). Unsigned, such a list could hide any anchor.
+ */
+export function restoreStatement(installation: string, r: { backupSeq: number; backupHash: string; atMs: number; superseded: readonly string[]; unverifiable: readonly string[] }): string {
+  return `custodian-restore/1\n${installation}\n${r.backupSeq}\n${r.backupHash}\n${r.atMs}\n${[...r.superseded].sort().join(',')}\n${[...r.unverifiable].sort().join(',')}\n`;
 }
 
 export interface LedgerCheckOptions {

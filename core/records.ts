@@ -9,8 +9,8 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { auditByAction } from '../db/audit.js';
 import { installationOf, ledgerEntry } from '../db/ledger.js';
-import { anchorsDir, listAnchorFiles, readAnchor, sitePublicKey, verifyText, type AnchorStatement } from './anchors.js';
-import { checkLedger, horizonStatement, problem, sortProblems, type Problem } from './chain.js';
+import { anchorsDir, listAnchorFiles, readAnchor, sitePublicKey, verifyText, type AnchorStatement, type SitePublicKey } from './anchors.js';
+import { checkLedger, horizonStatement, problem, restoreStatement, sortProblems, type Problem } from './chain.js';
 import type { ReadDb } from '../db/open.js';
 
 /** A database (possibly a backup, read-only) and the data folder whose anchors and key judge it. */
@@ -41,6 +41,8 @@ export interface RecordsVerdict {
     readonly checked: number;
     readonly valid: number;
     readonly superseded: number;
+    /** Signed by a key this data folder lost (set aside by a signed restore): cannot be checked. */
+    readonly unverifiable: number;
     readonly latest: { seq: number; at: string; file: string } | null;
     /** Entries after the newest valid anchor: chained, but no signature covers them yet. */
     readonly unanchored: number;
@@ -50,16 +52,35 @@ export interface RecordsVerdict {
   readonly firstBroken: Problem | null;
 }
 
-/** Anchor files a restore left behind: heads of a history the restored database no longer has. */
-function supersededAnchors(ctx: RecordsSource): Set<string> {
-  const out = new Set<string>();
+interface SetAside {
+  readonly superseded: Set<string>;
+  readonly unverifiable: Set<string>;
+  readonly problems: Problem[];
+}
+
+/**
+ * Anchor files a restore set aside, from its signed 'records.restored' event: heads of a history
+ * the restored database no longer has, or anchors signed by a key the data folder had lost. A
+ * restore event whose signature does not check out sets nothing aside and is named.
+ */
+function setAside(ctx: RecordsSource, installation: string, key: SitePublicKey | null): SetAside {
+  const out: SetAside = { superseded: new Set(), unverifiable: new Set(), problems: [] };
   for (const row of auditByAction(ctx.db, 'records.restored')) {
+    let d: { backupHead?: { seq?: unknown; hash?: unknown } | null; atMs?: unknown; supersededAnchors?: unknown; unverifiableAnchors?: unknown; signature?: unknown };
     try {
-      const d = JSON.parse(row.details) as { supersededAnchors?: unknown };
-      if (Array.isArray(d.supersededAnchors)) for (const f of d.supersededAnchors) out.add(String(f));
+      d = JSON.parse(row.details) as typeof d;
     } catch {
-      // a damaged event is the chain check's business
+      d = {};
     }
+    const superseded = Array.isArray(d.supersededAnchors) ? d.supersededAnchors.map(String) : [];
+    const unverifiable = Array.isArray(d.unverifiableAnchors) ? d.unverifiableAnchors.map(String) : [];
+    const statement = restoreStatement(installation, { backupSeq: Number(d.backupHead?.seq ?? 0), backupHash: String(d.backupHead?.hash ?? ''), atMs: Number(d.atMs ?? 0), superseded, unverifiable });
+    if (!verifyText(key, statement, String(d.signature ?? ''))) {
+      if (superseded.length + unverifiable.length > 0) out.problems.push(problem('restoreUnsigned', { table: 'audit', rowId: row.id }, { id: row.id }));
+      continue;
+    }
+    for (const f of superseded) out.superseded.add(f);
+    for (const f of unverifiable) out.unverifiable.add(f);
   }
   return out;
 }
@@ -73,7 +94,8 @@ export function verifyRecords(ctx: RecordsSource, opts: VerifyOptions = {}): Rec
 
   const c = checkLedger(ctx.db, { verifyHorizon: (h) => verifyText(key, horizonStatement(installation, h), h.signature) });
   const headSeq = c.head?.seq ?? 0;
-  const superseded = supersededAnchors(ctx);
+  const aside = setAside(ctx, installation, key);
+  extra.push(...aside.problems);
 
   // Anchors, oldest first: each must match the entry it signed. One that does not means the
   // chain up to it was recomputed; the anchor before it that still matches bounds where.
@@ -84,9 +106,14 @@ export function verifyRecords(ctx: RecordsSource, opts: VerifyOptions = {}): Rec
   let supersededCount = 0;
   const read = files.map((f) => readAnchor(f, key)).sort((a, b) => (a.ok ? a.statement.seq : 0) - (b.ok ? b.statement.seq : 0));
   let lastMatching = 0;
+  let unverifiableCount = 0;
   for (const a of read) {
     checked++;
     const file = path.basename(a.file);
+    if (aside.unverifiable.has(file)) {
+      unverifiableCount++;
+      continue;
+    }
     if (!a.ok) {
       if (key) extra.push(problem(a.reason === 'damaged' ? 'anchorDamaged' : 'anchorSignature', {}, { file }));
       continue;
@@ -96,7 +123,7 @@ export function verifyRecords(ctx: RecordsSource, opts: VerifyOptions = {}): Rec
       extra.push(problem('anchorForeign', {}, { file, installation: st.installation }));
       continue;
     }
-    if (superseded.has(file)) {
+    if (aside.superseded.has(file)) {
       supersededCount++;
       continue;
     }
@@ -139,6 +166,7 @@ export function verifyRecords(ctx: RecordsSource, opts: VerifyOptions = {}): Rec
       checked,
       valid: good.length,
       superseded: supersededCount,
+      unverifiable: unverifiableCount,
       latest: latest ? { seq: latest.seq, at: latest.at, file: latestFile ?? '' } : null,
       unanchored: headSeq - (latest?.seq ?? 0),
     },

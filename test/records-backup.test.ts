@@ -104,6 +104,19 @@ describe('backups and restore', () => {
     expect(run(data, 'audit', 'verify').status).toBe(0);
   }, 180_000);
 
+  it('the whole data folder lost, key and anchors too: the backup and the anchors kept beside it restore it, and the old anchors are named as unverifiable, not hidden', () => {
+    const manual = path.join(t.dir, 'manual');
+    const file = path.join(manual, backupsIn(manual)[0] as string);
+    const lost = path.join(t.dir, 'data-lost');
+    const r = run(lost, 'restore', '--from', file);
+    expect(r.status, r.err + r.out).toBe(0);
+    expect(r.out).toMatch(/The data folder had no key: the \d+ earlier anchor\(s\)/);
+    const v = JSON.parse(run(lost, '--json', 'audit', 'verify').out) as { ok: boolean; anchors: { unverifiable: number; valid: number } };
+    expect(v.ok).toBe(true);
+    expect(v.anchors.unverifiable).toBeGreaterThan(0);
+    expect(v.anchors.valid).toBe(1); // the restore's own anchor, with the new key
+  });
+
   it('a backup that does not agree with the anchors is refused, and nothing is changed', () => {
     const manual = path.join(t.dir, 'manual');
     const file = path.join(manual, backupsIn(manual)[0] as string);

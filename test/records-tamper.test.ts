@@ -265,6 +265,22 @@ describe('tampering with the records through the sqlite3 shell', () => {
     expect(verify(c.data, '--expect', `${facts.lastAnchorSeq}:${facts.lastAnchorHash}`).firstBroken).toMatchObject({ code: 'expectMismatch' });
   });
 
+  it('a restore event forged and chained (no key) to set the anchors aside before a rewrite: named, and the anchors still count', () => {
+    const c = copy();
+    const files = readdirSync(path.join(c.data, 'anchors')).filter((x) => x.endsWith('.json'));
+    const seq = rows<{ seq: number }>(c.db, `SELECT seq FROM ledger WHERE tbl = 'audit' AND first_id = ${facts.eventBetweenAnchors}`)[0]?.seq as number;
+    sql(c.db, `DROP TRIGGER audit_no_update; UPDATE audit SET details = '{"text":"nothing happened"}' WHERE id = ${facts.eventBetweenAnchors};`);
+    const details = JSON.stringify({ backupHead: { seq: 1, hash: 'x' }, atMs: Date.now(), signature: Buffer.alloc(64).toString('base64'), keyFingerprint: facts.fingerprint, supersededAnchors: files, unverifiableAnchors: [] });
+    const next = head(c.db).seq + 1;
+    const r = sql(c.db, `INSERT INTO audit (ts_ms, actor, action, details, prev_hash, hash) VALUES (${Date.now()}, 'os:root', 'records.restored', '${details}', '', '');
+      INSERT INTO ledger (seq, tbl, first_id, last_id, rows_hash, digests, prev_hash, hash) SELECT ${next}, 'audit', MAX(id), MAX(id), '', X'', '', '' FROM audit;`);
+    expect(r.status, r.err).toBe(0);
+    recomputeLedger(c.db, seq);
+    const v = verify(c.data);
+    expect(v.firstBroken).toMatchObject({ code: 'rewritten' });
+    expect(v.problems.map((p) => p.code)).toContain('restoreUnsigned');
+  });
+
   it('a deletion record inserted by hand (the triggers allow inserts): not in the chain', () => {
     const c = copy();
     const r = sql(c.db, "INSERT INTO deletions (kind, path, marked_ms, deleted_ms, reason, outcome) VALUES ('segment', '/rec/x.mp4', 1, 2, 'retention', 'deleted');");

@@ -65,6 +65,8 @@ export const sv = {
   'restore.replaced': 'Databasen som fanns flyttades till {{file}} (ingenting raderades).',
   'restore.cannotVouch': 'Det här kan den återställda databasen inte styrka:',
   'cli.badExpect': '--expect vill ha SEKVENS:HASH (t.ex. 120:9f…, 64 hexadecimala tecken), inte "{{text}}".',
+  'problem.restoreUnsigned': 'Återställningen i granskningshändelse #{{id}} lägger ankare åt sidan men är inte signerad med webbplatsens nyckel: ingen återställning har gjort det.',
+  'restore.keyLost': 'Datamappen hade ingen nyckel: de {{n}} tidigare ankarna är signerade med en nyckel som inte längre finns och kan inte kontrolleras. Custodian gör en ny nyckel: ge dess fingeravtryck till dataskyddsombudet och till mottagare av paket.',
 } as const;
 
 export const en: Record<keyof typeof sv, string> = {
@@ -130,4 +132,6 @@ export const en: Record<keyof typeof sv, string> = {
   'restore.replaced': 'The database that was there was moved to {{file}} (nothing was deleted).',
   'restore.cannotVouch': 'What the restored database cannot vouch for:',
   'cli.badExpect': '--expect wants SEQ:HASH (e.g. 120:9f…, 64 hexadecimal digits), not "{{text}}".',
+  'problem.restoreUnsigned': 'The restore in audit event #{{id}} sets anchors aside but is not signed by this site\'s key: no restore did that.',
+  'restore.keyLost': 'The data folder had no key: the {{n}} earlier anchor(s) are signed by a key that is gone and cannot be checked. Custodian makes a new key: give its fingerprint to the DPO and to package recipients.',
 };
