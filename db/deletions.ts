@@ -38,8 +38,8 @@ export function insertPendingDeletion(db: Db, d: NewDeletion): number {
 /** A pending row becomes a record: completed once (the triggers refuse any later change) and chained. */
 export function completeDeletion(db: Db, id: number, outcome: 'deleted' | 'already-gone', atMs: number): void {
   db.transaction(() => {
-    stmt(db, "UPDATE deletions SET outcome = ?, deleted_ms = ? WHERE id = ? AND outcome = 'pending'").run(outcome, atMs, id);
-    chainInserted(db, 'deletions', id, id);
+    const n = stmt(db, "UPDATE deletions SET outcome = ?, deleted_ms = ? WHERE id = ? AND outcome = 'pending'").run(outcome, atMs, id).changes;
+    if (n === 1) chainInserted(db, 'deletions', id, id);
   })();
 }
 
