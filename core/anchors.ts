@@ -195,7 +195,8 @@ export function latestAnchor(ctx: Ctx): (AnchorRead & { ok: true }) | null {
   return null;
 }
 
-function compactUtc(ms: number): string {
+/** 20261125T143000Z: a UTC time for file names that sort in time order. */
+export function compactUtc(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 }
 

@@ -31,7 +31,7 @@ import { leaseHolder } from '../db/sweeps.js';
 import { fsyncFolder } from '../native/atomic-write.js';
 import { KEYS_DIR, PUBLIC_KEY_FILE } from '../native/keys.js';
 import { listDir, relComponents } from '../native/recorder-fs.js';
-import { anchorChain, anchorsDir, listAnchorFiles, readAnchor, signText, sitePublicKey, type Anchor } from './anchors.js';
+import { anchorChain, anchorsDir, compactUtc, listAnchorFiles, readAnchor, signText, sitePublicKey, type Anchor } from './anchors.js';
 import { restoreStatement } from './chain.js';
 import { audit } from './audit.js';
 import { DB_FILE, openCtx, prepareDataDir, type Actor, type Ctx } from './context.js';
@@ -41,10 +41,6 @@ import { verifyRecords, type RecordsVerdict } from './records.js';
 
 /** custodian-backup-<first 8 of the installation id>-<UTC time>.db: the only names retention removes. */
 const BACKUP_NAME = /^custodian-backup-([0-9a-f]{8})-(\d{8}T\d{6}Z)\.db$/;
-
-function compactUtc(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
-}
 
 function fromCompactUtc(s: string): number {
   return Date.parse(`${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(9, 11)}:${s.slice(11, 13)}:${s.slice(13, 15)}Z`);
