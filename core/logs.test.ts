@@ -18,6 +18,7 @@ import { csvCell, toCsv } from './logs.js';
 import { sweep } from './retention.js';
 import { addRoot } from './roots.js';
 import { addUser } from './users.js';
+import { csvCells as parseCsv } from '../test/csv.js';
 
 const PASSWORD = 'a long test password';
 
@@ -134,34 +135,6 @@ describe('the DPO’s logs through the API', () => {
     expect(csvCell(12)).toBe('12');
   });
 });
-
-/** A CSV reader of its own (RFC 4180: quoted cells, doubled quotes, newlines inside quotes). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  return rows;
-}
 
 describe('the CSV the DPO opens in a spreadsheet', () => {
   it('never starts a cell with = + - @ tab or CR, and keeps the text otherwise as it was', () => {
