@@ -139,6 +139,9 @@ function walkOne(pass: PassState, rs: RootScan, moves: MoveMatcher): void {
           pass.batch.tick();
         }
       },
+      rootGone: () => {
+        rs.report.problems.push(`${rs.root.path}: the root folder could not be reached`);
+      },
       unreadable: (folder, e) => {
         rs.report.problems.push(`${folder.abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       },
