@@ -102,6 +102,22 @@ describe('folder identity and rewritten recordings', () => {
     expect(JSON.parse(alarm?.details ?? '{}')).toMatchObject({ segments: [seg.id], held: [], archivedSources: [seg.id] });
   });
 
+  it('a folder changed again within its mtime\'s tick (a coarse share clock) right after a listing is not skipped later', () => {
+    // The folder's mtime is 10 s old when listed: too recent to store as trusted.
+    const day = path.dirname(files[47] as string);
+    const tick = new Date(f.clock.now - 10_000);
+    utimesSync(day, tick, tick);
+    scanAll(f.ctx);
+    // A new segment lands within the same (2 s) tick: the folder's mtime does not move.
+    const late = path.join(day, '23-59-00.mp4');
+    writeFileSync(late, 'x');
+    const end = new Date(f.clock.now - 60_000);
+    utimesSync(late, end, end);
+    utimesSync(day, tick, tick);
+    f.clock.now += 10 * MINUTE;
+    expect(scanAll(f.ctx)[0]).toMatchObject({ added: 1 });
+  });
+
   it('"daily" is full only when the last full scan of that f.root is a day old', () => {
     // The first scan listed everything: it counts as the first full scan.
     expect(scanAll(f.ctx, { full: 'daily' })[0]?.full).toBe(false);
