@@ -4,7 +4,7 @@
  */
 import { CustodianError } from '../common/errors.js';
 import { getCamera } from '../db/cameras.js';
-import { getHold, insertHold, listHolds, releaseHold, rescueMarkedSegments, type HoldRow } from '../db/holds.js';
+import { getHold, insertHold, listHolds, pinCoveredSegments, releaseHold, unpinHold, type HoldRow } from '../db/holds.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
 
@@ -35,9 +35,12 @@ export function addHold(ctx: Ctx, spec: HoldSpec): HoldRow {
       createdBy: ctx.actor.name,
       cameras: spec.cameras,
     });
-    // A segment already marked by a running sweep but not yet unlinked is taken back.
-    const rescued = rescueMarkedSegments(ctx.db, spec.cameras, spec.fromMs, spec.toMs);
-    audit(ctx, 'hold.added', { ...(spec.source === 'incident' ? { incident: spec.sourceRef } : {}), hold: id, cameras: spec.cameras, fromMs: spec.fromMs, toMs: spec.toMs, reason: spec.reason, source: spec.source ?? 'manual', sourceRef: spec.sourceRef ?? null, rescued });
+    // The recordings it covers now are pinned: the hold follows them if a folder is renamed.
+    // Ones a sweep has marked stay marked: the sweep checks holds again under the write lock
+    // before each unlink, and a marked one that an interrupted sweep already unlinked is then
+    // recorded as deleted before this hold, not mistaken for a recording that vanished.
+    const pinned = pinCoveredSegments(ctx.db, id, spec.cameras, spec.fromMs, spec.toMs, ctx.settings().maxSegmentMinutes * 60_000);
+    audit(ctx, 'hold.added', { ...(spec.source === 'incident' ? { incident: spec.sourceRef } : {}), hold: id, cameras: spec.cameras, fromMs: spec.fromMs, toMs: spec.toMs, reason: spec.reason, source: spec.source ?? 'manual', sourceRef: spec.sourceRef ?? null, pinned });
     return getHold(ctx.db, id) as HoldRow;
   }).immediate();
 }
@@ -49,6 +52,7 @@ export function releaseHoldById(ctx: Ctx, id: number, reason: string): HoldRow {
   if (reason.trim().length < 3) throw new CustodianError('invalid_request', 'Releasing a hold needs a reason (--reason TEXT).');
   ctx.db.transaction(() => {
     releaseHold(ctx.db, id, ctx.actor.name, reason.trim(), ctx.now());
+    unpinHold(ctx.db, id);
     audit(ctx, 'hold.released', { ...(h.source === 'incident' ? { incident: h.source_ref } : {}), hold: id, reason: reason.trim() });
   })();
   return getHold(ctx.db, id) as HoldRow;

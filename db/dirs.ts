@@ -87,3 +87,9 @@ export function dirsChangedSince(db: ReadDb, rootId: number, sinceMs: number): P
 export function countSegmentsInDir(db: ReadDb, dirId: number): number {
   return (stmt(db, 'SELECT COUNT(*) AS n FROM segments WHERE dir_id = ?').get(dirId) as { n: number }).n;
 }
+
+/** Forgets a folder that was removed, with what was listed as unrecognised in it. */
+export function deleteDirWithUnrecognised(db: Db, rootId: number, dirId: number, rel: string): void {
+  stmt(db, 'DELETE FROM unrecognised WHERE root_id = ? AND dir_rel = ?').run(rootId, rel);
+  stmt(db, 'DELETE FROM dirs WHERE id = ?').run(dirId);
+}

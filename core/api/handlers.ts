@@ -9,12 +9,10 @@ import { closeSync } from 'node:fs';
 import path from 'node:path';
 import { LOCAL_ONLY_SETTINGS, type GuardedOperation, type ParsedRequestOf, type ResponseOf } from '../../common/api/contract.js';
 import type { ApiEvent, CameraView, HoldView, IncidentSummaryView, Mask, SegmentsView, SessionView } from '../../common/api/types.js';
-import { CustodianError } from '../../common/errors.js';
+import { CustodianError, failure, isCustodianError } from '../../common/errors.js';
 import { allowedActions, may } from '../../common/permissions.js';
 import { formatInstant, formatLocal, parseUserTime, retentionCutoff } from '../../common/time.js';
 import { getCamera, type CameraRow } from '../../db/cameras.js';
-import { iterateDeletions } from '../../db/deletions.js';
-import { handoverOf } from '../../db/handovers.js';
 import { listHolds, type HoldRow } from '../../db/holds.js';
 import type { IncidentRow } from '../../db/incidents.js';
 import { findPackage } from '../../db/packages.js';
@@ -23,16 +21,16 @@ import { acknowledgeAlarm, alarmList } from '../alarms.js';
 import { cameras, setCamera } from '../cameras.js';
 import type { Ctx } from '../context.js';
 import { exportPackage } from '../exports.js';
-import { handoverLog, recordHandover } from '../handover.js';
+import { discardPackage, handoverLog, recordHandover } from '../handover.js';
+import { dpoHandlers } from './dpo-handlers.js';
 import { addHold, holds, releaseHoldById } from '../holds.js';
-import { incidentDetail, incidentSummary } from '../incident-view.js';
+import { incidentDetail, incidentSummary, incidentVisibleTo, packageView } from '../incident-view.js';
+import type { PackageUploads } from '../package-check.js';
 import { archiveIncident, closeIncident, createIncident, extendIncident, findIncident, incidents, reclassifyClip } from '../incidents.js';
-import { deletionRecord } from '../logs.js';
-import { complianceReport } from '../reports.js';
 import { sweep } from '../retention.js';
 import { changeSetting } from '../settings.js';
 import { status } from '../status.js';
-import { addUser, disableUser, listUsers, logout, setUserRole, type SessionUser } from '../users.js';
+import { addUser, disableUser, listUsers, logout, setUserRole, unlockUser, type SessionUser } from '../users.js';
 import { openFootageFile, type FootageKind } from './footage.js';
 import { alarmView } from '../alarms.js';
 
@@ -49,6 +47,8 @@ export interface CallContext {
   noteViewing(kind: FootageKind, id: number, details: Record<string, unknown>): void;
   /** The URL a client uses to stream footage (browser mode: /media/…; the desktop app: its protocol). */
   mediaUrl(kind: FootageKind, id: number): string;
+  /** Packages being uploaded to be verified ("Verify a package"). */
+  readonly uploads: PackageUploads;
 }
 
 type Handler<Op extends GuardedOperation> = (call: CallContext, req: ParsedRequestOf<Op>) => ResponseOf<Op> | Promise<ResponseOf<Op>>;
@@ -85,17 +85,25 @@ export function holdView(ctx: Ctx, h: HoldRow): HoldView {
 }
 
 
-/** HR sees only incidents handed over to HR (see common/permissions.ts SCOPES). */
+/** HR sees only incidents handed over to HR, and of them only HR's share (see common/permissions.ts SCOPES). */
 function visibleTo(call: CallContext, inc: IncidentRow): boolean {
-  if (call.user.role !== 'hr') return true;
-  // Handed over to HR (after which the archived material is deleted: the record stays).
-  return handoverOf(call.ctx.db, inc.id)?.audience === 'hr';
+  return incidentVisibleTo(call.ctx, inc, call.user);
 }
 
 function visibleIncident(call: CallContext, ref: string): IncidentRow {
-  const inc = findIncident(call.ctx, ref);
-  // Not "forbidden": whether an incident exists is itself not for HR to learn.
-  if (!visibleTo(call, inc)) throw new CustodianError('not_found', `There is no incident "${ref}" handed over to HR.`);
+  if (call.user.role !== 'hr') return findIncident(call.ctx, ref);
+  // Whether an incident exists is itself not for HR to learn: one answer, byte for byte (the ref
+  // asked for is not even echoed), for an incident not handed over to HR and for one that does
+  // not exist.
+  const notForHr = (): CustodianError => failure('not_found', 'server:noIncidentForHr');
+  let inc: IncidentRow;
+  try {
+    inc = findIncident(call.ctx, ref);
+  } catch (e) {
+    if (isCustodianError(e) && e.code === 'not_found') throw notForHr();
+    throw e;
+  }
+  if (!visibleTo(call, inc)) throw notForHr();
   return inc;
 }
 
@@ -154,6 +162,10 @@ function summary(ctx: Ctx, inc: IncidentRow): IncidentSummaryView {
   return incidentSummary(ctx, inc);
 }
 
+function deletionCounts(d: { deleted: number; failed: { path: string; reason: string }[] } | null): { deleted: number; failed: { path: string; reason: string }[] } {
+  return { deleted: d?.deleted ?? 0, failed: d?.failed ?? [] };
+}
+
 export const handlers: HandlerMap = {
   'auth.logout': (call) => {
     logout(call.ctx, call.token);
@@ -188,10 +200,10 @@ export const handlers: HandlerMap = {
   'incidents.list': (call) => ({
     incidents: incidents(call.ctx)
       .filter((i) => visibleTo(call, i))
-      .map((i) => summary(call.ctx, i))
+      .map((i) => incidentSummary(call.ctx, i, call.user))
       .sort((a, b) => Number(b.overdue) - Number(a.overdue)),
   }),
-  'incidents.show': (call, req) => incidentDetail(call.ctx, visibleIncident(call, req.ref)),
+  'incidents.show': (call, req) => incidentDetail(call.ctx, visibleIncident(call, req.ref), call.user),
   'incidents.create': (call, req) =>
     summary(
       call.ctx,
@@ -213,8 +225,8 @@ export const handlers: HandlerMap = {
     return incidentDetail(call.ctx, r.incident);
   },
   'incidents.extend': (call, req) => summary(call.ctx, extendIncident(call.ctx, req.ref, toMs(call.ctx, req.reviewBy), req.reason)),
-  'incidents.close': (call, req) => {
-    const r = closeIncident(call.ctx, req.ref, req.reason);
+  'incidents.close': async (call, req) => {
+    const r = await closeIncident(call.ctx, req.ref, req.reason);
     return { ...summary(call.ctx, r.incident), deleted: r.deletion.deleted, failed: r.deletion.failed };
   },
   'clips.reclassify': (call, req) => {
@@ -250,40 +262,28 @@ export const handlers: HandlerMap = {
     });
     const record = handoverLog(call.ctx, r.handover.handed_ms).find((h) => h.id === r.handover.id);
     if (!record) throw new CustodianError('internal', 'The handover was recorded but cannot be read back.');
-    return { incident: summary(call.ctx, r.incident), handover: record, deleted: r.deletion.deleted, failed: r.deletion.failed, receiptHtml: r.receiptHtml, receiptPdf: r.receiptPdf, retried: r.retried };
+    return {
+      incident: summary(call.ctx, r.incident),
+      handover: record,
+      pending: r.pending.map((p) => ({ packageId: p.package_id, audience: p.audience })),
+      materialDeleted: r.deletion !== null,
+      ...deletionCounts(r.deletion),
+      receiptHtml: r.receiptHtml,
+      receiptPdf: r.receiptPdf,
+      retried: r.retried,
+    };
   },
+  'packages.discard': async (call, req) => {
+    const r = await discardPackage(call.ctx, req.packageId, req.reason);
+    return { incident: summary(call.ctx, r.incident), package: packageView(call.ctx, r.package), deleted: r.copy.deleted, failed: [...r.copy.failed, ...(r.deletion?.failed ?? [])], materialDeleted: r.deletion !== null };
+  },
+  'packages.verifyStart': (call, req) => call.uploads.start(call.user.sessionId, req.kind, req.name),
+  'packages.verifyFinish': (call, req) => call.uploads.finish(call.user.sessionId, req.uploadId),
 
   'alarms.list': (call, req) => ({ alarms: alarmList(call.ctx, req.all ?? false).map((a) => alarmView(call.ctx, a)) }),
   'alarms.ack': (call, req) => alarmView(call.ctx, acknowledgeAlarm(call.ctx, req.id, req.note ?? null)),
 
-  'logs.deletions': (call, req) => {
-    const tz = call.ctx.settings().siteTimeZone;
-    const since = req.since === undefined ? 0 : toMs(call.ctx, req.since);
-    const after = req.afterId ?? 0;
-    const limit = req.limit ?? 500;
-    const out: ReturnType<typeof deletionRecord>[] = [];
-    let more = false;
-    const it = iterateDeletions(call.ctx.db, since);
-    try {
-      for (const d of it) {
-        if (d.id <= after) continue;
-        if (out.length === limit) {
-          more = true;
-          break;
-        }
-        out.push(deletionRecord(d, tz));
-      }
-    } finally {
-      it.return?.();
-    }
-    return { deletions: out, nextAfterId: more ? (out[out.length - 1]?.id ?? null) : null };
-  },
-  'logs.handovers': (call, req) => ({ handovers: handoverLog(call.ctx, req.since === undefined ? 0 : toMs(call.ctx, req.since)) }),
-  'reports.compliance': (call, req) =>
-    complianceReport(call.ctx, {
-      ...(req.from !== undefined ? { fromMs: toMs(call.ctx, req.from) } : {}),
-      ...(req.to !== undefined ? { toMs: toMs(call.ctx, req.to) } : {}),
-    }),
+  ...dpoHandlers,
 
   'settings.get': (call) => call.ctx.settings(),
   'settings.set': (call, req) => {
@@ -297,6 +297,7 @@ export const handlers: HandlerMap = {
   'users.add': (call, req) => addUser(call.ctx, req),
   'users.setRole': (call, req) => setUserRole(call.ctx, req.name, req.role),
   'users.disable': (call, req) => disableUser(call.ctx, req.name),
+  'users.unlock': (call, req) => unlockUser(call.ctx, req.name).user,
 
   'sweep.dryRun': (call) => {
     const r = sweep(call.ctx, { dryRun: true });

@@ -3,6 +3,7 @@
  * end is bounded by the next one's start; the segment just before them (an earlier folder) is
  * shortened if it overlapped.
  */
+import { noteOverdueAtIndex } from '../report/first-index.js';
 import { ensureCamera } from '../../db/cameras.js';
 import { insertSegments, nextSegmentStart, previousSegment, setSegmentEnd, type EndSource, type NewSegment } from '../../db/segments.js';
 import type { FileFacts } from '../../native/recorder-fs.js';
@@ -49,6 +50,8 @@ export function insertGroup(pass: PassState, rs: RootScan, group: FreshGroup): v
     if (f.facts?.size === 0) rs.report.empty++;
   }
   const ids = insertSegments(ctx.db, rows);
+  // The compliance report's P2 tells "indexed already overdue" from "deletion was paused".
+  noteOverdueAtIndex(ctx, group.rootId, group.camera, rows, ids);
   const last = rows[rows.length - 1] as NewSegment;
   rs.lastInDir.push({ id: ids[ids.length - 1] as number, camera: group.camera, start: last.startMs, end: last.endMs });
   rs.report.added += rows.length;

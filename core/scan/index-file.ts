@@ -5,6 +5,7 @@
  * indexed somewhere it no longer is) is left to the scan, whose move matcher keeps the old row
  * and its holds.
  */
+import { noteOverdueAtIndex } from '../report/first-index.js';
 import path from 'node:path';
 import { SENTINEL_FILE } from '../../common/domain.js';
 import { LayoutMatcher } from '../../common/layout.js';
@@ -47,7 +48,8 @@ export function indexFile(ctx: Ctx, root: RootRow, absFile: string): IndexOneRes
     if (prev && prev.end_ms > parsed.startMs && prev.end_source !== 'probe') setSegmentEnd(ctx.db, prev.id, parsed.startMs, prev.end_source);
     const next = nextSegmentStart(ctx.db, parsed.camera, parsed.startMs);
     const { end, source } = estimateEnd(parsed.startMs, facts, next, maxSegMs);
-    insertSegment(ctx.db, { rootId: root.id, dirId, name, cameraId: parsed.camera, startMs: parsed.startMs, endMs: end, endSource: source, size: facts.size, mtimeMs: facts.mtimeMs });
+    const id = insertSegment(ctx.db, { rootId: root.id, dirId, name, cameraId: parsed.camera, startMs: parsed.startMs, endMs: end, endSource: source, size: facts.size, mtimeMs: facts.mtimeMs });
+    noteOverdueAtIndex(ctx, root.id, parsed.camera, [{ endMs: end }], [id]);
     return 'indexed';
   }).immediate();
 }

@@ -139,7 +139,7 @@ describe('held recordings that vanish', () => {
     const other = addHold(f.ctx, { cameras: ['cam0'], fromMs: f.clock.now - DAY, toMs: f.clock.now - DAY + HOUR, reason: 'pinned elsewhere' });
     const file = entrance[40] as string;
     const row = rowOf(f.ctx, 'entrance', file);
-    f.ctx.db.prepare('INSERT INTO hold_pins (segment_id, hold_id) VALUES (?, ?)').run(row?.id, other.id);
+    f.ctx.db.prepare('INSERT OR IGNORE INTO hold_pins (segment_id, hold_id) VALUES (?, ?)').run(row?.id, other.id);
     unlinkSync(file);
     expect(scanAll(f.ctx)[0]).toMatchObject({ heldMissing: 1, missing: 0 });
     expect(rowOf(f.ctx, 'entrance', file)?.missing_ms).not.toBeNull();

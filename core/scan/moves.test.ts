@@ -153,7 +153,7 @@ describe('the scan recognises moved recordings', () => {
     scanAll(f.ctx);
     const before = idsOf(f.ctx, 'gate');
     const hold = addHold(f.ctx, { cameras: ['gate'], fromMs: f.clock.now - 2 * DAY, toMs: f.clock.now - DAY, reason: 'theft from the gate' });
-    f.ctx.db.prepare('INSERT INTO hold_pins (segment_id, hold_id) SELECT id, ? FROM segments').run(hold.id);
+    f.ctx.db.prepare('INSERT OR IGNORE INTO hold_pins (segment_id, hold_id) SELECT id, ? FROM segments').run(hold.id);
     renameSync(path.join(rootB, 'gate'), path.join(rootA, 'gate'));
     f.clock.now += 2 * MINUTE;
     const reps = scanAll(f.ctx, { maxWaiting: 1 });
@@ -172,7 +172,7 @@ describe('the scan recognises moved recordings', () => {
     scanAll(f.ctx);
     const hold = addHold(f.ctx, { cameras: ['corridor'], fromMs: f.clock.now - 2 * DAY, toMs: f.clock.now - DAY, reason: 'pinned for a test' });
     const pinned = [...idsOf(f.ctx, 'entrance').values()][0] as number;
-    f.ctx.db.prepare('INSERT INTO hold_pins (segment_id, hold_id) VALUES (?, ?)').run(pinned, hold.id);
+    f.ctx.db.prepare('INSERT OR IGNORE INTO hold_pins (segment_id, hold_id) VALUES (?, ?)').run(pinned, hold.id);
     renameSync(path.join(f.root, 'entrance'), path.join(f.root, 'front'));
     f.clock.now += 2 * MINUTE;
     scanAll(f.ctx);

@@ -4,16 +4,23 @@ import { setRootOnline, type RootRow } from '../../db/roots.js';
 import { conditionEnded, raiseAlarm } from '../alarms.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
-import { checkSentinel } from '../roots.js';
+import { checkRoot } from '../roots.js';
+import { english } from '../../common/i18n/catalog.js';
 import type { ScanReport } from './report.js';
 
 /** False when the root is offline: then nothing in it is indexed, marked missing or deleted. */
 export function rootOnline(ctx: Ctx, root: RootRow, report: ScanReport): boolean {
   const alarmKey = `root-offline:${root.id}`;
-  const sentinel = checkSentinel(root);
+  const sentinel = checkRoot(ctx, root);
   if (!sentinel.online) {
     setRootOnline(ctx.db, root.id, false, sentinel.reason);
-    raiseAlarm(ctx, { kind: 'root-offline', key: alarmKey, rootId: root.id, message: `Recording root ${root.path} is offline: ${sentinel.reason}. Nothing in it is indexed or deleted until it is back.`, details: { root: root.id, path: root.path } });
+    if (sentinel.identity) {
+      // Not the disk Custodian registered (a copied sentinel, a swapped folder): the same alarm the sweep raises.
+      const params = { root: root.path, reason: sentinel.reason };
+      raiseAlarm(ctx, { kind: 'root-identity', key: `root-identity:${root.id}`, rootId: root.id, message: english({ key: 'deletion:alarmRootIdentity', params }), details: { root: root.id, reason: sentinel.reason, msg: { key: 'deletion:alarmRootIdentity', params } } });
+    } else {
+      raiseAlarm(ctx, { kind: 'root-offline', key: alarmKey, rootId: root.id, message: `Recording root ${root.path} is offline: ${sentinel.reason}. Nothing in it is indexed or deleted until it is back.`, details: { root: root.id, path: root.path } });
+    }
     report.online = false;
     report.offlineReason = sentinel.reason;
     return false;
