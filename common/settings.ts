@@ -56,6 +56,10 @@ export const SettingsSchema = z.object({
   maskingModelDir: z.string().nullable().default(null),
   /** How long an access request's own record is kept after it was answered or withdrawn (POLICY G2). */
   requestRecordRetentionMonths: z.number().int().min(1).max(120).default(36),
+  /** Where the service puts a daily backup of the database (null: no daily backup). */
+  backupDir: z.string().nullable().default(null),
+  /** How many of its own daily backups the service keeps in backupDir (older ones are removed). */
+  backupKeep: z.number().int().min(1).max(3650).default(14),
   audienceRules: AudienceRulesSchema.default(DEFAULT_AUDIENCE_RULES),
 });
 
