@@ -3,6 +3,7 @@
  * for them (clips and their masked copies), the mask tracks being drawn, and the data subject's
  * package copies. Query functions take the handle first; decisions live in core/access-requests/.
  */
+import { chainInserted } from './ledger.js';
 import { stmt, type Db, type ReadDb } from './open.js';
 
 export type RequestStatus = 'open' | 'ready' | 'answered' | 'withdrawn';
@@ -356,4 +357,38 @@ export function pruneRequestRows(db: Db, requestId: number, beforeMs: number): v
   stmt(db, 'DELETE FROM request_window_cameras WHERE window_id IN (SELECT id FROM request_windows WHERE request_id = ?)').run(requestId);
   stmt(db, 'DELETE FROM request_windows WHERE request_id = ?').run(requestId);
   stmt(db, 'DELETE FROM access_requests WHERE id = ?').run(requestId);
+}
+
+/** One chained snapshot of a request's deadline facts (request_records, migration 010). */
+export interface RequestRecordRow {
+  id: number;
+  request_ref: string;
+  event: 'received' | 'extended' | 'not-found' | 'answered' | 'reopened' | 'delivered' | 'withdrawn';
+  at_ms: number;
+  actor: string;
+  status: RequestStatus;
+  outcome: RequestOutcome | null;
+  received_ms: number;
+  due_ms: number;
+  extended_due_ms: number | null;
+  told_ms: number | null;
+  delivered_ms: number | null;
+  withdrawn_ms: number | null;
+}
+
+/** Writes a snapshot of the request as it is now and chains it, in the caller's transaction. */
+export function insertRequestRecord(db: Db, r: RequestRow, event: RequestRecordRow['event'], atMs: number, actor: string): number {
+  const id = Number(
+    stmt(
+      db,
+      `INSERT INTO request_records (request_ref, event, at_ms, actor, status, outcome, received_ms, due_ms, extended_due_ms, told_ms, delivered_ms, withdrawn_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(r.ref, event, atMs, actor, r.status, r.outcome, r.received_ms, r.due_ms, r.extended_due_ms, r.extension_told_ms, r.delivered_ms, r.withdrawn_ms).lastInsertRowid,
+  );
+  chainInserted(db, 'request_records', id, id);
+  return id;
+}
+
+export function requestRecordsOf(db: ReadDb, ref: string): RequestRecordRow[] {
+  return stmt(db, 'SELECT * FROM request_records WHERE request_ref = ? ORDER BY id').all(ref) as RequestRecordRow[];
 }

@@ -52,6 +52,10 @@ describe('migration 010 (access requests)', () => {
     const r2 = insertRequest(db, 'DSR-2026-0003', 3);
     const f = Number(db.prepare("INSERT INTO request_files (request_id, kind, rel_path, sha256, size, status, created_ms, created_by) VALUES (?, 'clip', 'DSR-2026-0003/a.mp4', 'aa', 5, 'complete', 1, 'officer')").run(r2).lastInsertRowid);
     expect(() => db.prepare("UPDATE request_files SET sha256 = 'bb' WHERE id = ?").run(f)).toThrow(/cannot be rewritten/);
+    // The deadline facts' snapshots are append-only (the ledger chains them).
+    const rec = db.prepare("INSERT INTO request_records (request_ref, event, at_ms, actor, status, received_ms, due_ms) VALUES ('DSR-2026-0009', 'received', 1, 'officer', 'open', 1, 2)").run().lastInsertRowid;
+    expect(() => db.prepare('UPDATE request_records SET due_ms = 3 WHERE id = ?').run(rec)).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM request_records WHERE id = ?').run(rec)).toThrow(/append-only/);
     db.prepare("UPDATE request_files SET status = 'deleted' WHERE id = ?").run(f);
   });
 

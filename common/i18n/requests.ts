@@ -129,6 +129,8 @@ export const sv = {
   'g1.open': '{{ref}} (mottagen {{received}}) är öppen, med {{daysLeft}} dagar kvar till {{due}}.',
   'g1.materialLeft': '{{ref}} är avslutad men {{files}} fil(er) av dess material finns kvar på disken, t.ex. {{path}}.',
   'g1.holdLeft': '{{ref}} är avslutad men spärr #{{hold}} gäller fortfarande.',
+  'g1.recordMissing': '{{ref}} saknar sin kedjade post (request_records): uppgifterna om den kan inte styrkas.',
+  'g1.recordDiffers': 'Uppgifterna om {{ref}} stämmer inte med dess kedjade post ({{fields}}): de har ändrats förbi Custodian. Uppgifterna ovan bygger på den ändrade raden.',
 
   // ---- Words shared by the faces: statuses, clock states, column heads ----
   'status.open': 'öppen',
@@ -407,6 +409,8 @@ export const en: Record<keyof typeof sv, string> = {
   'g1.open': '{{ref}} (received {{received}}) is open, {{daysLeft}} days left to {{due}}.',
   'g1.materialLeft': '{{ref}} is closed but {{files}} file(s) of its material are still on disk, e.g. {{path}}.',
   'g1.holdLeft': '{{ref}} is closed but hold #{{hold}} still stands.',
+  'g1.recordMissing': '{{ref}} has no chained record (request_records): what is said of it cannot be proven.',
+  'g1.recordDiffers': 'What is recorded of {{ref}} does not match its chained record ({{fields}}): it was changed past Custodian. The facts above rest on the changed row.',
 
   'status.open': 'open',
   'status.ready': 'answer ready',

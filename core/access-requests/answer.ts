@@ -42,7 +42,7 @@ import type { MaterialDeletion } from '../deletion/incident-material.js';
 import { deleteRequestMaterial, deleteRequestPackage } from '../deletion/request-material.js';
 import { packageLocation, TOOL_VERSION } from '../exports.js';
 import { siteKeys } from '../site.js';
-import { findRequest, requireOpen } from './intake.js';
+import { findRequest, recordRequest, requireOpen } from './intake.js';
 import { letterName, renderLetter } from './letter.js';
 import { clipPath, maskState } from './masking.js';
 import { liveClips, liveFiles, releaseRequestHolds } from './review.js';
@@ -92,6 +92,7 @@ export async function prepareAnswer(ctx: Ctx, ref: string, opts: AnswerOptions =
       if (earlier) setRequestPackageSuperseded(ctx.db, earlier.id, now);
       setRequestReady(ctx.db, r.id, now);
       audit(ctx, 'request.answered', { request: r.ref, outcome: 'not-found', package: null });
+      recordRequest(ctx, r.ref, 'answered');
     })();
     await deleteReplaced(ctx, r);
     return { request: findRequest(ctx, r.ref), package: null };
@@ -202,6 +203,7 @@ export async function prepareAnswer(ctx: Ctx, ref: string, opts: AnswerOptions =
     );
     setRequestOutcome(ctx.db, r.id, 'found', r.outcome_note);
     setRequestReady(ctx.db, r.id, now);
+    recordRequest(ctx, r.ref, 'answered');
     audit(ctx, 'request.answered', {
       request: r.ref,
       outcome: 'found',
@@ -286,6 +288,7 @@ export async function deliverAnswer(ctx: Ctx, ref: string, spec: DeliverySpec): 
   ctx.db
     .transaction(() => {
       setRequestDelivered(ctx.db, r.id, { atMs: ctx.now(), method, by: ctx.actor.name, note: spec.note?.trim() || null });
+      recordRequest(ctx, r.ref, 'delivered');
       audit(ctx, 'request.delivered', { request: r.ref, method, note: spec.note?.trim() || null, outcome: r.outcome, package: pkg?.package_id ?? null, manifestSha256: pkg?.manifest_sha256 ?? null, keyFingerprint: pkg?.key_fingerprint ?? null });
     })
     .immediate();
@@ -311,6 +314,7 @@ export async function withdrawRequest(ctx: Ctx, ref: string, reason: string): Pr
   ctx.db
     .transaction(() => {
       setRequestWithdrawn(ctx.db, r.id, { atMs: ctx.now(), by: ctx.actor.name, reason: text });
+      recordRequest(ctx, r.ref, 'withdrawn');
       audit(ctx, 'request.withdrawn', { request: r.ref, reason: text });
     })
     .immediate();

@@ -15,6 +15,7 @@ import {
   getRequest,
   getRequestByRef,
   insertRequest,
+  insertRequestRecord,
   insertWindow,
   listRequests,
   nextRequestSeq,
@@ -23,6 +24,7 @@ import {
   setRequestPackageSuperseded,
   setRequestReady,
   windowsOf,
+  type RequestRecordRow,
   type RequestLanguage,
   type RequestRow,
   type WindowRow,
@@ -148,11 +150,21 @@ export function createRequest(ctx: Ctx, spec: RequestSpec): IntakeResult {
         windowRows: holds,
         identityCheckedBy: checkedBy,
       });
+      recordRequest(ctx, ref, 'received');
       return row;
     })
     .immediate();
   if (dueMs <= now) warnings.push({ key: 'requests:warn.alreadyOverdue', params: { ref: request.ref, due: lastDay(dueMs, tz) } });
   return { request, windows: windowsOf(ctx.db, request.id), warnings };
+}
+
+/**
+ * A chained snapshot of the request's deadline facts after a change, in the caller's
+ * transaction (request_records; the ledger covers them like deletion and handover records).
+ */
+export function recordRequest(ctx: Ctx, ref: string, event: RequestRecordRow['event']): void {
+  const r = getRequestByRef(ctx.db, ref);
+  if (r) insertRequestRecord(ctx.db, r, event, ctx.now(), ctx.actor.name);
 }
 
 export function findRequest(ctx: Ctx, ref: string): RequestRow {
@@ -185,6 +197,7 @@ export function reopenIfReady(ctx: Ctx, r: RequestRow, what: string): void {
     for (const p of requestPackagesOf(ctx.db, r.id)) setRequestPackageSuperseded(ctx.db, p.id, ctx.now());
     setRequestReady(ctx.db, r.id, null);
     audit(ctx, 'request.reopened', { request: r.ref, because: what });
+    recordRequest(ctx, r.ref, 'reopened');
   })();
 }
 
@@ -235,6 +248,7 @@ export function extendRequest(ctx: Ctx, ref: string, spec: ExtensionSpec): Reque
   ctx.db
     .transaction(() => {
       setRequestExtension(ctx.db, r.id, { dueMs, reason, toldMs: spec.toldMs, atMs: now, by: ctx.actor.name });
+      recordRequest(ctx, r.ref, 'extended');
       audit(ctx, 'request.extended', { request: r.ref, fromMs: r.due_ms, toMs: dueMs, reason, toldMs: spec.toldMs, told: formatInstant(spec.toldMs, tz) });
     })
     .immediate();

@@ -33,7 +33,7 @@ import type { Ctx } from '../context.js';
 import { deleteRequestFiles } from '../deletion/request-material.js';
 import { releaseHoldById } from '../holds.js';
 import { archiveDir } from '../paths.js';
-import { findRequest, reopenIfReady, requireOpen } from './intake.js';
+import { findRequest, recordRequest, reopenIfReady, requireOpen } from './intake.js';
 
 export interface SpanSpec {
   readonly camera: string;
@@ -169,6 +169,7 @@ export function markNotFound(ctx: Ctx, ref: string, note: string): RequestRow {
   ctx.db
     .transaction(() => {
       setRequestOutcome(ctx.db, r.id, 'not-found', text);
+      recordRequest(ctx, r.ref, 'not-found');
       audit(ctx, 'request.not-found', { request: r.ref, note: text });
       releaseRequestHolds(ctx, findRequest(ctx, r.ref), `access request ${r.ref}: no recordings of the requester were found`);
     })

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { G1Section } from '../../common/api/requests.js';
 import type { FactParams, ReportFactView } from '../../common/api/report.js';
 import { getHold } from '../../db/holds.js';
-import { filesOf, requestPackageFiles, requestPackagesOf, requestsTouching, windowsOf, type RequestRow } from '../../db/access-requests.js';
+import { filesOf, requestPackageFiles, requestPackagesOf, requestRecordsOf, requestsTouching, windowsOf, type RequestRow } from '../../db/access-requests.js';
 import { clockState, daysBetween, effectiveDue, lastDay } from '../access-requests/clock.js';
 import type { Ctx } from '../context.js';
 import { archiveDir } from '../paths.js';
@@ -22,6 +22,28 @@ import { exists } from './disk.js';
 import { wall } from './facts.js';
 
 const g1 = (key: string, params: FactParams, severity: ReportFactView['severity'], refs: string[]): ReportFactView => ({ key: `requests:g1.${key}`, params, severity, refs });
+
+/**
+ * Where the request's row disagrees with its last chained record (request_records, which the
+ * ledger covers): the row is what the register shows, the record what nobody can rewrite unseen.
+ * A difference means the row was changed past Custodian; the facts above rest on the row, so
+ * the report says so.
+ */
+export function recordDifferences(ctx: Ctx, r: RequestRow): string[] | null {
+  const last = requestRecordsOf(ctx.db, r.ref).pop();
+  if (!last) return null;
+  const pairs: [string, unknown, unknown][] = [
+    ['status', r.status, last.status],
+    ['outcome', r.outcome, last.outcome],
+    ['received', r.received_ms, last.received_ms],
+    ['due', r.due_ms, last.due_ms],
+    ['extended', r.extended_due_ms, last.extended_due_ms],
+    ['told', r.extension_told_ms, last.told_ms],
+    ['delivered', r.delivered_ms, last.delivered_ms],
+    ['withdrawn', r.withdrawn_ms, last.withdrawn_ms],
+  ];
+  return pairs.filter(([, a, b]) => a !== b).map(([k]) => k);
+}
 
 /** What of a closed request is still on disk: its files, and package copies Custodian must delete. */
 function materialLeft(ctx: Ctx, r: RequestRow): string[] {
@@ -60,6 +82,9 @@ export function requestsPart(ctx: Ctx, fromMs: number, toMs: number): { section:
     const due = effectiveDue(r);
     const state = clockState(r, now, tz);
     const base = { ref: r.ref, received: wall(r.received_ms, tz).slice(0, 10), due: lastDay(due, tz) };
+    const differs = recordDifferences(ctx, r);
+    if (differs === null) facts.push(g1('recordMissing', { ref: r.ref }, 'deviation', [r.ref]));
+    else if (differs.length > 0) facts.push(g1('recordDiffers', { ref: r.ref, fields: differs.join(', ') }, 'deviation', [r.ref]));
     if (r.extended_ms !== null && r.extended_ms >= fromMs && r.extended_ms <= toMs) {
       section.extended++;
       const told = r.extension_told_ms ?? r.extended_ms;

@@ -187,4 +187,28 @@ CREATE TABLE deletion_journal_010 (
 INSERT INTO deletion_journal_010 SELECT id, kind, record_id, base, rel, size, sha256, camera_id, from_ms, to_ms, incident_ref, handover_id, reason, marked_ms FROM deletion_journal;
 DROP TABLE deletion_journal;
 ALTER TABLE deletion_journal_010 RENAME TO deletion_journal;
+-- The deadline facts of each request as it moves (received, extended, answered, delivered,
+-- withdrawn, not found, reopened): append-only, and chained in the ledger (db/ledger.ts) like the
+-- deletion and handover records, so the register and the report's G1 rest on rows nobody can
+-- rewrite unseen. No name or contact in them: they are kept when the request's own row is pruned.
+CREATE TABLE request_records (
+  id              INTEGER PRIMARY KEY,
+  request_ref     TEXT NOT NULL,
+  event           TEXT NOT NULL CHECK (event IN ('received', 'extended', 'not-found', 'answered', 'reopened', 'delivered', 'withdrawn')),
+  at_ms           INTEGER NOT NULL,
+  actor           TEXT NOT NULL,
+  status          TEXT NOT NULL,
+  outcome         TEXT,
+  received_ms     INTEGER NOT NULL,
+  due_ms          INTEGER NOT NULL,
+  extended_due_ms INTEGER,
+  told_ms         INTEGER,
+  delivered_ms    INTEGER,
+  withdrawn_ms    INTEGER
+) STRICT;
+CREATE INDEX request_records_ref ON request_records (request_ref, id);
+CREATE TRIGGER request_records_no_update BEFORE UPDATE ON request_records
+BEGIN SELECT RAISE(ABORT, 'the record of an access request is append-only'); END;
+CREATE TRIGGER request_records_no_delete BEFORE DELETE ON request_records
+BEGIN SELECT RAISE(ABORT, 'the record of an access request is append-only'); END;
 `;
