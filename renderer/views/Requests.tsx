@@ -327,6 +327,13 @@ function RequestDetail({ refName, onChanged }: { refName: string; onChanged(): v
       setErr(errorText(e));
     }
   };
+  // The review: the window on the timeline, where the officer finds the requester and plays it.
+  const playWindow = (camera: string, fromMs: number, toMs: number): void => {
+    const tl = stores.timeline.getState();
+    tl.setView({ fromMs, toMs });
+    if (camera) tl.seek(camera, fromMs);
+    stores.ui.getState().go({ screen: 'cameras' });
+  };
   const mark = jobs[jobKey('request-mark', d.ref)];
   const answering = jobs[jobKey('request-answer', d.ref)];
   const cams = [...new Set(d.windows.flatMap((w) => w.cameras))];
@@ -353,7 +360,12 @@ function RequestDetail({ refName, onChanged }: { refName: string; onChanged(): v
           {d.windows.map((w) => (
             <li key={w.id} data-testid={`window-${w.id}`}>
               {tr('requests:ui.window', { cameras: w.cameras.join(', '), from: f.iso(w.from), to: f.iso(w.to) })}{' '}
-              {w.hold ? <Badge tone={w.hold.released ? 'muted' : 'warn'}>{w.hold.released ? tr('requests:ui.holdReleased', { id: w.hold.id }) : tr('requests:ui.held', { id: w.hold.id })}</Badge> : null}
+              {w.hold ? <Badge tone={w.hold.released ? 'muted' : 'warn'}>{w.hold.released ? tr('requests:ui.holdReleased', { id: w.hold.id }) : tr('requests:ui.held', { id: w.hold.id })}</Badge> : null}{' '}
+              {officer && live && session?.footage ? (
+                <button type="button" onClick={() => playWindow(w.cameras[0] ?? '', w.fromMs, w.toMs)}>
+                  {tr('requests:ui.playWindow')}
+                </button>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -129,6 +129,13 @@ describe.skipIf(!existsSync(CHROMIUM))('an access request in Chromium, as the of
     // Frozen at once: the window's hold stands.
     expect(await detail.getByText(/^spärr #\d+$/).count()).toBe(1);
 
+    // The review starts on the timeline: the window shown, its start chosen on the first camera.
+    await detail.getByRole('button', { name: 'Visa i tidslinjen' }).click();
+    await page.getByText(/^Vald tidpunkt: /).waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Registerutdrag' }).click();
+    await page.getByTestId(`request-${ref}`).click();
+    await detail.waitFor();
+
     const mark = page.getByRole('form', { name: 'Markera var den sökande syns' });
     await mark.getByLabel(/^Kamera/).fill('entrance');
     await mark.getByLabel('Från', { exact: true }).fill(toLocalInput(demo.realFrom + MINUTE, TZ));
