@@ -9,7 +9,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { RequestClipView, RequestDetailView, RequestMasksView, RequestPackageChunkView, RequestRegisterRow, RequestSummaryView } from '../../common/api/requests.js';
 import type { CameraView, Mask } from '../../common/api/types.js';
-import { translator } from '../../common/i18n/catalog.js';
+import { hasKey, translator } from '../../common/i18n/catalog.js';
 import type { MaskTrack } from '../../common/mask-track.js';
 import { MaskEditor } from '../components/MaskEditor.js';
 import { Progress } from '../components/Progress.js';
@@ -486,7 +486,7 @@ function RequestDetail({ refName, onChanged }: { refName: string; onChanged(): v
         <ol className="history">
           {d.history.map((h, i) => (
             <li key={`${h.at}-${i}`}>
-              {f.iso(h.at)} · {h.actor} · {h.action}
+              {f.iso(h.at)} · {h.actor} · {hasKey(`requests:hist.${h.action}`) ? tr(`requests:hist.${h.action}`) : h.action}
             </li>
           ))}
         </ol>
