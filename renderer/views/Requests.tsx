@@ -495,6 +495,18 @@ function RequestDetail({ refName, onChanged }: { refName: string; onChanged(): v
   );
 }
 
+/**
+ * A correction that errs towards masking: the track hides its first box from the clip's start
+ * and its last box to the clip's end (a person the detector lost at the edges stays hidden).
+ */
+export function wholeClip(k: MaskTrack, durationMs: number): MaskTrack {
+  const first = k.keys[0];
+  const last = k.keys[k.keys.length - 1];
+  if (!first || !last) return k;
+  const keys = [...(first.t > 0 ? [{ t: 0, box: first.box }] : []), ...k.keys, ...(last.t < durationMs ? [{ t: durationMs, box: last.box }] : [])];
+  return { ...k, origin: 'manual', keys };
+}
+
 /** A rectangle drawn on a frame becomes a track that hides that place for the whole clip. */
 function drawnTrack(m: Mask, n: number, durationMs: number): MaskTrack {
   const box = { x: m.x, y: m.y, w: m.w, h: m.h };
@@ -652,9 +664,14 @@ function ClipCard({ refName, clip, editable, onChanged }: { refName: string; cli
                   </td>
                   <td>
                     {editable ? (
-                      <button type="button" onClick={() => setTracks(tracks.filter((x) => x.id !== k.id))}>
-                        {tr('requests:ui.remove')}
-                      </button>
+                      <>
+                        <button type="button" onClick={() => setTracks(tracks.map((x) => (x.id === k.id ? wholeClip(x, durationMs) : x)))}>
+                          {tr('requests:ui.wholeClip')}
+                        </button>{' '}
+                        <button type="button" onClick={() => setTracks(tracks.filter((x) => x.id !== k.id))}>
+                          {tr('requests:ui.remove')}
+                        </button>
+                      </>
                     ) : null}
                   </td>
                 </tr>
