@@ -226,8 +226,19 @@ function Intake({ onDone }: { onDone(ref: string | null): void }): ReactNode {
 }
 
 /** A small form with one or two text fields and a button: the officer's steps that need a reason. */
-function StepForm({ label, fields, button, onSubmit }: { label: string; fields: readonly { key: string; label: string; type?: string }[]; button: string; onSubmit(values: Record<string, string>): Promise<void> }): ReactNode {
-  const [v, setV] = useState<Record<string, string>>({});
+function StepForm({
+  label,
+  fields,
+  button,
+  onSubmit,
+}: {
+  label: string;
+  fields: readonly { key: string; label: string; type?: string; options?: readonly { value: string; label: string }[] }[];
+  button: string;
+  onSubmit(values: Record<string, string>): Promise<void>;
+}): ReactNode {
+  const initial = (): Record<string, string> => Object.fromEntries(fields.flatMap((x) => (x.options?.[0] ? [[x.key, x.options[0].value]] : [])));
+  const [v, setV] = useState<Record<string, string>>(initial);
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState<string | null>(null);
   return (
@@ -239,7 +250,7 @@ function StepForm({ label, fields, button, onSubmit }: { label: string; fields: 
         setBusy(true);
         setErr(null);
         onSubmit(v)
-          .then(() => setV({}))
+          .then(() => setV(initial()))
           .catch((ex: unknown) => setErr(errorText(ex)))
           .finally(() => setBusy(false));
       }}
@@ -249,7 +260,17 @@ function StepForm({ label, fields, button, onSubmit }: { label: string; fields: 
         {fields.map((x) => (
           <label key={x.key}>
             {x.label}
-            <input type={x.type ?? 'text'} value={v[x.key] ?? ''} onChange={(e) => setV({ ...v, [x.key]: e.target.value })} step={x.type === 'datetime-local' ? 1 : undefined} />
+            {x.options ? (
+              <select value={v[x.key] ?? ''} onChange={(e) => setV({ ...v, [x.key]: e.target.value })}>
+                {x.options.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input type={x.type ?? 'text'} value={v[x.key] ?? ''} onChange={(e) => setV({ ...v, [x.key]: e.target.value })} step={x.type === 'datetime-local' ? 1 : undefined} />
+            )}
           </label>
         ))}
         <button type="submit" disabled={busy}>
@@ -376,7 +397,7 @@ function RequestDetail({ refName, onChanged }: { refName: string; onChanged(): v
               <StepForm
                 label={tr('requests:ui.markTitle')}
                 fields={[
-                  { key: 'camera', label: tr('requests:ui.camera', { cameras: cams.join(', ') }) },
+                  { key: 'camera', label: tr('requests:ui.camera'), options: cams.map((c) => ({ value: c, label: c })) },
                   { key: 'from', label: tr('requests:col.from'), type: 'datetime-local' },
                   { key: 'to', label: tr('requests:col.to'), type: 'datetime-local' },
                 ]}
@@ -384,7 +405,7 @@ function RequestDetail({ refName, onChanged }: { refName: string; onChanged(): v
                 onSubmit={async (v) => {
                   stores.jobs.getState().start('request-mark', d.ref);
                   try {
-                    await unwrap(stores.api.call('requests.mark', { ref: d.ref, camera: (v.camera ?? cams[0] ?? '').trim() || (cams[0] ?? ''), from: fromLocalInput(v.from ?? '', f.tz), to: fromLocalInput(v.to ?? '', f.tz) }));
+                    await unwrap(stores.api.call('requests.mark', { ref: d.ref, camera: v.camera ?? cams[0] ?? '', from: fromLocalInput(v.from ?? '', f.tz), to: fromLocalInput(v.to ?? '', f.tz) }));
                     stores.jobs.getState().finish('request-mark', d.ref);
                   } catch (e) {
                     stores.jobs.getState().finish('request-mark', d.ref, errorText(e));

@@ -138,7 +138,7 @@ describe.skipIf(!existsSync(CHROMIUM))('an access request in Chromium, as the of
     await detail.waitFor();
 
     const mark = page.getByRole('form', { name: 'Markera var den sökande syns' });
-    await mark.getByLabel(/^Kamera/).fill('entrance');
+    await mark.getByLabel('Kamera').selectOption('entrance');
     await mark.getByLabel('Från', { exact: true }).fill(toLocalInput(demo.realFrom + MINUTE, TZ));
     // datetime-local to the second: a short span keeps the detector's work small.
     await mark.getByLabel('Till', { exact: true }).fill(formatLocal(demo.realFrom + MINUTE + 15_000, TZ, "yyyy-MM-dd'T'HH:mm:ss"));
