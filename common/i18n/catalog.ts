@@ -13,6 +13,7 @@ import * as core from './core.js';
 import * as deletion from './deletion.js';
 import * as evidence from './evidence.js';
 import * as masking from './masking.js';
+import * as requests from './requests.js';
 import * as records from './records.js';
 import * as report from './report.js';
 import * as scan from './scan.js';
@@ -28,6 +29,7 @@ const NAMESPACES = {
   report,
   evidence,
   masking,
+  requests,
   records,
 } as const;
 

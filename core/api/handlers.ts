@@ -23,6 +23,7 @@ import type { Ctx } from '../context.js';
 import { exportPackage } from '../exports.js';
 import { discardPackage, handoverLog, recordHandover } from '../handover.js';
 import { dpoHandlers } from './dpo-handlers.js';
+import { requestHandlers } from './request-handlers.js';
 import { addHold, holds, releaseHoldById } from '../holds.js';
 import { incidentDetail, incidentSummary, incidentVisibleTo, packageView } from '../incident-view.js';
 import type { PackageUploads } from '../package-check.js';
@@ -284,6 +285,7 @@ export const handlers: HandlerMap = {
   'alarms.ack': (call, req) => alarmView(call.ctx, acknowledgeAlarm(call.ctx, req.id, req.note ?? null)),
 
   ...dpoHandlers,
+  ...requestHandlers,
 
   'settings.get': (call) => call.ctx.settings(),
   'settings.set': (call, req) => {
