@@ -11,6 +11,7 @@ import i18next from 'i18next';
 import * as check from './check.js';
 import * as core from './core.js';
 import * as deletion from './deletion.js';
+import * as desk from './desk.js';
 import * as evidence from './evidence.js';
 import * as masking from './masking.js';
 import * as report from './report.js';
@@ -27,6 +28,7 @@ const NAMESPACES = {
   report,
   evidence,
   masking,
+  desk,
 } as const;
 
 export type Namespace = keyof typeof NAMESPACES;
