@@ -132,6 +132,7 @@ describe('incident detail', () => {
     createdBy: 'officer',
     closed: null,
     closedReason: null,
+    cameraInfo: [{ id: 'staff-corridor', name: 'Personalkorridor', zone: 'staff' }],
     hold: null,
     packages: [
       { packageId: 'pkg-police', audience: 'police', exported: '2026-11-25T15:20:00+01:00', exportedBy: 'officer', fingerprint: 'f'.repeat(64), manifestSha256: 'm'.repeat(64), clips: 1, location: 'data', dir: '/d/exports/p', zip: true, state: 'handed-over', handover: { id: 3, handedOver: '2026-11-25T16:00:00+01:00', organisation: 'Polismyndigheten', recipient: 'Insp. Berg', reference: 'K-77', method: 'USB', recordedBy: 'officer', recipientCopy: null, keyFingerprint: 'f'.repeat(64) }, discarded: null, held: true, copyDeleted: null },
