@@ -150,7 +150,10 @@ describe('incident detail', () => {
   };
   it('lets the officer correct the classification, play, export and hand over', () => {
     const html = at('officer');
-    expect(html).toContain('Innehåll i klippet från staff-corridor');
+    // Cameras by name with their zone, never the internal id alone.
+    expect(html).toContain('Innehåll i klippet från Personalkorridor (Personal)');
+    expect(html).toContain('<span data-testid="incident-cameras">Personalkorridor (Personal)</span>');
+    expect(html).not.toContain('>staff-corridor<');
     expect(html).toContain('>Spela<');
     expect(html).toContain('Exportera');
     expect(html).toContain('Registrera överlämning');
