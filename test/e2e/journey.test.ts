@@ -22,7 +22,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
-import { axe, CHROMIUM, type PageGlobals, describeViolations, ensureRendererBuilt, launch, login, logout, makeDemo, newPage, SCREENSHOTS, serve, type DemoEnv, type Served } from './env.js';
+import { axe, CHROMIUM, type PageGlobals, describeViolations, ensureRendererBuilt, launch, login, logout, makeDemo, newPage, SCREENSHOTS, serve, xOf, type DemoEnv, type Served } from './env.js';
 
 const MINUTE = 60_000;
 
@@ -33,16 +33,6 @@ async function shot(page: Page, name: string): Promise<void> {
 async function accessible(page: Page, screen: string): Promise<void> {
   const v = await axe(page);
   expect(v, `${screen}: axe found\n${describeViolations(v)}`).toEqual([]);
-}
-
-/** Pixel x of an instant on a timeline row (the row is a slider whose min/max are the view). */
-async function xOf(page: Page, camera: string, ms: number): Promise<{ x: number; y: number }> {
-  const row = page.locator(`.tl-line[data-camera="${camera}"] [role="slider"]`);
-  const min = Number(await row.getAttribute('aria-valuemin'));
-  const max = Number(await row.getAttribute('aria-valuemax'));
-  const box = await row.locator('svg').boundingBox();
-  if (!box) throw new Error('timeline row not visible');
-  return { x: box.x + ((ms - min) / (max - min)) * box.width, y: box.y + box.height / 2 };
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and the DPO use it', () => {
