@@ -318,8 +318,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
     const { context, page, errors } = await newPage(browser);
     await login(page, base, 'dpo');
     const handovers = page.getByRole('table', { name: 'Överlämningar' });
-    // Two handovers of the incident (the Police's and HR's): HR's row.
-    const row = handovers.getByRole('row').filter({ hasText: incidentRef }).filter({ hasText: 'HR' });
+    // The incident was handed to the Police and to HR: one row each; this is HR's.
+    const row = handovers.getByRole('row').filter({ hasText: incidentRef }).filter({ hasText: 'HR-2026-17' });
     await row.waitFor();
     // What the package held: HR got the staff corridor's clip.
     expect(await row.textContent()).toMatch(/1 klipp · (staff-corridor|Personalkorridor \(Personal\)) · personal 1, besökare 0, blandat 0/);
