@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { IncidentDetailView, IncidentSummaryView, PackageView, SegmentsView, SessionView } from '../../common/api/types.js';
 import { ACTIONS, allowedActions, ROLES, type Role } from '../../common/permissions.js';
 import { fakeApi } from '../lib/fake-api.js';
@@ -8,7 +8,7 @@ import { afterHandover, byReviewDate, filterIncidents, pendingPackages } from '.
 import { createJobsStore } from './jobs.js';
 import { screensFor } from './session.js';
 import { MAX_FETCH_MS, requestWindow } from './timeline.js';
-import { formatHash, parseHash } from './ui.js';
+import { formatHash, NOTICE_ERROR_MS, NOTICE_INFO_MS, parseHash } from './ui.js';
 
 const session = (role: Role): SessionView => ({ user: { name: role, role }, operations: allowedActions(role).filter((a) => a !== 'footage.view'), footage: allowedActions(role).includes('footage.view'), idleMinutes: 30 });
 
@@ -182,5 +182,23 @@ describe('routes in the URL', () => {
     expect(parseHash('#/dpo')).toEqual({ screen: 'dpo' });
     expect(parseHash('#/nowhere')).toBeNull();
     expect(parseHash('#/incidents/<script>')).toEqual({ screen: 'incidents' });
+  });
+});
+
+describe('notices', () => {
+  it('go away by themselves, an error later than information', () => {
+    vi.useFakeTimers();
+    try {
+      const s = createStores(fakeApi({}));
+      s.ui.getState().notify('info', 'Sparat.');
+      s.ui.getState().notify('error', 'Det gick inte.');
+      expect(s.ui.getState().notices.map((n) => n.text)).toEqual(['Sparat.', 'Det gick inte.']);
+      vi.advanceTimersByTime(NOTICE_INFO_MS + 1);
+      expect(s.ui.getState().notices.map((n) => n.text)).toEqual(['Det gick inte.']);
+      vi.advanceTimersByTime(NOTICE_ERROR_MS - NOTICE_INFO_MS);
+      expect(s.ui.getState().notices).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

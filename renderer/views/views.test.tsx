@@ -171,6 +171,27 @@ describe('incident detail', () => {
     expect(html).toContain('href="/download/receipt/3.pdf"');
     for (const word of ['/download/package/', 'Kassera', '>Exportera<']) expect([word, html.includes(word)]).toEqual([word, false]);
   });
+  it('shows HR what HR received of a handed-over incident: package id, fingerprint, receipt; not "Raderat"', () => {
+    const hrPkg = detail.packages.find((p) => p.audience === 'hr');
+    if (!hrPkg) throw new Error('fixture has an HR package');
+    const handedOver: IncidentDetailView = {
+      ...detail,
+      status: 'handed-over',
+      clips: detail.clips.map((c) => ({ ...c, status: 'deleted' as const })),
+      packages: [{ ...hrPkg, state: 'handed-over', handover: { id: 4, handedOver: '2026-11-26T10:00:00+01:00', organisation: 'HR', recipient: 'Anna Andersson', reference: 'HR-2026-17', method: 'USB', recordedBy: 'officer', recipientCopy: null, keyFingerprint: 'e'.repeat(64) } }],
+    };
+    const s = storesAs('hr');
+    s.ui.setState({ route: { screen: 'incidents', ref: detail.ref } });
+    s.incidents.setState({ list: [handedOver], listLoaded: true, detail: handedOver });
+    const html = render(<Incidents />, s);
+    expect(html).toContain('Vad HR har fått');
+    expect(html).toContain('<code data-testid="hr-package-id">pkg-hr</code>');
+    expect(html).toContain('e'.repeat(64));
+    expect(html).toContain('Nr 4: överlämnat 26 nov. 2026 10:00 till Anna Andersson, HR, referens HR-2026-17 (USB)');
+    expect(html).toContain('I HR:s paket');
+    expect(html).not.toContain('>Raderat<');
+    expect(html).toContain('data-testid="hr-intro"');
+  });
   it('shows HR and the DPO the metadata only: no footage, no changes', () => {
     for (const role of ['hr', 'dpo'] as const) {
       const html = at(role);

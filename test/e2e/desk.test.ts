@@ -276,6 +276,11 @@ describe.skipIf(!existsSync(CHROMIUM))("the officer's desk in Chromium, at 1366�
     await page.getByText('Custodian-tjänsten').first().waitFor();
     figures.liveProgressMutations = await inPage<number>(page, 'window.__progress');
 
+    // The incident's two cameras side by side, playing together.
+    await page.getByRole('button', { name: 'Spela de 2 kamerorna sida vid sida' }).click();
+    await waitIn(page, "[...document.querySelectorAll('[data-testid=\"incident-grid\"] figure.grid-tile video.player-video')].filter((v) => !v.paused && v.readyState >= 2).length === 2", 30_000);
+    await page.getByRole('button', { name: 'Stäng uppspelningen' }).click();
+
     // "Förläng …": the button waits for a 10-character reason and says so.
     await page.getByRole('button', { name: 'Förläng …' }).click();
     const dialog = page.getByRole('dialog');
@@ -284,9 +289,40 @@ describe.skipIf(!existsSync(CHROMIUM))("the officer's desk in Chromium, at 1366�
     await shot(page, 'desk-1366-05-arende-live');
     await noSerious(page, 'incident, live');
     await dialog.getByRole('button', { name: 'Avbryt' }).click();
+
+    // The incident's window is drawn on its cameras' timelines.
+    await lastHour(page);
+    await waitIn(page, "Number(document.querySelector('.tl-line[data-camera=\"entrance\"] svg')?.getAttribute('data-windows') ?? '0') >= 1", 30_000);
+    expect(await page.locator(`.tl-line[data-camera="entrance"] rect[data-window="incident:${ref}"]`).count()).toBe(1);
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);
+
+  it('officer: playback runs on into the next file without a gap', async () => {
+    const { context, page, errors } = await newPage(browser, 1366, 768);
+    await login(page, server.url, 'officer');
+    await lastHour(page);
+    // A boundary between two files inside the real footage.
+    const boundary = await page.evaluate(async ([from, to]) => {
+      const r = await fetch('/api/segments.list', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ camera: 'reception', from, to }) });
+      const segs = ((await r.json()) as { data: { segments: { startMs: number; endMs: number }[] } }).data.segments;
+      const i = segs.findIndex((x, k) => k > 0 && x.startMs >= from && Math.abs(x.startMs - (segs[k - 1]?.endMs ?? 0)) < 1000);
+      return i > 0 ? (segs[i]?.startMs ?? 0) : 0;
+    }, [demo.realFrom, demo.to] as const);
+    expect(boundary).toBeGreaterThan(0);
+    // Play a few seconds before the boundary (a pixel is about three seconds in the last hour).
+    const at = await xOf(page, 'reception', boundary - 6000);
+    await page.mouse.click(at.x, at.y);
+    await waitIn(page, playing, 30_000);
+    const first = await page.locator('video.player-video').getAttribute('data-segment');
+    await waitIn(page, `document.querySelector('video.player-video')?.getAttribute('data-segment') !== '${first ?? ''}' && !document.querySelector('video.player-video').paused`, 30_000);
+    const gap = Number(await page.locator('.player .vp').getAttribute('data-swap-gap-ms'));
+    figures.fileSwapGap = gap;
+    // The next file was loaded and waiting: it starts within a frame or two, not after a load.
+    expect(gap).toBeLessThan(150);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 90_000);
 
   it("HR: a first screen that says what HR sees here and why the list is empty", async () => {
     const { context, page, errors } = await newPage(browser, 1366, 768);

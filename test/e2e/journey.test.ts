@@ -322,7 +322,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
     const row = handovers.getByRole('row').filter({ hasText: incidentRef }).filter({ hasText: 'HR-2026-17' });
     await row.waitFor();
     // What the package held: HR got the staff corridor's clip.
-    expect(await row.textContent()).toMatch(/1 klipp · (staff-corridor|Personalkorridor \(Personal\)) · personal 1, besökare 0, blandat 0/);
+    expect(await row.textContent()).toMatch(/1 klipp · Personalkorridor \(Personal\) · personal 1, besökare 0, blandat 0/);
     const [receipt] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: `PDF – kvitto för ${incidentRef}` }).click()]);
     expect(readFileSync(await receipt.path()).subarray(0, 5).toString()).toBe('%PDF-');
 
@@ -350,8 +350,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
 
     await page.getByRole('tab', { name: 'Visningar' }).click();
     const views = page.getByRole('table', { name: 'Visningar' });
-    await views.getByText('staff-corridor').first().waitFor();
-    expect(await views.textContent()).toMatch(/officer.*staff-corridor.*Inspelning #\d+/);
+    // The camera by its name and zone (the DPO may list cameras), never the id alone.
+    await views.getByText('Personalkorridor (Personal)').first().waitFor();
+    expect(await views.textContent()).toMatch(/officer.*Personalkorridor \(Personal\).*Inspelning #\d+/);
     await shot(page, '14-dataskyddsombud-visningar');
     await accessible(page, 'dpo views');
     const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Ladda ner Visningar som JSON' }).click()]);
