@@ -337,7 +337,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the officer's desk in Chromium, at 1366�
     await context.close();
   }, 60_000);
 
-  it('admin: retention away from the policy needs a confirmation naming P2; reset and unlock on offer; the mask editor draws on a frame', async () => {
+  it('admin: retention away from the policy needs a confirmation naming P2, HR given visitors one naming P4; reset on offer; the mask editor draws on a frame', async () => {
     const { context, page, errors } = await newPage(browser, 1920, 1080);
     await login(page, server.url, 'admin');
     await page.getByRole('link', { name: 'Inställningar' }).click();
@@ -357,6 +357,13 @@ describe.skipIf(!existsSync(CHROMIUM))("the officer's desk in Chromium, at 1366�
       return ((await r.json()) as { data: { retentionMonths: number } }).data.retentionMonths;
     });
     expect(months).toBe(2);
+    // Giving HR visitors' clips breaks P4: the same confirmation, naming P4.
+    await page.getByLabel('HR: klipp med Besökare').selectOption('include');
+    await page.getByRole('button', { name: 'Spara reglerna' }).click();
+    await page.getByTestId('policy-confirm').waitFor();
+    expect(await page.getByRole('dialog').getByRole('heading').first().textContent()).toContain('Ändringen bryter mot policyn (P4)');
+    await page.getByTestId('policy-confirm').getByRole('button', { name: 'Avbryt' }).click();
+    await page.getByTestId('audience-rules').getByRole('button', { name: 'Ångra ändringar' }).click();
 
     await page.getByRole('tab', { name: 'Användare' }).click();
     await page.getByRole('button', { name: 'Ge officer ett nytt lösenord' }).waitFor();
