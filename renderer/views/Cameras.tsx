@@ -7,7 +7,7 @@
  * while watching — that becomes a new incident.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CameraView } from '../../common/api/types.js';
 import { CameraGrid, type GridTile } from '../components/CameraGrid.js';
@@ -41,13 +41,15 @@ export function Cameras(): ReactNode {
   const view = useSlice(stores.timeline, (s) => s.view);
   const selection = useSlice(stores.timeline, (s) => s.selection);
   const moment = useSlice(stores.timeline, (s) => s.moment);
-  const tracks = useSlice(stores.timeline, (s) => s.tracks);
   const [cameras, setCameras] = useState<CameraView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [request, setRequest] = useState<{ camera: string; ms: number; nonce: number; play?: boolean } | null>(null);
   const [creating, setCreating] = useState(false);
   const [grid, setGrid] = useState<GridSize>(1);
   const [gridCameras, setGridCameras] = useState<string[]>([]);
+  // Only the tracks the grid plays are followed here (each row follows its own): a screen of 50
+  // cameras must not redraw every row whenever one of them loads.
+  const gridTracks = useSlice(stores.timeline, (s) => (grid > 1 ? s.tracks : null));
   const [gridStart, setGridStart] = useState<number | null>(null);
   const [marks, setMarks] = useState<{ camera: string; inMs: number | null; outMs: number | null } | null>(null);
   const [boxRef, width] = useWidth<HTMLDivElement>();
@@ -143,7 +145,7 @@ export function Cameras(): ReactNode {
     [request?.camera, stores],
   );
   const playingCamera = request?.camera ?? null;
-  const playingTrack = playingCamera ? tracks[playingCamera] : undefined;
+  const playingTrack = useSlice(stores.timeline, (s) => (playingCamera ? s.tracks[playingCamera] : undefined));
   useEffect(() => {
     if (!resume || !playingTrack || playingTrack.loading) return;
     if (!covers(playingTrack.window, stores.timeline.getState().view)) return;
@@ -151,7 +153,7 @@ export function Cameras(): ReactNode {
     play(resume.camera, resume.ms);
   }, [resume, playingTrack, play, stores]);
   const playerSources = useMemo(() => sourcesOf(playingTrack), [playingTrack]);
-  const gridTiles: GridTile[] = useMemo(() => shownInGrid.map((cam) => ({ key: cam, label: camLabel(cam), sources: sourcesOf(tracks[cam]) })), [shownInGrid.join(','), tracks, camLabel]);
+  const gridTiles: GridTile[] = useMemo(() => shownInGrid.map((cam) => ({ key: cam, label: camLabel(cam), sources: sourcesOf(gridTracks?.[cam]) })), [shownInGrid.join(','), gridTracks, camLabel]);
 
   const mark = useCallback(
     (which: 'in' | 'out', ms: number) => {
@@ -168,7 +170,7 @@ export function Cameras(): ReactNode {
   const span = view.toMs - view.fromMs;
   // The retention line: recordings that ended before it are due now (the same for every camera).
   const cutoffMs = useSlice(stores.timeline, (s) => Object.values(s.tracks).find((tr) => tr.cutoffMs !== null)?.cutoffMs ?? null);
-  const clock = (ms: number): string => fmt(ms, f.tz, f.lang, 'd MMM yyyy HH:mm:ss');
+  const clock = useCallback((ms: number): string => fmt(ms, f.tz, f.lang, 'd MMM yyyy HH:mm:ss'), [f.tz, f.lang]);
   const axisLabel = (ms: number, isDay: boolean, stepMs: number): string => (isDay && stepMs >= HOUR ? fmt(ms, f.tz, f.lang, 'EEE d MMM') : fmt(ms, f.tz, f.lang, 'HH:mm'));
   const shortcutList = [
     [t('player.keys.space'), t('player.playPause')],
@@ -384,7 +386,8 @@ export function stillSegment(track: Track | undefined, ms: number): number | nul
   return null;
 }
 
-function CameraRow({ camera, width, onPlay, onScrub, onZoom, clock }: { camera: CameraView; width: number; onPlay(camera: string, ms: number): void; onScrub(camera: string, ms: number, done: boolean): void; onZoom(f: number, a: number): void; clock(ms: number): string }): ReactNode {
+/** One camera's row; memoised, so a row redraws only when its own track, the view or its props change. */
+const CameraRow = memo(function CameraRow({ camera, width, onPlay, onScrub, onZoom, clock }: { camera: CameraView; width: number; onPlay(camera: string, ms: number): void; onScrub(camera: string, ms: number, done: boolean): void; onZoom(f: number, a: number): void; clock(ms: number): string }): ReactNode {
   const { t } = useTranslation();
   const stores = useStores();
   const view = useSlice(stores.timeline, (s) => s.view);
@@ -460,4 +463,4 @@ function CameraRow({ camera, width, onPlay, onScrub, onZoom, clock }: { camera: 
       </div>
     </div>
   );
-}
+});
