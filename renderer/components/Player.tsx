@@ -98,9 +98,11 @@ export function Player(p: PlayerProps): ReactNode {
     setRate(r);
     pair.current?.setRate(r);
   }, []);
+  // A mark is the time the clock shows (what the officer read), not the decoder's position a
+  // fraction of a second on: the form then opens with exactly that second.
   const mark = useCallback((which: 'in' | 'out'): void => {
-    const ms = now();
-    if (ms !== null) onMark?.(which, Math.round(ms));
+    const ms = wall ?? now();
+    if (ms !== null) onMark?.(which, ms);
   }, [wall, onMark]);
 
   useEffect(() => {

@@ -156,9 +156,13 @@ export function Cameras(): ReactNode {
   const gridTiles: GridTile[] = useMemo(() => shownInGrid.map((cam) => ({ key: cam, label: camLabel(cam), sources: sourcesOf(gridTracks?.[cam]) })), [shownInGrid.join(','), gridTracks, camLabel]);
 
   const mark = useCallback(
-    (which: 'in' | 'out', ms: number) => {
+    (which: 'in' | 'out', at: number) => {
       const cam = request?.camera;
       if (!cam) return;
+      // A mark is a whole second, as the clock shows it: the form then opens with exactly the
+      // times the officer read (21:00:00–21:00:10), not a second more where the playhead was at .6.
+      // (Truncated, as the clock's format truncates: the player passes the time its clock shows.)
+      const ms = Math.floor(at / 1000) * 1000;
       const next = { camera: cam, inMs: marks?.camera === cam ? marks.inMs : null, outMs: marks?.camera === cam ? marks.outMs : null, [which === 'in' ? 'inMs' : 'outMs']: ms };
       setMarks(next);
       const w = markedWindow(next.inMs, next.outMs);

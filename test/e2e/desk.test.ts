@@ -186,11 +186,15 @@ describe.skipIf(!existsSync(CHROMIUM))("the officer's desk in Chromium, at 1366�
       await page.locator('body').press('o');
       await page.getByTestId('marks').waitFor();
       await page.getByTestId('selection').waitFor();
+      const [markedFrom, markedTo] = ((await page.getByTestId('selection').textContent()) ?? '').split(' – ');
       await page.getByRole('button', { name: 'Skapa ärende av markeringen …' }).click();
       const dialog = page.getByRole('dialog', { name: 'Nytt ärende' });
       const fromValue = await dialog.getByLabel('Från').inputValue();
       const toValue = await dialog.getByLabel('Till').inputValue();
-      expect(Math.abs(secondsOfInput(fromValue) - markIn)).toBeLessThanOrEqual(1);
+      // Exactly the times the marks read, to the second; the mark in where the clock stood.
+      expect(secondsOfInput(fromValue)).toBe(secondsOf(markedFrom ?? ''));
+      expect(secondsOfInput(toValue)).toBe(secondsOf(markedTo ?? ''));
+      expect(secondsOfInput(fromValue)).toBe(markIn);
       expect(secondsOfInput(toValue) - secondsOfInput(fromValue)).toBeGreaterThanOrEqual(9);
       expect(secondsOfInput(toValue) - secondsOfInput(fromValue)).toBeLessThanOrEqual(11);
       // A title over the limit is kept as typed, with a counter saying how much too long.
