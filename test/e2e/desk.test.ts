@@ -279,7 +279,9 @@ describe.skipIf(!existsSync(CHROMIUM))("the officer's desk in Chromium, at 1366�
     await page.getByText('Allt material är arkiverat och kontrollsummerat.').waitFor({ timeout: 30_000 });
     expect(await inPage<boolean>(page, 'window.__sameDocument === true')).toBe(true);
     expect(await page.locator('#inc-clips table').textContent()).toMatch(/Entré.*Klart|Klart.*Entré/);
-    await page.getByText('Custodian-tjänsten').first().waitFor();
+    // The history names the service (the CLI ran as root: actor os:root), never "os:root".
+    await page.locator('#inc-history').getByText('Custodian-tjänsten').first().waitFor();
+    expect(await page.locator('#inc-history').textContent()).not.toContain('os:root');
     figures.liveProgressMutations = await inPage<number>(page, 'window.__progress');
 
     // The incident's two cameras side by side, playing together.
