@@ -35,6 +35,9 @@ export const PERMISSIONS: { readonly [A in Action]: readonly Role[] } = {
   'segments.list': READERS,
   'playback.url': ['officer'],
   'footage.view': ['officer'],
+  'thumbnails.get': ['officer'],
+  // The administrator draws privacy masks on the camera's picture: one still, audit-logged; no playback.
+  'cameras.frame': ['admin'],
 
   'holds.list': READERS,
   'holds.add': ['officer'],
@@ -95,6 +98,7 @@ export const PERMISSIONS: { readonly [A in Action]: readonly Role[] } = {
   'users.setRole': ['admin'],
   'users.disable': ['admin'],
   'users.unlock': ['admin'],
+  'users.setPassword': ['admin'],
 
   'sweep.dryRun': READERS,
 };

@@ -423,6 +423,8 @@ export class CustodianServer {
     // open stream is checked against the database each second.
     this.sessionTimer = setInterval(() => {
       if (this.api.subscriberCount > 0) this.api.recheckSubscribers();
+      // Incident pages follow archiving and handovers as they happen, also the service's.
+      if (this.api.subscriberCount > 0) this.api.pushIncidents();
     }, this.options.sessionCheckMs ?? 1_000);
     this.log(`serving on ${this.url}${this.staticDir ? '' : ' (no dist-renderer/: API only)'}`);
     return { url: this.url, port: this.port };

@@ -33,6 +33,7 @@ import type {
   SettingsView,
   StatusView,
   SweepPreviewView,
+  StillView,
   UserView,
 } from './types.js';
 import { MaskTrackSchema } from '../mask-track.js';
@@ -124,6 +125,8 @@ export const CONTRACT = {
     z.strictObject({ kind: z.enum(FOOTAGE_KINDS), id }),
     "A URL that streams a segment, an archived clip, or an access request's clip or masked copy (the viewing is audit-logged).",
   ),
+  'thumbnails.get': op<StillView>()(z.strictObject({ segment: id }), "A recording's still for the timeline (its first keyframe, 240 px wide), made on first use and deleted with the recording (the viewing is audit-logged)."),
+  'cameras.frame': op<StillView>()(z.strictObject({ camera: cameraId }), "The camera's current picture, full size, to draw privacy masks on (from its newest readable recording; the viewing is audit-logged)."),
 
   'holds.list': op<{ holds: HoldView[] }>()(z.strictObject({ all: z.boolean().optional() }), 'Active holds (with `all`, released ones too).'),
   'holds.add': op<HoldView>()(
@@ -275,6 +278,7 @@ export const CONTRACT = {
   'users.setRole': op<UserView>()(z.strictObject({ name: userName, role: z.enum(ROLES) }), "Change a user's role: their sessions and event streams end at once, and they log in again with the new role."),
   'users.disable': op<UserView>()(z.strictObject({ name: userName }), 'Disable a user: their sessions end at once and they cannot log in.'),
   'users.unlock': op<UserView>()(z.strictObject({ name: userName }), 'Lift the lock that failed logins put on a user (before its 15 minutes are over).'),
+  'users.setPassword': op<UserView>()(z.strictObject({ name: userName, password }), "Give a user a new password (an administrator's reset): their sessions end and a lock from failed logins is lifted."),
 
   'sweep.dryRun': op<SweepPreviewView>()(empty, 'What the retention sweep would delete now, and when the next deletion is due; deletes nothing.'),
 } as const;

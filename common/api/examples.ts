@@ -18,6 +18,8 @@ export const EXAMPLES: { readonly [Op in OperationName]: RequestOf<Op> } = {
   'cameras.set': { id: 'no-such-camera', name: 'Entré', zone: 'visitor' },
   'segments.list': { camera: 'entrance', from, to },
   'playback.url': { kind: 'segment', id: 999_999 },
+  'thumbnails.get': { segment: 999_999 },
+  'cameras.frame': { camera: 'no-such-camera' },
   'holds.list': { all: true },
   'holds.add': { cameras: ['no-such-camera'], from, to, reason: 'the police asked us to keep this hour' },
   'holds.release': { id: 999_999, reason: 'the police no longer need it' },
@@ -82,5 +84,6 @@ export const EXAMPLES: { readonly [Op in OperationName]: RequestOf<Op> } = {
   'users.setRole': { name: 'no-such-user', role: 'hr' },
   'users.disable': { name: 'no-such-user' },
   'users.unlock': { name: 'no-such-user' },
+  'users.setPassword': { name: 'no-such-user', password: 'a long enough password' },
   'sweep.dryRun': {},
 };

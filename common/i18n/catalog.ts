@@ -11,6 +11,7 @@ import i18next from 'i18next';
 import * as check from './check.js';
 import * as core from './core.js';
 import * as deletion from './deletion.js';
+import * as desk from './desk.js';
 import * as evidence from './evidence.js';
 import * as masking from './masking.js';
 import * as requests from './requests.js';
@@ -30,6 +31,7 @@ const NAMESPACES = {
   evidence,
   masking,
   requests,
+  desk,
   records,
 } as const;
 

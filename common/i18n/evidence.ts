@@ -44,6 +44,10 @@ export const sv = {
   viewerFingerprint: 'Nyckelns fingeravtryck (SHA-256)',
   viewerFingerprintHow: 'Räkna ut det själv i den här mappen:',
   viewerNoVideo: 'Webbläsaren kan inte spela upp videon här. Öppna filen direkt:',
+  viewerFingerprintCompare:
+    'Jämför de 64 tecknen med fingeravtrycket på överlämningskvittot och med det som platsen har gett er på annat sätt (t.ex. per telefon eller på sin webbplats). Stämmer alla tecken är paketet signerat med platsens nyckel; skiljer sig något tecken kommer paketet inte från platsen, eller så har nyckelfilen bytts ut.',
+  viewerLanguage: 'Språk',
+  viewerLanguageName: 'Svenska',
   'reason-crime-against-organisation': 'Brott begånget mot organisationen',
   'reason-crime-on-premises': 'Brott begånget mot annan i organisationens lokaler',
   'reason-other': 'Annat skäl',
@@ -253,6 +257,10 @@ export const en: Record<keyof typeof sv, string> = {
   viewerFingerprint: 'Key fingerprint (SHA-256)',
   viewerFingerprintHow: 'Compute it yourself in this folder:',
   viewerNoVideo: 'The browser cannot play this video here. Open the file directly:',
+  viewerFingerprintCompare:
+    "Compare the 64 characters with the fingerprint on the handover receipt and with the one the site gave you another way (e.g. by phone or on its website). If every character matches, the package was signed with the site's key; if any differs, the package did not come from the site, or its key file was replaced.",
+  viewerLanguage: 'Language',
+  viewerLanguageName: 'English',
   'reason-crime-against-organisation': 'Crime against the organisation',
   'reason-crime-on-premises': 'Crime against someone else on the premises',
   'reason-other': 'Other reason',

@@ -38,6 +38,9 @@ export const sv = {
   'p2.today.late': '{{root}}: äldsta inspelning utan spärr slutade {{oldest}} och skulle ha raderats {{due}} — {{days}} d {{hours}} h för sent.',
   'p2.today.offline': '{{root}} är offline nu: inget där raderas förrän den är tillbaka.',
 
+  'p2.setting.retention': 'Lagringstiden är inställd på {{months}} månader; policyn säger {{policy}} månader (P2). Inspelningar sparas alltså inte som policyn säger.',
+  'p2.setting.changed': '{{at}} ändrade {{by}} lagringstiden från {{from}} till {{to}} månader (policyn: {{policy}}).',
+  'p4.setting.changed': '{{at}} ändrade {{by}} reglerna för vad mottagarna får ({{changes}}); {{looser}} av ändringarna ger mottagaren mer än förut.',
   'p4.rules.ok': 'Reglerna för $t(report:audience.{{audience}}) följer policyn (personal: $t(report:rule.{{staff}}), besökare: $t(report:rule.{{visitor}}), blandat: $t(report:rule.{{mixed}})).',
   'p4.rules.visitor-for-hr': 'Reglerna ger HR klipp med bara besökare ($t(report:rule.{{rule}})); policyn säger att HR inte ska få dem.',
   'p4.rules.mixed-unmasked-for-hr': 'Reglerna ger HR blandade klipp utan maskering ($t(report:rule.{{rule}})); besökarna måste maskeras.',
@@ -168,6 +171,9 @@ export const en: Record<keyof typeof sv, string> = {
   'p2.today.late': '{{root}}: the oldest unheld recording ended {{oldest}} and should have been deleted {{due}} — {{days}} d {{hours}} h late.',
   'p2.today.offline': '{{root}} is offline now: nothing there is deleted until it is back.',
 
+  'p2.setting.retention': 'The retention is set to {{months}} months; the policy says {{policy}} months (P2). Recordings are therefore not kept as the policy says.',
+  'p2.setting.changed': 'On {{at}} {{by}} changed the retention from {{from}} to {{to}} months (the policy: {{policy}}).',
+  'p4.setting.changed': 'On {{at}} {{by}} changed the rules for what the recipients receive ({{changes}}); {{looser}} of the changes give the recipient more than before.',
   'p4.rules.ok': 'The rules for $t(report:audience.{{audience}}) follow the policy (staff: $t(report:rule.{{staff}}), visitors: $t(report:rule.{{visitor}}), mixed: $t(report:rule.{{mixed}})).',
   'p4.rules.visitor-for-hr': 'The rules give HR visitor-only clips ($t(report:rule.{{rule}})); the policy says HR must not receive them.',
   'p4.rules.mixed-unmasked-for-hr': 'The rules give HR mixed clips unmasked ($t(report:rule.{{rule}})); the visitors must be masked.',
