@@ -31,6 +31,8 @@ export const ALARM_KINDS = [
   'recording-rewritten',
   'archive-failed',
   'foreign-files',
+  // A ring or database store found inside a root (issue 16): its files must never be deleted one by one.
+  'store-signature',
 ] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 
@@ -45,4 +47,6 @@ export const BLOCKING_ALARMS: ReadonlySet<AlarmKind> = new Set([
   'folder-changed',
   'root-identity',
   'clock-suspect',
+  // Lifted only when the store's marks are gone: each scan raises it again while they are there.
+  'store-signature',
 ]);

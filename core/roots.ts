@@ -8,6 +8,7 @@ import { deleteRoot, findRootByPath, getRoot, insertRoot, listRoots, setRootIden
 import { assertUsableRoot, ensureSentinel, readSentinel } from '../native/recorder-fs.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
+import { storeRefusal } from './layout-detect.js';
 import { whyNotARoot } from './root-admission.js';
 
 export interface RootSpec {
@@ -28,6 +29,9 @@ export function addRoot(ctx: Ctx, spec: RootSpec): RootRow {
   const abs = assertUsableRoot(spec.path);
   const refusal = whyNotARoot({ abs, dataDir: ctx.dataDir, home: homedir(), platform: process.platform, env: process.env });
   if (refusal) throw failure('refused_by_safety_rule', refusal.key, refusal.params);
+  // A ring or database store (Hikvision, Milestone, Moonfire, Scrypted) is never a root: its files must not be deleted one by one.
+  const store = storeRefusal(abs);
+  if (store) throw failure('refused_by_safety_rule', store.key, store.params);
   const existing = findRootByPath(ctx.db, abs);
   if (existing) throw new CustodianError('conflict', `${abs} is already a recording root (#${existing.id}).`);
   for (const r of listRoots(ctx.db)) {

@@ -12,6 +12,7 @@ import * as check from './check.js';
 import * as core from './core.js';
 import * as deletion from './deletion.js';
 import * as evidence from './evidence.js';
+import * as layouts from './layouts.js';
 import * as masking from './masking.js';
 import * as report from './report.js';
 import * as scan from './scan.js';
@@ -27,6 +28,7 @@ const NAMESPACES = {
   report,
   evidence,
   masking,
+  layouts,
 } as const;
 
 export type Namespace = keyof typeof NAMESPACES;
