@@ -326,6 +326,12 @@ export interface ParsedName {
   readonly endMs?: number;
   /** The event kind the name states ({kind}): a known kind, or the code as written. */
   readonly kind?: string;
+  /**
+   * The other reading of a name in the autumn's repeated hour (the first pass; `startMs` is the
+   * later one, the documented default). A face that knows the file's modification time may take
+   * this one when only it fits (core/layout-time.ts).
+   */
+  readonly earlier?: { readonly startMs: number; readonly endMs?: number };
 }
 
 const CAMERA_ID_RE = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u;
@@ -418,12 +424,21 @@ export class LayoutMatcher {
     if (this.layout.timeOfDay === 'file') {
       return { camera, startMs: this.clock.toInstant(wall), timeFrom: 'file', dayEndMs: this.clock.toInstant(wall + DAY), ...extra };
     }
-    if (!this.layout.hasEnd) return { camera, startMs: this.clock.toInstant(wall), ...extra };
+    if (!this.layout.hasEnd) {
+      const startMs = this.clock.toInstant(wall);
+      if (this.layout.timeZone !== 'UTC' && this.changeNear(wall)) {
+        const both = wallReadings(wall, this.layout.timeZone);
+        const first = both[0];
+        if (both.length === 2 && first !== undefined && first !== startMs) return { camera, startMs, earlier: { startMs: first }, ...extra };
+      }
+      return { camera, startMs, ...extra };
+    }
     const endWall = this.endWall(c, wall);
     if (typeof endWall === 'string') return endWall;
     const pair = this.readStartAndEnd(wall, endWall, c.endDay !== undefined);
     if (!pair) return 'the end time in the name is not after its start';
-    return { camera, startMs: pair.start, endMs: pair.end, ...extra };
+    const earlier = pair.tie ? { earlier: { startMs: pair.tie.start, endMs: pair.tie.end } } : {};
+    return { camera, startMs: pair.start, endMs: pair.end, ...earlier, ...extra };
   }
 
   /** The end's wall-clock time: its own fields, the start's for those the name leaves out. */
@@ -449,7 +464,7 @@ export class LayoutMatcher {
    * the first pass of the repeated hour is read as such. An end without a date that is earlier
    * on the clock than the start is the next day's.
    */
-  private readStartAndEnd(startWall: number, endWall: number, endHasDate: boolean): { start: number; end: number } | null {
+  private readStartAndEnd(startWall: number, endWall: number, endHasDate: boolean): { start: number; end: number; tie?: { start: number; end: number } } | null {
     const endWalls = endHasDate || endWall > startWall ? [endWall] : [endWall, endWall + DAY];
     if (this.layout.timeZone === 'UTC' || !this.changeNear(startWall)) {
       const start = this.clock.toInstant(startWall);
@@ -467,13 +482,15 @@ export class LayoutMatcher {
     // The end's date is the start's, or (written without a date) the next day's; near the
     // autumn change it may be the start's date and still earlier on the clock.
     const ends = (endHasDate ? [endWall] : [endWall, endWall + DAY]).flatMap(readings);
-    let best: { start: number; end: number } | null = null;
+    let best: { start: number; end: number; tie?: { start: number; end: number } } | null = null;
     // Equally short readings (a whole segment inside the repeated hour) are read as the later
-    // pass, the one whose file survives (the recorder reuses the name), as names without an end are.
+    // pass, the one whose file survives when the recorder reuses the name, as names without an
+    // end are; the other is kept as the tie, for a face that knows the file's time.
     for (const s of starts) {
       for (const e of ends) {
         if (e <= s || e - s > MAX_NAMED_SEGMENT_MS) continue;
-        if (!best || e - s <= best.end - best.start) best = { start: s, end: e };
+        if (!best || e - s < best.end - best.start) best = { start: s, end: e };
+        else if (e - s === best.end - best.start) best = { start: s, end: e, tie: { start: best.start, end: best.end } };
       }
     }
     return best;

@@ -21,14 +21,33 @@ export interface SegmentTime {
 }
 
 /**
+ * Which reading of a name in the autumn's repeated hour the file's own time fits: a file cannot
+ * have been closed before it began, and is closed at (or just after) the end its name states.
+ * Without the file's time, the later reading (the documented default for local names).
+ */
+function reading(parsed: ParsedName, facts: FileFacts | null): { startMs: number; endMs?: number } {
+  const later = parsed.endMs === undefined ? { startMs: parsed.startMs } : { startMs: parsed.startMs, endMs: parsed.endMs };
+  const earlier = parsed.earlier;
+  if (!earlier || !facts) return later;
+  const mtime = facts.mtimeMs;
+  if (later.endMs !== undefined && earlier.endMs !== undefined) {
+    return Math.abs(mtime - earlier.endMs) < Math.abs(mtime - later.endMs) ? earlier : later;
+  }
+  const sinceLater = mtime - later.startMs;
+  const sinceEarlier = mtime - earlier.startMs;
+  return sinceLater < 0 && sinceEarlier >= 0 ? earlier : later;
+}
+
+/**
  * The segment's start (and stated end and name facts), or the reason the file is not a segment
  * Custodian can place. `facts` may be null only for layouts that name the time of day.
  */
 export function segmentTime(parsed: ParsedName, absFile: string, facts: FileFacts | null): SegmentTime | string {
   const kind = parsed.kind === undefined ? {} : { kind: parsed.kind };
   if (parsed.timeFrom !== 'file') {
-    if (parsed.endMs === undefined) return parsed.kind === undefined ? { startMs: parsed.startMs } : { startMs: parsed.startMs, named: kind };
-    return { startMs: parsed.startMs, statedEndMs: parsed.endMs, named: { endMs: parsed.endMs, ...kind } };
+    const { startMs, endMs } = reading(parsed, facts);
+    if (endMs === undefined) return parsed.kind === undefined ? { startMs } : { startMs, named: kind };
+    return { startMs, statedEndMs: endMs, named: { endMs, ...kind } };
   }
   if (!facts) return 'the file could not be looked at';
   const duration = mp4DurationMs(absFile);

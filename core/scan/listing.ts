@@ -77,7 +77,8 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
     }
     let facts: FileFacts | null = null;
     // A layout whose path names only the day needs the file's own time, whatever the folder's age.
-    if (statAll || parsed.timeFrom === 'file') {
+    // So does a name in the autumn's repeated hour: the file's time says which pass wrote it.
+    if (statAll || parsed.timeFrom === 'file' || parsed.earlier !== undefined) {
       facts = fileFacts(path.join(folder.abs, name));
       if (!facts) continue;
       if (facts.mtimeMs > pass.now - pass.settleMs) {
