@@ -70,6 +70,17 @@ function sizeOf(abs: string): number | null {
   return fileFacts(abs)?.size ?? null;
 }
 
+/**
+ * Checks a folder before anything is created for it, when its layout is named: it may be a root
+ * (exists, not a system folder) and is not a store whose files must never be deleted one by one.
+ */
+export function checkFolder(input: ProposeInput): string {
+  const abs = admitted(input);
+  const store = storeRefusal(abs);
+  if (store) throw failure('refused_by_safety_rule', store.key, store.params);
+  return abs;
+}
+
 /** The refusal sentence when `dir` is (or lies in) a store that must never be deleted one by one. */
 export function storeRefusal(abs: string, sample: TreeSample = sampleTree(abs)): Msg | null {
   const mark = findStore(abs, sample);
@@ -90,6 +101,28 @@ interface Evaluation {
   readonly readings: readonly Reading[];
   readonly companions: number;
   readonly unplaced: readonly { path: string; reason: string }[];
+  /**
+   * The same counts weighed by how many files each sampled one stands for (a folder of 144
+   * files sampled by 9 weighs 16 a file): a recorder with few files per folder is not favoured
+   * over one with many because more of its files were looked at.
+   */
+  readonly weighed: { readonly placed: number; readonly unplaced: number; readonly byPath: ReadonlyMap<string, number> };
+}
+
+/** How many files of its folder each sampled file stands for. */
+function sampleWeights(sample: TreeSample): Map<string, number> {
+  const sampled = new Map<string, number>();
+  for (const f of sample.files) {
+    const dir = f.comps.slice(0, -1).join('/');
+    sampled.set(dir, (sampled.get(dir) ?? 0) + 1);
+  }
+  const out = new Map<string, number>();
+  for (const folder of sample.folders) {
+    const dir = folder.comps.join('/');
+    const n = sampled.get(dir) ?? 0;
+    if (n > 0) out.set(dir, folder.files.length / n);
+  }
+  return out;
 }
 
 function evaluate(abs: string, sample: TreeSample, layout: string, input: ProposeInput, layoutTimeZone?: string): Evaluation {
@@ -99,21 +132,33 @@ function evaluate(abs: string, sample: TreeSample, layout: string, input: Propos
   const readings: Reading[] = [];
   const unplaced: { path: string; reason: string }[] = [];
   let companions = 0;
+  const weights = sampleWeights(sample);
+  const byPath = new Map<string, number>();
+  let placedW = 0;
+  let unplacedW = 0;
+  const weightOf = (comps: readonly string[]): number => weights.get(comps.slice(0, -1).join('/')) ?? 1;
   for (const f of sample.files) {
     const rel = f.comps.join('/');
+    const w = weightOf(f.comps);
     const name = f.comps[f.comps.length - 1] as string;
     const parsed = matcher.parse(f.comps);
     if (typeof parsed === 'string') {
       if (matcher.isCompanion(name)) companions++;
-      else unplaced.push({ path: rel, reason: parsed });
+      else {
+        unplaced.push({ path: rel, reason: parsed });
+        unplacedW += w;
+      }
       continue;
     }
     const facts = { size: f.size, mtimeMs: f.mtimeMs };
     const time = segmentTime(parsed, path.join(abs, ...f.comps), facts);
     if (typeof time === 'string') {
       unplaced.push({ path: rel, reason: time });
+      unplacedW += w;
       continue;
     }
+    placedW += w;
+    byPath.set(rel, w);
     const { end } = estimateEnd(time.startMs, facts, undefined, maxSegMs, time.statedEndMs);
     readings.push({
       path: rel,
@@ -130,10 +175,13 @@ function evaluate(abs: string, sample: TreeSample, layout: string, input: Propos
   for (const folder of sample.folders) {
     for (const name of folder.skipped) {
       if (matcher.isCompanion(name)) companions++;
-      else unplaced.push({ path: [...folder.comps, name].join('/'), reason: 'not a regular file (a link, a device) or a name that is not UTF-8' });
+      else {
+        unplaced.push({ path: [...folder.comps, name].join('/'), reason: 'not a regular file (a link, a device) or a name that is not UTF-8' });
+        unplacedW += 1;
+      }
     }
   }
-  return { layout, preset: compiled.preset, pattern: compiled.pattern, timeZone: compiled.timeZone, readings, companions, unplaced };
+  return { layout, preset: compiled.preset, pattern: compiled.pattern, timeZone: compiled.timeZone, readings, companions, unplaced, weighed: { placed: placedW, unplaced: unplacedW, byPath } };
 }
 
 /** A segment's length as the sample shows it: the shortest gap between neighbours of one camera in one folder. */
@@ -237,16 +285,16 @@ function candidate(s: Scored): LayoutCandidate {
 /** Two readings of the same files that disagree (another camera or another start), or another half of the tree. */
 function rivals(best: Scored, other: Scored): boolean {
   const a = new Map(best.eval.readings.map((r) => [r.path, `${r.camera}\0${r.startMs}`]));
-  const bPlaced = other.eval.readings.length;
+  const bPlaced = other.eval.weighed.placed;
   if (bPlaced === 0) return false;
   let differ = false;
   let elsewhere = 0;
   for (const r of other.eval.readings) {
     const mine = a.get(r.path);
-    if (mine === undefined) elsewhere++;
+    if (mine === undefined) elsewhere += other.eval.weighed.byPath.get(r.path) ?? 1;
     else if (mine !== `${r.camera}\0${r.startMs}`) differ = true;
   }
-  const aPlaced = best.eval.readings.length;
+  const aPlaced = best.eval.weighed.placed;
   // The same files read differently by a layout that places about as many.
   if (differ && bPlaced >= aPlaced * 0.9) return true;
   // A second recorder's names beside the first's: a mixed tree, which no one layout explains.
@@ -267,9 +315,9 @@ export function proposeLayout(input: ProposeInput): LayoutProposal {
     return { ...base, verdict: 'empty', best: null, others: [], store: null, messages: [{ key: 'layouts:proposal.empty', params: { folder: abs } }] };
   }
   let scored = LAYOUT_PRESETS.map((p, i) => score(abs, sample, p.name, input, i));
-  const placedShare = (s: Scored): number => s.eval.readings.length / Math.max(1, s.eval.readings.length + s.eval.unplaced.length);
+  const placedShare = (s: Scored): number => s.eval.weighed.placed / Math.max(1, s.eval.weighed.placed + s.eval.weighed.unplaced);
   const rank = (list: Scored[]): Scored[] =>
-    [...list].sort((a, b) => b.eval.readings.length - a.eval.readings.length || b.eval.companions - a.eval.companions || a.order - b.order);
+    [...list].sort((a, b) => b.eval.weighed.placed - a.eval.weighed.placed || b.eval.companions - a.eval.companions || a.order - b.order);
   let ranked = rank(scored.filter((s) => s.eval.readings.length > 0));
   if (!ranked[0] || placedShare(ranked[0]) < 0.5) {
     const pattern = inferPattern(sample.files.map((f) => f.comps), input.siteTimeZone);
@@ -282,7 +330,7 @@ export function proposeLayout(input: ProposeInput): LayoutProposal {
   if (!best) {
     return { ...base, verdict: 'none', best: null, others: [], store: null, messages: [{ key: 'layouts:proposal.none', params: { folder: abs, files: sample.files.length } }] };
   }
-  const others = ranked.slice(1).filter((s) => s.eval.readings.length >= best.eval.readings.length * 0.5);
+  const others = ranked.slice(1).filter((s) => s.eval.weighed.placed >= best.eval.weighed.placed * 0.5);
   const doubt = others.filter((o) => rivals(best, o));
   const verdict: ProposalVerdict = doubt.length > 0 ? 'ambiguous' : placedShare(best) < 0.5 ? 'few' : 'clear';
   const c = candidate(best);

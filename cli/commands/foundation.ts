@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { LAYOUT_PRESETS } from '../../common/layout.js';
+import { compileLayout, LAYOUT_PRESETS } from '../../common/layout.js';
 import { SettingsSchema } from '../../common/settings.js';
 import { assertTimeZone, formatLocal } from '../../common/time.js';
 import { CustodianError } from '../../common/errors.js';
@@ -7,7 +7,7 @@ import { english } from '../../common/i18n/catalog.js';
 import { audit } from '../../core/audit.js';
 import { openCtx } from '../../core/context.js';
 import { scanAll, type ScanReport } from '../../core/indexer.js';
-import { proposeLayout } from '../../core/layout-detect.js';
+import { checkFolder, proposeLayout } from '../../core/layout-detect.js';
 import { addRoot, removeRoot, roots as listRoots } from '../../core/roots.js';
 import { changeSetting } from '../../core/settings.js';
 import { status } from '../../core/status.js';
@@ -58,9 +58,13 @@ async function layoutsFor(
   const out: ChosenLayout[] = [];
   for (const dir of dirs) {
     let chosen: ChosenLayout | null;
-    if (opts.layout !== undefined) chosen = { layout: opts.layout };
-    else {
-      const proposal = proposeLayout({ dir, dataDir: opts.dataDir, siteTimeZone: opts.siteTimeZone, maxSegmentMinutes: opts.maxSegmentMinutes });
+    const folder = { dir, dataDir: opts.dataDir, siteTimeZone: opts.siteTimeZone, maxSegmentMinutes: opts.maxSegmentMinutes };
+    if (opts.layout !== undefined) {
+      compileLayout(opts.layout, opts.siteTimeZone, opts.layoutTimezone);
+      checkFolder(folder);
+      chosen = { layout: opts.layout };
+    } else {
+      const proposal = proposeLayout(folder);
       chosen = await confirmProposal(c.io, input, proposal, { yes: opts.yes ?? false, json: opts.json, siteTimeZone: opts.siteTimeZone, setExit: c.setExit });
     }
     if (!chosen) return null;
