@@ -1,5 +1,5 @@
 /**
- * A scan's look for stores that must never be deleted in file by file (native/store-signatures.ts)
+ * A scan's look for stores that must never be deleted file by file (native/store-signatures.ts)
  * inside a registered root: a ring of pre-allocated files or a recorder's database that appeared
  * after the root was admitted (a recorder repointed at the share, a disk swapped). Every folder
  * the scan lists is read for their marks; every mark found before is looked for again by path,
