@@ -4,9 +4,10 @@
  * after the root was admitted (a recorder repointed at the share, a disk swapped). Every folder
  * the scan lists is read for their marks; every mark found before is looked for again by path,
  * each pass, so a folder the scan no longer lists (its mtime unchanged) still counts. While any
- * mark is there the root has a blocking `store-signature` alarm: the sweep deletes nothing in it,
- * and acknowledging the alarm does not lift it (the next scan raises it again). It ends when the
- * marks are gone or the root is removed.
+ * mark is there the root has a blocking `store-signature` alarm, and the sweep deletes nothing in
+ * it (storeRefusalFor, asked by the sweep for each root): acknowledging the alarm does not lift
+ * that, since the marks stay recorded until a scan sees them gone (the next scan also raises the
+ * alarm again). It ends when the marks are gone or the root is removed.
  */
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
@@ -53,6 +54,16 @@ export class StoreWatch {
       details: { root: this.root.id, recorder: first.recorder, paths: present.slice(0, 20).map((p) => p.rel), msg },
     });
   }
+}
+
+/**
+ * Why the sweep must delete nothing in this root now: a store's marks a scan found there and has
+ * not yet seen gone (null: none). Read from the recorded marks, not the alarm, so a person's
+ * acknowledgement of the alarm between two scans does not open the root to deletion.
+ */
+export function storeRefusalFor(ctx: Ctx, rootId: number): Msg | null {
+  const first = storeSignatures(ctx.db, rootId)[0];
+  return first ? { key: 'layouts:refusedStore', params: { recorder: first.recorder, path: first.rel } } : null;
 }
 
 function exists(abs: string): boolean {

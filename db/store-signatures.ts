@@ -1,5 +1,5 @@
 /**
- * Where a scan found the mark of a store Custodian must never delete in file by file (a ring of
+ * Where a scan found the mark of a store Custodian must never delete file by file (a ring of
  * pre-allocated files, a recorder's database): one row per file or folder, per root (013).
  */
 import { stmt, type Db, type ReadDb } from './open.js';

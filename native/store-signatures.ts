@@ -1,6 +1,6 @@
 /**
  * Stores that look like folders of video files but are not one file per segment, and must never
- * be deleted in file by file: deleting one of their files breaks the recorder's own index or
+ * be deleted file by file: deleting one of their files breaks the recorder's own index or
  * database (it would then play, overwrite or account for footage that is not there, or lose
  * footage that is). Each is recognised by what its recorder documents or its users have
  * described in public; the rules read names only (and the size of one small file):

@@ -1,7 +1,7 @@
 /**
  * A bounded look at a folder tree before it becomes a recording root: which names it holds,
  * enough to tell how a recorder names its files and whether it is a store that must never be
- * deleted in file by file. Never follows a link, never reads a file's content.
+ * deleted file by file. Never follows a link, never reads a file's content.
  *
  * The walk is breadth-first over a thinned tree: of each folder's subfolders it visits the
  * first, the last and a few spread between them (sorted by name, so days and hours are spread

@@ -27,6 +27,8 @@ export const sv = {
   'alarmStore.scrypted':
     'Inspelningsroten {{root}} innehåller nu lagringsvolymen för Scrypted NVR ({{paths}}). Dess filer får aldrig raderas en och en, så Custodian raderar ingenting i roten medan de finns där; att kvittera larmet lyfter inte pausen. Ta bort roten (custodian roots remove) eller flytta volymen.',
 
+  refusedStore: 'Pausad: roten innehåller lagringen för {{recorder}} ({{path}}), vars filer aldrig får raderas en och en. Ingenting i roten raderas förrän en genomsökning ser att den är borta.',
+
   'kind.scheduled': 'schemalagd',
   'kind.motion': 'rörelse',
   'kind.alarm': 'larm',
@@ -104,6 +106,8 @@ export const en: Record<keyof typeof sv, string> = {
     'Recording root {{root}} now holds a Moonfire NVR sample-file directory ({{paths}}). Its files must never be deleted one by one, so Custodian deletes nothing in this root while they are there; acknowledging this alarm does not lift the pause. Remove the root (custodian roots remove) or move the directory.',
   'alarmStore.scrypted':
     "Recording root {{root}} now holds Scrypted NVR's storage volume ({{paths}}). Its files must never be deleted one by one, so Custodian deletes nothing in this root while they are there; acknowledging this alarm does not lift the pause. Remove the root (custodian roots remove) or move the volume.",
+
+  refusedStore: "Paused: the root holds {{recorder}}'s store ({{path}}), whose files must never be deleted one by one. Nothing in the root is deleted until a scan sees it gone.",
 
   'kind.scheduled': 'scheduled',
   'kind.motion': 'motion',

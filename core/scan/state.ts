@@ -59,7 +59,7 @@ export interface RootScan {
   readonly rewritten: number[];
   /** Last new segment of each camera in each folder: its end may be cut by a later folder's first. */
   readonly lastInDir: { id: number; camera: string; start: number; end: number; stated?: true }[];
-  /** Marks of stores that must never be deleted in file by file, looked for in every listed folder. */
+  /** Marks of stores that must never be deleted file by file, looked for in every listed folder. */
   readonly stores: StoreWatch;
 }
 
