@@ -11,6 +11,7 @@ import { compileLayout, LayoutMatcher } from '../common/layout.js';
 import { makePresetTree } from '../fixtures/preset-trees.js';
 import { tempDir, testCtx, type TestClock } from '../test/helpers.js';
 import type { Ctx } from './context.js';
+import { segmentsView } from './api/handlers.js';
 import { scanAll } from './indexer.js';
 import { segmentTime } from './layout-time.js';
 import { addRoot } from './roots.js';
@@ -68,6 +69,12 @@ describe('presets on trees in their documented naming, both DST changes, indexed
       // The end the name states is the end indexed: not cut, not estimated.
       expect(rows.every((r) => r.end_ms === r.name_end_ms)).toBe(true);
       expect(new Set(rows.map((r) => r.event_kind))).toEqual(new Set(['scheduled', 'motion', 'alarm', 'smart']));
+      // The API's timeline view carries them to the UI (the recording at the cursor).
+      const first = tree.segments[0];
+      if (!first) throw new Error('the generator wrote nothing');
+      const view = segmentsView(ctx, first.camera, WINDOWS[window].fromMs, WINDOWS[window].toMs);
+      const shown = view.segments.find((s) => s.startMs === first.startMs);
+      expect(shown).toMatchObject({ nameEndMs: first.endMs, endMs: first.endMs, eventKind: first.kind, timeFrom: null });
       if (window === 'autumn') {
         // The segment that ends as the clocks go back has a name of its own, read in its first pass.
         expect(rows.some((r) => r.start_ms === Date.UTC(2026, 9, 25, 0, 50) && r.end_ms === Date.UTC(2026, 9, 25, 1))).toBe(true);
@@ -89,6 +96,10 @@ describe('presets on trees in their documented naming, both DST changes, indexed
       expect(report?.unrecognised).toBe(0);
       expect(rows.map((r) => key(r.camera_id, r.start_ms, r.end_ms, null)).sort()).toEqual(tree.segments.map((s) => key(s.camera, s.startMs, s.endMs, null)).sort());
       expect(rows.every((r) => r.time_from === 'file')).toBe(true);
+      const first = tree.segments[0];
+      if (!first) throw new Error('the generator wrote nothing');
+      const shown = segmentsView(ctx, first.camera, WINDOWS[window].fromMs - HOUR, WINDOWS[window].toMs + HOUR).segments.find((s) => s.startMs === first.startMs);
+      expect(shown).toMatchObject({ timeFrom: 'file', nameEndMs: null, eventKind: null });
     });
 
     it(`motioneye (${window}): camera folder, day, HH-MM-SS; thumbnails left alone`, () => {

@@ -137,6 +137,9 @@ export function segmentsView(ctx: Ctx, camera: string, fromMs: number, toMs: num
     state: r.state,
     held: camHolds.some((h) => h.from_ms < r.end_ms && h.to_ms > r.start_ms),
     hasAudio: r.has_audio === null ? null : r.has_audio === 1,
+    nameEndMs: r.name_end_ms,
+    eventKind: r.event_kind,
+    timeFrom: r.time_from,
   }));
   return {
     camera,

@@ -6,7 +6,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CameraView } from '../../common/api/types.js';
+import type { CameraView, SegmentView } from '../../common/api/types.js';
+import { translator } from '../../common/i18n/catalog.js';
 import { Player } from '../components/Player.js';
 import { TimelineAxis, TimelineRow, useWidth } from '../components/Timeline.js';
 import { ErrorText, Section } from '../components/ui.js';
@@ -93,6 +94,7 @@ export function Cameras(): ReactNode {
     setResume(null);
     play(resume.camera, resume.ms);
   }, [resume, playingTrack, play, stores]);
+  const momentTrack = useSlice(stores.timeline, (s) => (s.moment ? s.tracks[s.moment.camera] : undefined));
   const playerSegments = useMemo(() => (playingTrack ? playingTrack.segments.map((s) => ({ id: s.id, startMs: s.startMs, endMs: s.endMs })) : []), [playingTrack]);
   const span = view.toMs - view.fromMs;
   // The retention line: recordings that ended before it are due now (the same for every camera).
@@ -179,6 +181,7 @@ export function Cameras(): ReactNode {
             }}
           />
           {moment ? <p className="small muted">{t('cameras.moment', { when: clock(moment.ms) })}</p> : null}
+          {moment ? <SegmentAtCursor segments={momentTrack?.segments ?? []} ms={moment.ms} clock={clock} /> : null}
         </Section>
         <Section title={t('cameras.selection')} id="selection">
           {selection ? (
@@ -217,6 +220,31 @@ export function Cameras(): ReactNode {
       ) : null}
       {span > 7 * DAY ? <p className="muted small">{t('cameras.zoomedOut')}</p> : null}
     </div>
+  );
+}
+
+/**
+ * What the recording at the cursor's moment says of itself beyond its span: an end stated by the
+ * file's name, a start taken from the file's own time (the path names only the day), the event
+ * kind the name states (issue 16). Words from the shared catalogue (namespace "layouts").
+ */
+function SegmentAtCursor({ segments, ms, clock }: { segments: readonly SegmentView[]; ms: number; clock(ms: number): string }): ReactNode {
+  const f = useFormat();
+  const words = useMemo(() => translator(f.lang), [f.lang]);
+  const seg = segments.find((s) => s.startMs <= ms && ms < s.endMs);
+  if (!seg) return <p className="small muted" data-testid="segment-at-cursor">{words('layouts:segment.none')}</p>;
+  const known = ['scheduled', 'motion', 'alarm', 'smart'];
+  const kind = seg.eventKind === null ? null : known.includes(seg.eventKind) ? words(`layouts:kind.${seg.eventKind}`) : seg.eventKind;
+  const notes = [
+    seg.nameEndMs !== null ? words('layouts:segment.endFromName') : null,
+    seg.timeFrom === 'file' ? words('layouts:segment.timeFromFile') : null,
+    kind !== null ? words('layouts:segment.kind', { kind }) : null,
+  ].filter((x): x is string => x !== null);
+  return (
+    <p className="small" data-testid="segment-at-cursor">
+      <strong>{words('layouts:segment.title')}</strong> {words('layouts:segment.span', { from: clock(seg.startMs), to: clock(seg.endMs) })}
+      {notes.length > 0 ? ` — ${notes.join('; ')}` : ''}
+    </p>
   );
 }
 
