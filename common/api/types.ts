@@ -241,6 +241,14 @@ export interface DeletionRecordView {
 
 export type SettingsView = Settings;
 
+/** A recording root registered from the settings page, with the layout a person confirmed. */
+export interface RootAddedView {
+  id: number;
+  path: string;
+  layout: string;
+  layoutTimeZone: string | null;
+}
+
 export interface SettingChangedView {
   key: SettingKey;
   value: unknown;

@@ -27,7 +27,9 @@ import { addHold, holds, releaseHoldById } from '../holds.js';
 import { incidentDetail, incidentSummary, incidentVisibleTo, packageView } from '../incident-view.js';
 import type { PackageUploads } from '../package-check.js';
 import { archiveIncident, closeIncident, createIncident, extendIncident, findIncident, incidents, reclassifyClip } from '../incidents.js';
+import { proposeLayout } from '../layout-detect.js';
 import { sweep } from '../retention.js';
+import { addRoot } from '../roots.js';
 import { changeSetting } from '../settings.js';
 import { status } from '../status.js';
 import { addUser, disableUser, listUsers, logout, setUserRole, unlockUser, type SessionUser } from '../users.js';
@@ -287,6 +289,15 @@ export const handlers: HandlerMap = {
   'alarms.ack': (call, req) => alarmView(call.ctx, acknowledgeAlarm(call.ctx, req.id, req.note ?? null)),
 
   ...dpoHandlers,
+
+  'roots.propose': (call, req) => {
+    const s = call.ctx.settings();
+    return proposeLayout({ dir: req.path, dataDir: call.ctx.dataDir, siteTimeZone: s.siteTimeZone, maxSegmentMinutes: s.maxSegmentMinutes });
+  },
+  'roots.add': (call, req) => {
+    const r = addRoot(call.ctx, { path: req.path, layout: req.layout, ...(req.layoutTimeZone ? { layoutTimeZone: req.layoutTimeZone } : {}) });
+    return { id: r.id, path: r.path, layout: r.layout, layoutTimeZone: r.layout_tz };
+  },
 
   'settings.get': (call) => call.ctx.settings(),
   'settings.set': (call, req) => {
