@@ -65,6 +65,8 @@ export const sv = {
   'confirm.needed': 'Ingenting registrerades: bekräfta förslaget med --yes, eller ange layouten med --layout {{layout}}.',
   'confirm.registered': 'Inspelningsrot nr {{id}}: {{folder}} (layouten {{layout}}{{zone}}).',
 
+  noFolder: 'Det finns ingen mapp {{folder}} på den här datorn.',
+
   'ui.addRoot': 'Lägg till inspelningsrot',
   'ui.addRootHelp': 'Ange mappen där inspelaren skriver sina filer. Custodian tittar på namnen, föreslår en layout och visar vad den skulle läsa; ingenting registreras eller indexeras förrän du bekräftar.',
   'ui.folder': 'Mapp på den här datorn',
@@ -144,6 +146,8 @@ export const en: Record<keyof typeof sv, string> = {
   'confirm.declined': 'Nothing was registered.',
   'confirm.needed': 'Nothing was registered: confirm the proposal with --yes, or name the layout with --layout {{layout}}.',
   'confirm.registered': 'Recording root #{{id}}: {{folder}} (layout {{layout}}{{zone}}).',
+
+  noFolder: 'There is no folder {{folder}} on this machine.',
 
   'ui.addRoot': 'Add a recording root',
   'ui.addRootHelp': 'Give the folder the recorder writes its files to. Custodian looks at the names, proposes a layout and shows what it would read; nothing is registered or indexed until you confirm.',

@@ -5,7 +5,7 @@
  * been checked before it is called (core/api/api.ts). Handlers call the existing use cases and
  * shape their answers as the contract's view types.
  */
-import { closeSync } from 'node:fs';
+import { closeSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { LOCAL_ONLY_SETTINGS, type GuardedOperation, type ParsedRequestOf, type ResponseOf } from '../../common/api/contract.js';
 import type { ApiEvent, CameraView, HoldView, IncidentSummaryView, Mask, SegmentsView, SessionView } from '../../common/api/types.js';
@@ -120,6 +120,11 @@ function retentionLine(ctx: Ctx): number {
   const key = `${minute}|${s.retentionMonths}|${s.siteTimeZone}`;
   if (cutoffMemo?.key !== key) cutoffMemo = { key, value: retentionCutoff(minute, s.retentionMonths, s.siteTimeZone) };
   return cutoffMemo.value;
+}
+
+/** A folder named from the settings page that is not there is not_found (the command line says the same in its own words). */
+function folderExists(dir: string): void {
+  if (!existsSync(dir)) throw failure('not_found', 'layouts:noFolder', { folder: path.resolve(dir) });
 }
 
 export function segmentsView(ctx: Ctx, camera: string, fromMs: number, toMs: number, limit = 20_000): SegmentsView {
@@ -291,10 +296,12 @@ export const handlers: HandlerMap = {
   ...dpoHandlers,
 
   'roots.propose': (call, req) => {
+    folderExists(req.path);
     const s = call.ctx.settings();
     return proposeLayout({ dir: req.path, dataDir: call.ctx.dataDir, siteTimeZone: s.siteTimeZone, maxSegmentMinutes: s.maxSegmentMinutes });
   },
   'roots.add': (call, req) => {
+    folderExists(req.path);
     const r = addRoot(call.ctx, { path: req.path, layout: req.layout, ...(req.layoutTimeZone ? { layoutTimeZone: req.layoutTimeZone } : {}) });
     return { id: r.id, path: r.path, layout: r.layout, layoutTimeZone: r.layout_tz };
   },
