@@ -11,6 +11,7 @@
  */
 import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { isCustodianRootFile } from '../common/domain.js';
 
 export interface SampledFile {
   /** Path components relative to the root. */
@@ -81,6 +82,8 @@ export function sampleTree(root: string, opts: SampleOptions = {}): TreeSample {
     const d: string[] = [];
     const skipped: string[] = [];
     for (const e of entries) {
+      // The root's own files (sentinel, hold copy) are Custodian's, not the recorder's.
+      if (comps.length === 0 && isCustodianRootFile(e.name)) continue;
       if (BAD_NAME.test(e.name)) skipped.push(e.name);
       else if (e.isFile()) f.push(e.name);
       else if (e.isDirectory()) d.push(e.name);
@@ -88,11 +91,6 @@ export function sampleTree(root: string, opts: SampleOptions = {}): TreeSample {
     }
     f.sort();
     d.sort();
-    if (comps.length === 0) {
-      // The root's own sentinel is Custodian's, not the recorder's.
-      const i = f.indexOf('.custodian-root');
-      if (i >= 0) f.splice(i, 1);
-    }
     folders.push({ comps, files: f, dirs: d, skipped });
     filesSeen += f.length;
     // The second file too, beside the first: one pair of neighbours tells a segment's length.

@@ -82,7 +82,8 @@ export function registerFoundation(program: Command, c: CliContext, input: Confi
     .option('--layout-timezone <tz>', 'the time zone file names are written in (default: the site\'s; presets carry their own)')
     .option('--yes', YES_HELP)
     .option('--timezone <tz>', 'the site time zone', 'Europe/Stockholm')
-    .action(async (opts: { storage: string[]; layout?: string; layoutTimezone?: string; yes?: boolean; timezone: string }, cmd: Command) => {
+    .option('--adopt', 'take over roots whose sentinel an earlier installation wrote, restoring the holds copied beside it')
+    .action(async (opts: { storage: string[]; layout?: string; layoutTimezone?: string; yes?: boolean; timezone: string; adopt?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       assertTimeZone(opts.timezone);
       if (opts.layoutTimezone !== undefined) assertTimeZone(opts.layoutTimezone);
@@ -101,7 +102,7 @@ export function registerFoundation(program: Command, c: CliContext, input: Confi
         if (firstAdmin) c.io.err(`${firstAdmin.message}\n`);
         const added = opts.storage.map((dir, i) => {
           const l = layouts[i] as ChosenLayout;
-          return addRoot(ctx, { path: dir, layout: l.layout, ...(l.layoutTimeZone ? { layoutTimeZone: l.layoutTimeZone } : {}) });
+          return addRoot(ctx, { path: dir, layout: l.layout, adopt: opts.adopt ?? false, ...(l.layoutTimeZone ? { layoutTimeZone: l.layoutTimeZone } : {}) });
         });
         const out = { dataDir: ctx.dataDir, siteTimeZone: opts.timezone, keyFingerprint: keys.fingerprint, roots: added.map((r) => ({ id: r.id, path: r.path, layout: r.layout, layoutTimeZone: r.layout_tz, sentinel: r.sentinel_uuid })) };
         if (g.json) printJson(c.io, out);
@@ -133,7 +134,8 @@ export function registerFoundation(program: Command, c: CliContext, input: Confi
     .option('--layout <name|pattern>', LAYOUT_HELP)
     .option('--layout-timezone <tz>', 'the time zone file names are written in')
     .option('--yes', YES_HELP)
-    .action(async (dir: string, opts: { layout?: string; layoutTimezone?: string; yes?: boolean }, cmd: Command) => {
+    .option('--adopt', 'take over a root whose sentinel an earlier installation wrote, restoring the holds copied beside it')
+    .action(async (dir: string, opts: { layout?: string; layoutTimezone?: string; yes?: boolean; adopt?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       if (opts.layoutTimezone !== undefined) assertTimeZone(opts.layoutTimezone);
       await withCtxAsync(g, c.io, async (ctx) => {
@@ -141,7 +143,7 @@ export function registerFoundation(program: Command, c: CliContext, input: Confi
         const layouts = await layoutsFor(c, input, [dir], { ...opts, json: g.json ?? false, dataDir: ctx.dataDir, siteTimeZone: s.siteTimeZone, maxSegmentMinutes: s.maxSegmentMinutes });
         const l = layouts?.[0];
         if (!l) return;
-        const r = addRoot(ctx, { path: dir, layout: l.layout, ...(l.layoutTimeZone ? { layoutTimeZone: l.layoutTimeZone } : {}) });
+        const r = addRoot(ctx, { path: dir, layout: l.layout, adopt: opts.adopt ?? false, ...(l.layoutTimeZone ? { layoutTimeZone: l.layoutTimeZone } : {}) });
         if (g.json) printJson(c.io, { id: r.id, path: r.path, layout: r.layout, layoutTimeZone: r.layout_tz, sentinel: r.sentinel_uuid });
         else c.io.out(`${registered({ id: r.id, path: r.path, layout: r.layout, layoutTimeZone: r.layout_tz })}\n`);
       });
