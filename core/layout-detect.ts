@@ -9,19 +9,18 @@
  * doubt. Nothing is written: the proposal registers nothing, and a person confirms it (the CLI's
  * prompt or --yes, the settings page) before the root is added with the layout named.
  */
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { failure } from '../common/errors.js';
 import type { Msg } from '../common/i18n/catalog.js';
 import { compileLayout, findPreset, LAYOUT_PRESETS, LayoutMatcher } from '../common/layout.js';
 import { inferPattern } from '../common/layout-infer.js';
 import type { LayoutCandidate, LayoutProposal, LayoutReading, ProposalVerdict } from '../common/layout-proposal.js';
-import { assertUsableRoot, fileFacts, listDir } from '../native/recorder-fs.js';
-import { marksInListing, type StoreMark } from '../native/store-signatures.js';
+import { assertUsableRoot } from '../native/recorder-fs.js';
 import { sampleTree, spread, type TreeSample } from '../native/tree-sample.js';
 import { segmentTime } from './layout-time.js';
-import { whyNotARoot } from './root-admission.js';
+import { admitFolder } from './roots.js';
 import { estimateEnd } from './scan/fresh.js';
+import { findStore, storeRefusal } from './store-refusal.js';
 
 export interface ProposeInput {
   readonly dir: string;
@@ -38,36 +37,11 @@ const LATE_SLACK_MS = 30 * MINUTE;
 const ZONE_AGREEMENT = 0.6;
 const EXAMPLES = 5;
 
-/** The folder, absolute, once it may be a root at all (it exists, is readable, is not a system folder). */
+/** The folder, absolute, once it may be a root at all: the same admission as addRoot's (exists, readable, not a link, not a system folder). */
 function admitted(input: ProposeInput): string {
   const abs = assertUsableRoot(input.dir);
-  const refusal = whyNotARoot({ abs, dataDir: input.dataDir, home: homedir(), platform: process.platform, env: process.env });
-  if (refusal) throw failure('refused_by_safety_rule', refusal.key, refusal.params);
+  admitFolder(input.dataDir, abs);
   return abs;
-}
-
-/** The first store mark in the folder's look, or in its parent's listing (the root may be a datadir). */
-function findStore(abs: string, sample: TreeSample): StoreMark | null {
-  for (const f of sample.folders) {
-    const dir = path.join(abs, ...f.comps);
-    const marks = marksInListing(f.comps.join('/'), f.files, f.dirs, (name) => sizeOf(path.join(dir, name)));
-    if (marks[0]) return marks[0];
-  }
-  const parent = path.dirname(abs);
-  if (parent !== abs) {
-    try {
-      const l = listDir(parent);
-      const marks = marksInListing('..', l.files, l.dirs, (name) => sizeOf(path.join(parent, name)));
-      if (marks[0]) return marks[0];
-    } catch {
-      // an unreadable parent shows nothing
-    }
-  }
-  return null;
-}
-
-function sizeOf(abs: string): number | null {
-  return fileFacts(abs)?.size ?? null;
 }
 
 /**
@@ -79,12 +53,6 @@ export function checkFolder(input: ProposeInput): string {
   const store = storeRefusal(abs);
   if (store) throw failure('refused_by_safety_rule', store.key, store.params);
   return abs;
-}
-
-/** The refusal sentence when `dir` is (or lies in) a store that must never be deleted one by one. */
-export function storeRefusal(abs: string, sample: TreeSample = sampleTree(abs)): Msg | null {
-  const mark = findStore(abs, sample);
-  return mark ? { key: `layouts:store.${mark.recorder}`, params: { folder: abs, path: mark.rel } } : null;
 }
 
 interface Reading extends LayoutReading {

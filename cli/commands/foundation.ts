@@ -8,7 +8,7 @@ import { audit } from '../../core/audit.js';
 import { openCtx } from '../../core/context.js';
 import { scanAll, type ScanReport } from '../../core/indexer.js';
 import { checkFolder, proposeLayout } from '../../core/layout-detect.js';
-import { addRoot, removeRoot, roots as listRoots } from '../../core/roots.js';
+import { addRoot, assertAddable, removeRoot, roots as listRoots } from '../../core/roots.js';
 import { changeSetting } from '../../core/settings.js';
 import { status } from '../../core/status.js';
 import { siteKeys } from '../../core/site.js';
@@ -140,6 +140,8 @@ export function registerFoundation(program: Command, c: CliContext, input: Confi
       if (opts.layoutTimezone !== undefined) assertTimeZone(opts.layoutTimezone);
       await withCtxAsync(g, c.io, async (ctx) => {
         const s = ctx.settings();
+        // A refusal (a link, a system folder, a store, a registered root's storage) is said before any proposal.
+        assertAddable(ctx, dir);
         const layouts = await layoutsFor(c, input, [dir], { ...opts, json: g.json ?? false, dataDir: ctx.dataDir, siteTimeZone: s.siteTimeZone, maxSegmentMinutes: s.maxSegmentMinutes });
         const l = layouts?.[0];
         if (!l) return;

@@ -29,7 +29,7 @@ import type { PackageUploads } from '../package-check.js';
 import { archiveIncident, closeIncident, createIncident, extendIncident, findIncident, incidents, reclassifyClip } from '../incidents.js';
 import { proposeLayout } from '../layout-detect.js';
 import { sweep } from '../retention.js';
-import { addRoot } from '../roots.js';
+import { addRoot, assertAddable } from '../roots.js';
 import { changeSetting } from '../settings.js';
 import { status } from '../status.js';
 import { addUser, disableUser, listUsers, logout, setUserRole, unlockUser, type SessionUser } from '../users.js';
@@ -125,6 +125,16 @@ function retentionLine(ctx: Ctx): number {
 /** A folder named from the settings page that is not there is not_found (the command line says the same in its own words). */
 function folderExists(dir: string): void {
   if (!existsSync(dir)) throw failure('not_found', 'layouts:noFolder', { folder: path.resolve(dir) });
+}
+
+function refusedBeforeLooking(ctx: Ctx, dir: string): void {
+  try {
+    assertAddable(ctx, dir);
+  } catch (e) {
+    // A store is shown as the proposal's verdict, with its sentence; every other refusal is the answer.
+    if (isCustodianError(e) && e.code === 'refused_by_safety_rule' && e.msg?.key.startsWith('layouts:store.')) return;
+    throw e;
+  }
 }
 
 export function segmentsView(ctx: Ctx, camera: string, fromMs: number, toMs: number, limit = 20_000): SegmentsView {
@@ -297,6 +307,8 @@ export const handlers: HandlerMap = {
 
   'roots.propose': (call, req) => {
     folderExists(req.path);
+    // Refused first (a link, a system folder, a registered root's storage): a store comes back as the proposal's verdict.
+    refusedBeforeLooking(call.ctx, req.path);
     const s = call.ctx.settings();
     return proposeLayout({ dir: req.path, dataDir: call.ctx.dataDir, siteTimeZone: s.siteTimeZone, maxSegmentMinutes: s.maxSegmentMinutes });
   },
