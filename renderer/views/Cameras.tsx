@@ -6,8 +6,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CameraView, SegmentView } from '../../common/api/types.js';
-import { translator } from '../../common/i18n/catalog.js';
+import type { CameraView } from '../../common/api/types.js';
 import { Player } from '../components/Player.js';
 import { TimelineAxis, TimelineRow, useWidth } from '../components/Timeline.js';
 import { ErrorText, Section } from '../components/ui.js';
@@ -18,6 +17,7 @@ import { DAY, HOUR, covers } from '../lib/timeline.js';
 import { useSlice, useStores } from '../stores/context.js';
 import { can } from '../stores/session.js';
 import { NewIncidentDialog } from './NewIncident.js';
+import { SegmentAtCursor } from './SegmentAtCursor.js';
 
 const ROW_HEIGHT = 48;
 
@@ -220,31 +220,6 @@ export function Cameras(): ReactNode {
       ) : null}
       {span > 7 * DAY ? <p className="muted small">{t('cameras.zoomedOut')}</p> : null}
     </div>
-  );
-}
-
-/**
- * What the recording at the cursor's moment says of itself beyond its span: an end stated by the
- * file's name, a start taken from the file's own time (the path names only the day), the event
- * kind the name states (issue 16). Words from the shared catalogue (namespace "layouts").
- */
-function SegmentAtCursor({ segments, ms, clock }: { segments: readonly SegmentView[]; ms: number; clock(ms: number): string }): ReactNode {
-  const f = useFormat();
-  const words = useMemo(() => translator(f.lang), [f.lang]);
-  const seg = segments.find((s) => s.startMs <= ms && ms < s.endMs);
-  if (!seg) return <p className="small muted" data-testid="segment-at-cursor">{words('layouts:segment.none')}</p>;
-  const known = ['scheduled', 'motion', 'alarm', 'smart'];
-  const kind = seg.eventKind === null ? null : known.includes(seg.eventKind) ? words(`layouts:kind.${seg.eventKind}`) : seg.eventKind;
-  const notes = [
-    seg.nameEndMs !== null ? words('layouts:segment.endFromName') : null,
-    seg.timeFrom === 'file' ? words('layouts:segment.timeFromFile') : null,
-    kind !== null ? words('layouts:segment.kind', { kind }) : null,
-  ].filter((x): x is string => x !== null);
-  return (
-    <p className="small" data-testid="segment-at-cursor">
-      <strong>{words('layouts:segment.title')}</strong> {words('layouts:segment.span', { from: clock(seg.startMs), to: clock(seg.endMs) })}
-      {notes.length > 0 ? ` — ${notes.join('; ')}` : ''}
-    </p>
   );
 }
 
