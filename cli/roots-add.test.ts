@@ -114,6 +114,21 @@ describe('roots add without --layout: a layout found by looking', () => {
     expect(text.out).toMatch(/Names are read in the time zone Europe\/Stockholm; the files' modification times agree/);
   });
 
+  it('--lang sv: the proposal, its rows and the question in Swedish from the catalogue; "ja" registers', async () => {
+    const dir = fresh('dahua-sv');
+    const tree = makePresetTree({ root: dir, layout: 'dahua', siteTimeZone: TZ, fromMs: Date.UTC(2026, 10, 20, 8), toMs: Date.UTC(2026, 10, 20, 9), segmentSeconds: 600 });
+    const r = await cli(data, ['roots', 'add', dir, '--lang', 'sv'], 'ja');
+    expect(r.out).toContain(`${dir}: ser ut som Dahua / Amcrest (FTP/NAS) (layouten dahua).`);
+    expect(r.out).toMatch(/Det här läser Custodian ur några av filerna:/);
+    expect(r.out).toMatch(/fil\s+kamera\s+början\s+slut\s+typ/);
+    const line = r.out.split('\n').find((l) => l.includes((tree.segments[0] as { path: string }).path)) ?? '';
+    expect(line).toMatch(/09:10:00 \(ur namnet\)\s+schemalagd/);
+    expect(r.asked).toEqual([`Registrera ${dir} med layouten dahua? Ingenting indexeras förrän du svarar ja. [j/N] `]);
+    expect(r.code).toBe(0);
+    expect(registeredLayouts().get(dir)?.layout).toBe('dahua');
+    expect((await cli(data, ['roots', 'add', fresh('x'), '--lang', 'de'])).err).toMatch(/--lang must be sv or en, not "de"/);
+  });
+
   it('asks on a terminal: yes registers, anything else registers nothing', async () => {
     const no = fresh('ask-no');
     makePresetTree({ root: no, layout: 'motioneye', siteTimeZone: TZ, ...AUTUMN, segmentSeconds: 600 });

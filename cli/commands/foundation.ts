@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { compileLayout, LAYOUT_PRESETS } from '../../common/layout.js';
 import { SettingsSchema } from '../../common/settings.js';
 import { assertTimeZone, formatLocal } from '../../common/time.js';
-import { CustodianError } from '../../common/errors.js';
+import { CustodianError, failure } from '../../common/errors.js';
 import { english } from '../../common/i18n/catalog.js';
 import { audit } from '../../core/audit.js';
 import { openCtx } from '../../core/context.js';
@@ -43,6 +43,7 @@ function printScan(c: CliContext, reports: ScanReport[], json: boolean): void {
 }
 
 const LAYOUT_HELP = `how the recorder names files: ${LAYOUT_PRESETS.map((p) => p.name).join(', ')} or a pattern (without it Custodian looks at the folder, proposes one and asks)`;
+const LANG_HELP = 'language of the proposal (default en)';
 const YES_HELP = 'take the layout Custodian proposes without asking (only when it is not in doubt)';
 
 /**
@@ -53,8 +54,9 @@ async function layoutsFor(
   c: CliContext,
   input: ConfirmInput,
   dirs: readonly string[],
-  opts: { layout?: string; layoutTimezone?: string; yes?: boolean; json: boolean; dataDir: string; siteTimeZone: string; maxSegmentMinutes: number },
+  opts: { layout?: string; layoutTimezone?: string; yes?: boolean; lang?: string; json: boolean; dataDir: string; siteTimeZone: string; maxSegmentMinutes: number },
 ): Promise<ChosenLayout[] | null> {
+  if (opts.lang !== undefined && opts.lang !== 'sv' && opts.lang !== 'en') throw failure('invalid_request', 'layouts:badLang', { lang: opts.lang });
   const out: ChosenLayout[] = [];
   for (const dir of dirs) {
     let chosen: ChosenLayout | null;
@@ -65,7 +67,7 @@ async function layoutsFor(
       chosen = { layout: opts.layout };
     } else {
       const proposal = proposeLayout(folder);
-      chosen = await confirmProposal(c.io, input, proposal, { yes: opts.yes ?? false, json: opts.json, siteTimeZone: opts.siteTimeZone, setExit: c.setExit });
+      chosen = await confirmProposal(c.io, input, proposal, { yes: opts.yes ?? false, json: opts.json, siteTimeZone: opts.siteTimeZone, lang: opts.lang === 'sv' ? 'sv' : 'en', setExit: c.setExit });
     }
     if (!chosen) return null;
     out.push(opts.layoutTimezone ? { ...chosen, layoutTimeZone: opts.layoutTimezone } : chosen);
@@ -81,9 +83,10 @@ export function registerFoundation(program: Command, c: CliContext, input: Confi
     .option('--layout <name|pattern>', LAYOUT_HELP)
     .option('--layout-timezone <tz>', 'the time zone file names are written in (default: the site\'s; presets carry their own)')
     .option('--yes', YES_HELP)
+    .option('--lang <sv|en>', LANG_HELP)
     .option('--timezone <tz>', 'the site time zone', 'Europe/Stockholm')
     .option('--adopt', 'take over roots whose sentinel an earlier installation wrote, restoring the holds copied beside it')
-    .action(async (opts: { storage: string[]; layout?: string; layoutTimezone?: string; yes?: boolean; timezone: string; adopt?: boolean }, cmd: Command) => {
+    .action(async (opts: { storage: string[]; layout?: string; layoutTimezone?: string; yes?: boolean; lang?: string; timezone: string; adopt?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       assertTimeZone(opts.timezone);
       if (opts.layoutTimezone !== undefined) assertTimeZone(opts.layoutTimezone);
@@ -134,8 +137,9 @@ export function registerFoundation(program: Command, c: CliContext, input: Confi
     .option('--layout <name|pattern>', LAYOUT_HELP)
     .option('--layout-timezone <tz>', 'the time zone file names are written in')
     .option('--yes', YES_HELP)
+    .option('--lang <sv|en>', LANG_HELP)
     .option('--adopt', 'take over a root whose sentinel an earlier installation wrote, restoring the holds copied beside it')
-    .action(async (dir: string, opts: { layout?: string; layoutTimezone?: string; yes?: boolean; adopt?: boolean }, cmd: Command) => {
+    .action(async (dir: string, opts: { layout?: string; layoutTimezone?: string; yes?: boolean; lang?: string; adopt?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       if (opts.layoutTimezone !== undefined) assertTimeZone(opts.layoutTimezone);
       await withCtxAsync(g, c.io, async (ctx) => {

@@ -7,7 +7,7 @@
  */
 import { createInterface } from 'node:readline';
 import { failure } from '../../common/errors.js';
-import { english, type Msg } from '../../common/i18n/catalog.js';
+import { translator, type Language, type Msg } from '../../common/i18n/catalog.js';
 import { proposalTakenAsIs, type LayoutCandidate, type LayoutProposal } from '../../common/layout-proposal.js';
 import { formatLocal } from '../../common/time.js';
 import { printJson, table, type Io } from '../io.js';
@@ -42,8 +42,10 @@ function shellWord(layout: string): string {
   return /^[\w.-]+$/.test(layout) ? layout : `'${layout.replace(/'/g, "'\\''")}'`;
 }
 
-function readingRows(c: LayoutCandidate, siteTimeZone: string): string[][] {
-  const w = (key: string): string => english({ key: `layouts:${key}` });
+type Words = ReturnType<typeof translator>;
+
+function readingRows(c: LayoutCandidate, siteTimeZone: string, words: Words): string[][] {
+  const w = (key: string): string => words({ key: `layouts:${key}` });
   const when = (ms: number): string => formatLocal(ms, siteTimeZone, 'yyyy-MM-dd HH:mm:ssXXX');
   const head = [w('col.path'), w('col.camera'), w('col.start'), w('col.end'), w('col.kind')];
   return [
@@ -58,14 +60,15 @@ function readingRows(c: LayoutCandidate, siteTimeZone: string): string[][] {
   ];
 }
 
-/** The proposal as people read it. */
-export function proposalText(p: LayoutProposal, siteTimeZone: string): string {
-  const lines = p.messages.map((m) => english(m));
+/** The proposal as people read it, in `lang` (the command line's default is English, --lang sv for Swedish). */
+export function proposalText(p: LayoutProposal, siteTimeZone: string, lang: Language = 'en'): string {
+  const words = translator(lang);
+  const lines = p.messages.map((m) => words(m));
   const best = p.best;
   if (best) {
-    if (best.examples.length > 0) lines.push('', english({ key: 'layouts:proposal.examples' }), table(readingRows(best, siteTimeZone)));
+    if (best.examples.length > 0) lines.push('', words({ key: 'layouts:proposal.examples' }), table(readingRows(best, siteTimeZone, words)));
     if (best.unplacedExamples.length > 0) {
-      lines.push('', english({ key: 'layouts:proposal.unplaced' }), table([[english({ key: 'layouts:col.path' }), english({ key: 'layouts:col.reason' })], ...best.unplacedExamples.map((u) => [u.path, u.reason])]));
+      lines.push('', words({ key: 'layouts:proposal.unplaced' }), table([[words({ key: 'layouts:col.path' }), words({ key: 'layouts:col.reason' })], ...best.unplacedExamples.map((u) => [u.path, u.reason])]));
     }
   }
   return `${lines.join('\n')}\n`;
@@ -80,8 +83,9 @@ export async function confirmProposal(
   io: Io,
   input: ConfirmInput,
   p: LayoutProposal,
-  opts: { yes: boolean; json: boolean; siteTimeZone: string; setExit(code: number): void },
+  opts: { yes: boolean; json: boolean; siteTimeZone: string; lang?: Language; setExit(code: number): void },
 ): Promise<ChosenLayout | null> {
+  const words = translator(opts.lang ?? 'en');
   if (p.verdict === 'store' && p.store) throw failure('refused_by_safety_rule', p.store.msg.key, p.store.msg.params);
   const best = p.best;
   if (!best || p.verdict === 'empty' || p.verdict === 'none') {
@@ -99,17 +103,17 @@ export async function confirmProposal(
     }
     throw failure('invalid_request', m.key, m.params);
   };
-  if (!opts.json) io.out(proposalText(p, opts.siteTimeZone));
+  if (!opts.json) io.out(proposalText(p, opts.siteTimeZone, opts.lang));
   if (p.verdict === 'ambiguous') return refuse({ key: 'layouts:proposal.ambiguous', params: { others: p.others.map((o) => o.layout).join(', ') } });
   if (opts.yes) {
     if (!proposalTakenAsIs(p)) return refuse({ key: 'layouts:proposal.fewPlaced', params: { placed: best.placed, files: best.placed + best.unplaced } });
     return chosen;
   }
-  const asked = opts.json ? null : input.ask(english({ key: 'layouts:confirm.question', params: { folder: p.folder, layout: best.layout } }));
+  const asked = opts.json ? null : input.ask(words({ key: 'layouts:confirm.question', params: { folder: p.folder, layout: best.layout } }));
   if (asked === null) return refuse({ key: 'layouts:confirm.needed', params: { layout: shellWord(best.layout) } });
   const answer = (await asked).trim();
   if (/^(y|yes|j|ja)$/i.test(answer)) return chosen;
-  io.out(`${english({ key: 'layouts:confirm.declined' })}\n`);
+  io.out(`${words({ key: 'layouts:confirm.declined' })}\n`);
   opts.setExit(1);
   return null;
 }

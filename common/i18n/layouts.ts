@@ -66,6 +66,7 @@ export const sv = {
   'confirm.registered': 'Inspelningsrot nr {{id}}: {{folder}} (layouten {{layout}}{{zone}}).',
 
   noFolder: 'Det finns ingen mapp {{folder}} på den här datorn.',
+  badLang: '--lang ska vara sv eller en, inte "{{lang}}".',
 
   'ui.addRoot': 'Lägg till inspelningsrot',
   'ui.addRootHelp': 'Ange mappen där inspelaren skriver sina filer. Custodian tittar på namnen, föreslår en layout och visar vad den skulle läsa; ingenting registreras eller indexeras förrän du bekräftar.',
@@ -148,6 +149,7 @@ export const en: Record<keyof typeof sv, string> = {
   'confirm.registered': 'Recording root #{{id}}: {{folder}} (layout {{layout}}{{zone}}).',
 
   noFolder: 'There is no folder {{folder}} on this machine.',
+  badLang: '--lang must be sv or en, not "{{lang}}".',
 
   'ui.addRoot': 'Add a recording root',
   'ui.addRootHelp': 'Give the folder the recorder writes its files to. Custodian looks at the names, proposes a layout and shows what it would read; nothing is registered or indexed until you confirm.',
