@@ -40,6 +40,9 @@ export const ALARM_KINDS = [
   'foreign-files',
   // A ring or database store found inside a root (issue 16): its files must never be deleted one by one.
   'store-signature',
+  // Access requests (issue 14): an answer due within seven days, or overdue (not blocking).
+  'request-due-soon',
+  'request-overdue',
   // Records (issue 11): the chain or an anchor does not check out; a daily backup or a hold
   // copy beside a root's sentinel could not be written.
   'records-broken',

@@ -56,6 +56,27 @@ export const PERMISSIONS: { readonly [A in Action]: readonly Role[] } = {
   'packages.verifyFinish': ALL,
   'receipts.download': ['officer', 'dpo'],
 
+  // Access requests: the officer handles them; the DPO answers for them and reads them (no footage).
+  'requests.list': ['officer', 'dpo'],
+  'requests.show': ['officer', 'dpo'],
+  'requests.create': ['officer'],
+  'requests.addWindow': ['officer'],
+  'requests.extend': ['officer'],
+  'requests.mark': ['officer'],
+  'requests.unmark': ['officer'],
+  'requests.notFound': ['officer'],
+  'requests.masks': ['officer'],
+  'requests.propose': ['officer'],
+  'requests.saveMasks': ['officer'],
+  'requests.render': ['officer'],
+  'requests.answer': ['officer'],
+  'requests.deliver': ['officer'],
+  'requests.withdraw': ['officer'],
+  'requests.letter': ['officer', 'dpo'],
+  'requests.package': ['officer'],
+  'requests.register': ['officer', 'dpo'],
+  'requests.download': ['officer', 'dpo'],
+
   'alarms.list': READERS,
   'alarms.ack': ['admin'],
 

@@ -79,6 +79,11 @@ export interface WritePackageOptions {
   dataDir: string;
   zip?: boolean;
   onProgress?: (e: PackageProgress) => void;
+  /**
+   * Documents that travel with the clips (a data subject's package carries its letter): written
+   * at the top of the package under `path`, listed in the signed manifest like the viewer.
+   */
+  documents?: readonly { path: string; bytes: Buffer }[];
 }
 
 /** One file written, relative to the package folder (forward slashes), as it was written. */
@@ -299,6 +304,11 @@ export async function writePackage(opts: WritePackageOptions): Promise<WrittenPa
   const report = opts.onProgress ?? ((): void => undefined);
 
   validateClips(opts.manifest, opts.clips);
+  for (const d of opts.documents ?? []) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(d.path) || [MANIFEST_FILE, SIGNATURE_FILE, SUMS_FILE, VERIFY_FILE, INDEX_FILE, PUBLIC_KEY_FILE, CLIPS_DIR].includes(d.path)) {
+      throw invalid(`"${d.path}" cannot be a document's name in a package.`);
+    }
+  }
   await checkTarget(outDir, zipPath);
   const keys = ensureSiteKeys(opts.dataDir); // also fails early if the key is unusable
   const signingKey = { algorithm: 'Ed25519' as const, fingerprint: keys.fingerprint };
@@ -384,6 +394,7 @@ export async function writePackage(opts: WritePackageOptions): Promise<WrittenPa
       [PUBLIC_KEY_FILE, Buffer.from(keys.publicKeyPem, 'utf8')],
       [VERIFY_FILE, Buffer.from(renderVerifyText(body), 'utf8')],
       [INDEX_FILE, Buffer.from(renderPackageHtml(body, body.language), 'utf8')],
+      ...(opts.documents ?? []).map((d): [string, Buffer] => [d.path, d.bytes]),
     ];
     const contents: ContentEntry[] = [
       ...files.map((f) => ({ path: clipPackagePath(f.name), size: f.size, sha256: f.sha256 })),

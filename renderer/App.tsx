@@ -14,6 +14,7 @@ import { Incidents } from './views/Incidents.js';
 import { LanguageSwitch } from './views/LanguageSwitch.js';
 import { Login } from './views/Login.js';
 import { Overview } from './views/Overview.js';
+import { Requests } from './views/Requests.js';
 import { Settings } from './views/Settings.js';
 import { Verify } from './views/Verify.js';
 
@@ -118,6 +119,7 @@ function Shell(): ReactNode {
         {current === 'overview' ? <Overview /> : null}
         {current === 'cameras' ? <Cameras /> : null}
         {current === 'incidents' ? <Incidents /> : null}
+        {current === 'requests' ? <Requests /> : null}
         {current === 'dpo' ? <Dpo /> : null}
         {current === 'settings' ? <Settings /> : null}
         {current === 'verify' ? <Verify /> : null}

@@ -96,7 +96,7 @@ export interface PlaybackView {
   /** A same-origin URL (browser mode) that streams the file with HTTP range requests. */
   url: string;
   contentType: string;
-  kind: 'segment' | 'clip';
+  kind: 'segment' | 'clip' | 'request-clip';
   id: number;
   camera: string;
   startMs: number;
@@ -370,7 +370,10 @@ export interface VerifyView {
 export type { ComplianceReportView } from './report.js';
 
 /** Pushed to the browser (server-sent events) and to the desktop window (IPC). */
+/** Long work on an access request that reports progress (core/api/request-handlers.ts). */
+export type RequestTask = 'request-mark' | 'request-propose' | 'request-render' | 'request-answer';
+
 export type ApiEvent =
-  | { type: 'progress'; task: 'archive' | 'export'; ref: string; fraction: number; label: string }
+  | { type: 'progress'; task: 'archive' | 'export' | RequestTask; ref: string; fraction: number; label: string }
   | { type: 'status'; alarms: number; blocking: number; rootsOffline: number; nextDeletion: string | null; openIncidents: number; overdueIncidents: number }
   | { type: 'session-ended'; reason: string };

@@ -14,6 +14,7 @@ import * as deletion from './deletion.js';
 import * as evidence from './evidence.js';
 import * as layouts from './layouts.js';
 import * as masking from './masking.js';
+import * as requests from './requests.js';
 import * as records from './records.js';
 import * as report from './report.js';
 import * as scan from './scan.js';
@@ -30,6 +31,7 @@ const NAMESPACES = {
   evidence,
   masking,
   layouts,
+  requests,
   records,
 } as const;
 

@@ -279,7 +279,7 @@ describe('the API in core: permissions, parsing, audit', () => {
       [toPolice, 'police'],
     ]);
     const report = await ok<{ verdicts: { clause: string }[]; handovers: unknown[] }>('dpo', 'reports.compliance', {});
-    expect(report.verdicts.map((v) => v.clause)).toEqual(['P2', 'P4', 'P5', 'P7']);
+    expect(report.verdicts.map((v) => v.clause)).toEqual(['P2', 'P4', 'P5', 'P7', 'G1']);
     expect(report.handovers).toHaveLength(2);
   });
 

@@ -23,6 +23,7 @@ import type { Ctx } from '../context.js';
 import { exportPackage } from '../exports.js';
 import { discardPackage, handoverLog, recordHandover } from '../handover.js';
 import { dpoHandlers } from './dpo-handlers.js';
+import { requestHandlers } from './request-handlers.js';
 import { addHold, holds, releaseHoldById } from '../holds.js';
 import { incidentDetail, incidentSummary, incidentVisibleTo, packageView } from '../incident-view.js';
 import type { PackageUploads } from '../package-check.js';
@@ -304,6 +305,7 @@ export const handlers: HandlerMap = {
   'alarms.ack': (call, req) => alarmView(call.ctx, acknowledgeAlarm(call.ctx, req.id, req.note ?? null)),
 
   ...dpoHandlers,
+  ...requestHandlers,
 
   'roots.propose': (call, req) => {
     folderExists(req.path);

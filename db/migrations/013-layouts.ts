@@ -8,7 +8,7 @@
  * - segments.time_from: NULL when the start is the name's; 'file' when the path names only the
  *   day and the start is the file's modification time less its stated duration (ZoneMinder's
  *   medium storage).
- * - store_signatures: files or folders that mark a store Custodian must never delete in file by
+ * - store_signatures: files or folders that mark a store Custodian must never delete file by
  *   file (Hikvision's ring, Milestone's database, Moonfire's sample files, Scrypted's volume),
  *   found by a scan inside a registered root. While any is there the root has a blocking
  *   `store-signature` alarm; each scan looks again.

@@ -14,9 +14,9 @@ const session = (role: Role): SessionView => ({ user: { name: role, role }, oper
 
 describe('what each role sees', () => {
   it('gives each role the screens its work needs, and no more', () => {
-    expect(screensFor(session('officer'))).toEqual(['overview', 'cameras', 'incidents', 'verify']);
+    expect(screensFor(session('officer'))).toEqual(['overview', 'cameras', 'incidents', 'requests', 'verify']);
     expect(screensFor(session('hr'))).toEqual(['incidents', 'verify']);
-    expect(screensFor(session('dpo'))).toEqual(['dpo', 'incidents', 'verify']);
+    expect(screensFor(session('dpo'))).toEqual(['dpo', 'requests', 'incidents', 'verify']);
     expect(screensFor(session('admin'))).toEqual(['overview', 'settings', 'verify']);
   });
   it('never shows the timeline to a role without footage, whatever else it may do', () => {

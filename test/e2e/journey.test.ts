@@ -92,7 +92,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
   it('officer: overview, finds a moment on the timeline and plays it across files', async () => {
     const { context, page, errors } = await newPage(browser);
     await login(page, base, 'officer');
-    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Översikt', 'Kameror och tidslinje', 'Ärenden', 'Kontrollera paket']);
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Översikt', 'Kameror och tidslinje', 'Ärenden', 'Registerutdrag', 'Kontrollera paket']);
     await page.getByTestId('horizon').waitFor();
     expect(await page.getByTestId('horizon').textContent()).toMatch(/^Raderas från: inspelningar som slutade före \d+ \w+\.? \d{4} \d\d:\d\d$/);
     await page.locator('figure.chart svg').waitFor({ timeout: 30_000 });
@@ -253,7 +253,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
   it('DPO: sees both handovers and the deletions they caused, the report, and the receipts; read-only', async () => {
     const { context, page, errors } = await newPage(browser);
     await login(page, base, 'dpo');
-    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Dataskyddsombud', 'Ärenden', 'Kontrollera paket']);
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Dataskyddsombud', 'Registerutdrag', 'Ärenden', 'Kontrollera paket']);
     const handovers = page.getByRole('table', { name: 'Överlämningar' });
     await handovers.getByText(incidentRef).first().waitFor();
     // One row per handover: the Police and HR, each with its own reference.
@@ -370,7 +370,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
 
     await page.getByRole('tab', { name: 'Efterlevnadsrapport' }).click();
     await page.getByTestId('report').waitFor({ timeout: 30_000 });
-    for (const clause of ['P2', 'P4', 'P5', 'P7']) {
+    for (const clause of ['P2', 'P4', 'P5', 'P7', 'G1']) {
       const v = page.getByTestId(`verdict-${clause}`);
       expect(await v.getAttribute('data-status')).toMatch(/^(held|not-held|incomplete)$/);
       expect(await v.locator('li').count()).toBeGreaterThan(0);
