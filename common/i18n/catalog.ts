@@ -13,6 +13,7 @@ import * as core from './core.js';
 import * as deletion from './deletion.js';
 import * as desk from './desk.js';
 import * as evidence from './evidence.js';
+import * as layouts from './layouts.js';
 import * as masking from './masking.js';
 import * as requests from './requests.js';
 import * as records from './records.js';
@@ -30,6 +31,7 @@ const NAMESPACES = {
   report,
   evidence,
   masking,
+  layouts,
   requests,
   desk,
   records,
