@@ -11,9 +11,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { generateSegments } from '../../fixtures/video.js';
 import { fastTempBase, tempDir } from '../helpers.js';
 
 export const CLI = path.resolve('bin', 'custodian.js');
@@ -103,6 +104,23 @@ export function writeRecordings(root: string, camera: string, fromMs: number, co
 
 export function absOf(root: string, r: Rec): string {
   return path.join(root, ...r.rel);
+}
+
+/**
+ * Real H.264 recordings (the fixtures' generator, real ffmpeg): `count` segments of `seconds` for
+ * `camera` from `startMs` (whole seconds), renamed into the attack layout, mtime at each end.
+ */
+export async function writeRealRecordings(root: string, scratch: string, camera: string, startMs: number, count: number, seconds: number): Promise<Rec[]> {
+  const first = Math.floor(startMs / 1000) * 1000;
+  const segs = await generateSegments({ dir: path.join(scratch, `gen-${camera}`), camera, startMs: first, count, segmentSeconds: seconds, timeZone: 'Europe/Stockholm' });
+  return segs.map((g) => {
+    const rel = recRel(camera, g.startMs);
+    const abs = path.join(root, ...rel);
+    mkdirSync(path.dirname(abs), { recursive: true });
+    renameSync(g.path, abs);
+    utimesSync(abs, new Date(g.endMs), new Date(g.endMs));
+    return { camera, startMs: g.startMs, endMs: g.endMs, rel, content: '' };
+  });
 }
 
 /** Every regular file below `dir` (symlinks are not followed), as relative paths with '/'. */
