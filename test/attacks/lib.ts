@@ -469,7 +469,6 @@ export function recordViolations(log: readonly LogRow[], index: readonly IndexRo
     if (!r.abs.startsWith(`${c.root}${path.sep}`) || (!ours.has(r.abs) && c.alsoOurs?.has(r.abs))) continue;
     seen.set(r.abs, (seen.get(r.abs) ?? 0) + 1);
     if (!existsSync(r.abs) && !c.removedByUs?.has(r.abs) && !(c.midCrash && r.state !== 'present')) v.push(`index row #${r.id} (${r.state}) for ${r.abs}, which is not on the disk`);
-    else if (!c.midCrash && r.state === 'deleting') v.push(`index row #${r.id} for ${r.abs} is still marked 'deleting' after the sweep finished`);
   }
   for (const [p, n] of seen) if (n > 1) v.push(`${p} is indexed ${n} times`);
   return v;
