@@ -35,8 +35,8 @@ import {
   initData,
   jsonOf,
   killHard,
+  markedWork,
   MINUTE,
-  readDb,
   recordViolations,
   rounds,
   sleep,
@@ -173,10 +173,7 @@ describe.skipIf(!existsSync(FAKETIME_LIB))('attack 7: the clock wrong by days', 
       cliOk(ws.data, ['scan']);
       const s = startCli(ws.data, ['sweep'], { env: fakeClockEnv('+6h') });
       pids.add(s.pid);
-      const ro = readDb(ws.data);
-      const until = Date.now() + 30_000;
-      while (Date.now() < until && s.child.exitCode === null && (ro.prepare("SELECT COUNT(*) AS n FROM segments WHERE state = 'deleting'").get() as { n: number }).n === 0) await sleep(3);
-      ro.close();
+      await markedWork(ws.data, s, 3);
       await sleep(Math.random() * 300);
       const wasRunning = s.child.exitCode === null;
       killHard(s.pid);

@@ -5,9 +5,9 @@
  * (`custodian hold add`, as an officer would) commit holds on windows of the due footage:
  *  - at random moments, on random windows (what the world does), and
  *  - once a round while the sweeper is descheduled for a moment (SIGSTOP, as a loaded or paused
- *    machine does it) in the middle of its work, on a random window of the footage it has just
- *    picked; it is woken again after the hold returned (or after 1.5 s, well inside SQLite's busy
- *    timeout, if it was holding the write lock).
+ *    machine does it) in the middle of its work, at a moment it holds no database write lock (we
+ *    probe it), on a random window of the footage it has picked and not yet recorded; it is woken
+ *    again once the hold returned (or after 15 s, should the hold never return).
  * Our oracle knows which files each hold covers (from the names we generated and the window we
  * asked for) and when each `hold add` returned (its hold had committed by then). Required: no
  * file a hold covers is unlinked after the hold committed. A covered file that is gone must be
@@ -15,30 +15,28 @@
  * nothing still on the disk may be logged; every held file still there is indexed as present.
  */
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   absOf,
+  attackFrame,
   budgetMs,
-  builtCliExists,
   cliOk,
   DAY,
   deletionLog,
   indexRows,
-  initData,
   jsonOf,
-  killHard,
+  markedWork,
   MINUTE,
   readDb,
   recordViolations,
   rounds,
   sleep,
   startCli,
+  stopOutsideWrite,
   summary,
-  workspace,
   writeRecordings,
   type Rec,
   type RunningCli,
-  type Workspace,
 } from './lib.js';
 
 const ROUNDS = rounds(10);
@@ -64,21 +62,12 @@ function markedNow(db: ReturnType<typeof readDb>): { camera: string; from: numbe
 }
 
 describe('attack 1: holds committed while a sweep deletes a large due batch', () => {
-  let ws: Workspace;
-  const running = new Set<number>();
-
-  beforeAll(() => {
-    expect(builtCliExists(), 'run npm run build first').toBe(true);
-    ws = workspace('hold');
-    // A sweep of a whole fresh batch is more than 25 % of the root: that guard is not this attack.
-    initData(ws, { massDeletionShare: 1 });
-  });
-  afterAll(() => {
-    for (const pid of running) killHard(pid);
-    ws?.cleanup();
-  });
+  // A sweep of a whole fresh batch is more than 25 % of the root: that guard is not this attack.
+  const frame = attackFrame('hold', { massDeletionShare: 1 });
+  const running = frame.pids;
 
   it(`no file is unlinked after a hold covering it committed (${ROUNDS} rounds)`, async () => {
+    const ws = frame.ws();
     const violations: string[] = [];
     const placed: PlacedHold[] = [];
     const allRecs: Rec[] = [];
@@ -193,7 +182,7 @@ describe('attack 1: holds committed while a sweep deletes a large due batch', ()
             // exited
           }
         };
-        const timer = setTimeout(wake, 1_500);
+        const timer = setTimeout(wake, 15_000);
         const p = await hold(round, 'paused', camera, from, to);
         clearTimeout(timer);
         if (!woken) {
@@ -209,14 +198,13 @@ describe('attack 1: holds committed while a sweep deletes a large due batch', ()
       // The paused hold: wait until the sweeper has marked work, stop it at a random moment of it.
       let workSeenMs = 0;
       const pausedHold = (async () => {
+        await markedWork(ws.data, sweep, 8);
         const ro = readDb(ws.data);
         try {
-          const until = Date.now() + 30_000;
-          while (Date.now() < until && markedNow(ro).length === 0 && sweep.child.exitCode === null) await sleep(8);
           workSeenMs = Date.now();
           await sleep(Math.random() * workMs * 0.8);
-          if (sweep.child.exitCode !== null) return null;
-          process.kill(sweep.pid, 'SIGSTOP');
+          // The stall lands where the sweeper holds no write lock (a hold could not commit else).
+          if (!(await stopOutsideWrite(ws.data, sweep))) return null;
           return await pausedRound(markedNow(ro));
         } finally {
           ro.close();

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { generateSegments } from '../../fixtures/video.js';
 import { fastTempBase, tempDir } from '../helpers.js';
 
@@ -258,6 +259,55 @@ export function startCli(data: string, args: readonly string[], opts: CliOptions
   return { child, pid: child.pid, startedMs, done };
 }
 
+/**
+ * Waits until a sweep we started has marked work (segment rows in state 'deleting', read through a
+ * read-only connection beside it), or has exited, or `timeoutMs` passed. True when work was seen.
+ */
+export async function markedWork(data: string, proc: RunningCli, pollMs = 3, timeoutMs = 30_000): Promise<boolean> {
+  const ro = readDb(data);
+  try {
+    const q = ro.prepare("SELECT EXISTS (SELECT 1 FROM segments WHERE state = 'deleting') AS n");
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until && proc.child.exitCode === null) {
+      if ((q.get() as { n: number }).n === 1) return true;
+      await sleep(pollMs);
+    }
+    return false;
+  } finally {
+    ro.close();
+  }
+}
+
+/** True when no process holds the database's write lock right now (we take it and give it back). */
+export function writeLockFree(data: string): boolean {
+  const db = new Database(path.join(data, 'custodian.db'), { fileMustExist: true, timeout: 0 });
+  try {
+    db.prepare('BEGIN IMMEDIATE').run();
+    db.prepare('ROLLBACK').run();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Stops (SIGSTOP) a process of ours at a moment it holds no database write lock: stop, probe, and
+ * if it holds the lock let it run 1–4 ms more and try again. A process stalled inside a write
+ * transaction blocks every writer (safe, and not what these attacks are after). False when it
+ * exited first.
+ */
+export async function stopOutsideWrite(data: string, proc: RunningCli, tries = 300): Promise<boolean> {
+  for (let i = 0; i < tries && proc.child.exitCode === null; i++) {
+    process.kill(proc.pid, 'SIGSTOP');
+    if (writeLockFree(data)) return true;
+    process.kill(proc.pid, 'SIGCONT');
+    await sleep(1 + Math.random() * 3);
+  }
+  return false;
+}
+
 /** Kills a process we started (by its pid), waking it first if it was stopped. */
 export function killHard(pid: number): void {
   for (const sig of ['SIGCONT', 'SIGKILL'] as const) {
@@ -297,6 +347,32 @@ export function dueAtUtc(endMs: number, months = 2): number {
   return Date.UTC(y, m, Math.min(d.getUTCDate(), last), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
 }
 export const DUE_MARGIN_MS = 3 * HOUR;
+
+/**
+ * The usual frame of an attack on one data folder: beforeAll checks the CLI is built and makes a
+ * workspace with `init` and `settings`; afterAll kills any process of ours still running (by pid)
+ * and removes the workspace.
+ */
+export function attackFrame(tag: string, settings: Record<string, string | number>): { ws: () => Workspace; pids: Set<number> } {
+  let ws: Workspace | undefined;
+  const pids = new Set<number>();
+  beforeAll(() => {
+    expect(builtCliExists(), 'run npm run build first').toBe(true);
+    ws = workspace(tag);
+    initData(ws, settings);
+  });
+  afterAll(() => {
+    for (const p of pids) killHard(p);
+    ws?.cleanup();
+  });
+  return {
+    ws: () => {
+      if (!ws) throw new Error('the workspace is made in beforeAll');
+      return ws;
+    },
+    pids,
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // A Custodian data folder for a tree, and what it says

@@ -15,64 +15,40 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   absOf,
+  attackFrame,
   budgetMs,
-  builtCliExists,
   cli,
   cliOk,
   DAY,
   deletionLog,
   indexRows,
-  initData,
   jsonOf,
   killHard,
+  markedWork,
   MINUTE,
   readDb,
   recordViolations,
   rounds,
   sleep,
   startCli,
+  stopOutsideWrite,
   summary,
-  workspace,
   writeRecordings,
   type Rec,
-  type Workspace,
 } from './lib.js';
 
 const ROUNDS = rounds(6);
 const LEASE_S = 2;
 
-/** True when no process holds the database's write lock right now (we take it and give it back). */
-function writeLockFree(data: string): boolean {
-  const db = new Database(path.join(data, 'custodian.db'), { fileMustExist: true, timeout: 0 });
-  try {
-    db.prepare('BEGIN IMMEDIATE').run();
-    db.prepare('ROLLBACK').run();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    db.close();
-  }
-}
-
 describe('attack 6: a stalled sweeper wakes after another took over', () => {
-  let ws: Workspace;
-  const pids = new Set<number>();
-  beforeAll(() => {
-    expect(builtCliExists(), 'run npm run build first').toBe(true);
-    ws = workspace('stalled');
-    initData(ws, { massDeletionShare: 1, sweepLeaseSeconds: LEASE_S });
-  });
-  afterAll(() => {
-    for (const p of pids) killHard(p);
-    ws?.cleanup();
-  });
+  const frame = attackFrame('stalled', { massDeletionShare: 1, sweepLeaseSeconds: LEASE_S });
+  const pids = frame.pids;
 
   it(`the stalled sweeper stops at once and touches nothing the other one did (${ROUNDS} rounds)`, async () => {
+    const ws = frame.ws();
     const violations: string[] = [];
     const allRecs: Rec[] = [];
     const allPaths = new Set<string>();
@@ -96,29 +72,16 @@ describe('attack 6: a stalled sweeper wakes after another took over', () => {
       })();
       const a = startCli(ws.data, ['sweep']);
       pids.add(a.pid);
-      const ro = readDb(ws.data);
-      const marked = (): { n: number } => ro.prepare("SELECT COUNT(*) AS n FROM segments WHERE state = 'deleting'").get() as { n: number };
-      const until = Date.now() + 30_000;
-      while (Date.now() < until && a.child.exitCode === null && marked().n === 0) await sleep(3);
+      await markedWork(ws.data, a);
       await sleep(Math.random() * 200);
       // Stall A outside a write transaction.
-      let stopped = false;
-      for (let tries = 0; tries < 200 && a.child.exitCode === null; tries++) {
-        process.kill(a.pid, 'SIGSTOP');
-        if (writeLockFree(ws.data)) {
-          stopped = true;
-          break;
-        }
-        process.kill(a.pid, 'SIGCONT');
-        await sleep(1 + Math.random() * 3);
-      }
-      if (!stopped) {
-        ro.close();
+      if (!(await stopOutsideWrite(ws.data, a))) {
         await a.done;
         pids.delete(a.pid);
         continue; // A finished first: no stall this round
       }
       stoppedInWork++;
+      const ro = readDb(ws.data);
       const markedByA = (ro.prepare("SELECT r.path AS root, d.rel AS rel, s.name AS name FROM segments s JOIN dirs d ON d.id = s.dir_id JOIN roots r ON r.id = s.root_id WHERE s.state = 'deleting'").all() as { root: string; rel: string; name: string }[]).map((x) =>
         path.join(x.root, ...x.rel.split('/'), x.name),
       );

@@ -32,9 +32,9 @@ import {
   initData,
   jsonOf,
   killHard,
+  markedWork,
   MINUTE,
   mountPoints,
-  readDb,
   recordViolations,
   rounds,
   sleep,
@@ -140,10 +140,7 @@ describe.skipIf(!probe.ok)('attack 3: storage gone mid-sweep', () => {
       const sweep = startCli(d.ws.data, ['sweep']);
       pids.add(sweep.pid);
       // Unmount at a random moment after the sweep has started deleting.
-      const ro = readDb(d.ws.data);
-      const until = Date.now() + 30_000;
-      while (Date.now() < until && sweep.child.exitCode === null && (ro.prepare("SELECT COUNT(*) AS n FROM segments WHERE state = 'deleting'").get() as { n: number }).n === 0) await sleep(5);
-      ro.close();
+      await markedWork(d.ws.data, sweep, 5);
       await sleep(Math.random() * 150);
       const unmountedAt = Date.now();
       const wasMounted = umountLazy(d.ws.root);
