@@ -11,6 +11,7 @@ import { registerIncidents } from './commands/incidents.js';
 import { registerHandover } from './commands/handover.js';
 import { registerUsers } from './commands/users.js';
 import { registerServe } from './commands/serve.js';
+import { registerCheck } from './commands/check.js';
 
 export const VERSION = '0.1.0';
 
@@ -31,6 +32,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerHandover(program, ctxt);
   registerUsers(program, ctxt);
   registerServe(program, ctxt);
+  registerCheck(program, ctxt);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

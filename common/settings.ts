@@ -36,7 +36,7 @@ export const SettingsSchema = z.object({
    * Clock check: deletion pauses when the newest recording on every online root started more than
    * this long before the wall clock's "now" (a clock set ahead, or every recorder silent).
    */
-  clockCheckHours: z.number().min(0.25).max(24 * 30).default(12),
+  clockCheckHours: z.number().min(0.25).max(24 * 366).default(12),
   /** A new file is indexed once it has not grown for this long. */
   settleSeconds: z.number().min(0).max(600).default(1),
   /** Longest segment a recorder writes; bounds end estimates and range queries. */

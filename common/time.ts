@@ -5,7 +5,7 @@
  */
 import { TZDate, tzOffset } from '@date-fns/tz';
 import { addMonths, format } from 'date-fns';
-import { invalid } from './errors.js';
+import { failure, invalid } from './errors.js';
 
 export const DEFAULT_TIME_ZONE = 'Europe/Stockholm';
 
@@ -73,12 +73,41 @@ export function parseUserTime(text: string, siteTimeZone: string): number {
   ) {
     throw invalid(`"${text}" is not a real date-time.`);
   }
-  if (off === undefined) return new WallClock(siteTimeZone).toInstant(wall);
+  if (off === undefined) return onlyReading(text, wall, siteTimeZone);
   if (off === 'Z') return wall;
   const sign = off.startsWith('-') ? -1 : 1;
   const digits = off.slice(1).replace(':', '');
   const offMin = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');
   return wall - sign * offMin * 60_000;
+}
+
+/** Every instant whose wall-clock reading in `tz` is `wall` (0 in a spring gap, 2 in the autumn's repeated hour). */
+export function wallReadings(wall: number, tz: string): number[] {
+  const offsets = new Set([-14, 0, 14].map((h) => tzOffset(tz, new Date(wall + h * HOUR))));
+  const out = new Set<number>();
+  for (const o of offsets) {
+    const inst = wall - o * 60_000;
+    if (tzOffset(tz, new Date(inst)) === o) out.add(inst);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+/**
+ * A time a person typed without an offset is read in the site's zone only when it names one
+ * instant. In the autumn's repeated hour it names two, in the spring gap none: a hold must not
+ * silently cover the wrong hour, so the person is asked for the offset instead of a guess.
+ */
+function onlyReading(text: string, wall: number, tz: string): number {
+  const readings = wallReadings(wall, tz);
+  if (readings.length === 1) return readings[0] as number;
+  if (readings.length === 2) {
+    const [a, b] = readings as [number, number];
+    throw failure('invalid_request', 'deletion:timeAmbiguous', { text, zone: tz, first: formatInstant(a, tz), second: formatInstant(b, tz) });
+  }
+  // In the gap: the same wall time read with the offset before the gap, and after it.
+  const before = wall - tzOffset(tz, new Date(wall - 14 * HOUR)) * 60_000;
+  const after = wall - tzOffset(tz, new Date(wall + 14 * HOUR)) * 60_000;
+  throw failure('invalid_request', 'deletion:timeInGap', { text, zone: tz, before: formatInstant(Math.min(before, after), tz), after: formatInstant(Math.max(before, after), tz) });
 }
 
 /** ISO 8601 with the zone's offset, e.g. 2026-11-25T14:30:00+01:00. */

@@ -9,6 +9,7 @@ import { CustodianError } from '../common/errors.js';
 import { parseSettings, type Settings } from '../common/settings.js';
 import { openDatabase, type Db } from '../db/open.js';
 import { readAllSettings } from '../db/settings.js';
+import { machineClock, machineClockFollowing, type MachineClock } from './machine-clock.js';
 
 export interface Actor {
   /** A user name, or "os:<login>" for the command line acting as the OS user. */
@@ -22,6 +23,8 @@ export interface Ctx {
   readonly actor: Actor;
   /** Wall clock; injectable so tests can move time. */
   now(): number;
+  /** The machine's own clock (uptime, boot id), which setting the wall clock does not move. */
+  machine(): MachineClock;
   settings(): Settings;
   /** Drops the cached settings after a change. */
   invalidateSettings(): void;
@@ -93,6 +96,8 @@ export interface OpenOptions {
   readonly mustExist?: boolean;
   /** Keep the database in memory (property tests run thousands of short-lived instances). */
   readonly inMemory?: boolean;
+  /** The machine clock; by default the real one, or one that follows an injected `now`. */
+  readonly machine?: () => MachineClock;
 }
 
 export function openCtx(opts: OpenOptions): Ctx {
@@ -123,11 +128,13 @@ export function openCtx(opts: OpenOptions): Ctx {
   }
   let cached: Settings | undefined;
   const now = opts.now ?? (() => Date.now());
+  const machine = opts.machine ?? (opts.now ? machineClockFollowing(opts.now) : machineClock);
   return {
     db,
     dataDir,
     actor: opts.actor ?? osActor(),
     now,
+    machine,
     settings() {
       cached ??= parseSettings(readAllSettings(db));
       return cached;

@@ -4,7 +4,8 @@
  * that plays them and instructions to verify without Custodian.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { removeScratchFolder } from '../native/own-files.js';
 import path from 'node:path';
 import type { Audience } from '../common/domain.js';
 import { CustodianError } from '../common/errors.js';
@@ -151,7 +152,7 @@ export async function exportPackage(
     return { packageId: written.packageId, dir: written.dir, zipPath: written.zipPath ?? null, manifestSha256: written.manifestSha256, files: files.length, redacted, leftOut };
   } finally {
     // Redacted intermediates are copies Custodian made; they live on only inside the package.
-    rmSync(work, { recursive: true, force: true });
+    removeScratchFolder(work, 'exports-work');
   }
 }
 

@@ -4,22 +4,21 @@
  * reference, when, how, which package and its manifest hash), a receipt is printed, and then the
  * archived material is deleted, each deletion in the deletion log.
  */
-import { mkdirSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CustodianError } from '../common/errors.js';
 import { formatInstant } from '../common/time.js';
-import { completeDeletion, dropPendingDeletion, insertPendingDeletion } from '../db/deletions.js';
 import { handoverOf, insertHandover, listHandovers, setReceipts, type HandoverRow } from '../db/handovers.js';
 import { setIncidentStatus, closeIncidentRow, type IncidentRow } from '../db/incidents.js';
-import { findPackage, markPackageDeleted, packagesOf, type PackageRow } from '../db/packages.js';
+import { findPackage } from '../db/packages.js';
 import { sha256File } from '../native/hash.js';
 import { renderPdf } from '../native/pdf.js';
-import { fileFacts, unlinkInsideRoot } from '../native/recorder-fs.js';
 import { conditionEnded, raiseAlarm } from './alarms.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
 import { verifyPackageForSite } from './exports.js';
-import { deleteArchivedMaterial, findIncident, type MaterialDeletion } from './incidents.js';
+import { deleteIncidentMaterial, type MaterialDeletion } from './deletion/incident-material.js';
+import { findIncident } from './incidents.js';
 import { siteKeys } from './site.js';
 import type { HandoverRecordView } from '../common/api/types.js';
 
@@ -43,65 +42,16 @@ export interface HandoverResult {
   retried: boolean;
 }
 
-function walkFiles(dir: string, rel: string[] = [], out: string[][] = []): string[][] {
-  let entries;
-  try {
-    entries = readdirSync(path.join(dir, ...rel), { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    if (e.isDirectory()) walkFiles(dir, [...rel, e.name], out);
-    else out.push([...rel, e.name]);
-  }
-  return out;
-}
-
-/** Deletes a package copy Custodian made (not the one handed over: that copy is the recipient's). */
-function deletePackageCopy(ctx: Ctx, pkg: PackageRow, inc: IncidentRow, reason: string, handoverId: number | null, out: MaterialDeletion): void {
-  const targets: { root: string; comps: string[] }[] = walkFiles(pkg.dir).map((comps) => ({ root: pkg.dir, comps }));
-  if (pkg.zip_path) targets.push({ root: path.dirname(pkg.zip_path), comps: [path.basename(pkg.zip_path)] });
-  let failed = false;
-  for (const t of targets) {
-    const abs = path.join(t.root, ...t.comps);
-    const facts = fileFacts(abs);
-    if (!facts) continue;
-    const id = insertPendingDeletion(ctx.db, { kind: 'package', segment_id: null, root_id: null, camera_id: null, path: abs, from_ms: null, to_ms: null, size: facts.size, sha256: null, due_ms: null, marked_ms: ctx.now(), sweep_id: null, handover_id: handoverId, incident_ref: inc.ref, reason });
-    const r = unlinkInsideRoot(t.root, t.comps);
-    if (r.outcome === 'deleted' || r.outcome === 'already-gone') {
-      completeDeletion(ctx.db, id, r.outcome === 'deleted' ? 'deleted' : 'already-gone', ctx.now());
-      out.deleted++;
-    } else {
-      dropPendingDeletion(ctx.db, id);
-      out.failed.push({ path: abs, reason: r.reason });
-      failed = true;
-    }
-  }
-  if (!failed) {
-    for (const sub of ['clips', '']) {
-      try {
-        rmdirSync(path.join(pkg.dir, sub));
-      } catch {
-        // not empty or already gone: left for a person, the files in it are deleted
-      }
-    }
-    markPackageDeleted(ctx.db, pkg.id, ctx.now());
-  }
-}
-
-function finishDeletion(ctx: Ctx, inc: IncidentRow, handover: HandoverRow): MaterialDeletion {
+async function finishDeletion(ctx: Ctx, inc: IncidentRow, handover: HandoverRow): Promise<MaterialDeletion> {
   const reason = `handed over to ${handover.organisation} (${handover.reference})`;
-  const deletion = deleteArchivedMaterial(ctx, inc, reason, handover.id);
-  for (const pkg of packagesOf(ctx.db, inc.id)) {
-    if (pkg.package_id === handover.package_id || pkg.deleted_ms !== null) continue;
-    deletePackageCopy(ctx, pkg, inc, reason, handover.id, deletion);
-  }
+  // The archive and every package copy Custodian holds go; the handed-over copy is the recipient's.
+  const deletion = await deleteIncidentMaterial(ctx, inc, reason, handover.id, handover.package_id);
   ctx.db.transaction(() => {
     if (deletion.failed.length === 0) {
       setIncidentStatus(ctx.db, inc.id, 'deleted');
       closeIncidentRow(ctx.db, inc.id, ctx.now(), reason);
     }
-    audit(ctx, 'handover.deletion', { incident: inc.ref, handover: handover.id, deleted: deletion.deleted, failed: deletion.failed });
+    audit(ctx, 'handover.deletion', { incident: inc.ref, handover: handover.id, deleted: deletion.deleted, failed: deletion.failed, foreign: deletion.foreign });
   })();
   const key = `handover-delete:${inc.ref}`;
   if (deletion.failed.length > 0) {
@@ -169,7 +119,7 @@ export async function recordHandover(ctx: Ctx, ref: string, spec: HandoverSpec):
   if (existing) {
     if (inc.status === 'handed-over') {
       // A retry: the handover stands, only the deletion is finished.
-      const deletion = finishDeletion(ctx, inc, existing);
+      const deletion = await finishDeletion(ctx, inc, existing);
       return { handover: existing, incident: findIncident(ctx, ref), deletion, receiptHtml: existing.receipt_html ?? '', receiptPdf: existing.receipt_pdf ?? '', retried: true };
     }
     throw new CustodianError('conflict', `${inc.ref} was already handed over to ${existing.organisation} on ${formatInstant(existing.handed_ms, ctx.settings().siteTimeZone)} (reference ${existing.reference}).`);
@@ -209,7 +159,7 @@ export async function recordHandover(ctx: Ctx, ref: string, spec: HandoverSpec):
   const receipts = await writeReceipts(ctx, inc, handover, m.files.length);
   setReceipts(ctx.db, id, receipts.html, receipts.pdf);
   handover = handoverOf(ctx.db, inc.id) as HandoverRow;
-  const deletion = finishDeletion(ctx, findIncident(ctx, ref), handover);
+  const deletion = await finishDeletion(ctx, findIncident(ctx, ref), handover);
   return { handover, incident: findIncident(ctx, ref), deletion, receiptHtml: receipts.html, receiptPdf: receipts.pdf, retried: false };
 }
 

@@ -4,7 +4,7 @@
  */
 import { CustodianError } from '../common/errors.js';
 import { getCamera } from '../db/cameras.js';
-import { getHold, insertHold, listHolds, releaseHold, rescueMarkedSegments, type HoldRow } from '../db/holds.js';
+import { getHold, insertHold, listHolds, pinCoveredSegments, releaseHold, rescueMarkedSegments, unpinHold, type HoldRow } from '../db/holds.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
 
@@ -35,9 +35,11 @@ export function addHold(ctx: Ctx, spec: HoldSpec): HoldRow {
       createdBy: ctx.actor.name,
       cameras: spec.cameras,
     });
+    // The recordings it covers now are pinned: the hold follows them if a folder is renamed.
+    const pinned = pinCoveredSegments(ctx.db, id, spec.cameras, spec.fromMs, spec.toMs, ctx.settings().maxSegmentMinutes * 60_000);
     // A segment already marked by a running sweep but not yet unlinked is taken back.
-    const rescued = rescueMarkedSegments(ctx.db, spec.cameras, spec.fromMs, spec.toMs);
-    audit(ctx, 'hold.added', { ...(spec.source === 'incident' ? { incident: spec.sourceRef } : {}), hold: id, cameras: spec.cameras, fromMs: spec.fromMs, toMs: spec.toMs, reason: spec.reason, source: spec.source ?? 'manual', sourceRef: spec.sourceRef ?? null, rescued });
+    const rescued = rescueMarkedSegments(ctx.db, id);
+    audit(ctx, 'hold.added', { ...(spec.source === 'incident' ? { incident: spec.sourceRef } : {}), hold: id, cameras: spec.cameras, fromMs: spec.fromMs, toMs: spec.toMs, reason: spec.reason, source: spec.source ?? 'manual', sourceRef: spec.sourceRef ?? null, pinned, rescued });
     return getHold(ctx.db, id) as HoldRow;
   }).immediate();
 }
@@ -49,6 +51,7 @@ export function releaseHoldById(ctx: Ctx, id: number, reason: string): HoldRow {
   if (reason.trim().length < 3) throw new CustodianError('invalid_request', 'Releasing a hold needs a reason (--reason TEXT).');
   ctx.db.transaction(() => {
     releaseHold(ctx.db, id, ctx.actor.name, reason.trim(), ctx.now());
+    unpinHold(ctx.db, id);
     audit(ctx, 'hold.released', { ...(h.source === 'incident' ? { incident: h.source_ref } : {}), hold: id, reason: reason.trim() });
   })();
   return getHold(ctx.db, id) as HoldRow;

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, unlinkSync, mkdirSync, readdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileLayout, formatLayoutPath } from '../common/layout.js';
@@ -47,6 +47,8 @@ describe('incidents and the archive (real ffmpeg)', () => {
     ctx = testCtx(path.join(t.dir, 'data'), clock);
     addRoot(ctx, { path: root });
     changeSetting(ctx, 'massDeletionShare', 1);
+    // The test moves time ahead with no recorder writing (the clock check is tested on its own).
+    changeSetting(ctx, 'clockCheckHours', 366 * 24);
     scanAll(ctx);
     setCamera(ctx, 'staff-corridor', { zone: 'staff', name: 'Personalkorridor' });
     setCamera(ctx, 'entrance', { zone: 'visitor', name: 'Entré' });
@@ -113,12 +115,23 @@ describe('incidents and the archive (real ffmpeg)', () => {
     writeFileSync(path.join(archive, ...moved.rel_path.split('/')), 'tampered');
     const v = await verifyArchive(ctx, inc.ref);
     expect(v.problems.map((p) => p.problem)).toEqual(['changed']);
-    const closed = closeIncident(ctx, inc.ref, 'Ärendet avslutat utan överlämning');
+    // A changed clip is not the file Custodian wrote: closing deletes the other clip and leaves
+    // the changed one (issue 10: only files recorded by name, size and hash are deleted).
+    const tampered = path.join(archive, ...moved.rel_path.split('/'));
+    const first = await closeIncident(ctx, inc.ref, 'Ärendet avslutat utan överlämning');
+    expect(first.incident.status).not.toBe('deleted');
+    expect(first.deletion.failed.map((f) => f.path)).toEqual([tampered]);
+    expect(existsSync(tampered)).toBe(true);
+    expect(listOpenAlarms(ctx.db).some((a) => a.kind === 'delete-failed' && a.message.includes(inc.ref))).toBe(true);
+    // A person takes the changed file away; closing again finishes, and the log says so.
+    unlinkSync(tampered);
+    const closed = await closeIncident(ctx, inc.ref, 'Ärendet avslutat utan överlämning');
     expect(closed.incident.status).toBe('deleted');
     expect(existsSync(path.join(archive, inc.ref))).toBe(false);
     const log = listDeletions(ctx.db, 0, 100).filter((x) => x.incident_ref === inc.ref);
     expect(log).toHaveLength(2);
     expect(log.every((x) => x.kind === 'clip' && x.sha256 !== null && /closed without handover/.test(x.reason))).toBe(true);
+    expect(log.map((x) => x.outcome).sort()).toEqual(['already-gone', 'deleted']);
   }, 120_000);
 
   it('keeps the hold and marks no clip complete when a source is corrupt, and resumes once fixed', async () => {

@@ -5,13 +5,13 @@
  * run, hashed, linked to the hashes of its source segments, filed under staff/visitor/mixed.
  * When every clip is safe the hold on the recorder is released (the archive carries the evidence).
  */
-import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { INCIDENT_REASONS, ZONES, type IncidentReason, type Zone } from '../common/domain.js';
 import { CustodianError } from '../common/errors.js';
+import { english } from '../common/i18n/catalog.js';
 import { addCalendarDays, formatInstant, formatLocal } from '../common/time.js';
 import { getCamera } from '../db/cameras.js';
-import { completeDeletion, dropPendingDeletion, insertPendingDeletion } from '../db/deletions.js';
 import { getHold } from '../db/holds.js';
 import {
   clipSources,
@@ -25,7 +25,6 @@ import {
   insertIncident,
   listIncidents,
   nextIncidentSeq,
-  setClipDeleted,
   setClipSubjects,
   setIncidentGaps,
   setIncidentReview,
@@ -39,10 +38,12 @@ import { segmentsForCamera, type SegmentRow } from '../db/segments.js';
 import { cutClip } from '../native/clip.js';
 import { sha256File } from '../native/hash.js';
 import { resolveMediaTools } from '../native/media-tools.js';
-import { fileFacts, removeEmptyDirs, unlinkInsideRoot } from '../native/recorder-fs.js';
+import { removeEmptyFolders } from '../native/governed-fs.js';
+import { fileFacts } from '../native/recorder-fs.js';
 import { raiseAlarm, conditionEnded } from './alarms.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
+import { deleteIncidentMaterial, type MaterialDeletion } from './deletion/incident-material.js';
 import { addHold, releaseHoldById } from './holds.js';
 import { archiveDir, segmentFile } from './paths.js';
 
@@ -213,8 +214,7 @@ export async function archiveIncident(ctx: Ctx, ref: string, onProgress?: (p: Ar
     try {
       mkdirSync(path.dirname(out), { recursive: true, mode: 0o700 });
       // A file under the final name whose clip is not recorded complete is the leftover of a crash
-      // between rename and record: it is not evidence yet, and is made again.
-      rmSync(out, { force: true });
+      // between rename and record: it is not evidence yet; the new clip's rename replaces it.
       // Hash the sources at copy time: the clip is linked to exactly these bytes.
       const sources: { name: string; path: string; sha256: string; size: number; start_ms: number; end_ms: number }[] = [];
       for (const seg of segs) {
@@ -244,11 +244,15 @@ export async function archiveIncident(ctx: Ctx, ref: string, onProgress?: (p: Ar
       const message = e instanceof Error ? e.message : String(e);
       failClip(ctx.db, clip.id, message);
       audit(ctx, 'clip.failed', { incident: inc.ref, clip: clip.id, error: message });
+      // The hold stays (nothing is lost), and a person hears of it.
+      const params = { incident: inc.ref, camera: clip.camera_id, error: message };
+      raiseAlarm(ctx, { kind: 'archive-failed', key: `archive-failed:${inc.ref}`, message: english({ key: 'deletion:alarmArchiveFailed', params }), details: { incident: inc.ref, clip: clip.id, msg: { key: 'deletion:alarmArchiveFailed', params } } });
       throw e instanceof CustodianError ? e : new CustodianError('internal', `Archiving ${inc.ref} failed on camera ${clip.camera_id}: ${message}`);
     }
   }
 
   // Every clip is written and hashed: the archive now carries the evidence.
+  conditionEnded(ctx, `archive-failed:${ref}`);
   inc = findIncident(ctx, ref);
   ctx.db.transaction(() => {
     if (inc.hold_id !== null) {
@@ -300,60 +304,9 @@ export function extendIncident(ctx: Ctx, ref: string, reviewByMs: number, reason
   return findIncident(ctx, ref);
 }
 
-export interface MaterialDeletion {
-  deleted: number;
-  failed: { path: string; reason: string }[];
-}
+export type { MaterialDeletion } from './deletion/incident-material.js';
 
-/**
- * Deletes every archived clip of an incident, journaled like the retention sweep, each one
- * recorded in the deletion log. Files that cannot be deleted now are reported, not hidden.
- */
-export function deleteArchivedMaterial(ctx: Ctx, inc: IncidentRow, reason: string, handoverId: number | null, extraFiles: readonly { rel: string; kind: 'package' }[] = []): MaterialDeletion {
-  const archive = archiveDir(ctx);
-  const out: MaterialDeletion = { deleted: 0, failed: [] };
-  const items: { rel: string; kind: 'clip' | 'package'; clip?: ClipRow }[] = [
-    ...clipsOf(ctx.db, inc.id).filter((c) => c.status === 'complete' || c.status === 'failed' || c.status === 'pending').map((c) => ({ rel: c.rel_path, kind: 'clip' as const, clip: c })),
-    ...extraFiles,
-  ];
-  for (const item of items) {
-    const comps = item.rel.split('/');
-    const abs = path.join(archive, ...comps);
-    const facts = fileFacts(abs);
-    const deletionId = insertPendingDeletion(ctx.db, {
-      kind: item.kind,
-      segment_id: null,
-      root_id: null,
-      camera_id: item.clip?.camera_id ?? null,
-      path: abs,
-      from_ms: item.clip?.start_ms ?? null,
-      to_ms: item.clip?.end_ms ?? null,
-      size: item.clip?.size ?? facts?.size ?? null,
-      sha256: item.clip?.sha256 ?? null,
-      due_ms: null,
-      marked_ms: ctx.now(),
-      sweep_id: null,
-      handover_id: handoverId,
-      incident_ref: inc.ref,
-      reason,
-    });
-    const res = unlinkInsideRoot(archive, comps);
-    if (res.outcome === 'deleted' || res.outcome === 'already-gone') {
-      ctx.db.transaction(() => {
-        completeDeletion(ctx.db, deletionId, res.outcome === 'deleted' ? 'deleted' : 'already-gone', ctx.now());
-        if (item.clip) setClipDeleted(ctx.db, item.clip.id);
-      })();
-      if (item.clip?.status === 'complete' || item.kind === 'package') out.deleted++;
-      removeEmptyDirs(archive, comps.slice(0, -1));
-    } else {
-      dropPendingDeletion(ctx.db, deletionId);
-      out.failed.push({ path: abs, reason: res.reason });
-    }
-  }
-  return out;
-}
-
-export function closeIncident(ctx: Ctx, ref: string, reason: string): { incident: IncidentRow; deletion: MaterialDeletion } {
+export async function closeIncident(ctx: Ctx, ref: string, reason: string): Promise<{ incident: IncidentRow; deletion: MaterialDeletion }> {
   const inc = findIncident(ctx, ref);
   if (inc.status === 'deleted') throw new CustodianError('conflict', `Incident ${inc.ref} is already closed and its material deleted.`);
   if (reason.trim().length < 10) throw new CustodianError('invalid_request', 'Say why the incident is closed (--reason, at least a sentence).');
@@ -361,7 +314,8 @@ export function closeIncident(ctx: Ctx, ref: string, reason: string): { incident
     const h = getHold(ctx.db, inc.hold_id);
     if (h && h.released_ms === null) releaseHoldById(ctx, inc.hold_id, `incident ${inc.ref} closed: ${reason.trim()}`);
   }
-  const deletion = deleteArchivedMaterial(ctx, inc, `incident closed without handover: ${reason.trim()}`, null);
+  // Closing deletes every copy Custodian holds: the archive and every package copy.
+  const deletion = await deleteIncidentMaterial(ctx, inc, `incident closed without handover: ${reason.trim()}`, null, null);
   ctx.db.transaction(() => {
     if (deletion.failed.length === 0) {
       setIncidentStatus(ctx.db, inc.id, 'deleted');
@@ -394,7 +348,7 @@ export function reclassifyClip(ctx: Ctx, clipId: number, subjects: string, reaso
   const to = path.join(archive, ...newRel.split('/'));
   mkdirSync(path.dirname(to), { recursive: true, mode: 0o700 });
   renameSync(from, to);
-  removeEmptyDirs(archive, parts.slice(0, -1));
+  removeEmptyFolders(archive, parts.slice(0, -1));
   ctx.db.transaction(() => {
     setClipSubjects(ctx.db, clip.id, subjects as Subjects, newRel);
     audit(ctx, 'clip.reclassified', { incident: inc.ref, clip: clip.id, from: clip.subjects, to: subjects, reason: reason.trim(), path: newRel });

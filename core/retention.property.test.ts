@@ -4,15 +4,18 @@
  *  - no held segment is ever deleted;
  *  - after a sweep that was not refused, no unheld segment that is due remains;
  *  - nothing outside the root is touched, and the index equals the files on disk.
+ * The oracle is the test's own: which file is held comes from the holds the test made and the
+ * times it wrote into the file names, and "due" from date-fns directly (never the product's SQL
+ * or its retention functions).
  * CUSTODIAN_PROPERTY_RUNS overrides the number of cases (default 10,000).
  */
 import fc from 'fast-check';
 import { existsSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { retentionDueAt } from '../common/time.js';
+import { TZDate } from '@date-fns/tz';
+import { addMonths } from 'date-fns';
 import { listOpenAlarms } from '../db/alarms.js';
-import { HELD_SQL } from '../db/holds.js';
 import { DAY, fastTempBase, MINUTE, tempDir, testCtx, writeSegments, type TestClock } from '../test/helpers.js';
 import { acknowledgeAlarm } from './alarms.js';
 import { addHold, releaseHoldById } from './holds.js';
@@ -56,26 +59,36 @@ describe('retention properties', () => {
         writeFileSync(outside, 'not ours');
         symlinkSync(outside, path.join(root, 'link.mp4'));
         const clock: TestClock = { now: BASE };
-        const ctx = testCtx(caseDir, clock, true);
+        const ctx = testCtx(path.join(caseDir, 'data'), clock, true);
         try {
           const files = new Map<string, string[]>();
+          // What the test knows of each file: its camera, start (from its name) and longest end.
+          const facts: { file: string; camera: string; start: number; end: number }[] = [];
           cams.forEach((c, i) => {
             const id = `cam${i}`;
-            files.set(id, writeSegments(root, id, BASE - c.firstDaysAgo * DAY, c.count, c.stepMinutes * MINUTE));
+            const step = c.stepMinutes * MINUTE;
+            const written = writeSegments(root, id, BASE - c.firstDaysAgo * DAY, c.count, step);
+            files.set(id, written);
+            // The recorder writes segments of at most an hour (maxSegmentMinutes): the end is no later.
+            written.forEach((file, k) => facts.push({ file, camera: id, start: BASE - c.firstDaysAgo * DAY + k * step, end: BASE - c.firstDaysAgo * DAY + k * step + Math.min(step, 60 * MINUTE) }));
           });
           addRoot(ctx, { path: root });
           changeSetting(ctx, 'massDeletionShare', 1);
+          // Time here jumps ahead with no recorder writing: the clock check (tested on its own) would refuse.
+          changeSetting(ctx, 'clockCheckHours', 366 * 24);
           scanAll(ctx);
-          const holds: number[] = [];
+          const holds: { id: number; camera: string; from: number; to: number }[] = [];
+          const isHeld = (f: (typeof facts)[number]): boolean => holds.some((h) => h.camera === f.camera && h.from < f.end && h.to > f.start);
+          const dueAt = (end: number): number => addMonths(new TZDate(end, 'Europe/Stockholm'), 2).getTime();
           for (const op of ops) {
             if (op.kind === 'hold') {
               const cam = `cam${op.camera % cams.length}`;
               const from = BASE - op.fromDaysAgo * DAY;
               if (!ctx.db.prepare('SELECT 1 FROM cameras WHERE id = ?').get(cam)) continue; // only its file being written
-              holds.push(addHold(ctx, { cameras: [cam], fromMs: from, toMs: from + op.lengthDays * DAY, reason: 'property' }).id);
+              holds.push({ id: addHold(ctx, { cameras: [cam], fromMs: from, toMs: from + op.lengthDays * DAY, reason: 'property' }).id, camera: cam, from, to: from + op.lengthDays * DAY });
             } else if (op.kind === 'release' && holds.length > 0) {
-              const id = holds.splice(op.which % holds.length, 1)[0] as number;
-              releaseHoldById(ctx, id, 'property');
+              const h = holds.splice(op.which % holds.length, 1)[0] as (typeof holds)[number];
+              releaseHoldById(ctx, h.id, 'property');
             } else if (op.kind === 'clock') {
               clock.now += op.minutes * MINUTE;
             } else if (op.kind === 'scan') {
@@ -83,13 +96,17 @@ describe('retention properties', () => {
             } else if (op.kind === 'ack') {
               for (const a of listOpenAlarms(ctx.db)) acknowledgeAlarm(ctx, a.id, 'property');
             } else if (op.kind === 'sweep') {
-              const held = ctx.db.prepare(`SELECT s.id, s.name FROM segments s WHERE ${HELD_SQL}`).all() as { id: number }[];
-              const heldPaths = held.map((h) => pathOf(ctx, h.id));
+              const heldNow = facts.filter((f) => existsSync(f.file) && isHeld(f));
               const r = sweep(ctx);
-              for (const p of heldPaths) expect(existsSync(p), `held ${p} deleted`).toBe(true);
+              for (const f of heldNow) expect(existsSync(f.file), `held ${f.file} deleted`).toBe(true);
               if (r.refused === null) {
-                const left = ctx.db.prepare(`SELECT s.end_ms FROM segments s WHERE state = 'present' AND NOT ${HELD_SQL}`).all() as { end_ms: number }[];
-                for (const l of left) expect(retentionDueAt(l.end_ms, 2, 'Europe/Stockholm') > clock.now).toBe(true);
+                // Every unheld file still on disk and indexed is not yet due (its end at the latest).
+                const indexed = new Set((ctx.db.prepare('SELECT id FROM segments').all() as { id: number }[]).map((row) => pathOf(ctx, row.id)));
+                for (const f of facts) {
+                  if (!existsSync(f.file) || !indexed.has(f.file) || isHeld(f)) continue;
+                  // The index's end is no later than f.end, so due by f.end is due for the product too.
+                  if (dueAt(f.end) <= clock.now) expect.fail(`${f.file} (ended by ${new Date(f.end).toISOString()}) was due and is still there`);
+                }
               }
             }
           }

@@ -1,11 +1,13 @@
 /** Recording roots: registered folders with a layout and a sentinel that proves they are mounted. */
+import { homedir } from 'node:os';
 import { compileLayout, type Layout } from '../common/layout.js';
-import { CustodianError } from '../common/errors.js';
+import { CustodianError, failure } from '../common/errors.js';
 import { assertTimeZone, formatInstant } from '../common/time.js';
-import { deleteRoot, findRootByPath, getRoot, insertRoot, listRoots, type RootRow } from '../db/roots.js';
+import { deleteRoot, findRootByPath, getRoot, insertRoot, listRoots, setRootIdentity, type RootRow } from '../db/roots.js';
 import { assertUsableRoot, ensureSentinel, readSentinel } from '../native/recorder-fs.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
+import { whyNotARoot } from './root-admission.js';
 
 export interface RootSpec {
   readonly path: string;
@@ -23,6 +25,8 @@ export function addRoot(ctx: Ctx, spec: RootSpec): RootRow {
   // Validate before touching the disk: a bad layout must not leave a sentinel behind.
   compileLayout(layoutName, ctx.settings().siteTimeZone, spec.layoutTimeZone);
   const abs = assertUsableRoot(spec.path);
+  const refusal = whyNotARoot({ abs, dataDir: ctx.dataDir, home: homedir(), platform: process.platform, env: process.env });
+  if (refusal) throw failure('refused_by_safety_rule', refusal.key, refusal.params);
   const existing = findRootByPath(ctx.db, abs);
   if (existing) throw new CustodianError('conflict', `${abs} is already a recording root (#${existing.id}).`);
   for (const r of listRoots(ctx.db)) {
@@ -34,6 +38,8 @@ export function addRoot(ctx: Ctx, spec: RootSpec): RootRow {
   }
   const uuid = ensureSentinel(abs, formatInstant(ctx.now(), ctx.settings().siteTimeZone));
   const id = insertRoot(ctx.db, { path: abs, sentinelUuid: uuid, layout: layoutName, layoutTz: spec.layoutTimeZone ?? null, addedMs: ctx.now() });
+  const sentinel = readSentinel(abs);
+  if (sentinel.ok) setRootIdentity(ctx.db, id, sentinel.rootIno, sentinel.sentinelIno);
   audit(ctx, 'root.added', { root: id, path: abs, layout: layoutName, layoutTimeZone: spec.layoutTimeZone ?? null, sentinel: uuid });
   return getRoot(ctx.db, id) as RootRow;
 }
@@ -54,13 +60,36 @@ export function findRoot(ctx: Ctx, idOrPath: string): RootRow {
   return row;
 }
 
-export type SentinelCheck = { online: true } | { online: false; reason: string };
+export type SentinelCheck =
+  | { online: true; rootIno: number; sentinelIno: number }
+  | { online: false; reason: string; /** The sentinel reads right but is not the one we trust (a copy, a swapped root). */ identity?: boolean };
 
+/**
+ * Safety rule 1: a root is online only while its own sentinel is there, in the very folder and
+ * file Custodian trusted (their inodes): a copy of the sentinel on an empty mount point, or the
+ * root swapped for a link to a copy, is not this root.
+ */
 export function checkSentinel(root: RootRow): SentinelCheck {
   const s = readSentinel(root.path);
   if (!s.ok) return { online: false, reason: s.reason };
   if (s.uuid !== root.sentinel_uuid) return { online: false, reason: 'the sentinel belongs to another root (wrong disk mounted?)' };
-  return { online: true };
+  if ((root.root_ino !== null && root.root_ino !== s.rootIno) || (root.sentinel_ino !== null && root.sentinel_ino !== s.sentinelIno)) {
+    return { online: false, identity: true, reason: 'the recording folder or its sentinel is not the one Custodian registered (a copied sentinel, a different disk, or a folder swapped for another)' };
+  }
+  return { online: true, rootIno: s.rootIno, sentinelIno: s.sentinelIno };
+}
+
+/** Roots registered before identities were kept are trusted with the identity they show now. */
+export function trustRootIdentity(ctx: Ctx, root: RootRow, check: SentinelCheck): void {
+  if (check.online && (root.root_ino === null || root.sentinel_ino === null)) setRootIdentity(ctx.db, root.id, check.rootIno, check.sentinelIno);
+}
+
+/** A person confirmed that the root's new identity is right (a restored or replaced disk). */
+export function acceptRootIdentity(ctx: Ctx, root: RootRow): void {
+  const s = readSentinel(root.path);
+  if (!s.ok || s.uuid !== root.sentinel_uuid) return;
+  setRootIdentity(ctx.db, root.id, s.rootIno, s.sentinelIno);
+  audit(ctx, 'root.identity-accepted', { root: root.id, path: root.path, rootIno: s.rootIno, sentinelIno: s.sentinelIno });
 }
 
 export function roots(ctx: Ctx): RootRow[] {

@@ -19,9 +19,10 @@ export interface DeletionRow {
   incident_ref: string | null;
   reason: string;
   outcome: 'pending' | 'deleted' | 'already-gone';
+  note: string | null;
 }
 
-export type NewDeletion = Omit<DeletionRow, 'id' | 'deleted_ms' | 'outcome'>;
+export type NewDeletion = Omit<DeletionRow, 'id' | 'deleted_ms' | 'outcome' | 'note'>;
 
 export function insertPendingDeletion(db: Db, d: NewDeletion): number {
   return Number(
@@ -60,9 +61,9 @@ export function countDeletionsByReason(db: ReadDb, sinceMs: number): { reason: s
 
 const DEL_MULTI = 64;
 /** Completes many pending rows at once (ids as one JSON array parameter). */
-export type FinalDeletion = NewDeletion & { outcome: 'deleted' | 'already-gone'; deleted_ms: number };
-const FIN_COLS = '(kind, segment_id, root_id, camera_id, path, from_ms, to_ms, size, sha256, due_ms, marked_ms, sweep_id, handover_id, incident_ref, reason, outcome, deleted_ms)';
-const FIN_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+export type FinalDeletion = NewDeletion & { outcome: 'deleted' | 'already-gone'; deleted_ms: number; note: string | null };
+const FIN_COLS = '(kind, segment_id, root_id, camera_id, path, from_ms, to_ms, size, sha256, due_ms, marked_ms, sweep_id, handover_id, incident_ref, reason, outcome, deleted_ms, note)';
+const FIN_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const FIN_MULTI_SQL = `INSERT INTO deletions ${FIN_COLS} VALUES ${Array(DEL_MULTI).fill(FIN_ROW).join(', ')}`;
 
 /**
@@ -73,7 +74,7 @@ export function insertFinalDeletions(db: Db, rows: readonly FinalDeletion[]): vo
   const args: (string | number | null)[] = [];
   let i = 0;
   const push = (d: FinalDeletion): void => {
-    args.push(d.kind, d.segment_id, d.root_id, d.camera_id, d.path, d.from_ms, d.to_ms, d.size, d.sha256, d.due_ms, d.marked_ms, d.sweep_id, d.handover_id, d.incident_ref, d.reason, d.outcome, d.deleted_ms);
+    args.push(d.kind, d.segment_id, d.root_id, d.camera_id, d.path, d.from_ms, d.to_ms, d.size, d.sha256, d.due_ms, d.marked_ms, d.sweep_id, d.handover_id, d.incident_ref, d.reason, d.outcome, d.deleted_ms, d.note);
   };
   const multi = rows.length >= DEL_MULTI ? stmt(db, FIN_MULTI_SQL) : null;
   for (; multi && i + DEL_MULTI <= rows.length; i += DEL_MULTI) {
@@ -87,4 +88,16 @@ export function insertFinalDeletions(db: Db, rows: readonly FinalDeletion[]): vo
     push(rows[i] as FinalDeletion);
     one.run(...args);
   }
+}
+
+/**
+ * Recordings deleted before they were due by the clock as it reads now: after a clock that ran
+ * ahead is set right, these are the footage that went early (by camera, with their span).
+ */
+export function deletedBeforeDue(db: ReadDb, nowMs: number): { camera_id: string | null; n: number; from_ms: number | null; to_ms: number | null; latest_due_ms: number | null }[] {
+  return stmt(
+    db,
+    `SELECT camera_id, COUNT(*) AS n, MIN(from_ms) AS from_ms, MAX(to_ms) AS to_ms, MAX(due_ms) AS latest_due_ms
+     FROM deletions WHERE deleted_ms > ? AND kind = 'segment' AND outcome = 'deleted' AND due_ms > ? GROUP BY camera_id ORDER BY camera_id`,
+  ).all(nowMs - 366 * 86_400_000, nowMs) as { camera_id: string | null; n: number; from_ms: number | null; to_ms: number | null; latest_due_ms: number | null }[];
 }

@@ -5,6 +5,9 @@ export interface DirRow {
   root_id: number;
   rel: string;
   mtime_ms: number | null;
+  /** The folder's identity when last listed (006); null before. */
+  ino: number | null;
+  dev: number | null;
 }
 
 export function listDirs(db: ReadDb, rootId: number): DirRow[] {
@@ -34,4 +37,10 @@ export function deleteDir(db: Db, id: number): void {
 
 export function countSegmentsInDir(db: ReadDb, dirId: number): number {
   return (stmt(db, 'SELECT COUNT(*) AS n FROM segments WHERE dir_id = ?').get(dirId) as { n: number }).n;
+}
+
+/** Forgets a folder that was removed, with what was listed as unrecognised in it. */
+export function deleteDirWithUnrecognised(db: Db, rootId: number, dirId: number, rel: string): void {
+  stmt(db, 'DELETE FROM unrecognised WHERE root_id = ? AND dir_rel = ?').run(rootId, rel);
+  stmt(db, 'DELETE FROM dirs WHERE id = ?').run(dirId);
 }

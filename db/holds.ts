@@ -49,22 +49,49 @@ export function releaseHold(db: Db, id: number, by: string, reason: string, nowM
 }
 
 /**
- * SQL fragment true when segment alias `s` is inside an active hold. Used inside the very
- * statement that picks what to delete, so a hold is never checked separately from the pick.
+ * SQL fragment true when segment alias `s` is kept by an active hold: inside a hold's cameras
+ * and window, or pinned by a hold (the recordings it covered when it was made, wherever they
+ * are indexed now: a renamed camera folder keeps its pins). Used inside the very statements that
+ * pick and delete, never checked separately from them.
  */
-export const HELD_SQL = `EXISTS (SELECT 1 FROM hold_cameras hc JOIN holds h ON h.id = hc.hold_id
-  WHERE hc.camera_id = s.camera_id AND h.released_ms IS NULL AND h.from_ms < s.end_ms AND h.to_ms > s.start_ms)`;
+export const HELD_SQL = `(EXISTS (SELECT 1 FROM hold_cameras hc JOIN holds h ON h.id = hc.hold_id
+  WHERE hc.camera_id = s.camera_id AND h.released_ms IS NULL AND h.from_ms < s.end_ms AND h.to_ms > s.start_ms)
+  OR EXISTS (SELECT 1 FROM hold_pins hp JOIN holds h ON h.id = hp.hold_id WHERE hp.segment_id = s.id AND h.released_ms IS NULL))`;
 
-/** Segments marked for deletion that a new hold now covers go back to present. */
-export function rescueMarkedSegments(db: Db, cameras: readonly string[], fromMs: number, toMs: number): number {
+/** Pins every indexed recording a new hold covers (its cameras and window) to the hold. */
+export function pinCoveredSegments(db: Db, holdId: number, cameras: readonly string[], fromMs: number, toMs: number, maxSegmentMs: number): number {
+  const ins = stmt(
+    db,
+    `INSERT OR IGNORE INTO hold_pins (segment_id, hold_id)
+     SELECT id, ? FROM segments WHERE camera_id = ? AND start_ms >= ? AND start_ms < ? AND end_ms > ?`,
+  );
   let n = 0;
-  const sel = stmt(db, "SELECT id FROM segments WHERE camera_id = ? AND state = 'deleting' AND start_ms < ? AND end_ms > ?");
-  const upd = stmt(db, "UPDATE segments SET state = 'present' WHERE id = ?");
-  for (const c of cameras) {
-    for (const r of sel.all(c, toMs, fromMs) as { id: number }[]) {
-      upd.run(r.id);
-      n++;
-    }
-  }
+  for (const c of new Set(cameras)) n += ins.run(holdId, c, fromMs - maxSegmentMs, toMs, fromMs).changes;
   return n;
+}
+
+/** A released hold no longer pins anything (the hold's row keeps its history). */
+export function unpinHold(db: Db, holdId: number): void {
+  stmt(db, 'DELETE FROM hold_pins WHERE hold_id = ?').run(holdId);
+}
+
+/** The active holds that keep one recording now (for the deletion log's note), oldest first. */
+export function holdsKeeping(db: ReadDb, segmentId: number): { id: number; created_ms: number }[] {
+  return stmt(
+    db,
+    `SELECT DISTINCT h.id, h.created_ms FROM holds h, segments s WHERE s.id = ? AND h.released_ms IS NULL AND (
+       EXISTS (SELECT 1 FROM hold_cameras hc WHERE hc.hold_id = h.id AND hc.camera_id = s.camera_id AND h.from_ms < s.end_ms AND h.to_ms > s.start_ms)
+       OR EXISTS (SELECT 1 FROM hold_pins hp WHERE hp.hold_id = h.id AND hp.segment_id = s.id)) ORDER BY h.created_ms`,
+  ).all(segmentId) as { id: number; created_ms: number }[];
+}
+
+/**
+ * Segments marked for deletion that a new hold now covers go back to present. (The sweep checks
+ * holds again under the write lock right before each unlink; this keeps the journal honest.)
+ */
+export function rescueMarkedSegments(db: Db, holdId: number): number {
+  return stmt(
+    db,
+    `UPDATE segments SET state = 'present' WHERE state = 'deleting' AND id IN (SELECT segment_id FROM hold_pins WHERE hold_id = ?)`,
+  ).run(holdId).changes;
 }

@@ -11,6 +11,9 @@ export interface RootRow {
   offline_reason: string | null;
   last_scan_ms: number | null;
   last_full_scan_ms: number | null;
+  /** Identity of the root folder and of its sentinel file when they were trusted (006). */
+  root_ino: number | null;
+  sentinel_ino: number | null;
 }
 
 export function listRoots(db: ReadDb): RootRow[] {
@@ -37,6 +40,11 @@ export function insertRoot(
     r.addedMs,
   );
   return Number(info.lastInsertRowid);
+}
+
+/** Records the identity a root is trusted with (at registration, first use, or a person's confirmation). */
+export function setRootIdentity(db: Db, id: number, rootIno: number, sentinelIno: number): void {
+  stmt(db, 'UPDATE roots SET root_ino = ?, sentinel_ino = ? WHERE id = ?').run(rootIno, sentinelIno, id);
 }
 
 export function setRootOnline(db: Db, id: number, online: boolean, reason: string | null): void {

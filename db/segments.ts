@@ -1,3 +1,4 @@
+import { HELD_SQL } from './holds.js';
 import { stmt, type Db, type ReadDb } from './open.js';
 
 export type EndSource = 'probe' | 'mtime' | 'next' | 'estimate';
@@ -14,6 +15,8 @@ export interface SegmentRow {
   size: number | null;
   mtime_ms: number | null;
   state: 'present' | 'deleting';
+  /** When a held recording was found missing from the disk (its row and pins are kept). */
+  missing_ms: number | null;
   probed_ms: number | null;
   duration_ms: number | null;
   video_codec: string | null;
@@ -173,8 +176,80 @@ export function deleteSegmentRows(db: Db, ids: readonly number[]): void {
   stmt(db, 'DELETE FROM segments WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
 }
 
-/** Of these ids, the ones still marked for deletion (a hold may have taken some back). */
-export function stillDeleting(db: ReadDb, ids: readonly number[]): Set<number> {
-  const rows = stmt(db, "SELECT id FROM segments WHERE id IN (SELECT value FROM json_each(?)) AND state = 'deleting'").all(JSON.stringify(ids)) as { id: number }[];
-  return new Set(rows.map((r) => r.id));
+// --- The retention sweep's queries. "Deletable" always means: on disk as far as the index knows,
+// not kept by any active hold (HELD_SQL), checked in the statement that picks.
+
+const LIVE = `state = 'present' AND missing_ms IS NULL`;
+
+/** Segments surely due (ending at or before `sure`) and not held, oldest first. */
+export function pickDueSegments(db: ReadDb, rootId: number, sure: number, limit: number): SegmentRow[] {
+  if (limit <= 0) return [];
+  return stmt(db, `SELECT * FROM segments s WHERE root_id = ? AND end_ms <= ? AND ${LIVE} AND NOT ${HELD_SQL} ORDER BY end_ms LIMIT ?`).all(rootId, sure, limit) as SegmentRow[];
+}
+
+/** How many segments of a root end at or before `sure`, and how many of those are held. */
+export function countSurelyDue(db: ReadDb, rootId: number, sure: number): { n: number; held: number } {
+  const r = stmt(db, `SELECT COUNT(*) AS n, COALESCE(SUM(${HELD_SQL}), 0) AS held FROM segments s WHERE root_id = ? AND end_ms <= ? AND ${LIVE}`).get(rootId, sure) as { n: number; held: number };
+  return r;
+}
+
+/** Segments ending in (sure, top]: due or not depends on each end exactly (month ends). */
+export function boundaryBand(db: ReadDb, rootId: number, sure: number, top: number): { id: number; end_ms: number; held: number }[] {
+  return stmt(db, `SELECT id, end_ms, ${HELD_SQL} AS held FROM segments s WHERE root_id = ? AND end_ms > ? AND end_ms <= ? AND ${LIVE} ORDER BY end_ms`).all(rootId, sure, top) as {
+    id: number;
+    end_ms: number;
+    held: number;
+  }[];
+}
+
+/** Of these ids, the rows still live and not held (for a dry run's list, and the band). */
+export function liveUnheld(db: ReadDb, ids: readonly number[]): SegmentRow[] {
+  if (ids.length === 0) return [];
+  return stmt(db, `SELECT * FROM segments s WHERE id IN (SELECT value FROM json_each(?)) AND ${LIVE} AND NOT ${HELD_SQL} ORDER BY end_ms`).all(JSON.stringify(ids)) as SegmentRow[];
+}
+
+/**
+ * Of these ids, the rows still marked for deletion and not held NOW. Run inside the write
+ * transaction that then unlinks them: no hold can commit between this check and the unlink.
+ */
+export function markedAndUnheld(db: ReadDb, ids: readonly number[]): SegmentRow[] {
+  if (ids.length === 0) return [];
+  return stmt(db, `SELECT * FROM segments s WHERE id IN (SELECT value FROM json_each(?)) AND state = 'deleting' AND missing_ms IS NULL AND NOT ${HELD_SQL}`).all(JSON.stringify(ids)) as SegmentRow[];
+}
+
+/** Ids of a root's segments a sweep marked and did not finish (a crash, a file that could not be deleted then). */
+export function markedSegmentIds(db: ReadDb, rootId: number): number[] {
+  return (stmt(db, "SELECT id FROM segments WHERE state = 'deleting' AND root_id = ? ORDER BY id").all(rootId) as { id: number }[]).map((r) => r.id);
+}
+
+/** Of these ids, the rows in `state` (held or not). */
+export function segmentsInState(db: ReadDb, ids: readonly number[], state: SegmentRow['state']): SegmentRow[] {
+  if (ids.length === 0) return [];
+  return stmt(db, 'SELECT * FROM segments WHERE id IN (SELECT value FROM json_each(?)) AND state = ?').all(JSON.stringify(ids), state) as SegmentRow[];
+}
+
+/** Marks live rows for deletion (the journal entry before any unlink); returns those marked. */
+export function markForDeletion(db: Db, ids: readonly number[]): number {
+  if (ids.length === 0) return 0;
+  return stmt(db, `UPDATE segments SET state = 'deleting' WHERE id IN (SELECT value FROM json_each(?)) AND ${LIVE}`).run(JSON.stringify(ids)).changes;
+}
+
+/** The end of the oldest live, unheld recording (the next one to fall due). */
+export function oldestUnheldEnd(db: ReadDb): number | null {
+  const r = stmt(db, `SELECT end_ms FROM segments s WHERE ${LIVE} AND NOT ${HELD_SQL} ORDER BY end_ms LIMIT 1`).get() as { end_ms: number } | undefined;
+  return r?.end_ms ?? null;
+}
+
+/** When the newest recording on a root ended (its start comes from its name: the recorder's clock). */
+export function newestEnd(db: ReadDb, rootId: number): number | null {
+  const r = stmt(db, 'SELECT end_ms FROM segments WHERE root_id = ? ORDER BY end_ms DESC LIMIT 1').get(rootId) as { end_ms: number } | undefined;
+  return r?.end_ms ?? null;
+}
+
+/** Live, unheld recordings ending in (fromEnd, toEnd]: what a clock error of that size would take. */
+export function countUnheldEndingBetween(db: ReadDb, fromEnd: number, toEnd: number): { n: number; bytes: number | null; cameras: string | null } {
+  return stmt(
+    db,
+    `SELECT COUNT(*) AS n, SUM(size) AS bytes, group_concat(DISTINCT camera_id) AS cameras FROM segments s WHERE end_ms > ? AND end_ms <= ? AND ${LIVE} AND NOT ${HELD_SQL}`,
+  ).get(fromEnd, toEnd) as { n: number; bytes: number | null; cameras: string | null };
 }

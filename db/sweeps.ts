@@ -11,10 +11,14 @@ export interface SweepRow {
   deferred: number;
   refused: string | null;
   actor: string;
+  uptime_ms: number | null;
+  boot_id: string | null;
 }
 
-export function insertSweep(db: Db, startedMs: number, cutoffMs: number, actor: string): number {
-  return Number(stmt(db, 'INSERT INTO sweeps (started_ms, cutoff_ms, actor) VALUES (?, ?, ?)').run(startedMs, cutoffMs, actor).lastInsertRowid);
+export function insertSweep(db: Db, s: { startedMs: number; cutoffMs: number; actor: string; uptimeMs: number | null; bootId: string | null }): number {
+  return Number(
+    stmt(db, 'INSERT INTO sweeps (started_ms, cutoff_ms, actor, uptime_ms, boot_id) VALUES (?, ?, ?, ?, ?)').run(s.startedMs, s.cutoffMs, s.actor, s.uptimeMs, s.bootId).lastInsertRowid,
+  );
 }
 
 export function finishSweep(db: Db, id: number, r: { finishedMs: number; due: number; deleted: number; held: number; deferred: number; refused: string | null }): void {
@@ -42,6 +46,14 @@ export function takeLease(db: Db, holder: string, nowMs: number, ttlMs: number):
      WHERE sweep_lease.expires_ms < ? OR sweep_lease.holder = excluded.holder`,
   ).run(holder, nowMs + ttlMs, nowMs);
   return info.changes === 1;
+}
+
+/**
+ * Renews the lease only if `holder` still has it: the fencing check every chunk of a sweep runs
+ * inside the write transaction that then unlinks. False: another sweeper took over; stop.
+ */
+export function renewLease(db: Db, holder: string, nowMs: number, ttlMs: number): boolean {
+  return stmt(db, 'UPDATE sweep_lease SET expires_ms = ? WHERE id = 1 AND holder = ?').run(nowMs + ttlMs, holder).changes === 1;
 }
 
 export function dropLease(db: Db, holder: string): void {

@@ -26,7 +26,8 @@
  * The clip is written as `out + '.partial'`, fsynced, then renamed to `out`: a crash leaves no
  * half clip under the final name, and every failure removes the partial.
  */
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, stat, writeFile } from 'node:fs/promises';
+import { removeWorkingFolder } from './own-files.js';
 import os from 'node:os';
 import path from 'node:path';
 import { CustodianError } from '../common/errors.js';
@@ -195,7 +196,7 @@ export async function cutClip(opts: CutClipOptions): Promise<CutClipResult> {
   try {
     partial = await preparePartial(out);
   } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
+    await removeWorkingFolder(tmp);
     throw e;
   }
   const list = path.join(tmp, 'list.ffconcat');
@@ -271,7 +272,7 @@ export async function cutClip(opts: CutClipOptions): Promise<CutClipResult> {
     await middleProbes.catch(() => undefined);
     throw e;
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await removeWorkingFolder(tmp);
   }
 }
 

@@ -7,7 +7,8 @@
  * probe.ts keeps using fluent-ffmpeg for plain probing.
  */
 import { spawn } from 'node:child_process';
-import { open, rename, stat, unlink } from 'node:fs/promises';
+import { open, rename, stat } from 'node:fs/promises';
+import { removeWorkingFile } from './own-files.js';
 import path from 'node:path';
 import { CustodianError } from '../common/errors.js';
 
@@ -194,7 +195,7 @@ export async function preparePartial(out: string): Promise<string> {
   const partial = partialName(out);
   const existing = await stat(out).catch(() => null);
   if (existing) throw new CustodianError('conflict', `${out} already exists; refusing to replace it.`, { file: out });
-  await unlink(partial).catch(() => undefined);
+  await removeWorkingFile(partial).catch(() => undefined);
   try {
     const fh = await open(partial, 'wx');
     await fh.close();
@@ -236,7 +237,7 @@ export async function commitPartial(partial: string, out: string): Promise<void>
 }
 
 export async function removeQuietly(file: string): Promise<void> {
-  await unlink(file).catch(() => undefined);
+  await removeWorkingFile(file).catch(() => undefined);
 }
 
 /** The first line of ffmpeg's banner ("ffmpeg version N-47683-g0e8eb07980-static"), for manifests. */

@@ -13,7 +13,8 @@
  * compare the fingerprint with the one they were given before.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { chmodSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { removeWorkingFileSync } from './own-files.js';
 import { join } from 'node:path';
 import { CustodianError } from '../common/errors.js';
 
@@ -130,7 +131,7 @@ export function ensureSiteKeys(dataDir: string): SiteKeys {
     } catch (e) {
       if (errnoCode(e) !== 'EEXIST') throw e; // another process created it meanwhile: use theirs
     } finally {
-      unlinkSync(tmp);
+      removeWorkingFileSync(tmp);
     }
   }
 

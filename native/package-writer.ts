@@ -17,7 +17,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir, open, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { removeEmptyFolder, removeWorkingFile, removeWorkingFolder } from './own-files.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -439,7 +440,7 @@ export async function writePackage(opts: WritePackageOptions): Promise<WrittenPa
     } catch (e) {
       // An empty outDir that existed (checked above): POSIX rename replaces it, Windows refuses.
       if (!['EEXIST', 'ENOTEMPTY', 'EPERM', 'EACCES'].includes(errnoCode(e) ?? '')) throw e;
-      await rmdir(outDir); // fails, rightly, if something was put there meanwhile
+      await removeEmptyFolder(outDir); // fails, rightly, if something was put there meanwhile
       await rename(tmpDir, outDir);
     }
     renamed = true;
@@ -451,7 +452,7 @@ export async function writePackage(opts: WritePackageOptions): Promise<WrittenPa
         if (errnoCode(e) === 'EEXIST') throw conflict(`${zipPath} appeared while the package was written; the folder ${outDir} is complete but no zip was made.`);
         throw e;
       }
-      await rm(zipTmp, { force: true });
+      await removeWorkingFile(zipTmp);
     }
     await fsyncPath(parent);
     return {
@@ -461,8 +462,8 @@ export async function writePackage(opts: WritePackageOptions): Promise<WrittenPa
       packageId: manifest.packageId,
     };
   } catch (e) {
-    if (!renamed) await rm(tmpDir, { recursive: true, force: true });
-    if (zipTmp !== undefined) await rm(zipTmp, { force: true });
+    if (!renamed) await removeWorkingFolder(tmpDir);
+    if (zipTmp !== undefined) await removeWorkingFile(zipTmp);
     throw e;
   }
 }

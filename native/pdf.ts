@@ -5,7 +5,8 @@
  * their header repeated, "page n / N" on every page.
  */
 import { createWriteStream, existsSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
+import { removeWorkingFile } from './own-files.js';
 import { dirname, join, basename } from 'node:path';
 
 export interface PdfTable {
@@ -243,7 +244,7 @@ export async function renderPdf(doc: PdfDoc, outFile: string, opts: { fontFile?:
     await rename(tmp, outFile);
   } catch (e) {
     out.destroy();
-    await rm(tmp, { force: true });
+    await removeWorkingFile(tmp);
     throw e;
   }
 }

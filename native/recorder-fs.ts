@@ -1,10 +1,10 @@
 /**
- * The recorder's file system: sentinels, directory listings and the only unlink of recorder
- * files in the product. Paths inside a root are handled as arrays of components and joined with
+ * The recorder's file system: sentinels and directory listings (the unlinking is in
+ * native/governed-fs.ts, behind the deletion door). Paths inside a root are handled as arrays of components and joined with
  * node:path, so the same code works on Windows shares and POSIX mounts.
  */
 import { randomUUID } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CustodianError } from '../common/errors.js';
 import { SENTINEL_FILE } from '../common/domain.js';
@@ -14,7 +14,7 @@ export interface Sentinel {
   readonly createdAt: string;
 }
 
-export type SentinelState = { ok: true; uuid: string } | { ok: false; reason: string };
+export type SentinelState = { ok: true; uuid: string; rootIno: number; sentinelIno: number } | { ok: false; reason: string };
 
 /** Checks that `dir` is an existing, listable folder; throws a clear error otherwise. */
 export function assertUsableRoot(dir: string): string {
@@ -37,11 +37,23 @@ export function assertUsableRoot(dir: string): string {
   return abs;
 }
 
+/**
+ * Reads a root's sentinel, with the identity (inode) of the root folder and of the sentinel file
+ * itself: a copy of the sentinel on another disk, or a root swapped for a link to such a copy,
+ * reads the same UUID but not the same identity. The root must be a real folder, not a link.
+ */
 export function readSentinel(root: string): SentinelState {
   let text: string;
+  let rootIno: number;
+  let sentinelIno: number;
   try {
+    const rst = lstatSync(root);
+    if (rst.isSymbolicLink()) return { ok: false, reason: 'the recording folder is a symbolic link (Custodian uses only real folders)' };
+    if (!rst.isDirectory()) return { ok: false, reason: 'the recording folder is not a folder' };
+    rootIno = rst.ino;
     const st = lstatSync(path.join(root, SENTINEL_FILE));
     if (!st.isFile()) return { ok: false, reason: 'the sentinel is not a regular file' };
+    sentinelIno = st.ino;
     text = readFileSync(path.join(root, SENTINEL_FILE), 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -51,7 +63,7 @@ export function readSentinel(root: string): SentinelState {
   try {
     const parsed = JSON.parse(text) as Partial<Sentinel>;
     if (typeof parsed.uuid !== 'string') return { ok: false, reason: 'the sentinel file is damaged' };
-    return { ok: true, uuid: parsed.uuid };
+    return { ok: true, uuid: parsed.uuid, rootIno, sentinelIno };
   } catch {
     return { ok: false, reason: 'the sentinel file is damaged' };
   }
@@ -134,121 +146,4 @@ export function joinInRoot(root: string, relComponents: readonly string[]): stri
 /** Splits the canonical stored form ("a/b/c") back into components. */
 export function relComponents(rel: string): string[] {
   return rel === '' ? [] : rel.split('/');
-}
-
-export type UnlinkOutcome =
-  | { outcome: 'deleted' }
-  | { outcome: 'already-gone' }
-  | { outcome: 'refused'; reason: string }
-  | { outcome: 'retry-later'; reason: string };
-
-
-/**
- * Deletes one recorder file, and only if it is a regular file reached from the root without
- * passing through a symlink. Errors that may pass (file in use, share gone) say "retry later";
- * they are never reported as deleted.
- */
-export function unlinkInsideRoot(root: string, components: readonly string[]): UnlinkOutcome {
-  const name = components[components.length - 1];
-  if (name === undefined) return { outcome: 'refused', reason: 'empty path' };
-  if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\\') || name.includes('\0')) {
-    return { outcome: 'refused', reason: `path component "${name}" is not allowed` };
-  }
-  const problem = checkFolderInsideRoot(root, components.slice(0, -1));
-  if (problem) return problem.outcome === 'already-gone' ? { outcome: 'already-gone' } : problem;
-  return unlinkRegularFile(path.join(root, ...components));
-}
-
-/**
- * Checks once that a folder is reached from the root through real folders only (no symlink),
- * so a sweep can then delete many files in it with one lstat and one unlink each.
- * Returns null when it is fine, or why not.
- */
-export function checkFolderInsideRoot(root: string, components: readonly string[]): { outcome: 'refused' | 'retry-later' | 'already-gone'; reason: string } | null {
-  try {
-    if (!statSync(root).isDirectory()) return { outcome: 'retry-later', reason: 'the root is not reachable' };
-  } catch (e) {
-    return { outcome: 'retry-later', reason: `the root is not reachable (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
-  }
-  let cur = root;
-  for (const c of components) {
-    if (c === '' || c === '.' || c === '..' || c.includes('/') || c.includes('\\') || c.includes('\0')) return { outcome: 'refused', reason: `path component "${c}" is not allowed` };
-    cur = path.join(cur, c);
-    let st;
-    try {
-      st = lstatSync(cur);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? '';
-      if (code === 'ENOENT' || code === 'ENOTDIR') return { outcome: 'already-gone', reason: `${cur} is gone` };
-      return { outcome: 'retry-later', reason: `${code || 'error'} while checking ${cur}` };
-    }
-    if (st.isSymbolicLink()) return { outcome: 'refused', reason: `${cur} is a symbolic link: Custodian never deletes through links` };
-    if (!st.isDirectory()) return { outcome: 'refused', reason: `${cur} is not a folder` };
-  }
-  return null;
-}
-
-/**
- * What kind of entry each name in a folder is, from one readdir (the directory entry's own type:
- * a symlink is reported as a symlink, never followed). A sweep uses it instead of an lstat per file.
- */
-export function folderEntryKinds(abs: string): Map<string, 'file' | 'link' | 'other'> | null {
-  try {
-    const out = new Map<string, 'file' | 'link' | 'other'>();
-    for (const e of readdirSync(abs, { withFileTypes: true })) out.set(e.name, e.isFile() ? 'file' : e.isSymbolicLink() ? 'link' : 'other');
-    return out;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Deletes one regular file in a folder checked with checkFolderInsideRoot. `kind` is what the
- * folder's listing said the entry is (folderEntryKinds); without it the file is lstat'ed.
- */
-export function unlinkRegularFile(abs: string, kind?: 'file' | 'link' | 'other' | 'absent'): UnlinkOutcome {
-  let entry = kind;
-  if (entry === undefined) {
-    try {
-      const st = lstatSync(abs);
-      entry = st.isSymbolicLink() ? 'link' : st.isFile() ? 'file' : 'other';
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? '';
-      if (code === 'ENOENT' || code === 'ENOTDIR') return { outcome: 'already-gone' };
-      return { outcome: 'retry-later', reason: `${code || 'error'} while checking ${abs}` };
-    }
-  }
-  if (entry === 'absent') return { outcome: 'already-gone' };
-  if (entry === 'link') return { outcome: 'refused', reason: `${abs} is a symbolic link: Custodian never deletes through links` };
-  if (entry === 'other') return { outcome: 'refused', reason: `${abs} is not a regular file` };
-  try {
-    unlinkSync(abs);
-    return { outcome: 'deleted' };
-  } catch (e) {
-    // In use, read-only, a share gone: try again later, and say so; never "deleted".
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    if (code === 'ENOENT') return { outcome: 'already-gone' };
-    return { outcome: 'retry-later', reason: `${code || (e as Error).message}: ${abs} could not be deleted now` };
-  }
-}
-
-/**
- * Removes folders left empty by deletion, walking up from `components` but never the root
- * itself. A folder that is not empty, or is a link, stops the walk.
- */
-export function removeEmptyDirs(root: string, components: readonly string[]): number {
-  let removed = 0;
-  for (let n = components.length; n > 0; n--) {
-    const dir = path.join(root, ...components.slice(0, n));
-    try {
-      const st = lstatSync(dir);
-      if (!st.isDirectory()) break;
-      if (readdirSync(dir).length > 0) break;
-      rmdirSync(dir);
-      removed++;
-    } catch {
-      break;
-    }
-  }
-  return removed;
 }

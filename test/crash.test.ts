@@ -45,6 +45,8 @@ describe('crash safety of the sweep', () => {
     changeSetting(ctx, 'massDeletionShare', 1);
     held.push(...writeSegments(root, 'held-cam', Date.now() - 100 * DAY, 50, 10 * MINUTE));
     writeSegments(root, 'recent', Date.now() - 2 * DAY, 20, 60 * MINUTE);
+    // A recorder writing now: the clock check compares "now" with the newest recording.
+    writeSegments(root, 'live', Date.now() - 20 * MINUTE, 1, 10 * MINUTE);
     scanAll(ctx);
     addHold(ctx, { cameras: ['held-cam'], fromMs: Date.now() - 101 * DAY, toMs: Date.now() - 90 * DAY, reason: 'crash test hold' });
     ctx.close();

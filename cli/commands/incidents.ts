@@ -151,10 +151,10 @@ export function registerIncidents(program: Command, c: CliContext): void {
     .command('close <ref>')
     .description('close without handover: the archived material is deleted and the deletion logged')
     .requiredOption('--reason <text>', 'why')
-    .action((ref: string, opts: { reason: string }, cmd: Command) => {
+    .action(async (ref: string, opts: { reason: string }, cmd: Command) => {
       const g = globals(cmd);
-      withCtx(g, c.io, (ctx) => {
-        const r = closeIncident(ctx, ref, opts.reason);
+      await withCtxAsync(g, c.io, async (ctx) => {
+        const r = await closeIncident(ctx, ref, opts.reason);
         if (g.json) printJson(c.io, { ...incidentSummary(ctx, r.incident), deleted: r.deletion.deleted, failed: r.deletion.failed });
         else c.io.out(`${r.incident.ref}: ${r.deletion.deleted} archived file(s) deleted; status ${r.incident.status}.\n`);
         if (r.deletion.failed.length > 0) {

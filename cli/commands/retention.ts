@@ -30,6 +30,8 @@ export function registerRetention(program: Command, c: CliContext): void {
             due: r.due,
             deferred: r.deferred,
             refused: r.refused,
+            refusals: r.refusals,
+            alarms: r.alarms,
             dryRun: r.dryRun,
             sweep: r.sweep,
             durationMs: r.durationMs,
@@ -49,7 +51,7 @@ export function registerRetention(program: Command, c: CliContext): void {
           }
           for (const l of r.leftAlone.slice(0, 10)) c.io.out(`  left alone: ${l.path} — ${l.reason}\n`);
           c.io.out(`Next deletion due: ${iso(r.nextDueMs) ?? '—'}\n`);
-          if (r.refused) c.io.err(`Refused by a safety rule: ${r.refused}. See "custodian alarms".\n`);
+          if (r.refused) c.io.err(`Refused by a safety rule: ${r.refused}${r.alarms.length > 0 ? ` See "custodian alarms" (alarm ${r.alarms.map((a) => `#${a}`).join(', ')}).` : ''}\n`);
         }
         if (r.refused) c.setExit(EXIT.refused);
       });

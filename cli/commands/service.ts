@@ -48,7 +48,8 @@ export function registerService(program: Command, c: CliContext): void {
           swept(r) {
             emit('sweep', { deleted: r.deleted, held: r.held, due: r.due, deferred: r.deferred, refused: r.refused, nextDue: r.nextDueMs === null ? null : formatInstant(r.nextDueMs, tz) });
             if (!g.json) {
-              if (r.refused) log(`sweep REFUSED: ${r.refused} (see custodian alarms)`);
+              // Point to the alarms only when an alarm stands behind the refusal.
+              if (r.refused) log(`sweep REFUSED: ${r.refused}${r.alarms.length > 0 ? ` (alarm ${r.alarms.map((a) => `#${a}`).join(', ')}: see custodian alarms)` : ''}`);
               else if (r.deleted || r.deferred) log(`sweep: deleted ${r.deleted} recordings that turned ${ctx.settings().retentionMonths} months old; ${r.held} held${r.deferred ? `; ${r.deferred} to retry` : ''}`);
               log(`next deletion due ${r.nextDueMs === null ? '—' : formatInstant(r.nextDueMs, tz).replace('T', ' ')}`);
             }

@@ -8,10 +8,12 @@
  * Runtime-neutral: no Node built-ins, so the renderer can use it too.
  */
 import i18next, { type TFunction } from 'i18next';
+import * as check from './check.js';
 import * as core from './core.js';
+import * as deletion from './deletion.js';
 
 /** Add a namespace here: `import * as x from './x.js'` and one line below. */
-const NAMESPACES = { core } as const;
+const NAMESPACES = { core, deletion, check } as const;
 
 export type Namespace = keyof typeof NAMESPACES;
 export const LANGUAGES = ['sv', 'en'] as const;

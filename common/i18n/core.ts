@@ -5,9 +5,11 @@
 export const sv = {
   unexpected: 'Något gick fel: {{detail}}',
   actorService: 'Custodian-tjänsten',
+  rootRefusal: '{{root}}: {{reason}}',
 } as const;
 
 export const en: Record<keyof typeof sv, string> = {
   unexpected: 'Something went wrong: {{detail}}',
   actorService: 'the Custodian service',
+  rootRefusal: '{{root}}: {{reason}}',
 };

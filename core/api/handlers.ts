@@ -213,8 +213,8 @@ export const handlers: HandlerMap = {
     return incidentDetail(call.ctx, r.incident);
   },
   'incidents.extend': (call, req) => summary(call.ctx, extendIncident(call.ctx, req.ref, toMs(call.ctx, req.reviewBy), req.reason)),
-  'incidents.close': (call, req) => {
-    const r = closeIncident(call.ctx, req.ref, req.reason);
+  'incidents.close': async (call, req) => {
+    const r = await closeIncident(call.ctx, req.ref, req.reason);
     return { ...summary(call.ctx, r.incident), deleted: r.deletion.deleted, failed: r.deletion.failed };
   },
   'clips.reclassify': (call, req) => {
