@@ -12,12 +12,13 @@
  * already gone, no file logged twice); and when the sweep met the swap (anything of the swapped
  * folder left, lost or mislogged), an alarm `folder-changed` or `root-identity`.
  */
-import { cpSync, existsSync, mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   absOf,
   alarms,
+  alarmText,
   budgetMs,
   builtCliExists,
   cli,
@@ -30,7 +31,9 @@ import {
   killHard,
   MINUTE,
   recordViolations,
+  readDb,
   rounds,
+  sleep,
   startCli,
   startScript,
   stopScript,
@@ -202,6 +205,58 @@ describe('attack 2: folders swapped for links while the sweep runs', () => {
     expect(v.length, summary(v)).toBe(0);
   }, budgetMs(12_000, 5));
 
+  it(`a date folder moved out of the root (to keep it) and a real folder of that name put in its place, mid-sweep (${ROUNDS} rounds)`, async () => {
+    const v: string[] = [];
+    let broken = 0;
+    let landed = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const b = build('date-folder', `out-${round}`);
+      built.push(b);
+      const label = `round ${round}`;
+      const db = readDb(b.ws.data);
+      const rel = path.relative(b.ws.root, b.target).split(path.sep).join('/');
+      const dirId = (db.prepare('SELECT id FROM dirs WHERE rel = ?').get(rel) as { id: number } | undefined)?.id;
+      const q = db.prepare("SELECT COUNT(*) AS n FROM segments WHERE state = 'deleting' AND dir_id = ?");
+      const sweep = startCli(b.ws.data, ['sweep']);
+      pids.add(sweep.pid);
+      // When the sweeper has marked files of that folder (odd rounds: once it has unlinked the
+      // folder's first file, so it is at work in there), the operator moves the folder out.
+      const until = Date.now() + 30_000;
+      while (Date.now() < until && sweep.child.exitCode === null && (q.get(dirId) as { n: number }).n === 0) await sleep(1);
+      db.close();
+      const first = b.inTarget.reduce((a, r) => (r.startMs < a.startMs ? r : a));
+      if (round % 2 === 1) {
+        while (Date.now() < until && sweep.child.exitCode === null && existsSync(absOf(b.ws.root, first))) await new Promise((r) => setImmediate(r));
+      } else {
+        await sleep(Math.random() * 20);
+      }
+      const kept = path.join(b.ws.dir, 'kept', path.basename(b.target));
+      mkdirSync(path.dirname(kept), { recursive: true });
+      const movedWhileRunning = sweep.child.exitCode === null;
+      renameSync(b.target, kept);
+      renameSync(b.decoy, b.target);
+      // What is in the kept folder now is outside the root: none of it may go.
+      const snapshot = readdirSync(kept);
+      const decoyHashes = hashTree(b.target);
+      const s = await sweep.done;
+      pids.delete(sweep.pid);
+      if (!movedWhileRunning) continue;
+      landed++;
+      const x: string[] = [];
+      const lost = snapshot.filter((n) => !existsSync(path.join(kept, n)));
+      if (lost.length) x.push(`${label}: ${lost.length} of the ${snapshot.length} files in the folder moved out of the root (${kept}) were deleted after the move, e.g. ${lost[0] ?? ''}`);
+      const damage = treeDamage(b.target, decoyHashes);
+      if (damage.length) x.push(`${label}: ${damage.length} files of the folder put in its place deleted, e.g. ${damage[0] ?? ''}`);
+      if (snapshot.length > 0 && !alarms(b.ws.data).some((a) => IDENTITY_ALARMS.includes(a.kind))) x.push(`${label}: the folder was replaced while ${snapshot.length} of its due files were left, and no folder-changed alarm (sweep exit ${String(s.code)})`);
+      if (x.length) broken++;
+      v.push(...x);
+      b.ws.cleanup();
+    }
+    console.log(`attack 2 folder moved out: ${landed}/${ROUNDS} moves during a sweep, ${broken} rounds broken; ${summary(v, 4)}`);
+    expect(landed).toBeGreaterThan(0);
+    expect(v.length, summary(v)).toBe(0);
+  }, budgetMs(15_000, 10));
+
   for (const how of ['a symlink', 'a real folder'] as const) {
     it(`the root replaced before the sweep by ${how} holding a copy of the sentinel: nothing there deleted, exit 3, root-identity`, () => {
       const b = build('root', how === 'a symlink' ? 'static-link' : 'static-dir');
@@ -216,8 +271,9 @@ describe('attack 2: folders swapped for links while the sweep runs', () => {
       const damage = treeDamage(decoyNow, decoyHashes);
       if (damage.length) v.push(`${damage.length} of the decoy's ${decoyHashes.size} files deleted, e.g. ${damage[0] ?? ''}`);
       if (s.code !== 3) v.push(`sweep exit ${String(s.code)}, not 3 (refused); it reported ${s.code === 0 ? String(jsonOf<{ deleted: number }>(s).deleted) : '?'} deleted`);
-      const raised = alarms(b.ws.data).filter((a) => a.kind === 'root-identity');
-      if (raised.length === 0) v.push(`no root-identity alarm (alarms: ${alarms(b.ws.data).map((a) => a.kind).join(', ') || 'none'})`);
+      // root-identity; or root-offline that says the root is now a link (it saw the swap for what it is).
+      const raised = alarms(b.ws.data).filter((a) => a.kind === 'root-identity' || (a.kind === 'root-offline' && how === 'a symlink' && /link/i.test(alarmText(a))));
+      if (raised.length === 0) v.push(`no root-identity alarm (alarms: ${alarms(b.ws.data).map((a) => `${a.kind}: ${a.message}`).join('; ') || 'none'})`);
       const log = deletionLog(b.ws.data);
       if (log.length > 0) v.push(`${log.length} deletion(s) logged (${log[0]?.outcome ?? ''} ${log[0]?.path ?? ''}) although nothing of the root was reachable`);
       // Put the real root back: its recordings are all still there and none is logged.

@@ -11,7 +11,7 @@
  *    raised (here: another sweeper holds the lease).
  * (The kill -9 promise has its own file: killed-sweep-log.test.ts.)
  */
-import { existsSync, mkdirSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCorruptMp4 } from '../../fixtures/video.js';
@@ -28,6 +28,7 @@ import {
   MINUTE,
   readDb,
   startCli,
+  stopOutsideWrite,
   summary,
   workspace,
   writeRealRecordings,
@@ -60,7 +61,8 @@ describe('attack 8: the smaller promises', () => {
     mkdirSync(home, { recursive: true });
     const env = { HOME: home, USERPROFILE: home };
     const v: string[] = [];
-    const refused = (label: string, data: string, args: string[], folder: string): void => {
+    /** `folder` is where a sentinel would land; the sentence must name it or the path typed. */
+    const refused = (label: string, data: string, args: string[], folder: string, typed = folder): void => {
       const sentinel = path.join(folder, '.custodian-root');
       const before = existsSync(sentinel);
       const r = cli(data, args, { env });
@@ -69,7 +71,7 @@ describe('attack 8: the smaller promises', () => {
         v.push(`${label}: wrote ${sentinel}`);
       }
       if (r.code === 0) v.push(`${label}: accepted (exit 0)`);
-      else if (!r.err.includes(folder)) v.push(`${label}: refused (exit ${String(r.code)}) but the sentence does not name ${folder}: "${r.err.trim()}"`);
+      else if (!r.err.includes(folder) && !r.err.includes(typed)) v.push(`${label}: refused (exit ${String(r.code)}) but the sentence does not name ${typed}: "${r.err.trim()}"`);
     };
     const dataA = path.join(w.dir, 'a', 'data');
     refused('init --storage /', dataA, ['init', '--storage', '/'], '/');
@@ -77,17 +79,26 @@ describe('attack 8: the smaller promises', () => {
     const site = path.join(w.dir, 'site');
     mkdirSync(site);
     refused('init --storage (a folder containing the data folder)', path.join(site, 'data'), ['init', '--storage', site], site);
-    // A proper data folder and root, then roots add of the rest.
+    // A proper data folder and root, then roots add of the rest, and the same folders by other names.
     initData(w);
     refused('roots add /etc', w.data, ['roots', 'add', '/etc'], '/etc');
+    refused('roots add /usr/', w.data, ['roots', 'add', '/usr/'], '/usr', '/usr/');
     refused('roots add /', w.data, ['roots', 'add', '/'], '/');
+    refused('roots add /tmp/.. (that is /)', w.data, ['roots', 'add', '/tmp/..'], '/', '/tmp/..');
+    const toSlash = path.join(w.dir, 'storage-link');
+    symlinkSync('/', toSlash);
+    refused('roots add (a symlink to /)', w.data, ['roots', 'add', toSlash], '/', toSlash);
     refused('roots add (the home folder)', w.data, ['roots', 'add', home], home);
+    refused('roots add (the home folder, with a trailing slash)', w.data, ['roots', 'add', `${home}/`], home, `${home}/`);
     const inside = path.join(w.data, 'inside');
     mkdirSync(inside, { recursive: true });
     refused('roots add (a folder inside the data folder)', w.data, ['roots', 'add', inside], inside);
     refused('roots add (a folder containing the data folder)', w.data, ['roots', 'add', w.dir], w.dir);
+    const toWs = path.join(site, 'ws-link');
+    symlinkSync(w.dir, toWs);
+    refused('roots add (a symlink to a folder containing the data folder)', w.data, ['roots', 'add', toWs], w.dir, toWs);
     const listed = (JSON.parse(cli(w.data, ['roots', 'list']).out) as { roots: { path: string }[] }).roots.map((r) => r.path);
-    for (const bad of ['/', '/etc', home, inside, w.dir]) if (listed.includes(bad)) v.push(`roots list now includes ${bad}`);
+    for (const bad of ['/', '/etc', '/usr', home, inside, w.dir, toSlash, toWs]) if (listed.includes(bad)) v.push(`roots list now includes ${bad}`);
     console.log(`attack 8 roots: ${summary(v, 10)}`);
     expect(v.length, summary(v)).toBe(0);
   }, 90_000);
@@ -108,9 +119,14 @@ describe('attack 8: the smaller promises', () => {
     }
     const spring = cli(w.data, ['hold', 'add', '--camera', 'c1', '--from', '2026-03-29T02:30', '--to', '2026-03-29T05:00', '--reason', 'Inbrott natten till söndag']);
     if (spring.code === 0) v.push(`a time in the spring gap was accepted: ${spring.out.trim().replace(/\s+/g, ' ')}`);
-    else if (!(/02:00/.test(spring.err) && /03:00/.test(spring.err))) v.push(`the spring refusal does not name the gap (02:00–03:00): "${spring.err.trim()}"`);
+    else if (!((/02:00/.test(spring.err) && /03:00/.test(spring.err)) || /does not exist|skips|gap|finns inte|hoppar/i.test(spring.err))) v.push(`the spring refusal does not name the gap (02:00–03:00): "${spring.err.trim()}"`);
+    // The same readings elsewhere: the end of a window, and an incident's window.
+    const autumnTo = cli(w.data, ['hold', 'add', '--camera', 'c1', '--from', '2026-10-25T01:00', '--to', '2026-10-25T02:15', '--reason', 'Inbrott natten till söndag']);
+    if (autumnTo.code === 0) v.push(`--to in the autumn's repeated hour was accepted without an offset: ${autumnTo.out.trim().replace(/\s+/g, ' ')}`);
+    const springIncident = cli(w.data, ['incident', 'create', '--reason', 'crime-on-premises', '--justification', 'Inbrott, polisanmält', '--title', 'Inbrott', '--from', '2026-03-29T02:10', '--to', '2026-03-29T04:00', '--camera', 'c1', '--no-wait']);
+    if (springIncident.code === 0) v.push(`incident create --from in the spring gap was accepted: ${springIncident.out.trim().replace(/\s+/g, ' ').slice(0, 200)}`);
     const holds = (JSON.parse(cli(w.data, ['hold', 'list']).out) as { holds: unknown[] }).holds;
-    if (v.length === 0 && holds.length > 0) v.push(`${holds.length} hold(s) made although both were refused`);
+    if (v.length === 0 && holds.length > 0) v.push(`${holds.length} hold(s) made although every one was refused`);
     console.log(`attack 8 DST: ${summary(v, 4)}`);
     expect(v.length, summary(v)).toBe(0);
   }, 60_000);
@@ -181,7 +197,8 @@ describe('attack 8: the smaller promises', () => {
     const a = startCli(w.data, ['sweep']);
     pids.add(a.pid);
     await markedWork(w.data, a);
-    process.kill(a.pid, 'SIGSTOP');
+    // Stalled outside a write transaction: inside one it would block every writer, run's too.
+    expect(await stopOutsideWrite(w.data, a), 'sweeper A finished before it could be stalled').toBe(true);
     const v: string[] = [];
     try {
       const run = startCli(w.data, ['run', '--no-probe', '--exit-after', '5'], { json: false });
@@ -191,7 +208,7 @@ describe('attack 8: the smaller promises', () => {
       const sw = cli(w.data, ['sweep'], { json: false });
       const raised = alarms(w.data).filter((x) => !before.has(x.id));
       const refusedLine = rr.out.split('\n').find((l) => /REFUSED|refused/.test(l)) ?? '';
-      if (!refusedLine) v.push(`(precondition) run's sweep was not refused while another sweeper held the lease: ${rr.out.slice(0, 300)}`);
+      if (!refusedLine) v.push(`(precondition) run's sweep was not refused while another sweeper held the lease: exit ${String(rr.code)}, "${rr.out.slice(0, 300)}" "${rr.err.slice(0, 300)}"`);
       if (raised.length === 0 && /see .?custodian alarms/i.test(rr.out)) v.push(`run says "${refusedLine.trim()}" but no alarm was raised`);
       if (raised.length === 0 && /see .?custodian alarms/i.test(sw.err + sw.out)) v.push(`sweep says "${(sw.err || sw.out).trim()}" but no alarm was raised`);
     } finally {
