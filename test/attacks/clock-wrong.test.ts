@@ -122,6 +122,28 @@ describe.skipIf(!existsSync(FAKETIME_LIB))('attack 7: the clock wrong by days', 
     expect(v.length, summary(v)).toBe(0);
   }, 120_000);
 
+  it('the clock stepped 12 days ahead on a box whose recorder follows it: the machine\'s own clock still tells', () => {
+    // A recorder on the same machine names its files by the same wrong clock, so "the newest
+    // recording ended long ago" cannot see it; only the jump against the machine's uptime since
+    // the last (true) sweep can.
+    const t = tree('samebox');
+    trees.push(t);
+    const fakeNow = Date.now() + 12 * DAY;
+    writeRecordings(t.ws.root, 'box', fakeNow - 6 * 10 * MINUTE - 5_000, 6, 10 * MINUTE); // mtimes by that clock too
+    cliOk(t.ws.data, ['scan'], { env: fakeClockEnv('+12d') });
+    const expected = wouldGoEarly(t, Date.now(), 12 * DAY);
+    const s = cli(t.ws.data, ['sweep'], { env: fakeClockEnv('+12d') });
+    const v: string[] = [];
+    const early = goneEarly(t, Date.now());
+    if (early.length) v.push(`${early.length} recordings not due at the real time were deleted, e.g. ${absOf(t.ws.root, early[0] as Rec)}`);
+    if (s.code !== 3) v.push(`sweep exit ${String(s.code)}, not 3`);
+    const suspect = alarms(t.ws.data).filter((a) => a.kind === 'clock-suspect');
+    if (suspect.length === 0) v.push(`no clock-suspect alarm (alarms: ${alarms(t.ws.data).map((a) => a.kind).join(', ') || 'none'})`);
+    else if (!suspect.some((a) => saysHowMuch(a, expected, 12 * DAY))) v.push(`the clock-suspect alarm does not say how much footage would go early: "${suspect[0]?.message ?? ''}"`);
+    console.log(`attack 7 same-box recorder +12d: exit ${String(s.code)}, ${early.length} deleted early of ${expected} at risk; ${summary(v, 4)}`);
+    expect(v.length, summary(v)).toBe(0);
+  }, 120_000);
+
   it('run with the clock 12 days fast: nothing not due goes, clock-suspect', async () => {
     const t = tree('run');
     trees.push(t);

@@ -13,7 +13,7 @@
  * (the archived clips, the package copy's own files) is gone and logged, so the attack is on a
  * handover that really ran.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -26,6 +26,7 @@ import {
   deletionLog,
   hashTree,
   initData,
+  isSymlink,
   jsonOf,
   sha256,
   summary,
@@ -130,6 +131,43 @@ describe('attack 4: handover and closure delete only what Custodian wrote', () =
     const clipRows = log.filter((l) => l.kind === 'clip' && l.incident === inc.ref && l.outcome === 'deleted');
     if (clipRows.length !== inc.clips.length) v.push(`${clipRows.length} clip deletions logged for ${inc.clips.length} archived clips`);
     console.log(`attack 4 handover: exit ${String(h.code)}; alarms ${alarms(ws.data).map((a) => a.kind).join(', ') || 'none'}; ${summary(v, 8)}`);
+    expect(v.length, summary(v)).toBe(0);
+  }, 120_000);
+
+  it('handover: files Custodian wrote but someone replaced (same name; other bytes, or a link) are not Custodian\'s any more', () => {
+    const inc = create('Stöld i förrådet', ['corridor']);
+    const pkgA = path.join(ws.dir, 'ersatt-till-polisen');
+    const pkgB = path.join(ws.dir, 'ersatt-kopia');
+    cliOk(ws.data, ['export', inc.ref, '--audience', 'police', '--out', pkgA]);
+    cliOk(ws.data, ['export', inc.ref, '--audience', 'police', '--out', pkgB]);
+    const own = walkFiles(pkgB).map((r) => path.join(pkgB, r));
+    const clipInPkg = own.find((f) => f.endsWith('.mp4')) as string;
+    const archived = inc.clips[0]?.path as string;
+    expect(clipInPkg && archived, 'no clip to replace').toBeTruthy();
+    // An investigator's annotated page; a clip re-saved by an editor (same size, other bytes); the
+    // checksum file swapped for a link to someone's file; the archived clip replaced likewise.
+    const sameSizeOther = (f: string): { file: string; sha: string } => {
+      const b = readFileSync(f);
+      for (let i = 0; i < b.length; i += 997) b[i] = (b[i] ?? 0) ^ 0x5a;
+      writeFileSync(f, b);
+      return { file: f, sha: sha256(f) };
+    };
+    const replaced = [foreign(path.join(pkgB, 'index.html'), '<p>Utredarens kommentarer</p>\n'), sameSizeOther(clipInPkg), sameSizeOther(archived)];
+    const target = foreign(path.join(ws.dir, 'someones-file.txt'), 'Någon annans fil\n');
+    rmSync(path.join(pkgB, 'SHA256SUMS'));
+    symlinkSync(target.file, path.join(pkgB, 'SHA256SUMS'));
+    const h = cli(ws.data, ['handover', inc.ref, '--to', 'police', '--reference', 'K-2026-2020', '--recipient', 'Insp. Berg', '--package', pkgA]);
+    const v: string[] = [];
+    for (const p of [...replaced, target]) {
+      if (!existsSync(p.file)) v.push(`${p.file} (replaced: not what Custodian wrote) was deleted`);
+      else if (sha256(p.file) !== p.sha) v.push(`${p.file} was altered`);
+    }
+    if (!isSymlink(path.join(pkgB, 'SHA256SUMS'))) v.push(`the link ${path.join(pkgB, 'SHA256SUMS')} put in place of a package file was removed`);
+    const text = alarms(ws.data).filter((a) => a.kind === 'foreign-files').map(alarmText).join(' ');
+    for (const p of [...replaced.map((r) => r.file), path.join(pkgB, 'SHA256SUMS')]) if (!text.includes(p) && !text.includes(path.relative(ws.dir, p)) && !text.includes(path.basename(p))) v.push(`no foreign-files alarm names ${p}`);
+    for (const f of own) if (!replaced.some((r) => r.file === f) && !f.endsWith('SHA256SUMS') && existsSync(f)) v.push(`the package copy's own, unchanged file ${f} is still there after the handover`);
+    for (const l of deletionLog(ws.data)) if ([...replaced.map((r) => r.file), target.file].includes(l.path) && l.outcome !== 'pending') v.push(`the deletion log says ${l.path} was ${l.outcome}`);
+    console.log(`attack 4 replaced files: handover exit ${String(h.code)}; ${summary(v, 6)}`);
     expect(v.length, summary(v)).toBe(0);
   }, 120_000);
 

@@ -20,6 +20,7 @@ import {
   absOf,
   attackFrame,
   budgetMs,
+  checkMisses,
   cliOk,
   DAY,
   deletionLog,
@@ -233,6 +234,7 @@ describe('attack 1: holds committed while a sweep deletes a large due batch', ()
         if (existsSync(p) && !finalIndex.has(p)) violations.push(`held ${p} dropped from the index by a later sweep`);
       }
     }
+    violations.push(...checkMisses(ws.data, violations));
     const uniq = [...new Set(violations)];
     const rounds_ = new Set(uniq.map((x) => /^round (\d+)/.exec(x)?.[1]).filter((x) => x !== undefined));
     console.log(

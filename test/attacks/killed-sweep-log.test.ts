@@ -13,6 +13,7 @@ import {
   attackFrame,
   budgetMs,
   cli,
+  checkMisses,
   cliOk,
   DAY,
   deletionLog,
@@ -68,6 +69,7 @@ describe('attack 8: a sweep killed mid-sweep, then recovered', () => {
       pending.push({ round, recs, startMs });
       if (pending.length >= 5 || round === ROUNDS - 1) check();
     }
+    violations.push(...checkMisses(ws.data, violations));
     const ag = violations.filter((v) => /logged already-gone/.test(v)).length;
     console.log(`attack 8 kill -9: ${killedMid}/${ROUNDS} killed mid-sweep; ${ag} files logged already-gone that the killed sweep had unlinked; ${summary(violations, 6)}`);
     expect(killedMid, 'too few kills landed inside a sweep').toBeGreaterThanOrEqual(Math.ceil(ROUNDS / 2));

@@ -561,6 +561,24 @@ export function recordViolations(log: readonly LogRow[], index: readonly IndexRo
   return v;
 }
 
+/**
+ * `custodian check` must not say all is well where our oracle found what it claims to prove
+ * (index vs disk vs deletion log vs holds): a file logged twice, a held file deleted, a file
+ * logged gone that is on the disk. Returns a violation when it does (empty when it agrees).
+ */
+export function checkMisses(data: string, found: readonly string[]): string[] {
+  const own = found.filter((v) => / is logged \d+ times| but is still on the disk|held .* (?:logged|unlinked)| logged already-gone/.test(v));
+  if (own.length === 0) return [];
+  const r = cli(data, ['check']);
+  let ok: boolean | undefined;
+  try {
+    ok = jsonOf<{ ok: boolean }>(r).ok;
+  } catch {
+    return [`custodian check printed no verdict (exit ${String(r.code)}): ${r.err.trim()}`];
+  }
+  return ok ? [`custodian check says the invariants hold (exit ${String(r.code)}) while ${own.length} of our findings are of the kinds it proves, e.g. ${own[0] ?? ''}`] : [];
+}
+
 /** Files of ours on the disk that the index does not know (after a scan they all must be). */
 export function unindexed(index: readonly IndexRow[], root: string, recs: readonly Rec[]): string[] {
   const known = new Set(index.map((r) => r.abs));

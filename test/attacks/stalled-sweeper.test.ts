@@ -21,6 +21,7 @@ import {
   attackFrame,
   budgetMs,
   cli,
+  checkMisses,
   cliOk,
   DAY,
   deletionLog,
@@ -136,6 +137,7 @@ describe('attack 6: a stalled sweeper wakes after another took over', () => {
       // The operator takes their files back (a later round's scan would index them as recordings).
       for (const p of operator) rmSync(p, { force: true });
     }
+    violations.push(...checkMisses(ws.data, violations));
     console.log(`attack 6: ${stoppedInWork}/${ROUNDS} rounds stalled A mid-work; ${summary(violations, 8)}`);
     expect(stoppedInWork, 'A never stalled in its work').toBeGreaterThan(0);
     expect(violations.length, summary(violations)).toBe(0);

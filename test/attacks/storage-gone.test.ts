@@ -25,6 +25,7 @@ import {
   budgetMs,
   builtCliExists,
   cli,
+  checkMisses,
   cliOk,
   DAY,
   deletionLog,
@@ -166,7 +167,8 @@ describe.skipIf(!probe.ok)('attack 3: storage gone mid-sweep', () => {
       const index = indexRows(d.ws.data);
       const missing = unindexed(index, d.ws.root, d.recs);
       if (missing.length) violations.push(`${label}: after remount and scan, ${missing.length} files on the disk are not indexed, e.g. ${missing[0] ?? ''}`);
-      violations.push(...recordViolations(deletionLog(d.ws.data), index, { root: d.ws.root, recs: d.recs, requireLogForGone: false }).map((x) => `${label} after remount: ${x}`));
+      const afterRemount = recordViolations(deletionLog(d.ws.data), index, { root: d.ws.root, recs: d.recs, requireLogForGone: false }).map((x) => `${label} after remount: ${x}`);
+      violations.push(...afterRemount, ...checkMisses(d.ws.data, afterRemount).map((x) => `${label}: ${x}`));
       // A person looks, acknowledges, and the next sweep finishes: each deletion logged once.
       ackAll(d.ws.data);
       const again = cli(d.ws.data, ['sweep']);
