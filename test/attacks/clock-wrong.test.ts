@@ -144,6 +144,25 @@ describe.skipIf(!existsSync(FAKETIME_LIB))('attack 7: the clock wrong by days', 
     expect(v.length, summary(v)).toBe(0);
   }, 120_000);
 
+  it('an acknowledgement given for a 13-hour jump does not let a 12-day jump through', () => {
+    // A person sees "the clock is 13 h ahead, about this much would go early", decides that is
+    // acceptable and acknowledges. Before the next sweep the clock is 12 days ahead: that is not
+    // what was acknowledged.
+    const t = tree('permit');
+    trees.push(t);
+    const first = cli(t.ws.data, ['sweep'], { env: fakeClockEnv('+13h') });
+    const suspect = alarms(t.ws.data).filter((a) => a.kind === 'clock-suspect' && a.acknowledged === null);
+    const v: string[] = [];
+    if (first.code !== 3 || suspect.length === 0) v.push(`(precondition) the 13-hour jump was not refused with clock-suspect (exit ${String(first.code)})`);
+    for (const a of suspect) cliOk(t.ws.data, ['alarms', 'ack', String(a.id), '--note', 'Klockan går 13 timmar före; det är godtagbart']);
+    const s = cli(t.ws.data, ['sweep'], { env: fakeClockEnv('+12d') });
+    // What the person accepted: about 13 hours' worth going early. Anything beyond is not.
+    const beyond = t.recs.filter((r) => !existsSync(absOf(t.ws.root, r)) && dueAtUtc(r.endMs) - DUE_MARGIN_MS > Date.now() + 13 * HOUR);
+    if (beyond.length) v.push(`${beyond.length} recordings more than 13 h from due were deleted under a permission given for a 13-hour jump (sweep exit ${String(s.code)}), e.g. ${absOf(t.ws.root, beyond[0] as Rec)}`);
+    console.log(`attack 7 permit reuse: first exit ${String(first.code)}, second exit ${String(s.code)}; ${summary(v, 4)}`);
+    expect(v.length, summary(v)).toBe(0);
+  }, 120_000);
+
   it('run with the clock 12 days fast: nothing not due goes, clock-suspect', async () => {
     const t = tree('run');
     trees.push(t);
