@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'not_found',
   'conflict',
   'refused_by_safety_rule',
+  /** Too many attempts at once or in a row (logins): try again after the time the answer names. */
+  'rate_limited',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -51,6 +51,9 @@ export const PERMISSIONS: { readonly [A in Action]: readonly Role[] } = {
 
   'logs.deletions': READERS,
   'logs.handovers': ['officer', 'dpo'],
+  'logs.views': ['dpo'],
+  'logs.download': READERS,
+  'handovers.receipt': ['officer', 'dpo'],
   'reports.compliance': ['dpo', 'admin'],
 
   'settings.get': READERS,
@@ -60,6 +63,7 @@ export const PERMISSIONS: { readonly [A in Action]: readonly Role[] } = {
   'users.add': ['admin'],
   'users.setRole': ['admin'],
   'users.disable': ['admin'],
+  'users.unlock': ['admin'],
 
   'sweep.dryRun': READERS,
 };
@@ -71,6 +75,7 @@ export const PERMISSIONS: { readonly [A in Action]: readonly Role[] } = {
 export const SCOPES: Partial<Record<Action, Partial<Record<Role, string>>>> = {
   'incidents.list': { hr: 'only incidents handed over to HR' },
   'incidents.show': { hr: 'only incidents handed over to HR' },
+  'logs.download': { officer: 'only the logs the role may read', dpo: 'only the logs the role may read', admin: 'only the logs the role may read' },
 };
 
 export const ACTIONS = Object.keys(PERMISSIONS) as Action[];

@@ -13,6 +13,15 @@ describe('parseUserTime', () => {
     expect(parseUserTime('2026-07-15T10:00:00Z', TZ)).toBe(Date.parse('2026-07-15T10:00:00Z'));
     expect(parseUserTime('2026-07-15T10:00:00+05:30', TZ)).toBe(Date.parse('2026-07-15T04:30:00Z'));
   });
+  it('asks for the offset of a time in the autumn\'s repeated hour, naming both readings', () => {
+    expect(() => parseUserTime('2026-10-25T02:30', 'Europe/Stockholm')).toThrow(/2026-10-25T02:30:00\+02:00 or 2026-10-25T02:30:00\+01:00/);
+    expect(parseUserTime('2026-10-25T02:30+01:00', 'Europe/Stockholm')).toBe(Date.parse('2026-10-25T01:30:00Z'));
+    expect(parseUserTime('2026-10-25T03:30', 'Europe/Stockholm')).toBe(Date.parse('2026-10-25T02:30:00Z'));
+  });
+  it('refuses a time in the spring gap instead of moving it, naming the readings around it', () => {
+    expect(() => parseUserTime('2026-03-29T02:30', 'Europe/Stockholm')).toThrow(/does not exist.*01:30:00\+01:00 or .*03:30:00\+02:00/);
+    expect(parseUserTime('2026-03-29T03:00', 'Europe/Stockholm')).toBe(Date.parse('2026-03-29T01:00:00Z'));
+  });
   it('refuses what is not a real date-time with a readable message', () => {
     expect(() => parseUserTime('yesterday', TZ)).toThrow(/ISO 8601/);
     expect(() => parseUserTime('2026-02-30T10:00', TZ)).toThrow(/not a real/);

@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { documentHead } from '../common/api/http.js';
 import { CustodianError } from '../common/errors.js';
 import { formatInstant } from '../common/time.js';
 import { handoverOf, insertHandover, listHandovers, setReceipts, type HandoverRow } from '../db/handovers.js';
@@ -91,9 +92,9 @@ async function writeReceipts(ctx: Ctx, inc: IncidentRow, h: HandoverRow, pkgFile
   const fingerprint = siteKeys(ctx).fingerprint;
   const rows = receiptRows(ctx, inc, h, fingerprint, pkgFiles);
   const title = 'Kvitto på överlämning av inspelat material / Handover receipt';
-  const html = `<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>${esc(title)}</title>
-<style>body{font-family:DejaVu Sans,Arial,sans-serif;margin:2cm;color:#111}table{border-collapse:collapse;width:100%}td{border:1px solid #999;padding:6px;vertical-align:top}td:first-child{width:35%;font-weight:bold}.sign{margin-top:3em;display:flex;gap:3em}.sign div{flex:1;border-top:1px solid #000;padding-top:4px}</style></head>
-<body><h1>${esc(title)}</h1><table>${rows.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join('')}</table>
+  // The head (CSP as in the UI, the document stylesheet) is common/api/http.ts's documentHead.
+  const html = `<!doctype html><html lang="sv"><head>${documentHead(title)}</head>
+<body class="receipt"><h1>${esc(title)}</h1><table>${rows.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join('')}</table>
 <p>Efter överlämningen raderas det arkiverade materialet hos ${esc(ctx.settings().controller)} och raderingen loggas. / After the handover the archived material is deleted and the deletion logged.</p>
 <div class="sign"><div>Överlämnat av / Handed over by</div><div>Mottaget av / Received by</div></div></body></html>\n`;
   writeFileSync(`${base}.html`, html, { mode: 0o600 });
@@ -184,5 +185,3 @@ export function handoverLog(ctx: Ctx, sinceMs = 0): HandoverRecord[] {
     receiptPdf: h.receipt_pdf,
   }));
 }
-
-export const HANDOVER_COLUMNS: readonly (keyof HandoverRecord & string)[] = ['id', 'incident', 'to', 'organisation', 'recipient', 'reference', 'method', 'note', 'handedOver', 'recordedBy', 'package', 'manifestSha256', 'receiptPdf'];

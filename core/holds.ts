@@ -4,7 +4,7 @@
  */
 import { CustodianError } from '../common/errors.js';
 import { getCamera } from '../db/cameras.js';
-import { getHold, insertHold, listHolds, pinCoveredSegments, releaseHold, rescueMarkedSegments, unpinHold, type HoldRow } from '../db/holds.js';
+import { getHold, insertHold, listHolds, pinCoveredSegments, releaseHold, unpinHold, type HoldRow } from '../db/holds.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
 
@@ -36,10 +36,11 @@ export function addHold(ctx: Ctx, spec: HoldSpec): HoldRow {
       cameras: spec.cameras,
     });
     // The recordings it covers now are pinned: the hold follows them if a folder is renamed.
+    // Ones a sweep has marked stay marked: the sweep checks holds again under the write lock
+    // before each unlink, and a marked one that an interrupted sweep already unlinked is then
+    // recorded as deleted before this hold, not mistaken for a recording that vanished.
     const pinned = pinCoveredSegments(ctx.db, id, spec.cameras, spec.fromMs, spec.toMs, ctx.settings().maxSegmentMinutes * 60_000);
-    // A segment already marked by a running sweep but not yet unlinked is taken back.
-    const rescued = rescueMarkedSegments(ctx.db, id);
-    audit(ctx, 'hold.added', { ...(spec.source === 'incident' ? { incident: spec.sourceRef } : {}), hold: id, cameras: spec.cameras, fromMs: spec.fromMs, toMs: spec.toMs, reason: spec.reason, source: spec.source ?? 'manual', sourceRef: spec.sourceRef ?? null, pinned, rescued });
+    audit(ctx, 'hold.added', { ...(spec.source === 'incident' ? { incident: spec.sourceRef } : {}), hold: id, cameras: spec.cameras, fromMs: spec.fromMs, toMs: spec.toMs, reason: spec.reason, source: spec.source ?? 'manual', sourceRef: spec.sourceRef ?? null, pinned });
     return getHold(ctx.db, id) as HoldRow;
   }).immediate();
 }

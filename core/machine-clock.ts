@@ -26,10 +26,17 @@ export function machineClock(): MachineClock {
 
 /**
  * For a Custodian whose wall clock is injected (tests that move time on purpose): its machine
- * clock moves with it, so only a test that says so sees a jump.
+ * clock moves forward with every forward move of that clock (never back, as a real uptime), so
+ * only a test that says so sees a jump.
  */
 export function machineClockFollowing(now: () => number): () => MachineClock {
   const base = machineClock();
-  const start = now();
-  return () => ({ uptimeMs: base.uptimeMs + Math.max(0, now() - start), bootId: base.bootId });
+  let uptimeMs = base.uptimeMs;
+  let last = now();
+  return () => {
+    const t = now();
+    if (t > last) uptimeMs += t - last;
+    last = t;
+    return { uptimeMs, bootId: base.bootId };
+  };
 }

@@ -4,8 +4,7 @@
  * with an audio stream is a policy deviation (P7: no audio is recorded) and raises an alarm.
  */
 import { retentionDueAt } from '../common/time.js';
-import { stmt } from '../db/open.js';
-import { setProbeResult, setSegmentEnd, unprobedSegments, type SegmentRow } from '../db/segments.js';
+import { segmentsWithoutSize, setProbeResult, setSegmentEnd, setSegmentFacts, unprobedSegments, type SegmentRow } from '../db/segments.js';
 import { resolveMediaTools } from '../native/media-tools.js';
 import { probeMedia } from '../native/probe.js';
 import { fileFacts } from '../native/recorder-fs.js';
@@ -20,19 +19,18 @@ export interface Cursor {
 }
 
 export function fillSizes(ctx: Ctx, limit: number, cursor: Cursor = { id: 0 }): number {
-  const rows = stmt(ctx.db, 'SELECT id, root_id, dir_id, name FROM segments WHERE id > ? AND size IS NULL ORDER BY id LIMIT ?').all(cursor.id, limit) as Pick<SegmentRow, 'id' | 'root_id' | 'dir_id' | 'name'>[];
+  const rows = segmentsWithoutSize(ctx.db, cursor.id, limit);
   if (rows.length === 0) {
     cursor.id = 0;
     return 0;
   }
   cursor.id = (rows[rows.length - 1] as { id: number }).id;
-  const upd = stmt(ctx.db, 'UPDATE segments SET size = ?, mtime_ms = ? WHERE id = ?');
   ctx.db.transaction(() => {
     for (const r of rows) {
       const file = segmentFile(ctx, r);
       const facts = file ? fileFacts(file) : null;
       // -1: we looked and could not stat it (the scan will notice if it is gone)
-      upd.run(facts?.size ?? -1, facts?.mtimeMs ?? null, r.id);
+      setSegmentFacts(ctx.db, r.id, facts?.size ?? -1, facts?.mtimeMs ?? null);
     }
   })();
   return rows.length;

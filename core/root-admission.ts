@@ -37,21 +37,26 @@ export function whyNotARoot(f: AdmissionFacts): Msg | null {
   const data = norm(p, f.dataDir, win);
   const home = norm(p, f.home, win);
   const shown = { folder: f.abs };
+  const system = systemFolder(abs, f, p, win);
+  if (system) return { key: 'deletion:rootIsSystem', params: shown };
   if (inside(data, abs, p)) return { key: 'deletion:rootHoldsDataFolder', params: { ...shown, data: f.dataDir } };
   if (inside(abs, data, p)) return { key: 'deletion:rootInsideDataFolder', params: { ...shown, data: f.dataDir } };
   if (inside(home, abs, p)) return { key: 'deletion:rootIsHome', params: shown };
+  return null;
+}
+
+/** A folder of the operating system (or one whose insides are), never a recorder's storage. */
+function systemFolder(abs: string, f: AdmissionFacts, p: typeof path.posix | typeof path.win32, win: boolean): boolean {
   if (win) {
-    if (p.parse(abs).root === abs || /^\\\\[^\\]+\\[^\\]+\\?$/.test(abs)) return { key: 'deletion:rootIsSystem', params: shown };
+    // A drive root, or a whole share (\\server\share).
+    if (p.parse(abs).root === abs || /^\\\\[^\\]+\\[^\\]+\\?$/.test(abs)) return true;
     const env = f.env ?? {};
     const trees = [env.SystemRoot ?? 'C:\\Windows', env.ProgramFiles ?? 'C:\\Program Files', env['ProgramFiles(x86)'] ?? 'C:\\Program Files (x86)', env.ProgramData ?? 'C:\\ProgramData'];
-    for (const t of trees) if (inside(abs, norm(p, t, win), p)) return { key: 'deletion:rootIsSystem', params: shown };
-    const users = norm(p, p.dirname(f.home), win);
-    if (abs === users) return { key: 'deletion:rootIsSystem', params: shown };
-    return null;
+    if (trees.some((t) => inside(abs, norm(p, t, win), p))) return true;
+    return abs === norm(p, p.dirname(f.home), win); // C:\Users
   }
-  if (POSIX_SYSTEM_EXACT.includes(abs)) return { key: 'deletion:rootIsSystem', params: shown };
-  for (const t of POSIX_SYSTEM_TREES) if (inside(abs, t, p)) return { key: 'deletion:rootIsSystem', params: shown };
+  if (POSIX_SYSTEM_EXACT.includes(abs)) return true;
+  if (POSIX_SYSTEM_TREES.some((t) => inside(abs, t, p))) return true;
   // /dev holds devices, not recordings (its RAM folder /dev/shm excepted: tests and demos use it).
-  if (inside(abs, '/dev', p) && !inside(abs, '/dev/shm', p)) return { key: 'deletion:rootIsSystem', params: shown };
-  return null;
+  return inside(abs, '/dev', p) && !inside(abs, '/dev/shm', p);
 }

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { compileLayout, type Layout } from '../common/layout.js';
 import { CustodianError, failure } from '../common/errors.js';
 import { assertTimeZone, formatInstant } from '../common/time.js';
+import { markAlarmUsed, unusedAckedAlarm } from '../db/alarms.js';
 import { deleteRoot, findRootByPath, getRoot, insertRoot, listRoots, setRootIdentity, type RootRow } from '../db/roots.js';
 import { assertUsableRoot, ensureSentinel, readSentinel } from '../native/recorder-fs.js';
 import { audit } from './audit.js';
@@ -77,6 +78,26 @@ export function checkSentinel(root: RootRow): SentinelCheck {
     return { online: false, identity: true, reason: 'the recording folder or its sentinel is not the one Custodian registered (a copied sentinel, a different disk, or a folder swapped for another)' };
   }
   return { online: true, rootIno: s.rootIno, sentinelIno: s.sentinelIno };
+}
+
+/**
+ * The root as the scan and the sweep see it: its sentinel checked; a root registered before
+ * identities were kept is trusted with the one it shows now; and a new identity a person
+ * confirmed (by acknowledging the root-identity alarm) is accepted once.
+ */
+export function checkRoot(ctx: Ctx, root: RootRow): SentinelCheck {
+  const c = checkSentinel(root);
+  if (!c.online && c.identity) {
+    const permit = unusedAckedAlarm(ctx.db, `root-identity:${root.id}`, 0);
+    if (permit) {
+      acceptRootIdentity(ctx, root);
+      markAlarmUsed(ctx.db, permit.id, ctx.now());
+      const fresh = getRoot(ctx.db, root.id);
+      return fresh ? checkSentinel(fresh) : c;
+    }
+  }
+  trustRootIdentity(ctx, root, c);
+  return c;
 }
 
 /** Roots registered before identities were kept are trusted with the identity they show now. */

@@ -9,16 +9,22 @@ import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { SENTINEL_FILE } from '../common/domain.js';
 import { messageOf } from '../common/errors.js';
-import { listDirs } from '../db/dirs.js';
+import { dirsChangedSince } from '../db/dirs.js';
 import { listRoots, type RootRow } from '../db/roots.js';
-import { relComponents } from '../native/recorder-fs.js';
+import { fileFacts, folderEntries, relComponents } from '../native/recorder-fs.js';
 import type { Ctx } from './context.js';
 import { indexFile, scanAll, type ScanReport } from './indexer.js';
+import { layoutOf } from './roots.js';
 import { fillSizes, probeSome } from './probe-queue.js';
 import { archiveIncident, flagOverdue, incidents } from './incidents.js';
 import { pruneLogs } from './log-retention.js';
 import { resolveMediaTools } from '../native/media-tools.js';
 import { sweep, type SweepReport } from './retention.js';
+
+/** A new folder is listed again this long after it appeared (files written while the watch was being set up). */
+const NEW_FOLDER_RELIST_MS = [400, 1_500];
+/** Files in a new folder modified within this long are indexed at once; older ones are left to the scan. */
+const RECENT_FILE_MS = 10 * 60_000;
 
 export interface ServiceEvents {
   log(line: string): void;
@@ -41,7 +47,7 @@ export class RetentionService {
   private busy = Promise.resolve();
   private stopped = true;
   private probing = false;
-  private lastFullScan = 0;
+  private rescanSoon: NodeJS.Timeout | null = null;
   private readonly retryAfter = new Map<string, number>();
   private readonly sizeCursor = { id: 0 };
   private readonly probeCursor = { id: Number.MAX_SAFE_INTEGER };
@@ -73,7 +79,7 @@ export class RetentionService {
         ignored: (p: string, stats?: Stats) => path.basename(p) === SENTINEL_FILE || (stats !== undefined && stats.isFile() && stats.mtimeMs < Date.now() - 60_000),
       });
       this.watcher.on('add', (file: string) => this.serial(() => this.onAdd(file)));
-      this.watcher.on('addDir', (dir: string) => this.addWatch(dir));
+      this.watcher.on('addDir', (dir: string) => this.onAddDir(dir));
       this.watcher.on('error', (e: unknown) => this.events.log(`watcher: ${messageOf(e)}`));
       this.refreshWatches();
       await new Promise<void>((resolve) => this.watcher?.once('ready', () => resolve()));
@@ -88,6 +94,8 @@ export class RetentionService {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    if (this.rescanSoon) clearTimeout(this.rescanSoon);
+    this.rescanSoon = null;
     await this.busy;
     if (this.watcher) await this.watcher.close();
     this.watcher = null;
@@ -107,12 +115,13 @@ export class RetentionService {
     return this.busy;
   }
 
+  /**
+   * A rescan, full for each root whose last full scan (kept in the database, so a restart does
+   * not reset the day) is a day old: every file's size and mtime compared.
+   */
   async scanAndSweep(initial: boolean): Promise<void> {
-    const now = this.ctx.now();
-    const full = initial || now - this.lastFullScan > 24 * 3_600_000;
-    if (full) this.lastFullScan = now;
-    const reports = scanAll(this.ctx, { full: full && !initial });
-    if (full) {
+    const reports = scanAll(this.ctx, { full: 'daily' });
+    if (initial || reports.some((r) => r.full)) {
       const pruned = pruneLogs(this.ctx);
       if (pruned.deletions || pruned.handovers) this.events.log(`pruned ${pruned.deletions} deletion and ${pruned.handovers} handover log rows past their retention`);
     }
@@ -149,8 +158,57 @@ export class RetentionService {
     this.events.indexed?.(file, result);
     if (result !== 'pending') void this.watcher?.unwatch(file);
     if (result === 'pending') {
-      const t = setTimeout(() => void this.serial(() => this.onAdd(file)), this.ctx.settings().settleSeconds * 1000 + 100);
-      this.timers.push(t);
+      // Again as soon as it has been still for the settle time (not a fixed delay from now).
+      const settleMs = this.ctx.settings().settleSeconds * 1000;
+      const mtime = fileFacts(file)?.mtimeMs ?? this.ctx.now();
+      this.later(Math.max(50, mtime + settleMs - this.ctx.now() + 20), () => this.onAdd(file));
+    }
+    // A recording that moved here: the scan keeps its row and holds; run one soon.
+    if (result === 'moved' && this.rescanSoon === null) {
+      this.rescanSoon = setTimeout(() => {
+        this.rescanSoon = null;
+        void this.serial(() => this.scanAndSweep(false));
+      }, 2_000);
+    }
+  }
+
+  /** Runs `fn` in the serial queue after `ms`; stop() cancels it. */
+  private later(ms: number, fn: () => Promise<void> | void): void {
+    const t = setTimeout(() => {
+      this.timers = this.timers.filter((x) => x !== t);
+      void this.serial(fn);
+    }, ms);
+    this.timers.push(t);
+  }
+
+  /**
+   * A new folder (a recorder's new day folder at midnight, a new hour): watched from now on, and
+   * listed at once and again shortly after, because its first file is often already in it
+   * before the watch is in place, and no event will come for that file.
+   */
+  private onAddDir(dir: string): void {
+    this.addWatch(dir);
+    void this.serial(() => this.listNewFolder(dir));
+    for (const ms of NEW_FOLDER_RELIST_MS) this.later(ms, () => this.listNewFolder(dir));
+  }
+
+  private listNewFolder(dir: string, depth = 0): void {
+    const root = this.rootOf(dir);
+    if (!root) return;
+    const entries = folderEntries(dir);
+    if (!entries) return;
+    const now = this.ctx.now();
+    const maxDepth = layoutOf(this.ctx, root).depth;
+    for (const e of entries) {
+      // Only what is being written now: older files are the scan's (a folder moved in with a
+      // year of recordings is not indexed file by file here).
+      if (e.mtimeMs < now - RECENT_FILE_MS) continue;
+      const abs = path.join(dir, e.name);
+      if (e.kind === 'file') this.onAdd(abs);
+      else if (e.kind === 'dir' && depth < maxDepth) {
+        this.addWatch(abs);
+        this.listNewFolder(abs, depth + 1);
+      }
     }
   }
 
@@ -167,7 +225,11 @@ export class RetentionService {
     this.watcher.add(dir);
   }
 
-  /** Watch each root and every folder changed recently; forget folders that went quiet. */
+  /**
+   * Watch each root, every folder changed recently, and the folders above those: a camera
+   * folder last changed yesterday is where today's folder appears at midnight. Forget folders
+   * that went quiet.
+   */
   private refreshWatches(): void {
     if (!this.watcher) return;
     const since = this.ctx.now() - (this.options.activeWindowMs ?? 6 * 3_600_000);
@@ -175,8 +237,13 @@ export class RetentionService {
     for (const r of listRoots(this.ctx.db)) {
       if (!r.online) continue;
       want.add(r.path);
-      for (const d of listDirs(this.ctx.db, r.id)) {
-        if (d.rel !== '' && (d.mtime_ms === null || d.mtime_ms >= since)) want.add(path.join(r.path, ...relComponents(d.rel)));
+      for (const d of dirsChangedSince(this.ctx.db, r.id, since)) {
+        const comps = relComponents(d.rel);
+        for (let n = comps.length; n > 0; n--) {
+          const p = path.join(r.path, ...comps.slice(0, n));
+          if (want.has(p)) break;
+          want.add(p);
+        }
       }
     }
     for (const w of [...this.watched]) {

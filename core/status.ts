@@ -2,9 +2,8 @@
 import { formatInstant } from '../common/time.js';
 import { listCameras } from '../db/cameras.js';
 import { listRoots } from '../db/roots.js';
-import { cameraStats, countSegments } from '../db/segments.js';
+import { cameraStats, countMarked, countSegments, countWithAudio } from '../db/segments.js';
 import { countUnrecognised, listUnrecognised } from '../db/unrecognised.js';
-import { stmt } from '../db/open.js';
 import { openAlarms } from './alarms.js';
 import type { Ctx } from './context.js';
 import { nextDueMs } from './retention.js';
@@ -49,8 +48,8 @@ export function status(ctx: Ctx): Status {
     segments: countSegments(ctx.db),
     unrecognised: countUnrecognised(ctx.db),
     unrecognisedSample: listUnrecognised(ctx.db, 20).map((u) => ({ root: u.root_id, path: u.dir_rel === '' ? u.name : `${u.dir_rel}/${u.name}`, reason: u.reason })),
-    audioSegments: (stmt(ctx.db, 'SELECT COUNT(*) AS n FROM segments WHERE has_audio = 1').get() as { n: number }).n,
-    pendingDeletions: (stmt(ctx.db, "SELECT COUNT(*) AS n FROM segments WHERE state = 'deleting'").get() as { n: number }).n,
+    audioSegments: countWithAudio(ctx.db),
+    pendingDeletions: countMarked(ctx.db),
     retentionHorizon: formatInstant(retentionCutoff(ctx.now(), s.retentionMonths, tz), tz),
     nextDeletion: iso(next),
     alarms: openAlarms(ctx).map((a) => ({ id: a.id, kind: a.kind, message: a.message, raised: formatInstant(a.raised_ms, tz), conditionEnded: a.cleared_ms !== null })),

@@ -2,17 +2,19 @@
  * Users, passwords and sessions (POLICY G3: every access to footage is attributable to a person).
  *
  * Passwords are hashed with scrypt (memory-hard, in node:crypto) with a random salt; the stored
- * form names its parameters so they can be raised later. Logins are limited: after
- * LOGIN_LIMIT.maxFailures failed attempts within LOGIN_LIMIT.windowMs the account is locked for
- * LOGIN_LIMIT.lockMs (a new password lifts it); every attempt is audit-logged. A session is a
- * random token the client keeps (the database holds only its SHA-256); it ends after
- * `sessionIdleMinutes` without a request, after SESSION_MAX_AGE_MS in any case, at logout, and
- * when its user is disabled or gets a new password. The role is read afresh on every request.
+ * form names its parameters so they can be raised later; every hash takes one of the process's
+ * few hashing slots (core/login-gate.ts). Logins are limited: after LOGIN_LIMIT.maxFailures
+ * failed attempts within LOGIN_LIMIT.windowMs a name is locked for LOGIN_LIMIT.lockMs (an
+ * administrator's unlock or a new password lifts it), a user's name or not, with the same answer;
+ * every attempt that reaches the password check is audit-logged, never with a typed name that
+ * is not a user's. A session is a random token the client keeps (the database holds only its
+ * SHA-256); it ends after `sessionIdleMinutes` without a request, after SESSION_MAX_AGE_MS in
+ * any case, at logout, and when its user is disabled, gets another role or a new password.
  */
-import { createHash, randomBytes, randomInt, scrypt, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHash, randomBytes, randomInt, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { PASSWORD_MAX, PASSWORD_MIN, USER_NAME_RE } from '../common/api/contract.js';
 import type { UserView } from '../common/api/types.js';
-import { CustodianError } from '../common/errors.js';
+import { CustodianError, failure, isCustodianError } from '../common/errors.js';
 import { isRole, type Role } from '../common/permissions.js';
 import { formatInstant } from '../common/time.js';
 import { endSession, endSessionsOfUser, getSessionByTokenHash, insertSession, purgeEndedSessions, touchSession } from '../db/sessions.js';
@@ -23,8 +25,10 @@ import {
   getUserById,
   getUserByName,
   insertUser,
+  clearLoginFailures,
+  countLoginAttempt,
   listUserRows,
-  recordFailedLogin,
+  lockUser,
   recordLogin,
   setUserPassword,
   setUserRole as setUserRoleRow,
@@ -32,6 +36,8 @@ import {
 } from '../db/users.js';
 import { appendAuditRaw, audit } from './audit.js';
 import type { Actor, Ctx } from './context.js';
+import { scryptInWorker } from './hasher.js';
+import { rateLimited, sharedLoginGate, withHashingSlot, type AttemptState, type LoginGate, type Ticket } from './login-gate.js';
 
 export const LOGIN_LIMIT = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 } as const;
 /** However active, a session ends after this long; the person logs in again. */
@@ -48,18 +54,19 @@ const SESSION_RECORD_DAYS = 90;
 const SCRYPT = { log2N: 15, r: 8, p: 3, keyLen: 32, saltLen: 16 } as const;
 const scryptOptions = (log2N: number, r: number, p: number): ScryptOptions => ({ N: 2 ** log2N, r, p, maxmem: 256 * 2 ** log2N * r + 1024 * 1024 });
 
+/** Off the event loop and off libuv's pool, at the lowest CPU priority (core/hasher.ts). */
 function scryptAsync(password: string, salt: Buffer, keyLen: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, keyLen, options, (err, key) => (err ? reject(err) : resolve(key))));
+  return scryptInWorker(password, salt, keyLen, options);
 }
 
 function encodeHash(salt: Buffer, key: Buffer): string {
   return `scrypt$${SCRYPT.log2N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
-/** `scrypt$<log2 N>$<r>$<p>$<salt base64>$<key base64>`, off the event loop. */
+/** `scrypt$<log2 N>$<r>$<p>$<salt base64>$<key base64>`, off the event loop, in one of the process's hashing slots. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(SCRYPT.saltLen);
-  return encodeHash(salt, await scryptAsync(password, salt, SCRYPT.keyLen, scryptOptions(SCRYPT.log2N, SCRYPT.r, SCRYPT.p)));
+  return encodeHash(salt, await withHashingSlot(() => scryptAsync(password, salt, SCRYPT.keyLen, scryptOptions(SCRYPT.log2N, SCRYPT.r, SCRYPT.p))));
 }
 
 export function hashPasswordSync(password: string): string {
@@ -67,6 +74,7 @@ export function hashPasswordSync(password: string): string {
   return encodeHash(salt, scryptSync(password.normalize('NFC'), salt, SCRYPT.keyLen, scryptOptions(SCRYPT.log2N, SCRYPT.r, SCRYPT.p)));
 }
 
+/** Checks a password against a stored hash. The caller holds a hashing slot (login does, through its ticket). */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
@@ -79,8 +87,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(key, expected);
 }
 
-/** A hash of a password nobody has, so an unknown name takes as long to refuse as a known one. */
-let dummyHash: string | undefined;
+/**
+ * A hash of no password at all (random salt and key, the current parameters), so an unknown
+ * name takes as long to refuse as a known one; made without hashing anything.
+ */
+const DUMMY_HASH = encodeHash(randomBytes(SCRYPT.saltLen), randomBytes(SCRYPT.keyLen));
 
 // ---------------------------------------------------------------------------------------------
 // Users
@@ -162,7 +173,9 @@ export function setUserRole(ctx: Ctx, name: string, role: string): UserView {
   ctx.db.transaction(() => {
     if (r !== 'admin') assertNotLastAdmin(ctx, u, 'changing their role');
     setUserRoleRow(ctx.db, u.id, r);
-    audit(ctx, 'user.role-changed', { user: u.name, from: u.role, to: r });
+    // A session (and an event stream) opened with the old role must not go on with it.
+    const ended = endSessionsOfUser(ctx.db, u.id, ctx.now(), 'role changed');
+    audit(ctx, 'user.role-changed', { user: u.name, from: u.role, to: r, sessionsEnded: ended });
   }).immediate();
   return userView(ctx, getUserById(ctx.db, u.id) as UserRow);
 }
@@ -190,6 +203,20 @@ export async function changePassword(ctx: Ctx, name: string, password: string): 
     audit(ctx, 'user.password-changed', { user: u.name, sessionsEnded: ended });
   }).immediate();
   return userView(ctx, getUserById(ctx.db, u.id) as UserRow);
+}
+
+/**
+ * Lifts a lock that failed logins put on a user (and forgets their count), before its time is
+ * up: for an administrator whose account someone keeps locking.
+ */
+export function unlockUser(ctx: Ctx, name: string): { user: UserView; wasLocked: boolean } {
+  const u = findUser(ctx, name);
+  const wasLocked = u.locked_until_ms !== null && u.locked_until_ms > ctx.now();
+  ctx.db.transaction(() => {
+    clearLoginFailures(ctx.db, u.id);
+    audit(ctx, 'user.unlocked', { user: u.name, wasLocked, until: u.locked_until_ms, failures: u.failed_logins });
+  }).immediate();
+  return { user: userView(ctx, getUserById(ctx.db, u.id) as UserRow), wasLocked };
 }
 
 const PASSWORD_ALPHABET = 'abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXYZ2345679';
@@ -237,60 +264,167 @@ export interface SessionUser {
 
 const tokenHash = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 
-/** The audit name for a login attempt on a name that does not exist (never echoes odd input). */
-function attemptedName(name: string): string {
-  return USER_NAME_RE.test(name) ? name : '(not a user name)';
+/**
+ * The audit actor for an attempt on a name that is not a user. Never the typed text: people type
+ * their password into the name field. The details carry a short tag keyed with a secret that
+ * lives only in this process's memory, so the DPO sees which refused attempts were at the same
+ * name while the server ran, and nobody can later test guesses against it (a secret kept in the
+ * database beside the log could be used for that at HMAC speed).
+ */
+export const UNKNOWN_USER = '(unknown user)';
+
+const loginFailed = (): CustodianError => failure('unauthenticated', 'server:loginFailed');
+
+function recentFailures(s: AttemptState, now: number): number {
+  return s.lastFailedMs !== null && now - s.lastFailedMs < LOGIN_LIMIT.windowMs ? s.failures : 0;
 }
 
-const loginFailed = (): CustodianError => new CustodianError('unauthenticated', 'Wrong user name or password.');
+const lockedNow = (s: AttemptState, now: number): boolean => s.lockedUntilMs !== null && s.lockedUntilMs > now;
+const accountState = (u: UserRow): AttemptState => ({ failures: u.failed_logins, lastFailedMs: u.last_failed_ms, lockedUntilMs: u.locked_until_ms });
+
+/** The same answer for every locked name, a user's or not (no enumeration by lock). */
+function lockedAnswer(ctx: Ctx, untilMs: number): CustodianError {
+  return failure('unauthenticated', 'server:loginLocked', { until: formatInstant(untilMs, ctx.settings().siteTimeZone).slice(11, 16) });
+}
+
+export interface LoginOptions {
+  /**
+   * Who is asking, as the transport knows it (browser mode: the OS user on the other end of the
+   * socket, "os:dave"); the key of the per-client back-off and a detail of the audit events.
+   */
+  readonly client?: string | null;
+  readonly gate?: LoginGate;
+}
+
+/** Failed logins are audit-logged; refusals by rate limit are counted and logged once a minute. */
+function noteThrottled(ctx: Ctx, gate: LoginGate, client: string, e: unknown): never {
+  const n = gate.noteThrottled(client, ctx.now());
+  if (n > 0) appendAuditRaw(ctx.db, ctx.now(), '(login attempts)', 'login.throttled', { client, refused: n });
+  throw e;
+}
 
 /**
  * Checks a name and password; on success opens a session and returns its token (to be kept by
- * the client, e.g. in an HttpOnly cookie). Every attempt is audit-logged.
+ * the client, e.g. in an HttpOnly cookie). Every attempt that reaches the password check is
+ * audit-logged; refusals by rate limit are counted (core/login-gate.ts).
+ *
+ * The order is what makes the lock hold under concurrency: the attempt is admitted by the gate
+ * (one hash per name at a time, no more attempts than guesses left), counted as a failure in the
+ * database *before* the password is hashed, and after the hash the lock is read again in the
+ * transaction that would create the session.
  */
-export async function login(ctx: Ctx, name: string, password: string, client: string | null = null): Promise<{ token: string; user: SessionUser }> {
+export async function login(ctx: Ctx, name: string, password: string, client: string | null = null, gate: LoginGate = sharedLoginGate): Promise<{ token: string; user: SessionUser }> {
+  const typed = name.trim();
+  const from = client ?? 'local';
+  const key = gate.nameKey(typed);
+  const auditName = (u: UserRow | undefined): string => u?.name ?? UNKNOWN_USER;
+  const tag = key.slice(0, 8);
+  let ticket: Ticket;
+  try {
+    gate.checkClient(from, ctx.now());
+    const now = ctx.now();
+    const u = getUserByName(ctx.db, typed);
+    const state = u ? accountState(u) : gate.unknownName(key);
+    if (lockedNow(state, now)) {
+      appendAuditRaw(ctx.db, now, auditName(u), 'login.refused', { reason: 'locked after failed logins', until: state.lockedUntilMs, client: from, ...(u ? {} : { name: tag }) });
+      gate.noteFailure(from, now);
+      throw lockedAnswer(ctx, state.lockedUntilMs ?? now);
+    }
+    if (LOGIN_LIMIT.maxFailures - recentFailures(state, now) - gate.pending(key) <= 0) throw rateLimited('server:loginBusyName', 1);
+    ticket = gate.enter(key, from, now);
+  } catch (e) {
+    if (isCustodianError(e) && e.code === 'rate_limited') noteThrottled(ctx, gate, from, e);
+    throw e;
+  }
+  try {
+    await ticket.turn();
+    const counted = countAttempt(ctx, gate, typed, key);
+    if (counted.locked !== null) {
+      appendAuditRaw(ctx.db, ctx.now(), auditName(counted.user), 'login.refused', { reason: 'locked after failed logins', until: counted.locked, client: from, ...(counted.user ? {} : { name: tag }) });
+      gate.noteFailure(from, ctx.now());
+      throw lockedAnswer(ctx, counted.locked);
+    }
+    if (counted.busy) throw rateLimited('server:loginBusyName', 1);
+    let ok: boolean;
+    try {
+      ok = await verifyPassword(password, counted.user?.password_hash ?? DUMMY_HASH);
+    } finally {
+      ticket.hashed();
+    }
+    const result = afterHash(ctx, gate, counted.user, key, ok && counted.user !== undefined, from, tag);
+    if ('token' in result) return result;
+    gate.noteFailure(from, ctx.now());
+    throw result.error;
+  } finally {
+    ticket.finish();
+  }
+}
+
+/**
+ * Counts this attempt as a failure before its hash (in the users row for an account, in the gate
+ * for another name), unless the name is locked or has as many attempts counted as it may.
+ */
+function countAttempt(ctx: Ctx, gate: LoginGate, typed: string, key: string): { user: UserRow | undefined; locked: number | null; busy: boolean } {
+  return ctx.db
+    .transaction(() => {
+      const now = ctx.now();
+      const u = getUserByName(ctx.db, typed);
+      const state = u ? accountState(u) : gate.unknownName(key);
+      if (lockedNow(state, now)) return { user: u, locked: state.lockedUntilMs, busy: false };
+      const failures = recentFailures(state, now);
+      // Attempts counted by another process and not finished yet: they decide.
+      if (failures >= LOGIN_LIMIT.maxFailures) return { user: u, locked: null, busy: true };
+      if (u) countLoginAttempt(ctx.db, u.id, failures + 1, now);
+      else gate.setUnknownName(key, { failures: failures + 1, lastFailedMs: now, lockedUntilMs: null }, now, LOGIN_LIMIT.windowMs);
+      return { user: u, locked: null, busy: false };
+    })
+    .immediate();
+}
+
+/** After the hash: lock on the last allowed failure; a right password opens a session only if the name is still not locked. */
+function afterHash(ctx: Ctx, gate: LoginGate, user: UserRow | undefined, key: string, ok: boolean, client: string, tag: string): { token: string; user: SessionUser } | { error: CustodianError } {
   const now = ctx.now();
-  const u = getUserByName(ctx.db, name.trim());
-  if (!u) {
-    dummyHash ??= hashPasswordSync(generatePassword());
-    await verifyPassword(password, dummyHash);
-    appendAuditRaw(ctx.db, now, attemptedName(name.trim()), 'login.failed', { reason: 'no such user', client });
-    throw loginFailed();
-  }
-  if (u.locked_until_ms !== null && u.locked_until_ms > now) {
-    appendAuditRaw(ctx.db, now, u.name, 'login.refused', { reason: 'locked after failed logins', until: u.locked_until_ms, client });
-    throw new CustodianError(
-      'unauthenticated',
-      `Too many failed logins: ${u.name} is locked until ${formatInstant(u.locked_until_ms, ctx.settings().siteTimeZone).slice(11, 16)}. An administrator can set a new password to unlock it now.`,
-    );
-  }
-  const ok = await verifyPassword(password, u.password_hash);
-  // Read again after the (slow) hash: another request may have changed the row meanwhile.
-  const cur = getUserById(ctx.db, u.id) as UserRow;
-  if (!ok) {
-    const recent = cur.last_failed_ms !== null && now - cur.last_failed_ms < LOGIN_LIMIT.windowMs;
-    const failures = (recent ? cur.failed_logins : 0) + 1;
-    const lock = failures >= LOGIN_LIMIT.maxFailures ? now + LOGIN_LIMIT.lockMs : null;
+  if (!user) {
+    const st = gate.unknownName(key);
+    const lock = st.failures >= LOGIN_LIMIT.maxFailures && !lockedNow(st, now) ? now + LOGIN_LIMIT.lockMs : null;
+    if (lock !== null) gate.setUnknownName(key, { ...st, lockedUntilMs: lock }, now, LOGIN_LIMIT.windowMs);
     ctx.db.transaction(() => {
-      recordFailedLogin(ctx.db, cur.id, failures, now, lock);
-      appendAuditRaw(ctx.db, now, cur.name, 'login.failed', { reason: 'wrong password', failures, client });
-      if (lock !== null) appendAuditRaw(ctx.db, now, cur.name, 'login.locked', { failures, until: lock });
+      appendAuditRaw(ctx.db, now, UNKNOWN_USER, 'login.failed', { reason: 'no such user', failures: st.failures, client, name: tag });
+      if (lock !== null) appendAuditRaw(ctx.db, now, UNKNOWN_USER, 'login.locked', { failures: st.failures, until: lock, name: tag });
     }).immediate();
-    throw loginFailed();
+    return { error: loginFailed() };
   }
-  if (cur.disabled_ms !== null) {
-    appendAuditRaw(ctx.db, now, cur.name, 'login.refused', { reason: 'user disabled', client });
-    throw loginFailed();
-  }
-  const token = randomBytes(32).toString('base64url');
-  const sessionId = ctx.db.transaction(() => {
-    recordLogin(ctx.db, cur.id, now);
-    purgeEndedSessions(ctx.db, now - SESSION_RECORD_DAYS * 86_400_000);
-    const id = insertSession(ctx.db, { tokenHash: tokenHash(token), userId: cur.id, atMs: now, client });
-    appendAuditRaw(ctx.db, now, cur.name, 'login.succeeded', { session: id, role: cur.role, client });
-    return id;
-  }).immediate();
-  return { token, user: { sessionId, userId: cur.id, name: cur.name, role: cur.role } };
+  return ctx.db
+    .transaction((): { token: string; user: SessionUser } | { error: CustodianError } => {
+      const cur = getUserById(ctx.db, user.id);
+      if (!cur) return { error: loginFailed() };
+      if (!ok) {
+        const st = accountState(cur);
+        const failures = recentFailures(st, now);
+        const lock = failures >= LOGIN_LIMIT.maxFailures && !lockedNow(st, now) ? now + LOGIN_LIMIT.lockMs : null;
+        if (lock !== null) lockUser(ctx.db, cur.id, lock);
+        appendAuditRaw(ctx.db, now, cur.name, 'login.failed', { reason: 'wrong password', failures, client });
+        if (lock !== null) appendAuditRaw(ctx.db, now, cur.name, 'login.locked', { failures, until: lock });
+        return { error: loginFailed() };
+      }
+      if (cur.disabled_ms !== null) {
+        appendAuditRaw(ctx.db, now, cur.name, 'login.refused', { reason: 'user disabled', client });
+        return { error: loginFailed() };
+      }
+      // Read again in the transaction that would open the session: a lock set by attempts that
+      // finished while this one was hashing wins over the right password.
+      if (cur.locked_until_ms !== null && cur.locked_until_ms > now) {
+        appendAuditRaw(ctx.db, now, cur.name, 'login.refused', { reason: 'locked after failed logins', until: cur.locked_until_ms, client });
+        return { error: lockedAnswer(ctx, cur.locked_until_ms) };
+      }
+      const token = randomBytes(32).toString('base64url');
+      recordLogin(ctx.db, cur.id, now);
+      purgeEndedSessions(ctx.db, now - SESSION_RECORD_DAYS * 86_400_000);
+      const sessionId = insertSession(ctx.db, { tokenHash: tokenHash(token), userId: cur.id, atMs: now, client });
+      appendAuditRaw(ctx.db, now, cur.name, 'login.succeeded', { session: sessionId, role: cur.role, client });
+      return { token, user: { sessionId, userId: cur.id, name: cur.name, role: cur.role } };
+    })
+    .immediate();
 }
 
 const sessionEnded = (message: string): CustodianError => new CustodianError('unauthenticated', message);

@@ -70,3 +70,8 @@ export function unusedAckedAlarm(db: ReadDb, key: string, sinceMs: number): Alar
     'SELECT * FROM alarms WHERE key = ? AND acked_ms IS NOT NULL AND cleared_ms IS NULL AND acked_ms >= ? ORDER BY acked_ms DESC LIMIT 1',
   ).get(key, sinceMs) as AlarmRow | undefined;
 }
+
+/** Alarms whose life (raised until acknowledged, or until now) overlaps [fromMs, toMs]. */
+export function alarmsOverlapping(db: ReadDb, fromMs: number, toMs: number): AlarmRow[] {
+  return stmt(db, 'SELECT * FROM alarms WHERE raised_ms <= ? AND (acked_ms IS NULL OR acked_ms >= ? OR cleared_ms >= ?) ORDER BY raised_ms').all(toMs, fromMs, fromMs) as AlarmRow[];
+}

@@ -1,4 +1,5 @@
 import { stmt, type Db, type ReadDb } from './open.js';
+import { whereOf } from './where.js';
 
 export interface AuditRow {
   id: number;
@@ -36,4 +37,48 @@ export function listAudit(db: ReadDb, opts: { sinceMs: number; action?: string; 
     return stmt(db, 'SELECT * FROM audit WHERE ts_ms >= ? AND action = ? ORDER BY id LIMIT ?').all(opts.sinceMs, opts.action, opts.limit) as AuditRow[];
   }
   return stmt(db, 'SELECT * FROM audit WHERE ts_ms >= ? ORDER BY id LIMIT ?').all(opts.sinceMs, opts.limit) as AuditRow[];
+}
+
+/** Events of one action in [fromMs, toMs], oldest first (index audit_action, migration 011). */
+export function auditByAction(db: ReadDb, action: string, fromMs: number, toMs: number): AuditRow[] {
+  return stmt(db, 'SELECT * FROM audit WHERE action = ? AND ts_ms BETWEEN ? AND ? ORDER BY id').all(action, fromMs, toMs) as AuditRow[];
+}
+
+export interface AuditFilter {
+  action: string;
+  fromMs?: number;
+  toMs?: number;
+  actor?: string;
+  /** A top-level field of the event's details and the value it must have. */
+  detail?: { field: string; value: string | number };
+}
+
+function auditWhere(f: AuditFilter): { where: string; params: (string | number)[] } {
+  // The field name becomes part of the SQL text: only plain names are accepted.
+  if (f.detail !== undefined && !/^[A-Za-z][A-Za-z0-9]*$/.test(f.detail.field)) throw new Error(`not a details field name: ${f.detail.field}`);
+  return whereOf(
+    ['action = ?'],
+    [
+      [f.fromMs, 'ts_ms >= ?'],
+      [f.toMs, 'ts_ms <= ?'],
+      [f.actor, 'actor = ?'],
+      [f.detail?.value, `json_extract(details, '$.${f.detail?.field ?? ''}') = ?`],
+    ],
+    [f.action],
+  );
+}
+
+/**
+ * One page of events of one action after id `afterId`, oldest first (keyset on the audit_action
+ * index; the log is never read from its start to find a page).
+ */
+export function pageAudit(db: ReadDb, f: AuditFilter, afterId: number, limit: number): AuditRow[] {
+  const { where, params } = auditWhere(f);
+  return stmt(db, `SELECT * FROM audit WHERE ${where} AND id > ? ORDER BY id LIMIT ?`).all(...params, afterId, limit) as AuditRow[];
+}
+
+/** How many events of one action match (for the DPO's totals). */
+export function countAudit(db: ReadDb, f: AuditFilter): number {
+  const { where, params } = auditWhere(f);
+  return (stmt(db, `SELECT COUNT(*) AS n FROM audit WHERE ${where}`).get(...params) as { n: number }).n;
 }

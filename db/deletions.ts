@@ -1,4 +1,7 @@
 import { stmt, type Db, type ReadDb } from './open.js';
+import { whereOf } from './where.js';
+import { OVERDUE_AT_INDEX_SQL } from './overdue-at-index.js';
+import type { ReasonClass } from '../common/api/report.js';
 
 export interface DeletionRow {
   id: number;
@@ -52,11 +55,12 @@ export function iterateDeletions(db: ReadDb, sinceMs: number): IterableIterator<
   return stmt(db, "SELECT * FROM deletions WHERE outcome != 'pending' AND deleted_ms >= ? ORDER BY id").iterate(sinceMs) as IterableIterator<DeletionRow>;
 }
 
-export function countDeletionsByReason(db: ReadDb, sinceMs: number): { reason: string; n: number; bytes: number | null }[] {
+/** Deletions by their reason text in [sinceMs, untilMs]. */
+export function deletionTotalsByReason(db: ReadDb, sinceMs: number, untilMs: number): { reason: string; n: number; bytes: number | null }[] {
   return stmt(
     db,
-    "SELECT reason, COUNT(*) AS n, SUM(size) AS bytes FROM deletions WHERE outcome != 'pending' AND deleted_ms >= ? GROUP BY reason ORDER BY n DESC",
-  ).all(sinceMs) as { reason: string; n: number; bytes: number | null }[];
+    "SELECT reason, COUNT(*) AS n, SUM(size) AS bytes FROM deletions WHERE outcome != 'pending' AND deleted_ms BETWEEN ? AND ? GROUP BY reason ORDER BY n DESC",
+  ).all(sinceMs, untilMs) as { reason: string; n: number; bytes: number | null }[];
 }
 
 const DEL_MULTI = 64;
@@ -100,4 +104,98 @@ export function deletedBeforeDue(db: ReadDb, nowMs: number): { camera_id: string
     `SELECT camera_id, COUNT(*) AS n, MIN(from_ms) AS from_ms, MAX(to_ms) AS to_ms, MAX(due_ms) AS latest_due_ms
      FROM deletions WHERE deleted_ms > ? AND kind = 'segment' AND outcome = 'deleted' AND due_ms > ? GROUP BY camera_id ORDER BY camera_id`,
   ).all(nowMs - 366 * 86_400_000, nowMs) as { camera_id: string | null; n: number; from_ms: number | null; to_ms: number | null; latest_due_ms: number | null }[];
+}
+
+// ---- The DPO's reading of the log (the deletion log view, the compliance report's P2) ----
+
+/** The class of deletion row `d` (the reason texts are written by the sweep, handover and close). */
+export const REASON_CLASS_SQL = `CASE WHEN d.reason = 'retention' THEN 'retention' WHEN d.handover_id IS NOT NULL THEN 'handover'
+  WHEN d.reason LIKE 'incident closed%' THEN 'closed' ELSE 'other' END`;
+
+export interface DeletionFilter {
+  /** On the deletion time, inclusive. */
+  fromMs?: number;
+  toMs?: number;
+  kind?: DeletionRow['kind'];
+  reason?: ReasonClass;
+  camera?: string;
+  root?: number;
+  /** Only rows deleted more than this long after their due time (before holds are counted). */
+  lateByMs?: number;
+}
+
+/** A deletion row with what the DPO's view adds: its reason class and, if it was already overdue then, when it was first indexed. */
+export interface DeletionLogRow extends DeletionRow {
+  reason_class: ReasonClass;
+  overdue_indexed_ms: number | null;
+}
+
+/** Keyset position: rows come ordered by deletion time, then id. */
+export interface DeletionCursor {
+  at: number;
+  id: number;
+}
+
+function filterSql(f: DeletionFilter): { where: string; params: (string | number)[] } {
+  const conditions: [string | number | undefined, string][] = [
+    [f.fromMs, 'd.deleted_ms >= ?'],
+    [f.toMs, 'd.deleted_ms <= ?'],
+    [f.kind, 'd.kind = ?'],
+    [f.reason, `${REASON_CLASS_SQL} = ?`],
+    [f.camera, 'd.camera_id = ?'],
+    [f.root, 'd.root_id = ?'],
+    [f.lateByMs, 'd.due_ms IS NOT NULL AND d.deleted_ms - d.due_ms > ?'],
+  ];
+  return whereOf(["d.outcome != 'pending'"], conditions);
+}
+
+const LOG_SELECT = `SELECT d.*, ${REASON_CLASS_SQL} AS reason_class, ${OVERDUE_AT_INDEX_SQL} AS overdue_indexed_ms FROM deletions d`;
+
+/**
+ * One page of the log in deletion order, after `after` (keyset: the index on deleted_ms carries
+ * the id, so a page costs the same at row 10 as at row 10 million).
+ */
+export function pageDeletions(db: ReadDb, f: DeletionFilter, after: DeletionCursor | null, limit: number): DeletionLogRow[] {
+  const { where, params } = filterSql(f);
+  const keyset = after ? ' AND (d.deleted_ms, d.id) > (?, ?)' : '';
+  return stmt(db, `${LOG_SELECT} WHERE ${where}${keyset} ORDER BY d.deleted_ms, d.id LIMIT ?`).all(
+    ...params,
+    ...(after ? [after.at, after.id] : []),
+    limit,
+  ) as DeletionLogRow[];
+}
+
+/** Every row matching `f`, in deletion order, without loading them all at once. */
+export function iterateDeletionLog(db: ReadDb, f: DeletionFilter): IterableIterator<DeletionLogRow> {
+  const { where, params } = filterSql(f);
+  return stmt(db, `${LOG_SELECT} WHERE ${where} ORDER BY d.deleted_ms, d.id`).iterate(...params) as IterableIterator<DeletionLogRow>;
+}
+
+export interface DeletionTotalsRow {
+  reason_class: ReasonClass;
+  outcome: 'deleted' | 'already-gone';
+  n: number;
+  bytes: number | null;
+}
+
+/** Counts and bytes of the rows matching `f`, per reason class and outcome. */
+export function deletionTotals(db: ReadDb, f: DeletionFilter): DeletionTotalsRow[] {
+  const { where, params } = filterSql(f);
+  return stmt(db, `SELECT ${REASON_CLASS_SQL} AS reason_class, d.outcome AS outcome, COUNT(*) AS n, SUM(d.size) AS bytes FROM deletions d WHERE ${where} GROUP BY 1, 2`).all(
+    ...params,
+  ) as DeletionTotalsRow[];
+}
+
+/** The last deletion of each incident's material (archived clips and package copies). */
+export function lastMaterialDeletions(db: ReadDb): { incident_ref: string; last_ms: number; n: number }[] {
+  return stmt(
+    db,
+    "SELECT incident_ref, MAX(deleted_ms) AS last_ms, COUNT(*) AS n FROM deletions WHERE incident_ref IS NOT NULL AND kind IN ('clip', 'package') AND outcome != 'pending' GROUP BY incident_ref",
+  ).all() as { incident_ref: string; last_ms: number; n: number }[];
+}
+
+/** How many rows match `f`, per recording root. */
+export function deletionCountsByRoot(db: ReadDb, f: DeletionFilter): { root_id: number | null; n: number }[] {
+  const { where, params } = filterSql(f);
+  return stmt(db, `SELECT d.root_id AS root_id, COUNT(*) AS n FROM deletions d WHERE ${where} GROUP BY d.root_id`).all(...params) as { root_id: number | null; n: number }[];
 }

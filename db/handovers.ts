@@ -40,3 +40,7 @@ export function handoverOf(db: ReadDb, incidentId: number): HandoverRow | undefi
 export function listHandovers(db: ReadDb, sinceMs: number): HandoverRow[] {
   return stmt(db, `${SELECT} WHERE h.handed_ms >= ? ORDER BY h.id`).all(sinceMs) as HandoverRow[];
 }
+
+export function getHandover(db: ReadDb, id: number): HandoverRow | undefined {
+  return stmt(db, `${SELECT} WHERE h.id = ?`).get(id) as HandoverRow | undefined;
+}

@@ -85,13 +85,7 @@ export function holdsKeeping(db: ReadDb, segmentId: number): { id: number; creat
   ).all(segmentId) as { id: number; created_ms: number }[];
 }
 
-/**
- * Segments marked for deletion that a new hold now covers go back to present. (The sweep checks
- * holds again under the write lock right before each unlink; this keeps the journal honest.)
- */
-export function rescueMarkedSegments(db: Db, holdId: number): number {
-  return stmt(
-    db,
-    `UPDATE segments SET state = 'present' WHERE state = 'deleting' AND id IN (SELECT segment_id FROM hold_pins WHERE hold_id = ?)`,
-  ).run(holdId).changes;
+/** Holds that pinned this recording by id when they were made (they follow it through renames). */
+export function holdsPinning(db: ReadDb, segmentId: number): HoldRow[] {
+  return stmt(db, `${SELECT} WHERE h.id IN (SELECT hold_id FROM hold_pins WHERE segment_id = ?) ORDER BY h.id`).all(segmentId) as HoldRow[];
 }

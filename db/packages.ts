@@ -41,3 +41,10 @@ export function findPackage(db: ReadDb, packageId: string): PackageRow | undefin
 export function markPackageDeleted(db: Db, id: number, atMs: number): void {
   stmt(db, 'UPDATE packages SET deleted_ms = ? WHERE id = ?').run(atMs, id);
 }
+
+/** Every package exported in [fromMs, toMs], with its incident's reference. */
+export function packagesCreated(db: ReadDb, fromMs: number, toMs: number): (PackageRow & { incident_ref: string })[] {
+  return stmt(db, 'SELECT p.*, i.ref AS incident_ref FROM packages p JOIN incidents i ON i.id = p.incident_id WHERE p.created_ms BETWEEN ? AND ? ORDER BY p.id').all(fromMs, toMs) as (PackageRow & {
+    incident_ref: string;
+  })[];
+}

@@ -15,13 +15,13 @@ export interface SegmentRow {
   size: number | null;
   mtime_ms: number | null;
   state: 'present' | 'deleting';
-  /** When a held recording was found missing from the disk (its row and pins are kept). */
-  missing_ms: number | null;
   probed_ms: number | null;
   duration_ms: number | null;
   video_codec: string | null;
   has_audio: number | null;
   probe_error: string | null;
+  /** Set while a held recording is missing from the disk (its row is kept; see core/scan/missing.ts). */
+  missing_ms: number | null;
 }
 
 export interface NewSegment {
@@ -71,11 +71,29 @@ export function insertSegments(db: Db, rows: readonly NewSegment[]): number[] {
   return ids;
 }
 
-export function segmentsInDir(db: ReadDb, dirId: number): Pick<SegmentRow, 'id' | 'name' | 'size' | 'mtime_ms' | 'state'>[] {
-  return stmt(db, 'SELECT id, name, size, mtime_ms, state FROM segments WHERE dir_id = ?').all(dirId) as Pick<
-    SegmentRow,
-    'id' | 'name' | 'size' | 'mtime_ms' | 'state'
-  >[];
+/** What a scan needs of a segment to recognise it elsewhere (a lost row, a twin). */
+export type ScanSegment = Pick<SegmentRow, 'id' | 'root_id' | 'dir_id' | 'name' | 'camera_id' | 'start_ms' | 'end_ms' | 'size' | 'mtime_ms' | 'state' | 'missing_ms'>;
+const SCAN_COLS = 'id, root_id, dir_id, name, camera_id, start_ms, end_ms, size, mtime_ms, state, missing_ms';
+
+/** What a scan needs of each row of a listed folder (read for every folder it lists: kept small). */
+export type ListedSegment = Pick<SegmentRow, 'id' | 'name' | 'size' | 'mtime_ms' | 'state' | 'missing_ms'>;
+
+export function segmentsInDir(db: ReadDb, dirId: number): ListedSegment[] {
+  return stmt(db, 'SELECT id, name, size, mtime_ms, state, missing_ms FROM segments WHERE dir_id = ?').all(dirId) as ListedSegment[];
+}
+
+/** Every row of a folder, as the move matcher reads them (a folder that vanished). */
+export function scanSegmentsInDir(db: ReadDb, dirId: number): ScanSegment[] {
+  return stmt(db, `SELECT ${SCAN_COLS} FROM segments WHERE dir_id = ?`).all(dirId) as ScanSegment[];
+}
+
+export function scanSegment(db: ReadDb, id: number): ScanSegment | undefined {
+  return stmt(db, `SELECT ${SCAN_COLS} FROM segments WHERE id = ?`).get(id) as ScanSegment | undefined;
+}
+
+/** Whether a folder has a row for this file name (the unique index on (dir_id, name)). */
+export function hasSegmentNamed(db: ReadDb, dirId: number, name: string): boolean {
+  return stmt(db, 'SELECT 1 FROM segments WHERE dir_id = ? AND name = ?').get(dirId, name) !== undefined;
 }
 
 export function getSegment(db: ReadDb, id: number): SegmentRow | undefined {
@@ -234,9 +252,11 @@ export function markForDeletion(db: Db, ids: readonly number[]): number {
   return stmt(db, `UPDATE segments SET state = 'deleting' WHERE id IN (SELECT value FROM json_each(?)) AND ${LIVE}`).run(JSON.stringify(ids)).changes;
 }
 
-/** The end of the oldest live, unheld recording (the next one to fall due). */
-export function oldestUnheldEnd(db: ReadDb): number | null {
-  const r = stmt(db, `SELECT end_ms FROM segments s WHERE ${LIVE} AND NOT ${HELD_SQL} ORDER BY end_ms LIMIT 1`).get() as { end_ms: number } | undefined;
+/** The end of the oldest live, unheld recording (the next one to fall due), of one root or all. */
+export function oldestUnheldEnd(db: ReadDb, rootId?: number): number | null {
+  const r = (rootId === undefined
+    ? stmt(db, `SELECT end_ms FROM segments s WHERE ${LIVE} AND NOT ${HELD_SQL} ORDER BY end_ms LIMIT 1`).get()
+    : stmt(db, `SELECT end_ms FROM segments s WHERE root_id = ? AND ${LIVE} AND NOT ${HELD_SQL} ORDER BY end_ms LIMIT 1`).get(rootId)) as { end_ms: number } | undefined;
   return r?.end_ms ?? null;
 }
 
@@ -252,4 +272,108 @@ export function countUnheldEndingBetween(db: ReadDb, fromEnd: number, toEnd: num
     db,
     `SELECT COUNT(*) AS n, SUM(size) AS bytes, group_concat(DISTINCT camera_id) AS cameras FROM segments s WHERE end_ms > ? AND end_ms <= ? AND ${LIVE} AND NOT ${HELD_SQL}`,
   ).get(fromEnd, toEnd) as { n: number; bytes: number | null; cameras: string | null };
+}
+
+/** Segments indexed without a stat (names only), from `afterId` upwards. */
+export function segmentsWithoutSize(db: ReadDb, afterId: number, limit: number): Pick<SegmentRow, 'id' | 'root_id' | 'dir_id' | 'name'>[] {
+  return stmt(db, 'SELECT id, root_id, dir_id, name FROM segments WHERE id > ? AND size IS NULL ORDER BY id LIMIT ?').all(afterId, limit) as Pick<SegmentRow, 'id' | 'root_id' | 'dir_id' | 'name'>[];
+}
+
+/** Size and mtime as found on disk (-1: looked and could not stat it). */
+export function setSegmentFacts(db: Db, id: number, size: number, mtimeMs: number | null): void {
+  stmt(db, 'UPDATE segments SET size = ?, mtime_ms = ? WHERE id = ?').run(size, mtimeMs, id);
+}
+
+export function countWithAudio(db: ReadDb): number {
+  return (stmt(db, 'SELECT COUNT(*) AS n FROM segments WHERE has_audio = 1').get() as { n: number }).n;
+}
+
+export function countMarked(db: ReadDb): number {
+  return (stmt(db, "SELECT COUNT(*) AS n FROM segments WHERE state = 'deleting'").get() as { n: number }).n;
+}
+
+/** Whether the index holds any segment at all (a first index of an empty table is built differently). */
+export function hasSegments(db: ReadDb): boolean {
+  return stmt(db, 'SELECT 1 FROM segments LIMIT 1').get() !== undefined;
+}
+
+/** The highest segment id (rows inserted later have higher ids: INTEGER PRIMARY KEY). */
+export function maxSegmentId(db: ReadDb): number {
+  return (stmt(db, 'SELECT COALESCE(MAX(id), 0) AS m FROM segments').get() as { m: number }).m;
+}
+
+/** Whether any segment is marked missing (stops at the first; reads the table when there is none). */
+export function anyMissingSegments(db: ReadDb): boolean {
+  return stmt(db, 'SELECT 1 FROM segments WHERE missing_ms IS NOT NULL LIMIT 1').get() !== undefined;
+}
+
+/** Held recordings that are missing from the disk, in every root (a scan looks for them wherever it lists). */
+export function missingSegments(db: ReadDb, rootId?: number): ScanSegment[] {
+  return (rootId === undefined
+    ? stmt(db, `SELECT ${SCAN_COLS} FROM segments WHERE missing_ms IS NOT NULL`).all()
+    : stmt(db, `SELECT ${SCAN_COLS} FROM segments WHERE missing_ms IS NOT NULL AND root_id = ?`).all(rootId)) as ScanSegment[];
+}
+
+/**
+ * SQL fragment true when segment alias `s` is kept by an active hold: pinned by it (hold_pins,
+ * the recordings the hold covered when it was made) or inside its cameras and window.
+ */
+const KEPT_SQL = `(${HELD_SQL} OR EXISTS (SELECT 1 FROM hold_pins p JOIN holds hp ON hp.id = p.hold_id WHERE p.segment_id = s.id AND hp.released_ms IS NULL))`;
+
+/** Of these ids, the segments an active hold keeps (by pin, or by camera and window). */
+export function heldAmong(db: ReadDb, ids: readonly number[]): Set<number> {
+  if (ids.length === 0) return new Set();
+  const rows = stmt(db, `SELECT s.id FROM segments s WHERE s.id IN (SELECT value FROM json_each(?)) AND ${KEPT_SQL}`).all(JSON.stringify(ids)) as { id: number }[];
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Of these ids, the segments an archived clip was cut from (its clip not deleted): same camera, name and start. */
+export function archivedSourceAmong(db: ReadDb, ids: readonly number[]): Set<number> {
+  if (ids.length === 0) return new Set();
+  const rows = stmt(
+    db,
+    `SELECT s.id FROM segments s WHERE s.id IN (SELECT value FROM json_each(?)) AND EXISTS (
+       SELECT 1 FROM clip_sources cs JOIN clips c ON c.id = cs.clip_id
+       WHERE c.status <> 'deleted' AND c.camera_id = s.camera_id AND cs.name = s.name AND cs.start_ms = s.start_ms)`,
+  ).all(JSON.stringify(ids)) as { id: number }[];
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Held recordings that vanished keep their rows, marked with the time they were first found missing. */
+export function markSegmentsMissing(db: Db, ids: readonly number[], nowMs: number): void {
+  if (ids.length === 0) return;
+  stmt(db, 'UPDATE segments SET missing_ms = ? WHERE id IN (SELECT value FROM json_each(?)) AND missing_ms IS NULL').run(nowMs, JSON.stringify(ids));
+}
+
+/** A missing recording was found again where it was. */
+export function clearSegmentMissing(db: Db, id: number): void {
+  stmt(db, 'UPDATE segments SET missing_ms = NULL WHERE id = ?').run(id);
+}
+
+/** Missing recordings of a root that no active hold keeps any more: they leave the index. */
+export function unheldMissingIn(db: ReadDb, rootId: number): number[] {
+  const rows = stmt(db, `SELECT s.id FROM segments s WHERE s.root_id = ? AND s.missing_ms IS NOT NULL AND NOT ${KEPT_SQL}`).all(rootId) as { id: number }[];
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Segments of any camera with this start and file name (the same recording seen elsewhere, or
+ * another camera's segment of the same moment), inserted after `afterId`. One index probe per
+ * camera on (camera_id, start_ms).
+ */
+export function segmentsNamed(db: ReadDb, name: string, startMs: number, afterId = 0): ScanSegment[] {
+  return stmt(
+    db,
+    `SELECT ${SCAN_COLS.split(', ').map((c) => `s.${c}`).join(', ')} FROM cameras c JOIN segments s ON s.camera_id = c.id AND s.start_ms = ? AND s.name = ? WHERE s.id > ?`,
+  ).all(startMs, name, afterId) as ScanSegment[];
+}
+
+/** Recordings with a sound track, per camera (POLICY P7). */
+export function audioSegmentsByCamera(db: ReadDb): { camera: string; n: number }[] {
+  return stmt(db, 'SELECT camera_id AS camera, COUNT(*) AS n FROM segments WHERE has_audio = 1 GROUP BY camera_id ORDER BY camera_id').all() as { camera: string; n: number }[];
+}
+
+/** Recordings that ended before `endedBeforeMs` whose sound track is unknown (not probed, or unreadable). */
+export function countUnprobed(db: ReadDb, endedBeforeMs: number): number {
+  return (stmt(db, 'SELECT COUNT(*) AS n FROM segments WHERE has_audio IS NULL AND end_ms < ?').get(endedBeforeMs) as { n: number }).n;
 }

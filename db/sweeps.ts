@@ -63,3 +63,8 @@ export function dropLease(db: Db, holder: string): void {
 export function leaseHolder(db: ReadDb): { holder: string; expires_ms: number } | undefined {
   return stmt(db, 'SELECT holder, expires_ms FROM sweep_lease WHERE id = 1').get() as { holder: string; expires_ms: number } | undefined;
 }
+
+/** When each sweep in [fromMs, toMs] started, in order (the report looks for gaps: no service). */
+export function sweepStarts(db: ReadDb, fromMs: number, toMs: number): number[] {
+  return (stmt(db, 'SELECT started_ms FROM sweeps WHERE started_ms BETWEEN ? AND ? ORDER BY started_ms').all(fromMs, toMs) as { started_ms: number }[]).map((r) => r.started_ms);
+}

@@ -65,8 +65,18 @@ export function disableUserRow(db: Db, id: number, by: string, atMs: number): vo
   stmt(db, 'UPDATE users SET disabled_ms = ?, disabled_by = ? WHERE id = ?').run(atMs, by, id);
 }
 
-export function recordFailedLogin(db: Db, id: number, failedLogins: number, atMs: number, lockedUntilMs: number | null): void {
-  stmt(db, 'UPDATE users SET failed_logins = ?, last_failed_ms = ?, locked_until_ms = ? WHERE id = ?').run(failedLogins, atMs, lockedUntilMs, id);
+/** Counts a login attempt as failed before its password is checked (a success undoes it: recordLogin). */
+export function countLoginAttempt(db: Db, id: number, failedLogins: number, atMs: number): void {
+  stmt(db, 'UPDATE users SET failed_logins = ?, last_failed_ms = ? WHERE id = ?').run(failedLogins, atMs, id);
+}
+
+export function lockUser(db: Db, id: number, untilMs: number): void {
+  stmt(db, 'UPDATE users SET locked_until_ms = ? WHERE id = ?').run(untilMs, id);
+}
+
+/** An administrator's unlock: no lock, no failures counted. */
+export function clearLoginFailures(db: Db, id: number): void {
+  stmt(db, 'UPDATE users SET failed_logins = 0, last_failed_ms = NULL, locked_until_ms = NULL WHERE id = ?').run(id);
 }
 
 export function recordLogin(db: Db, id: number, atMs: number): void {

@@ -12,12 +12,18 @@
  * Either way `stillReachable()` confirms that the path from the base still leads to the same
  * folder (device and inode), so a swap is noticed and stops deletion there.
  */
-import { closeSync, constants, existsSync, fsyncSync, lstatSync, openSync, readdirSync, rmdirSync, unlinkSync, type Stats } from 'node:fs';
+import { closeSync, constants, existsSync, fsyncSync, lstatSync, openSync, readdirSync, rmdirSync, unlinkSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 
+/** A folder's identity: device and inode, exact (64-bit inode numbers pass 2^53 on NTFS). */
 export interface Identity {
-  readonly ino: number;
-  readonly dev: number;
+  readonly ino: bigint;
+  readonly dev: bigint;
+}
+
+/** Identities compared as the signed 64-bit values the index stores. */
+export function sameIdentity(a: Identity, b: Identity): boolean {
+  return BigInt.asIntN(64, a.ino) === BigInt.asIntN(64, b.ino) && BigInt.asIntN(64, a.dev) === BigInt.asIntN(64, b.dev);
 }
 
 export type UnlinkOutcome =
@@ -27,7 +33,7 @@ export type UnlinkOutcome =
   | { outcome: 'retry-later'; reason: string };
 
 export type EntryFacts =
-  | { kind: 'file'; size: number; mtimeMs: number; ino: number }
+  | { kind: 'file'; size: number; mtimeMs: number }
   | { kind: 'absent' }
   | { kind: 'link' | 'other' }
   | { kind: 'error'; code: string };
@@ -45,16 +51,16 @@ function codeOf(e: unknown): string {
   return (e as NodeJS.ErrnoException).code ?? 'error';
 }
 
-/** lstat that says what it found without throwing. */
-function look(abs: string): Stats | { code: string } {
+/** lstat (exact 64-bit numbers) that says what it found without throwing. */
+function look(abs: string): BigIntStats | { code: string } {
   try {
-    return lstatSync(abs);
+    return lstatSync(abs, { bigint: true });
   } catch (e) {
     return { code: codeOf(e) };
   }
 }
 
-const isStats = (s: Stats | { code: string }): s is Stats => 'ino' in s;
+const isStats = (s: BigIntStats | { code: string }): s is BigIntStats => 'ino' in s;
 
 /** The identity of a folder or file, read without following a link; null when it is not there. */
 export function identityOf(abs: string): Identity | null {
@@ -112,14 +118,20 @@ export interface GovernedFolder {
  * Opens a folder under `base` for deletion. `expected` (from the index) must match when given:
  * a folder replaced by another of the same name is not the folder that was indexed.
  */
-export function openGovernedFolder(base: string, components: readonly string[], expected?: Identity | null): GovernedFolder | OpenProblem {
+export function openGovernedFolder(
+  base: string,
+  components: readonly string[],
+  expected?: Identity | null,
+  /** 'path' forces the portable variant (what Windows uses), so it is tested here too. */
+  mode: 'auto' | 'path' = 'auto',
+): GovernedFolder | OpenProblem {
   const walked = walkFolder(base, components);
   if (!isIdentity(walked)) return walked;
-  if (expected && (expected.ino !== walked.ino || expected.dev !== walked.dev)) {
+  if (expected && !sameIdentity(expected, walked)) {
     return { outcome: 'refused', reason: `${path.join(base, ...components)} is not the folder that was indexed (it was replaced)` };
   }
   const abs = path.join(base, ...components);
-  if (FD_PATHS) {
+  if (FD_PATHS && mode === 'auto') {
     const opened = openByHandles(base, components, walked);
     if ('outcome' in opened) return opened;
     return new HandleFolder(base, components, abs, walked, opened.fd);
@@ -149,8 +161,8 @@ function openByHandles(base: string, components: readonly string[], expect: Iden
     closeSync(fd);
     fd = next;
   }
-  const st = lstatSync(`/proc/self/fd/${fd}/.`);
-  if (st.ino !== expect.ino || st.dev !== expect.dev) {
+  const st = lstatSync(`/proc/self/fd/${fd}/.`, { bigint: true });
+  if (!sameIdentity({ ino: st.ino, dev: st.dev }, expect)) {
     closeSync(fd);
     return { outcome: 'refused', reason: `${path.join(base, ...components)} changed while it was being opened` };
   }
@@ -158,11 +170,17 @@ function openByHandles(base: string, components: readonly string[], expect: Iden
 }
 
 function entryAt(abs: string): EntryFacts {
-  const st = look(abs);
-  if (!isStats(st)) return st.code === 'ENOENT' || st.code === 'ENOTDIR' ? { kind: 'absent' } : { kind: 'error', code: st.code };
+  let st;
+  try {
+    st = lstatSync(abs);
+  } catch (e) {
+    const code = codeOf(e);
+    return code === 'ENOENT' || code === 'ENOTDIR' ? { kind: 'absent' } : { kind: 'error', code };
+  }
   if (st.isSymbolicLink()) return { kind: 'link' };
   if (!st.isFile()) return { kind: 'other' };
-  return { kind: 'file', size: st.size, mtimeMs: Math.trunc(st.mtimeMs), ino: st.ino };
+  // Size and mtime exactly as the index reads them (native/recorder-fs.ts fileFacts).
+  return { kind: 'file', size: st.size, mtimeMs: Math.trunc(st.mtimeMs) };
 }
 
 function unlinkAt(abs: string, shown: string): UnlinkOutcome {
@@ -278,7 +296,7 @@ class PathFolder implements GovernedFolder {
 function sameFolder(base: string, components: readonly string[], identity: Identity): true | OpenProblem {
   const now = walkFolder(base, components);
   if (!isIdentity(now)) return now;
-  if (now.ino !== identity.ino || now.dev !== identity.dev) {
+  if (!sameIdentity(now, identity)) {
     return { outcome: 'refused', reason: `${path.join(base, ...components)} is no longer the folder it was (swapped or replaced)` };
   }
   return true;

@@ -124,6 +124,57 @@ export function dirMtime(abs: string): number | null {
   }
 }
 
+/** A folder's mtime and identity (device and inode, 64-bit), read without following a link. */
+export interface FolderIdentity {
+  readonly mtimeMs: number;
+  readonly ino: bigint;
+  readonly dev: bigint;
+}
+
+/**
+ * The identity of the folder at `abs`, or null when it is gone or not a folder (a symlink is
+ * not a folder here). Bigint: inode numbers are 64-bit and must not be rounded.
+ */
+export function folderIdentity(abs: string): FolderIdentity | null {
+  try {
+    const st = lstatSync(abs, { bigint: true });
+    return st.isDirectory() ? { mtimeMs: Number(st.mtimeMs), ino: st.ino, dev: st.dev } : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface FolderEntry {
+  readonly name: string;
+  /** A symlink is 'other': never followed. */
+  readonly kind: 'file' | 'dir' | 'other';
+  readonly mtimeMs: number;
+}
+
+/**
+ * The entries of a small folder with each one's kind and mtime (one lstat each), or null when
+ * it cannot be listed. For a folder that just appeared; a scan uses listDir.
+ */
+export function folderEntries(abs: string): FolderEntry[] | null {
+  let names: string[];
+  try {
+    names = readdirSync(abs);
+  } catch {
+    return null;
+  }
+  const out: FolderEntry[] = [];
+  for (const name of names) {
+    if (BAD_NAME.test(name)) continue;
+    try {
+      const st = lstatSync(path.join(abs, name));
+      out.push({ name, kind: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other', mtimeMs: Math.trunc(st.mtimeMs) });
+    } catch {
+      // gone between the listing and the lstat
+    }
+  }
+  return out;
+}
+
 export interface FileFacts {
   readonly size: number;
   readonly mtimeMs: number;

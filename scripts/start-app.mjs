@@ -77,6 +77,10 @@ if (!existsSync(path.join(data, 'custodian.db'))) {
 }
 const logins = demoLogins();
 const children = [];
+// The demo recorder keeps recording while the demo runs (a demo made yesterday would otherwise
+// look like a site whose recorders stopped, and Custodian would rightly pause deletion).
+const recorder = spawn(process.execPath, [cli, 'demo', '--out', demo, '--live'], { stdio: ['ignore', 'ignore', 'inherit'], cwd: top });
+children.push(recorder);
 const stopAll = (sig) => {
   for (const c of children) if (c.exitCode === null) c.kill(sig);
 };

@@ -76,7 +76,7 @@ describe('custodian user and custodian serve', () => {
       ['anna', 'officer', false],
       ['bo', 'hr', false],
     ]);
-    expect((await userCli(data, ['user', 'set-role', 'bo', 'dpo'], stdinWith(''))).out).toBe('bo now has the role dpo.\n');
+    expect((await userCli(data, ['user', 'set-role', 'bo', 'dpo'], stdinWith(''))).out).toBe('bo now has the role dpo; their sessions have ended.\n');
     expect((await userCli(data, ['user', 'disable', 'bo'], stdinWith(''))).out).toMatch(/bo is disabled/);
     expect((await userCli(data, ['user', 'passwd', 'anna', '--password-stdin'], stdinWith('anna has a new password'))).code).toBe(0);
     const text = (await userCli(data, ['user', 'list'], stdinWith(''))).out;

@@ -10,6 +10,13 @@
  *   GET  /…                      dist-renderer/ (the React UI), index.html for unknown pages
  *
  * start() opens the listener and timers; stop() ends event streams, timers and the listener.
+ *
+ * Under attack from another program on the same machine (issue 13): logins go through the login
+ * gate (core/login-gate.ts) with the OS user behind the socket as the client (server/peer.ts),
+ * and a refusal by rate limit is answered 429 with Retry-After; event streams end within a second
+ * of their session ending (a role change, a disable, a new password, from here or the command
+ * line); a malformed path is answered 400/403/404, never 500, and the log gets one line per burst
+ * of such requests (server/burst-log.ts).
  */
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -22,11 +29,22 @@ import { decideRange } from '../common/api/range.js';
 import type { ApiEvent, ApiFailure } from '../common/api/types.js';
 import type { ErrorCode } from '../common/errors.js';
 import { isCustodianError, messageOf } from '../common/errors.js';
-import { CustodianApi, failure, type SessionChange } from '../core/api/index.js';
+import { english } from '../common/i18n/catalog.js';
+import { CustodianApi, failure, type CallMeta, type SessionChange } from '../core/api/index.js';
 import type { Ctx } from '../core/context.js';
+import type { LoginGate } from '../core/login-gate.js';
+import { BurstLog } from './burst-log.js';
+import { peerClient } from './peer.js';
 import { assertLoopbackHost, checkRequest, LOOPBACK_HOST, setSecurityHeaders, SECURITY_HEADERS } from './security.js';
 
 export const DEFAULT_PORT = 4780;
+
+/**
+ * A login refused by rate limit is answered after this pause (at most; less when Retry-After is
+ * shorter). A program that ignores Retry-After and asks again at once then sends one request a
+ * second per connection instead of thousands, and the main thread stays free for signed-in users.
+ */
+const RATE_LIMITED_PAUSE_MS = 1_000;
 
 export interface ServerOptions {
   readonly ctx: Ctx;
@@ -38,7 +56,11 @@ export interface ServerOptions {
   readonly staticDir?: string | null;
   readonly statusIntervalMs?: number;
   readonly heartbeatMs?: number;
+  /** How often open event streams are checked against their sessions (default 1 s). */
+  readonly sessionCheckMs?: number;
   readonly log?: (line: string) => void;
+  /** The login gate; default: the one this process shares. */
+  readonly loginGate?: LoginGate;
 }
 
 /** dist-renderer/ beside the compiled (dist/server) or source (server/) files. */
@@ -70,6 +92,14 @@ function sendCode(reply: FastifyReply, code: ErrorCode, message: string, status 
   return sendFailure(reply, status, failure(code, message));
 }
 
+const nothingHere = (): string => english({ key: 'server:nothingHere' });
+
+/** An error's HTTP status, from fastify (statusCode) or from the static file server (status). */
+function statusOf(error: { statusCode?: number; status?: unknown }): number {
+  if (typeof error.statusCode === 'number') return error.statusCode;
+  return typeof error.status === 'number' ? error.status : 500;
+}
+
 export class CustodianServer {
   readonly app: FastifyInstance;
   readonly api: CustodianApi;
@@ -77,18 +107,25 @@ export class CustodianServer {
   private readonly requestedPort: number;
   private port = 0;
   private readonly streams = new Set<{ end: (reason: string) => void }>();
+  /** Answers held back (RATE_LIMITED_PAUSE_MS); stop() lets them go at once. */
+  private readonly held = new Set<() => void>();
   private statusTimer: NodeJS.Timeout | null = null;
+  private sessionTimer: NodeJS.Timeout | null = null;
   private started = false;
   private readonly staticDir: string | null;
   private readonly log: (line: string) => void;
+  /** Lines caused by requests (which anyone on this machine can send): one per burst. */
+  private readonly burst: BurstLog;
 
   constructor(private readonly options: ServerOptions) {
     this.host = assertLoopbackHost(options.host ?? LOOPBACK_HOST);
     this.requestedPort = options.port ?? DEFAULT_PORT;
     this.log = options.log ?? (() => undefined);
+    this.burst = new BurstLog(this.log);
     this.staticDir = options.staticDir === undefined ? findRendererDir() : options.staticDir;
     this.api = new CustodianApi(options.ctx, {
-      onInternalError: (op, e) => this.log(`internal error in ${op}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+      onInternalError: (op, e) => this.burst.line(`internal error in ${op}`, () => `internal error in ${op}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+      ...(options.loginGate ? { loginGate: options.loginGate } : {}),
     });
     this.app = this.build();
   }
@@ -105,6 +142,12 @@ export class CustodianServer {
       forceCloseConnections: true,
       return503OnClosing: true,
       routerOptions: { maxParamLength: 200 },
+      // A URL that is not valid percent-encoding ("/%", "/%E0%A4"): our answer, with our headers.
+      frameworkErrors: (error, request, reply) => {
+        setSecurityHeaders(reply);
+        this.refusedPath(request, error.code);
+        return sendCode(reply, 'invalid_request', english({ key: 'server:badPath' }), 400);
+      },
     });
     // Only JSON bodies: a cross-site form (text/plain, urlencoded) is not even parsed.
     app.removeContentTypeParser('text/plain');
@@ -117,7 +160,7 @@ export class CustodianServer {
     });
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
-      const status = error.statusCode ?? 500;
+      const status = statusOf(error);
       if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) {
         return sendCode(reply, 'invalid_request', `The request is larger than the ${BODY_LIMIT_BYTES / 1024} KB allowed.`, 413);
       }
@@ -125,9 +168,17 @@ export class CustodianServer {
         return sendCode(reply, 'invalid_request', 'Send the request as JSON (Content-Type: application/json).', 415);
       }
       if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return sendCode(reply, 'invalid_request', 'The request body is empty; send a JSON object ({} for none).');
-      if (status === 400) return sendCode(reply, 'invalid_request', 'The request body is not valid JSON.');
       if (isCustodianError(error)) return sendCode(reply, error.code, error.message);
-      this.log(`internal error on ${request.method} ${request.url.slice(0, 200)}: ${messageOf(error)}`);
+      if (status === 400 && request.method === 'POST') return sendCode(reply, 'invalid_request', 'The request body is not valid JSON.');
+      // The static file server refuses paths it will not resolve ("/.", "//", "/%00", a name too
+      // long): a client's mistake or a probe, never an internal error.
+      if (status >= 400 && status < 500) {
+        this.refusedPath(request, error.code ?? String(status));
+        if (status === 404) return sendCode(reply, 'not_found', nothingHere());
+        if (status === 403) return sendCode(reply, 'forbidden', nothingHere());
+        return sendCode(reply, 'invalid_request', english({ key: 'server:badPath' }), 400);
+      }
+      this.burst.line(`internal error on ${request.method} ${request.routeOptions.url ?? '(no route)'}`, () => `internal error on ${request.method} ${request.url.slice(0, 200)}: ${messageOf(error)}`);
       return sendCode(reply, 'internal', 'Custodian could not answer because of an internal error; it has been logged.');
     });
 
@@ -135,7 +186,14 @@ export class CustodianServer {
 
     app.post<{ Params: { operation: string } }>(`${API_PREFIX}:operation`, async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
-      const outcome = await this.api.call(token, request.params.operation, request.body);
+      const operation = request.params.operation;
+      // Only a login needs to know who is on the other end (its back-off is per client).
+      const meta: CallMeta = operation === 'auth.login' ? { client: peerClient(request.raw.socket) } : {};
+      const outcome = await this.api.call(token, operation, request.body, meta);
+      if (outcome.retryAfterSeconds !== undefined) {
+        await this.pause(Math.min(RATE_LIMITED_PAUSE_MS, outcome.retryAfterSeconds * 1000));
+        reply.header('Retry-After', String(outcome.retryAfterSeconds));
+      }
       this.applySession(reply, outcome.session);
       reply.header('Cache-Control', 'no-store');
       if (outcome.result.ok) return reply.code(200).send(outcome.result);
@@ -165,7 +223,7 @@ export class CustodianServer {
     app.setNotFoundHandler((request, reply) => {
       const url = request.url;
       if (url.startsWith('/api/') || url.startsWith('/media/') || request.method !== 'GET') {
-        return sendCode(reply, 'not_found', 'There is nothing here.');
+        return sendCode(reply, 'not_found', nothingHere());
       }
       if (this.staticDir && (request.headers.accept ?? '').includes('text/html')) {
         // A page of the UI opened directly (client-side routes): the UI decides.
@@ -177,9 +235,26 @@ export class CustodianServer {
           .type('text/plain; charset=utf-8')
           .send("Custodian's browser UI is not built here (no dist-renderer/ folder). The API answers at /api/<operation>.\n");
       }
-      return sendCode(reply, 'not_found', 'There is nothing here.');
+      return sendCode(reply, 'not_found', nothingHere());
     });
     return app;
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.held.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.held.add(done);
+    });
+  }
+
+  /** One log line per burst of refused paths, whatever the paths were. */
+  private refusedPath(request: FastifyRequest, why: string): void {
+    this.burst.line('refused path', () => `refused a path that cannot be served (${why}): ${request.method} ${JSON.stringify(request.url.slice(0, 120))}`);
   }
 
   private applySession(reply: FastifyReply, change: SessionChange): void {
@@ -194,13 +269,13 @@ export class CustodianServer {
   private media(request: FastifyRequest<{ Params: { kind: string; id: string } }>, reply: FastifyReply): FastifyReply {
     const { kind, id } = request.params;
     // Nothing from the URL becomes a path: only an id the index knows.
-    if ((kind !== 'segment' && kind !== 'clip') || !ID_RE.test(id)) return sendCode(reply, 'not_found', 'There is nothing here.');
+    if ((kind !== 'segment' && kind !== 'clip') || !ID_RE.test(id)) return sendCode(reply, 'not_found', nothingHere());
     let f;
     try {
       f = this.api.openFootage(request.cookies[SESSION_COOKIE], kind, Number(id));
     } catch (e) {
       if (isCustodianError(e)) return sendCode(reply, e.code, e.message);
-      this.log(`media ${kind}/${id}: ${messageOf(e)}`);
+      this.burst.line('media error', () => `media ${kind}/${id}: ${messageOf(e)}`);
       return sendCode(reply, 'internal', 'The footage could not be opened.');
     }
     reply.header('Cache-Control', 'no-store').header('Accept-Ranges', 'bytes').header('Content-Type', f.contentType).header('Content-Disposition', 'inline');
@@ -227,32 +302,11 @@ export class CustodianServer {
     const raw = reply.raw;
     let open = true;
     let heartbeat: NodeJS.Timeout | null = null;
+    let unsubscribe: () => void = () => undefined;
     const write = (text: string): void => {
       if (open) raw.write(text);
     };
     const send = (ev: ApiEvent): void => write(`event: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`);
-    let unsubscribe: () => void;
-    try {
-      // Subscribing authenticates; headers are written only once we know it may go ahead.
-      const pending: ApiEvent[] = [];
-      let ready = false;
-      unsubscribe = this.api.subscribe(token, (ev) => (ready ? send(ev) : pending.push(ev)));
-      reply.hijack();
-      raw.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
-      write('retry: 5000\n\n');
-      ready = true;
-      for (const ev of pending) send(ev);
-    } catch (e) {
-      if (isCustodianError(e)) return sendCode(reply, e.code, e.message);
-      throw e;
-    }
-    const stream = {
-      end: (reason: string): void => {
-        if (!open) return;
-        send({ type: 'session-ended', reason });
-        close();
-      },
-    };
     const close = (): void => {
       if (!open) return;
       open = false;
@@ -261,9 +315,33 @@ export class CustodianServer {
       this.streams.delete(stream);
       raw.end();
     };
+    const stream = {
+      end: (reason: string): void => {
+        if (!open) return;
+        send({ type: 'session-ended', reason });
+        close();
+      },
+    };
+    // The API says when the session has ended (or the role changed): the stream ends with it.
+    const deliver = (ev: ApiEvent): void => (ev.type === 'session-ended' ? stream.end(ev.reason) : send(ev));
+    try {
+      // Subscribing authenticates; headers are written only once we know it may go ahead.
+      const pending: ApiEvent[] = [];
+      let ready = false;
+      unsubscribe = this.api.subscribe(token, (ev) => (ready ? deliver(ev) : pending.push(ev)));
+      reply.hijack();
+      raw.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+      write('retry: 5000\n\n');
+      ready = true;
+      for (const ev of pending) deliver(ev);
+    } catch (e) {
+      if (isCustodianError(e)) return sendCode(reply, e.code, e.message);
+      throw e;
+    }
+    if (!open) return undefined;
     this.streams.add(stream);
     heartbeat = setInterval(() => {
-      if (!this.api.sessionAlive(token)) stream.end('the session has ended');
+      if (!this.api.sessionAlive(token)) stream.end(english({ key: 'server:sessionEnded' }));
       else write(': ping\n\n');
     }, this.options.heartbeatMs ?? 25_000);
     request.raw.on('close', close);
@@ -280,16 +358,25 @@ export class CustodianServer {
     this.statusTimer = setInterval(() => {
       if (this.api.subscriberCount > 0) this.api.pushStatus();
     }, this.options.statusIntervalMs ?? 5_000);
+    // A session can end in another process (`custodian user set-role` on the command line): every
+    // open stream is checked against the database each second.
+    this.sessionTimer = setInterval(() => {
+      if (this.api.subscriberCount > 0) this.api.recheckSubscribers();
+    }, this.options.sessionCheckMs ?? 1_000);
     this.log(`serving on ${this.url}${this.staticDir ? '' : ' (no dist-renderer/: API only)'}`);
     return { url: this.url, port: this.port };
   }
 
   async stop(): Promise<void> {
     if (this.statusTimer) clearInterval(this.statusTimer);
+    if (this.sessionTimer) clearInterval(this.sessionTimer);
     this.statusTimer = null;
-    for (const s of [...this.streams]) s.end('the server is stopping');
+    this.sessionTimer = null;
+    for (const s of [...this.streams]) s.end(english({ key: 'server:serverStopping' }));
+    for (const release of [...this.held]) release();
     this.api.close();
     await this.app.close();
+    this.burst.flush();
     this.started = false;
   }
 }

@@ -1,5 +1,5 @@
 /** Shared test helpers: temporary folders, a Custodian on a movable clock, small real trees. */
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compileLayout, formatLayoutPath } from '../common/layout.js';
@@ -57,3 +57,23 @@ export function fastTempBase(): string {
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
+
+/**
+ * Real H.264 segments (ffmpeg) for each camera, moved into a camera-date-time recorder tree under
+ * `root` with their mtime at their end, as a recorder leaves them.
+ */
+export async function writeRealSegments(root: string, workDir: string, cameras: readonly string[], opts: { startMs: number; count: number; segmentSeconds: number; timeZone?: string }): Promise<void> {
+  // Loaded here, not at the top: most tests that use these helpers never run ffmpeg.
+  const { generateSegments } = await import('../fixtures/video.js');
+  const timeZone = opts.timeZone ?? 'Europe/Stockholm';
+  const layout = compileLayout('camera-date-time', timeZone);
+  for (const cam of cameras) {
+    const segs = await generateSegments({ dir: path.join(workDir, cam), camera: cam, startMs: opts.startMs, count: opts.count, segmentSeconds: opts.segmentSeconds, timeZone });
+    for (const s of segs) {
+      const dest = path.join(root, ...formatLayoutPath(layout, cam, s.startMs));
+      mkdirSync(path.dirname(dest), { recursive: true });
+      renameSync(s.path, dest);
+      utimesSync(dest, new Date(s.endMs), new Date(s.endMs));
+    }
+  }
+}

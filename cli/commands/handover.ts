@@ -2,15 +2,17 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CustodianError } from '../../common/errors.js';
+import { translator } from '../../common/i18n/catalog.js';
 import { parseUserTime } from '../../common/time.js';
 import { defaultDataDir, openCtx } from '../../core/context.js';
 import { exportPackage, verifyPackageForSite } from '../../core/exports.js';
-import { HANDOVER_COLUMNS, handoverLog, recordHandover } from '../../core/handover.js';
+import { recordHandover } from '../../core/handover.js';
 import { complianceReport, writeComplianceReport } from '../../core/reports.js';
+import { factText, verdictText } from '../../core/report/render.js';
 import { clockFrom, dataDirFrom, withCtxAsync } from '../context.js';
-import { EXIT, printJson, table } from '../io.js';
+import { EXIT, printJson } from '../io.js';
 import { progressFor } from '../progress.js';
-import { globals, registerLog, type CliContext } from './shared.js';
+import { globals, type CliContext } from './shared.js';
 
 export function registerHandover(program: Command, c: CliContext): void {
   program
@@ -95,28 +97,30 @@ export function registerHandover(program: Command, c: CliContext): void {
       });
     });
 
-  const log = program.commands.find((x) => x.name() === 'log') as Command;
-  registerLog(log, c, { name: 'handovers', description: 'every handover: to whom, their reference, when, how, by whom, which package', read: handoverLog, columns: HANDOVER_COLUMNS });
-
   program
     .command('report')
     .description('reports for the data protection officer')
     .command('compliance')
-    .description('whether P2, P4, P5 and P7 held in a period, and where not, why')
+    .description('whether P2, P4, P5 and P7 held in a period, and the facts each verdict rests on')
     .requiredOption('--out <file>', 'where to write it')
     .option('--format <html|pdf|json>', 'format', 'html')
     .option('--from <time>', 'start of the period (default: 90 days ago)')
     .option('--to <time>', 'end of the period (default: now)')
-    .action(async (opts: { out: string; format: string; from?: string; to?: string }, cmd: Command) => {
+    .option('--lang <sv|en>', "language of the words (default: the site's)")
+    .action(async (opts: { out: string; format: string; from?: string; to?: string; lang?: string }, cmd: Command) => {
       const g = globals(cmd);
       if (!['html', 'pdf', 'json'].includes(opts.format)) throw new CustodianError('invalid_request', `--format must be html, pdf or json, not "${opts.format}".`);
+      if (opts.lang !== undefined && opts.lang !== 'sv' && opts.lang !== 'en') throw new CustodianError('invalid_request', `--lang must be sv or en, not "${opts.lang}".`);
       await withCtxAsync(g, c.io, async (ctx) => {
         const tz = ctx.settings().siteTimeZone;
-        const r = complianceReport(ctx, { ...(opts.from ? { fromMs: parseUserTime(opts.from, tz) } : {}), ...(opts.to ? { toMs: parseUserTime(opts.to, tz) } : {}) });
-        await writeComplianceReport(r, opts.format as 'html' | 'pdf' | 'json', path.resolve(opts.out));
+        const lang = (opts.lang as 'sv' | 'en' | undefined) ?? ctx.settings().language;
+        const r = await complianceReport(ctx, { ...(opts.from ? { fromMs: parseUserTime(opts.from, tz) } : {}), ...(opts.to ? { toMs: parseUserTime(opts.to, tz) } : {}) });
+        await writeComplianceReport(r, opts.format as 'html' | 'pdf' | 'json', path.resolve(opts.out), lang);
         if (g.json) printJson(c.io, { out: path.resolve(opts.out), verdicts: r.verdicts });
         else {
-          c.io.out(`${table(r.verdicts.map((v) => [v.clause, v.held ? 'held' : 'NOT HELD', v.words]))}\nWritten to ${path.resolve(opts.out)}\n`);
+          const t = translator(lang);
+          const lines = r.verdicts.flatMap((v) => [verdictText(t, v), ...v.facts.filter((f) => f.severity !== 'info' || v.status !== 'held').map((f) => `  ${factText(t, f)}`)]);
+          c.io.out(`${lines.join('\n')}\nWritten to ${path.resolve(opts.out)}\n`);
         }
       });
     });

@@ -5,12 +5,12 @@ import { formatInstant, parseUserTime } from '../../common/time.js';
 import { acknowledgeAlarm, alarmList, alarmView } from '../../core/alarms.js';
 import { verifyAuditChain } from '../../core/audit.js';
 import { addHold, holds, releaseHoldById } from '../../core/holds.js';
-import { DELETION_COLUMNS, deletionLog } from '../../core/logs.js';
 import { sweep } from '../../core/retention.js';
 import { changeSetting, coerceSettingValue } from '../../core/settings.js';
 import { withCtx } from '../context.js';
 import { EXIT, printJson, table } from '../io.js';
-import { collect, globals, positiveInt, registerLog, type CliContext } from './shared.js';
+import { registerDpoLogs } from './logs.js';
+import { collect, globals, positiveInt, type CliContext } from './shared.js';
 
 export function registerRetention(program: Command, c: CliContext): void {
   program
@@ -137,7 +137,7 @@ export function registerRetention(program: Command, c: CliContext): void {
     });
 
   const log = program.command('log').description('the logs the data protection officer reviews');
-  registerLog(log, c, { name: 'deletions', description: 'every deletion: what, recorded when, due when, deleted when, why', read: deletionLog, columns: DELETION_COLUMNS });
+  registerDpoLogs(log, c);
 
   const auditCmd = program.command('audit').description('the tamper-evident audit log');
   auditCmd

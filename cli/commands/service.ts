@@ -81,10 +81,24 @@ export function registerService(program: Command, c: CliContext): void {
     .command('demo')
     .description('make a demo recorder (4 cameras, ~70 days of recordings) and a data folder for it')
     .option('--out <dir>', 'where to put the demo', 'custodian-demo')
-    .action(async (opts: { out: string }, cmd: Command) => {
+    .option('--live', 'keep the demo recorder recording (a new segment per camera every 10 minutes) until stopped')
+    .action(async (opts: { out: string; live?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       const out = path.resolve(opts.out);
       const now = clockFrom(c.io) ?? (() => Date.now());
+      if (opts.live) {
+        const { recordDemoUntil } = await import('../../fixtures/demo-live.js');
+        const tick = (): void => {
+          for (const f of recordDemoUntil({ out, nowMs: now() })) c.io.out(`recorded ${f}\n`);
+        };
+        tick();
+        const timer = setInterval(tick, 30_000);
+        await new Promise<void>((resolve) => {
+          for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve());
+        });
+        clearInterval(timer);
+        return;
+      }
       if (!g.json) c.io.out(`Making a demo recorder in ${out} …\n`);
       // Loaded only here: the demo generator (fixtures/) is not part of everyday commands.
       const { buildDemo } = await import('../../fixtures/demo.js');

@@ -7,7 +7,8 @@
 import type { Command } from 'commander';
 import { CustodianError } from '../../common/errors.js';
 import { ROLES } from '../../common/permissions.js';
-import { addUser, changePassword, disableUser, listUsers, setUserRole } from '../../core/users.js';
+import { english } from '../../common/i18n/catalog.js';
+import { addUser, changePassword, disableUser, listUsers, setUserRole, unlockUser } from '../../core/users.js';
 import { withCtx, withCtxAsync } from '../context.js';
 import { printJson, table, UsageError } from '../io.js';
 import { globals, type CliContext } from './shared.js';
@@ -122,14 +123,25 @@ export function registerUsers(program: Command, c: CliContext, input: PasswordIn
     });
   user
     .command('set-role <name> <role>')
-    .description("change a user's role (applies to their next request)")
+    .description("change a user's role (their sessions and event streams end at once)")
     .action((name: string, role: string, _o: unknown, cmd: Command) => {
       const g = globals(cmd);
       checkRoleOption(role);
       withCtx(g, c.io, (ctx) => {
         const u = setUserRole(ctx, name, role);
         if (g.json) printJson(c.io, u);
-        else c.io.out(`${u.name} now has the role ${u.role}.\n`);
+        else c.io.out(`${english({ key: 'server:roleChanged', params: { user: u.name, role: u.role } })}\n`);
+      });
+    });
+  user
+    .command('unlock <name>')
+    .description('lift the lock that failed logins put on a user, before its 15 minutes are over')
+    .action((name: string, _o: unknown, cmd: Command) => {
+      const g = globals(cmd);
+      withCtx(g, c.io, (ctx) => {
+        const { user: u, wasLocked } = unlockUser(ctx, name);
+        if (g.json) printJson(c.io, { ...u, wasLocked });
+        else c.io.out(`${english({ key: wasLocked ? 'server:userUnlocked' : 'server:userNotLocked', params: { user: u.name } })}\n`);
       });
     });
   user

@@ -15,11 +15,9 @@ import type {
   AlarmView,
   ComplianceReportView,
   ExportView,
-  HandoverRecordView,
   HandoverResultView,
   CameraView,
   ClipReclassifyView,
-  DeletionLogView,
   HoldView,
   IncidentCloseView,
   IncidentDetailView,
@@ -33,6 +31,7 @@ import type {
   SweepPreviewView,
   UserView,
 } from './types.js';
+import { REASON_CLASSES, type DeletionLogPageView, type FootageViewsPageView, type HandoverLogEntryView, type LogDownloadView, type ReceiptView } from './report.js';
 
 /** An instant: ISO 8601 text (site time without an offset) or UTC milliseconds. */
 export const Instant = z.union([z.number().int().min(0).max(8_640_000_000_000), z.string().min(4).max(40)]);
@@ -40,6 +39,18 @@ const text = (max: number) => z.string().max(max);
 const id = z.number().int().positive();
 const cameraId = z.string().min(1).max(100);
 const incidentRef = z.string().min(1).max(40);
+/** Where a page of the deletion log ends: its last row's deletion time and id. */
+const DeletionCursor = z.strictObject({ at: z.number().int().min(0), id: z.number().int().min(0) });
+/** The deletion log's filters (the screen and the download take the same). */
+const deletionFilter = {
+  from: Instant.optional(),
+  to: Instant.optional(),
+  reason: z.enum(REASON_CLASSES).optional(),
+  kind: z.enum(['segment', 'clip', 'package']).optional(),
+  camera: cameraId.optional(),
+  root: id.optional(),
+  late: z.boolean().optional(),
+};
 export const USER_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$/;
 const userName = z.string().regex(USER_NAME_RE, 'a user name of 2–32 letters, digits, ".", "_" or "-", starting with a letter or digit');
 /** Passwords: long enough to resist guessing, short enough that hashing cannot be used to stall the server. */
@@ -131,11 +142,38 @@ export const CONTRACT = {
   'alarms.list': op<{ alarms: AlarmView[] }>()(z.strictObject({ all: z.boolean().optional() }), 'Open alarms (with `all`, those acknowledged in the last 90 days too).'),
   'alarms.ack': op<AlarmView>()(z.strictObject({ id, note: text(2000).optional() }), 'Acknowledge an alarm (for a paused deletion: lets the next sweep go ahead once).'),
 
-  'logs.deletions': op<DeletionLogView>()(
-    z.strictObject({ since: Instant.optional(), afterId: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional() }),
-    'The deletion log, a page at a time (it names no person).',
+  'logs.deletions': op<DeletionLogPageView>()(
+    z.strictObject({
+      ...deletionFilter,
+      /** The same as `from` (older clients). */
+      since: Instant.optional(),
+      after: DeletionCursor.optional(),
+      limit: z.number().int().min(1).max(5000).optional(),
+      totals: z.boolean().optional(),
+    }),
+    'The deletion log in deletion order, a page at a time (keyset `after`), with due time, lateness and, when asked, totals for the filter (it names no person).',
   ),
-  'logs.handovers': op<{ handovers: HandoverRecordView[] }>()(z.strictObject({ since: Instant.optional() }), 'The handover log: what went to whom, when, with which reference and checksums.'),
+  'logs.handovers': op<{ handovers: HandoverLogEntryView[] }>()(
+    z.strictObject({ since: Instant.optional() }),
+    'The handover log: what went to whom, when, how, with which reference and checksums, what each package held (clips, cameras, staff/visitor/mixed, masking) and whether its receipt can be fetched.',
+  ),
+  'logs.views': op<FootageViewsPageView>()(
+    z.strictObject({ from: Instant.optional(), to: Instant.optional(), user: z.string().min(1).max(64).optional(), camera: cameraId.optional(), after: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional(), totals: z.boolean().optional() }),
+    'Who viewed which footage when (the audit log\'s footage views), a page at a time.',
+  ),
+  'logs.download': op<LogDownloadView>()(
+    z.strictObject({
+      log: z.enum(['deletions', 'handovers', 'views']),
+      format: z.enum(['csv', 'json']),
+      ...deletionFilter,
+      user: z.string().min(1).max(64).optional(),
+      after: z.string().max(100).optional(),
+      /** Rows per chunk (default 5000). */
+      limit: z.number().int().min(1).max(5000).optional(),
+    }),
+    'A log as CSV or JSON, one chunk per call (pass `after` for the next; the last chunk has `next: null`); only logs the role may read.',
+  ),
+  'handovers.receipt': op<ReceiptView>()(z.strictObject({ id, format: z.enum(['html', 'pdf']) }), "A handover's receipt (HTML or PDF), as kept in the data folder."),
   'reports.compliance': op<ComplianceReportView>()(z.strictObject({ from: Instant.optional(), to: Instant.optional() }), 'The compliance report for a period (default the last 90 days) with a verdict per policy clause.'),
 
   'settings.get': op<SettingsView>()(empty, 'All site settings.'),
@@ -143,8 +181,9 @@ export const CONTRACT = {
 
   'users.list': op<{ users: UserView[] }>()(empty, 'Users, their roles, and whether they are disabled or locked.'),
   'users.add': op<UserView>()(z.strictObject({ name: userName, role: z.enum(ROLES), password }), 'Add a user with a role and a first password.'),
-  'users.setRole': op<UserView>()(z.strictObject({ name: userName, role: z.enum(ROLES) }), "Change a user's role (takes effect on their next request)."),
+  'users.setRole': op<UserView>()(z.strictObject({ name: userName, role: z.enum(ROLES) }), "Change a user's role: their sessions and event streams end at once, and they log in again with the new role."),
   'users.disable': op<UserView>()(z.strictObject({ name: userName }), 'Disable a user: their sessions end at once and they cannot log in.'),
+  'users.unlock': op<UserView>()(z.strictObject({ name: userName }), 'Lift the lock that failed logins put on a user (before its 15 minutes are over).'),
 
   'sweep.dryRun': op<SweepPreviewView>()(empty, 'What the retention sweep would delete now, and when the next deletion is due; deletes nothing.'),
 } as const;

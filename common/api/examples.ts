@@ -41,6 +41,9 @@ export const EXAMPLES: { readonly [Op in OperationName]: RequestOf<Op> } = {
   'alarms.ack': { id: 999_999, note: 'checked the clock' },
   'logs.deletions': { limit: 100 },
   'logs.handovers': {},
+  'logs.views': { limit: 100 },
+  'logs.download': { log: 'deletions', format: 'csv' },
+  'handovers.receipt': { id: 999_999, format: 'pdf' },
   'reports.compliance': {},
   'settings.get': {},
   'settings.set': { key: 'incidentReviewDays', value: 30 },
@@ -48,5 +51,6 @@ export const EXAMPLES: { readonly [Op in OperationName]: RequestOf<Op> } = {
   'users.add': { name: 'admin', role: 'officer', password: 'a long first password' },
   'users.setRole': { name: 'no-such-user', role: 'hr' },
   'users.disable': { name: 'no-such-user' },
+  'users.unlock': { name: 'no-such-user' },
   'sweep.dryRun': {},
 };

@@ -197,12 +197,6 @@ export interface DeletionRecordView {
   reason: string;
 }
 
-export interface DeletionLogView {
-  deletions: DeletionRecordView[];
-  /** Pass as `afterId` for the next page; null when this was the last. */
-  nextAfterId: number | null;
-}
-
 export type SettingsView = Settings;
 
 export interface SettingChangedView {
@@ -271,20 +265,8 @@ export interface HandoverResultView {
   retried: boolean;
 }
 
-export interface ComplianceReportView {
-  generated: string | null;
-  period: { from: string | null; to: string | null };
-  site: { controller: string; dpoContact: string; timeZone: string };
-  retention: { months: number; sweepIntervalMinutes: number; deletionLogRetentionMonths: number; handoverLogRetentionMonths: number; horizon: string | null };
-  roots: { id: number; path: string; online: boolean; oldestUnheldEnd: string | null; withinPeriod: boolean }[];
-  incidents: { ref: string; title: string; reason: IncidentReason; status: IncidentStatus; reviewBy: string | null; ageDays: number; overdue: boolean }[];
-  handovers: HandoverRecordView[];
-  deletionsByReason: { reason: string; n: number; bytes: number | null }[];
-  alarms: { id: number; kind: string; message: string; raised: string | null; acknowledged: string | null; acknowledgedBy: string | null }[];
-  audio: { segments: { camera_id: string; n: number }[]; clips: { incident: string; camera: string }[] };
-  auditChain: { ok: boolean; events: number; firstBroken?: { id: number; reason: string } };
-  verdicts: { clause: 'P2' | 'P4' | 'P5' | 'P7'; held: boolean; words: string }[];
-}
+/** The compliance report and the DPO's log views live in ./report.ts. */
+export type { ComplianceReportView } from './report.js';
 
 /** Pushed to the browser (server-sent events) and to the desktop window (IPC). */
 export type ApiEvent =

@@ -283,13 +283,14 @@ describe('the API in core: permissions, parsing, audit', () => {
   });
 
   it('the deletion log comes a page at a time', async () => {
-    const all = await ok<{ deletions: { id: number }[]; nextAfterId: number | null }>('dpo', 'logs.deletions', {});
+    type Page = { deletions: { id: number }[]; next: { at: number; id: number } | null };
+    const all = await ok<Page>('dpo', 'logs.deletions', {});
     expect(all.deletions.length).toBeGreaterThan(0);
-    expect(all.nextAfterId).toBeNull();
-    const first = await ok<{ deletions: { id: number }[]; nextAfterId: number | null }>('dpo', 'logs.deletions', { limit: 1 });
+    expect(all.next).toBeNull();
+    const first = await ok<Page>('dpo', 'logs.deletions', { limit: 1 });
     if (all.deletions.length > 1) {
-      expect(first.nextAfterId).toBe(first.deletions[0]?.id);
-      const rest = await ok<{ deletions: { id: number }[] }>('dpo', 'logs.deletions', { afterId: first.nextAfterId ?? 0 });
+      expect(first.next?.id).toBe(first.deletions[0]?.id);
+      const rest = await ok<Page>('dpo', 'logs.deletions', { after: first.next ?? { at: 0, id: 0 } });
       expect([...first.deletions, ...rest.deletions].map((d) => d.id)).toEqual(all.deletions.map((d) => d.id));
     }
   });

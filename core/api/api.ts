@@ -4,7 +4,10 @@
  * (here, in core: a face cannot forget it), parses the request with the contract's schema, runs
  * the handler as that user, and answers `{ok:true, data}` or `{ok:false, error:{code, message}}`.
  * Footage streaming goes through openFootage, under the same rules. Events (progress, status)
- * go to subscribers, each only what its user may see.
+ * go to subscribers, each only what its user may see, and each push checks again that the
+ * subscriber's session is open and its role unchanged; `recheckSubscribers` ends the streams of
+ * sessions that ended (a role change, a disable, a new password — made here or by the command
+ * line in another process) and the server calls it every second.
  */
 import { closeSync } from 'node:fs';
 import type { z } from 'zod';
@@ -12,6 +15,7 @@ import { CONTRACT, describeIssues, isOperationName, type GuardedOperation, type 
 import { mediaPath } from '../../common/api/http.js';
 import type { ApiEvent, ApiFailure, ApiResult } from '../../common/api/types.js';
 import { CustodianError, isCustodianError } from '../../common/errors.js';
+import { english } from '../../common/i18n/catalog.js';
 import { may, type Action } from '../../common/permissions.js';
 import { formatInstant } from '../../common/time.js';
 import { listIncidents } from '../../db/incidents.js';
@@ -21,6 +25,7 @@ import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { isOverdue } from '../incidents.js';
 import { nextDueMs } from '../retention.js';
+import { sharedLoginGate, type LoginGate } from '../login-gate.js';
 import { actingAs, authenticate, login, type SessionUser } from '../users.js';
 import { openFootageFile, type FootageKind, type OpenFootage } from './footage.js';
 import { handlers, sessionView, type CallContext } from './handlers.js';
@@ -30,6 +35,14 @@ export interface ApiOptions {
   mediaUrl?: (kind: FootageKind, id: number) => string;
   /** Called with errors that are not Custodian's own (they are answered as `internal`). */
   onInternalError?: (operation: string, error: unknown) => void;
+  /** The login gate (hashing bound, per-name order, per-client back-off); default: the process's. */
+  loginGate?: LoginGate;
+}
+
+/** What the transport knows of the caller. */
+export interface CallMeta {
+  /** Who is on the other end (browser mode: "os:<user>" from the socket's owner); logins are limited per client. */
+  readonly client?: string;
 }
 
 /** What a call did to the session, for the transport to mirror (set or clear the cookie). */
@@ -38,16 +51,22 @@ export type SessionChange = { set: string } | { clear: true } | undefined;
 export interface CallOutcome<T = unknown> {
   result: ApiResult<T>;
   session: SessionChange;
+  /** For `rate_limited`: when to try again (HTTP Retry-After). */
+  retryAfterSeconds?: number;
 }
 
 type Listener = (event: ApiEvent) => void;
 
 interface Subscriber {
+  readonly token: string | undefined;
   readonly sessionId: number;
   readonly userId: number;
   readonly role: SessionUser['role'];
   readonly listener: Listener;
 }
+
+/** Operations after which another user's sessions may have ended: their streams are checked at once. */
+const ENDS_SESSIONS: ReadonlySet<string> = new Set(['users.setRole', 'users.disable']);
 
 const MAX_VIEWS_REMEMBERED = 10_000;
 
@@ -76,10 +95,10 @@ export class CustodianApi {
   }
 
   /** The one path for every operation. `token` is the session's (undefined when there is none). */
-  async call(token: string | undefined, operation: string, body: unknown): Promise<CallOutcome> {
+  async call(token: string | undefined, operation: string, body: unknown, meta: CallMeta = {}): Promise<CallOutcome> {
     try {
       if (!isOperationName(operation)) throw new CustodianError('not_found', `There is no operation "${operation}".`);
-      if (operation === 'auth.login') return await this.login(body);
+      if (operation === 'auth.login') return await this.login(body, meta);
       const user = authenticate(this.ctx, token);
       const action: Action = operation;
       if (!may(user.role, action)) throw new CustodianError('forbidden', `The ${user.role} role may not use ${operation}.`);
@@ -100,10 +119,16 @@ export class CustodianApi {
         this.forgetSession(user.sessionId);
         return { result: { ok: true, data }, session: { clear: true } };
       }
+      if (ENDS_SESSIONS.has(operation)) this.recheckSubscribers();
       return { result: { ok: true, data }, session: undefined };
     } catch (e) {
       const result = this.toFailure(operation, e);
-      return { result, session: result.error.code === 'unauthenticated' && token !== undefined ? { clear: true } : undefined };
+      const retry = isCustodianError(e) && e.code === 'rate_limited' ? e.details?.retryAfterSeconds : undefined;
+      return {
+        result,
+        session: result.error.code === 'unauthenticated' && token !== undefined ? { clear: true } : undefined,
+        ...(typeof retry === 'number' ? { retryAfterSeconds: retry } : {}),
+      };
     }
   }
 
@@ -112,10 +137,10 @@ export class CustodianApi {
     return (await this.call(token, operation, body)).result as ApiResult<ResponseOf<Op>>;
   }
 
-  private async login(body: unknown): Promise<CallOutcome> {
+  private async login(body: unknown, meta: CallMeta): Promise<CallOutcome> {
     const parsed = CONTRACT['auth.login'].request.safeParse(body ?? {});
     if (!parsed.success) throw new CustodianError('invalid_request', describeIssues(parsed.error));
-    const { token, user } = await login(this.ctx, parsed.data.name, parsed.data.password, 'api');
+    const { token, user } = await login(this.ctx, parsed.data.name, parsed.data.password, meta.client ?? 'api', this.options.loginGate ?? sharedLoginGate);
     return { result: { ok: true, data: sessionView(this.ctx, user) }, session: { set: token } };
   }
 
@@ -168,7 +193,7 @@ export class CustodianApi {
   /** Events for this session until the returned function is called. Throws if not logged in. */
   subscribe(token: string | undefined, listener: Listener): () => void {
     const user = authenticate(this.ctx, token, { touch: false });
-    const sub: Subscriber = { sessionId: user.sessionId, userId: user.userId, role: user.role, listener };
+    const sub: Subscriber = { token, sessionId: user.sessionId, userId: user.userId, role: user.role, listener };
     this.subscribers.add(sub);
     if (may(user.role, 'status')) {
       const current = this.statusEvent();
@@ -177,8 +202,36 @@ export class CustodianApi {
     return () => this.subscribers.delete(sub);
   }
 
+  /**
+   * Is this subscriber's session still open, with the role it was opened with? If not, it gets
+   * `session-ended` and is dropped. A heartbeat's check: the idle clock does not restart.
+   */
+  private stillValid(s: Subscriber): boolean {
+    let reason: string | null = null;
+    try {
+      const u = authenticate(this.ctx, s.token, { touch: false });
+      if (u.role !== s.role || u.sessionId !== s.sessionId) reason = english({ key: 'server:sessionRoleChanged' });
+    } catch (e) {
+      reason = isCustodianError(e) ? e.message : english({ key: 'server:sessionEnded' });
+      if (!isCustodianError(e)) this.options.onInternalError?.('session check', e);
+    }
+    if (reason === null) return true;
+    this.subscribers.delete(s);
+    safeDeliver(s.listener, { type: 'session-ended', reason });
+    return false;
+  }
+
+  /**
+   * Ends the event streams of sessions that have ended or whose user has another role. Cheap (two
+   * indexed reads per open stream); the server runs it every second, and the API after the
+   * operations that end other users' sessions.
+   */
+  recheckSubscribers(): void {
+    for (const s of [...this.subscribers]) this.stillValid(s);
+  }
+
   private emitToUser(userId: number, event: ApiEvent): void {
-    for (const s of this.subscribers) if (s.userId === userId) safeDeliver(s.listener, event);
+    for (const s of [...this.subscribers]) if (s.userId === userId && this.stillValid(s)) safeDeliver(s.listener, event);
   }
 
   private forgetSession(sessionId: number): void {
@@ -221,7 +274,7 @@ export class CustodianApi {
     const text = JSON.stringify(ev);
     if (text === this.lastStatus) return;
     this.lastStatus = text;
-    for (const s of this.subscribers) if (may(s.role, 'status')) safeDeliver(s.listener, ev);
+    for (const s of [...this.subscribers]) if (may(s.role, 'status') && this.stillValid(s)) safeDeliver(s.listener, ev);
   }
 
   get subscriberCount(): number {
@@ -230,7 +283,7 @@ export class CustodianApi {
 
   /** Drops every subscriber and what was remembered; the Ctx stays open (its owner closes it). */
   close(): void {
-    for (const s of this.subscribers) safeDeliver(s.listener, { type: 'session-ended', reason: 'the server is stopping' });
+    for (const s of this.subscribers) safeDeliver(s.listener, { type: 'session-ended', reason: english({ key: 'server:serverStopping' }) });
     this.subscribers.clear();
     this.viewed.clear();
   }

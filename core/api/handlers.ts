@@ -9,11 +9,10 @@ import { closeSync } from 'node:fs';
 import path from 'node:path';
 import { LOCAL_ONLY_SETTINGS, type GuardedOperation, type ParsedRequestOf, type ResponseOf } from '../../common/api/contract.js';
 import type { ApiEvent, CameraView, HoldView, IncidentSummaryView, Mask, SegmentsView, SessionView } from '../../common/api/types.js';
-import { CustodianError } from '../../common/errors.js';
+import { CustodianError, failure, isCustodianError } from '../../common/errors.js';
 import { allowedActions, may } from '../../common/permissions.js';
 import { formatInstant, formatLocal, parseUserTime, retentionCutoff } from '../../common/time.js';
 import { getCamera, type CameraRow } from '../../db/cameras.js';
-import { iterateDeletions } from '../../db/deletions.js';
 import { handoverOf } from '../../db/handovers.js';
 import { listHolds, type HoldRow } from '../../db/holds.js';
 import type { IncidentRow } from '../../db/incidents.js';
@@ -24,15 +23,14 @@ import { cameras, setCamera } from '../cameras.js';
 import type { Ctx } from '../context.js';
 import { exportPackage } from '../exports.js';
 import { handoverLog, recordHandover } from '../handover.js';
+import { dpoHandlers } from './dpo-handlers.js';
 import { addHold, holds, releaseHoldById } from '../holds.js';
 import { incidentDetail, incidentSummary } from '../incident-view.js';
 import { archiveIncident, closeIncident, createIncident, extendIncident, findIncident, incidents, reclassifyClip } from '../incidents.js';
-import { deletionRecord } from '../logs.js';
-import { complianceReport } from '../reports.js';
 import { sweep } from '../retention.js';
 import { changeSetting } from '../settings.js';
 import { status } from '../status.js';
-import { addUser, disableUser, listUsers, logout, setUserRole, type SessionUser } from '../users.js';
+import { addUser, disableUser, listUsers, logout, setUserRole, unlockUser, type SessionUser } from '../users.js';
 import { openFootageFile, type FootageKind } from './footage.js';
 import { alarmView } from '../alarms.js';
 
@@ -93,9 +91,19 @@ function visibleTo(call: CallContext, inc: IncidentRow): boolean {
 }
 
 function visibleIncident(call: CallContext, ref: string): IncidentRow {
-  const inc = findIncident(call.ctx, ref);
-  // Not "forbidden": whether an incident exists is itself not for HR to learn.
-  if (!visibleTo(call, inc)) throw new CustodianError('not_found', `There is no incident "${ref}" handed over to HR.`);
+  if (call.user.role !== 'hr') return findIncident(call.ctx, ref);
+  // Whether an incident exists is itself not for HR to learn: one answer, byte for byte (the ref
+  // asked for is not even echoed), for an incident not handed over to HR and for one that does
+  // not exist.
+  const notForHr = (): CustodianError => failure('not_found', 'server:noIncidentForHr');
+  let inc: IncidentRow;
+  try {
+    inc = findIncident(call.ctx, ref);
+  } catch (e) {
+    if (isCustodianError(e) && e.code === 'not_found') throw notForHr();
+    throw e;
+  }
+  if (!visibleTo(call, inc)) throw notForHr();
   return inc;
 }
 
@@ -256,34 +264,7 @@ export const handlers: HandlerMap = {
   'alarms.list': (call, req) => ({ alarms: alarmList(call.ctx, req.all ?? false).map((a) => alarmView(call.ctx, a)) }),
   'alarms.ack': (call, req) => alarmView(call.ctx, acknowledgeAlarm(call.ctx, req.id, req.note ?? null)),
 
-  'logs.deletions': (call, req) => {
-    const tz = call.ctx.settings().siteTimeZone;
-    const since = req.since === undefined ? 0 : toMs(call.ctx, req.since);
-    const after = req.afterId ?? 0;
-    const limit = req.limit ?? 500;
-    const out: ReturnType<typeof deletionRecord>[] = [];
-    let more = false;
-    const it = iterateDeletions(call.ctx.db, since);
-    try {
-      for (const d of it) {
-        if (d.id <= after) continue;
-        if (out.length === limit) {
-          more = true;
-          break;
-        }
-        out.push(deletionRecord(d, tz));
-      }
-    } finally {
-      it.return?.();
-    }
-    return { deletions: out, nextAfterId: more ? (out[out.length - 1]?.id ?? null) : null };
-  },
-  'logs.handovers': (call, req) => ({ handovers: handoverLog(call.ctx, req.since === undefined ? 0 : toMs(call.ctx, req.since)) }),
-  'reports.compliance': (call, req) =>
-    complianceReport(call.ctx, {
-      ...(req.from !== undefined ? { fromMs: toMs(call.ctx, req.from) } : {}),
-      ...(req.to !== undefined ? { toMs: toMs(call.ctx, req.to) } : {}),
-    }),
+  ...dpoHandlers,
 
   'settings.get': (call) => call.ctx.settings(),
   'settings.set': (call, req) => {
@@ -297,6 +278,7 @@ export const handlers: HandlerMap = {
   'users.add': (call, req) => addUser(call.ctx, req),
   'users.setRole': (call, req) => setUserRole(call.ctx, req.name, req.role),
   'users.disable': (call, req) => disableUser(call.ctx, req.name),
+  'users.unlock': (call, req) => unlockUser(call.ctx, req.name).user,
 
   'sweep.dryRun': (call) => {
     const r = sweep(call.ctx, { dryRun: true });

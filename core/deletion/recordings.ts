@@ -101,14 +101,12 @@ export class RecordingDeleter {
    * must stop (see result.stopped). Throws LeaseLost when another sweeper took over.
    */
   deleteMarked(ids: readonly number[]): boolean {
-    // Files of one folder together: a batch then confirms and syncs one or two folders.
     let queue = [...ids];
     while (queue.length > 0 && this.result.stopped === null) {
       const batch = queue.slice(0, BATCH_MAX);
       const rest = queue.slice(BATCH_MAX);
       const notReached = this.ctx.db.transaction(() => this.batch(batch)).immediate();
       queue = [...notReached, ...rest];
-      if (this.vanished.length > this.vanishLimit()) this.stop('mass-vanished');
     }
     if (this.result.stopped !== null) this.putBack(queue);
     return this.result.stopped === null;
@@ -132,7 +130,8 @@ export class RecordingDeleter {
     const rescued = fresh.filter((id) => !deletableIds.has(id));
     // An interrupted sweep's rows: held now means "keep it" if the file is still there.
     const oldRows = segmentsInState(this.ctx.db, old, 'deleting');
-    const rows = [...deletable, ...oldRows].sort((a, b) => a.dir_id - b.dir_id || a.end_ms - b.end_ms);
+    // Oldest first: the deletion log then reads in the order recordings fell due.
+    const rows = [...deletable, ...oldRows].sort((a, b) => a.end_ms - b.end_ms || a.id - b.id);
 
     const done: FinalDeletion[] = [];
     const doneIds: number[] = [];
@@ -140,13 +139,15 @@ export class RecordingDeleter {
     const notReached: number[] = [];
     const syncNeeded = new Set<Folder>();
     const at = this.ctx.now();
+    // Pass 1: look at every file of the batch (no unlink yet), so that a batch in which many
+    // have vanished deletes nothing at all, whatever the order.
+    const toUnlink: { seg: SegmentRow; f: Folder & { open: GovernedFolder }; recovered: boolean }[] = [];
     for (const seg of rows) {
       if (this.result.stopped !== null || performance.now() - t0 > BATCH_BUDGET_MS) {
         notReached.push(seg.id);
         continue;
       }
       const recovered = this.recovered.has(seg.id);
-      const heldNow = recovered ? holdsKeeping(this.ctx.db, seg.id) : [];
       if (recovered && !this.dueNow(seg)) {
         backToPresent.push(seg.id);
         continue;
@@ -179,27 +180,28 @@ export class RecordingDeleter {
       if (e.kind === 'absent') {
         this.vanished.push({ seg, recovered });
         backToPresent.push(seg.id);
-        continue;
-      }
-      if (e.kind === 'error') {
+      } else if (e.kind === 'error') {
         this.defer(`${e.code} while checking ${shown}`);
-        continue;
-      }
-      if (e.kind !== 'file') {
+      } else if (e.kind !== 'file') {
         this.result.leftAlone.push({ path: shown, reason: e.kind === 'link' ? 'symbolic link (never followed)' : 'not a regular file' });
         backToPresent.push(seg.id);
-        continue;
-      }
-      if (heldNow.length > 0) {
+      } else if (recovered && holdsKeeping(this.ctx.db, seg.id).length > 0) {
         backToPresent.push(seg.id); // still there and held now: the hold keeps it
-        continue;
-      }
-      // D6: only the file that was indexed (a same-name file written since is not it).
-      if ((seg.size !== null && e.size !== seg.size) || (seg.mtime_ms !== null && e.mtimeMs !== seg.mtime_ms)) {
+      } else if ((seg.size !== null && e.size !== seg.size) || (seg.mtime_ms !== null && e.mtimeMs !== seg.mtime_ms)) {
+        // D6: only the file that was indexed (a same-name file written since is not it).
         this.result.leftAlone.push({ path: shown, reason: english({ key: 'deletion:changedSinceIndexed' }) });
         backToPresent.push(seg.id);
-        continue;
+      } else {
+        toUnlink.push({ seg, f: f as Folder & { open: GovernedFolder }, recovered });
       }
+    }
+    if (this.vanished.length > this.vanishLimit()) {
+      this.stop('mass-vanished');
+      notReached.push(...toUnlink.map((u) => u.seg.id));
+      toUnlink.length = 0;
+    }
+    // Pass 2: the unlinks, still under the same write lock.
+    for (const { seg, f, recovered } of toUnlink) {
       const u = f.open.unlink(seg.name);
       if (u.outcome === 'deleted') {
         done.push(this.logRow(seg, f.abs, 'deleted', at, recovered ? english({ key: 'deletion:noteRecovered' }) : null));
@@ -212,7 +214,7 @@ export class RecordingDeleter {
       } else if (u.outcome === 'retry-later') {
         this.defer(u.reason);
       } else {
-        this.result.leftAlone.push({ path: shown, reason: u.reason });
+        this.result.leftAlone.push({ path: path.join(f.abs, seg.name), reason: u.reason });
         backToPresent.push(seg.id);
       }
     }
@@ -293,7 +295,7 @@ export class RecordingDeleter {
     if (!f) {
       const dir = getDir(this.ctx.db, seg.dir_id);
       const comps = relComponents(dir?.rel ?? '');
-      const expected = dir && dir.ino !== null && dir.dev !== null ? { ino: dir.ino, dev: dir.dev } : null;
+      const expected = dir && dir.ino !== null && dir.dev !== null ? { ino: BigInt(dir.ino), dev: BigInt(dir.dev) } : null;
       f = { comps, abs: path.join(this.scope.root.path, ...comps), open: openGovernedFolder(this.scope.root.path, comps, expected), confirmedIn: 0 };
       this.folders.set(seg.dir_id, f);
     }
@@ -355,6 +357,7 @@ export class RecordingDeleter {
   }
 
   private stop(kind: 'mass-vanished'): void {
+    if (this.result.stopped !== null) return;
     const params = { count: this.vanished.length, root: this.scope.root.path };
     this.result.stoppedAlarm = raiseAlarm(this.ctx, {
       kind,

@@ -8,7 +8,8 @@
 import type { Msg } from '../../common/i18n/catalog.js';
 import type { RootRow } from '../../db/roots.js';
 import type { Ctx } from '../context.js';
-import { checkSentinel, trustRootIdentity, type SentinelCheck } from '../roots.js';
+import { getRoot } from '../../db/roots.js';
+import { checkRoot, checkSentinel, type SentinelCheck } from '../roots.js';
 
 export type GuardProblem = { kind: 'root-offline' | 'root-identity'; reason: string; msg: Msg };
 
@@ -26,10 +27,9 @@ export class RootGuard {
   }
 
   static open(ctx: Ctx, root: RootRow): RootGuard | GuardProblem {
-    const c = checkSentinel(root);
+    const c = checkRoot(ctx, root);
     if (!c.online) return RootGuard.problemOf(c);
-    trustRootIdentity(ctx, root, c);
-    return new RootGuard(root, c.rootIno, c.sentinelIno);
+    return new RootGuard(getRoot(ctx.db, root.id) ?? root, c.rootIno, c.sentinelIno);
   }
 
   /** Still the same root, online, now. */

@@ -12,6 +12,7 @@ import { sql as m007 } from './007-records.js';
 import { sql as m008 } from './008-evidence.js';
 import { sql as m009 } from './009-server.js';
 import { sql as m010 } from './010-access-requests.js';
+import { sql as m011 } from './011-report.js';
 
 export interface Migration {
   readonly version: number;
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'evidence', sql: m008 },
   { version: 9, name: 'server', sql: m009 },
   { version: 10, name: 'access-requests', sql: m010 },
+  { version: 11, name: 'report', sql: m011 },
 ];

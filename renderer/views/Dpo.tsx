@@ -1,26 +1,35 @@
 /**
- * The data protection officer's screen (POLICY P5, P6): the handover log, the deletion log, the
- * alarms' history, overdue incidents and the compliance report (view, save as PDF through the
- * print dialog). Read-only: there is nothing here to change.
+ * The data protection officer's screen (POLICY P5, P6, G3): the handover log with what each
+ * package held and its receipt, the deletion log with due time, lateness, filters and totals,
+ * who viewed which footage when, the alarms' history, overdue incidents and the compliance
+ * report, whose verdicts list the facts they rest on. Every log downloads as CSV or JSON.
+ * Read-only: there is nothing here to change.
  */
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { DeletionLogEntryView, FactSeverity, HandoverLogEntryView, ReasonClass, VerdictStatus } from '../../common/api/report.js';
+import { REASON_CLASSES } from '../../common/api/report.js';
+import { translator } from '../../common/i18n/catalog.js';
 import { Badge, Dl, ErrorText, Loading, Section } from '../components/ui.js';
 import { VirtualTable } from '../components/VirtualTable.js';
-import { fromLocalInput } from '../lib/format.js';
+import { addSiteDays, fromLocalInput } from '../lib/format.js';
 import { useFormat } from '../lib/hooks.js';
 import { printPart } from '../lib/print.js';
+import { base64Bytes, saveFile } from '../lib/save-file.js';
 import { useSlice, useStores } from '../stores/context.js';
+import type { DeletionFilter, ViewFilter } from '../stores/dpo.js';
 import { can } from '../stores/session.js';
 
-type Tab = 'handovers' | 'deletions' | 'alarms' | 'overdue' | 'report';
-const TABS: readonly Tab[] = ['handovers', 'deletions', 'alarms', 'overdue', 'report'];
+type Tab = 'handovers' | 'deletions' | 'views' | 'alarms' | 'overdue' | 'report';
+const TABS: readonly Tab[] = ['handovers', 'deletions', 'views', 'alarms', 'overdue', 'report'];
 
 export function Dpo(): ReactNode {
   const { t } = useTranslation();
   const stores = useStores();
+  const session = useSlice(stores.session, (s) => s.session);
   const [tab, setTab] = useState<Tab>('handovers');
   const error = useSlice(stores.dpo, (s) => s.error);
+  const tabs = TABS.filter((x) => x !== 'views' || can(session, 'logs.views'));
   useEffect(() => {
     void stores.dpo.getState().load();
   }, [stores]);
@@ -29,11 +38,11 @@ export function Dpo(): ReactNode {
       <h1>{t('dpo.title')}</h1>
       <p className="muted">{t('dpo.readOnly')}</p>
       <div className="tabs" role="tablist" aria-label={t('dpo.title')}>
-        {TABS.map((x) => (
+        {tabs.map((x) => (
           <button key={x} type="button" role="tab" id={`tab-${x}`} aria-selected={tab === x} aria-controls={`panel-${x}`} tabIndex={tab === x ? 0 : -1} onClick={() => setTab(x)} onKeyDown={(e) => {
-            const i = TABS.indexOf(x);
+            const i = tabs.indexOf(x);
             if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-              const next = TABS[(i + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length] as Tab;
+              const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length] as Tab;
               setTab(next);
               document.getElementById(`tab-${next}`)?.focus();
             }
@@ -46,11 +55,79 @@ export function Dpo(): ReactNode {
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === 'handovers' ? <Handovers /> : null}
         {tab === 'deletions' ? <Deletions /> : null}
+        {tab === 'views' ? <Views /> : null}
         {tab === 'alarms' ? <Alarms /> : null}
         {tab === 'overdue' ? <Overdue /> : null}
         {tab === 'report' ? <Report /> : null}
       </div>
     </div>
+  );
+}
+
+/** "9 d 3 h 12 min" from milliseconds. */
+function useDuration(): (ms: number | null) => string {
+  const { t } = useTranslation();
+  return (ms) => {
+    if (ms === null) return '—';
+    const m = Math.max(0, Math.round(ms / 60_000));
+    return t('dpo.duration', { days: Math.floor(m / 1440), hours: Math.floor((m % 1440) / 60), minutes: m % 60 });
+  };
+}
+
+function Downloads({ log }: { log: 'deletions' | 'handovers' | 'views' }): ReactNode {
+  const { t } = useTranslation();
+  const stores = useStores();
+  const busy = useSlice(stores.dpo, (s) => s.downloading);
+  const get = async (format: 'csv' | 'json'): Promise<void> => {
+    const file = await stores.dpo.getState().download(log, format);
+    if (file) saveFile(file.filename, file.contentType, file.parts);
+  };
+  return (
+    <span className="no-print">
+      {busy ? <span role="status" className="small muted">{t('dpo.downloading')} </span> : null}
+      <button type="button" onClick={() => void get('csv')} disabled={busy !== null} aria-label={t('dpo.downloadCsvOf', { log: t(`dpo.tabs.${log}`) })}>
+        {t('dpo.downloadCsv')}
+      </button>{' '}
+      <button type="button" onClick={() => void get('json')} disabled={busy !== null} aria-label={t('dpo.downloadJsonOf', { log: t(`dpo.tabs.${log}`) })}>
+        {t('dpo.downloadJson')}
+      </button>
+    </span>
+  );
+}
+
+function Contents({ h }: { h: HandoverLogEntryView }): ReactNode {
+  const { t } = useTranslation();
+  const c = h.contents;
+  if (c.source === 'none') return <span className="muted">{t('dpo.contentsUnknown')}</span>;
+  const summary = `${t('dpo.clips', { count: c.clips })} · ${c.cameras.join(', ')} · ${t('dpo.zonesSummary', { staff: c.zones.staff, visitor: c.zones.visitor, mixed: c.zones.mixed })} · ${t('dpo.masked', { count: c.masked })}`;
+  return (
+    <span className="ellipsis" title={`${summary} (${t(`dpo.contentsFrom.${c.source}`)})`}>
+      {summary}
+    </span>
+  );
+}
+
+function Receipt({ h }: { h: HandoverLogEntryView }): ReactNode {
+  const { t } = useTranslation();
+  const stores = useStores();
+  const get = async (format: 'html' | 'pdf'): Promise<void> => {
+    const r = await stores.dpo.getState().receipt(h.id, format);
+    if (r) saveFile(r.filename, r.contentType, [base64Bytes(r.base64)]);
+  };
+  if (!h.receipt.pdf && !h.receipt.html) return <span className="muted">{t('dpo.noReceipt')}</span>;
+  return (
+    <span>
+      {h.receipt.pdf ? (
+        <button type="button" className="link" onClick={() => void get('pdf')} aria-label={t('dpo.receiptOf', { format: 'PDF', ref: h.incident })}>
+          PDF
+        </button>
+      ) : null}{' '}
+      {h.receipt.html ? (
+        <button type="button" className="link" onClick={() => void get('html')} aria-label={t('dpo.receiptOf', { format: 'HTML', ref: h.incident })}>
+          HTML
+        </button>
+      ) : null}
+    </span>
   );
 }
 
@@ -60,7 +137,7 @@ function Handovers(): ReactNode {
   const stores = useStores();
   const rows = useSlice(stores.dpo, (s) => s.handovers);
   return (
-    <Section title={t('dpo.tabs.handovers')} id="dpo-handovers">
+    <Section title={t('dpo.tabs.handovers')} id="dpo-handovers" actions={<Downloads log="handovers" />}>
       <VirtualTable
         label={t('dpo.tabs.handovers')}
         rows={rows}
@@ -68,42 +145,243 @@ function Handovers(): ReactNode {
         empty={t('dpo.noHandovers')}
         rowHeight={44}
         columns={[
-          { key: 'when', header: t('handover.when'), width: '10rem', render: (r) => f.iso(r.handedOver) },
-          { key: 'inc', header: t('incidents.ref'), width: '8.5rem', render: (r) => r.incident },
-          { key: 'to', header: t('handover.to'), width: 'minmax(8rem,1fr)', render: (r) => r.organisation },
-          { key: 'recipient', header: t('handover.recipient'), width: 'minmax(8rem,1fr)', render: (r) => r.recipient },
-          { key: 'ref', header: t('handover.reference'), width: '9rem', render: (r) => r.reference },
-          { key: 'by', header: t('handover.recordedBy'), width: '7rem', render: (r) => r.recordedBy },
-          { key: 'sha', header: t('exports.manifest'), width: '9rem', render: (r) => <code title={r.manifestSha256}>{r.manifestSha256.slice(0, 12)}…</code> },
+          { key: 'when', header: t('handover.when'), width: '9.5rem', render: (r) => f.iso(r.handedOver) },
+          { key: 'inc', header: t('incidents.ref'), width: '8rem', render: (r) => r.incident },
+          { key: 'to', header: t('handover.to'), width: 'minmax(7rem,1fr)', render: (r) => r.organisation },
+          { key: 'recipient', header: t('handover.recipient'), width: 'minmax(7rem,1fr)', render: (r) => r.recipient },
+          { key: 'ref', header: t('handover.reference'), width: '8rem', render: (r) => r.reference },
+          { key: 'method', header: t('dpo.method'), width: '8rem', render: (r) => <span className="ellipsis" title={r.method}>{r.method}</span> },
+          { key: 'contents', header: t('dpo.contents'), width: 'minmax(12rem,2fr)', render: (r) => <Contents h={r} /> },
+          { key: 'sha', header: t('exports.manifest'), width: '7.5rem', render: (r) => <code title={r.manifestSha256}>{r.manifestSha256.slice(0, 10)}…</code> },
+          { key: 'receipt', header: t('dpo.receipt'), width: '7rem', render: (r) => <Receipt h={r} /> },
         ]}
       />
     </Section>
   );
 }
 
+/** Site-local dates from <input type="date">: the start of `from`, the end of `to`. */
+function periodOf(from: string, to: string, tz: string): { fromMs?: number; toMs?: number } {
+  const a = from ? fromLocalInput(from, tz) : Number.NaN;
+  const b = to ? fromLocalInput(to, tz) : Number.NaN;
+  return { ...(Number.isFinite(a) ? { fromMs: a } : {}), ...(Number.isFinite(b) ? { toMs: addSiteDays(b, 1, tz) - 1 } : {}) };
+}
+
+function PeriodInputs(p: { from: string; to: string; setFrom(v: string): void; setTo(v: string): void }): ReactNode {
+  const { t } = useTranslation();
+  return (
+    <>
+      <label>
+        {t('dpo.from')}
+        <input type="date" value={p.from} onChange={(e) => p.setFrom(e.target.value)} />
+      </label>
+      <label>
+        {t('dpo.to')}
+        <input type="date" value={p.to} onChange={(e) => p.setTo(e.target.value)} />
+      </label>
+    </>
+  );
+}
+
+function CameraSelect({ value, onChange }: { value: string; onChange(v: string): void }): ReactNode {
+  const { t } = useTranslation();
+  const stores = useStores();
+  const cameras = useSlice(stores.dpo, (s) => s.cameras);
+  return (
+    <label>
+      {t('incidents.camera')}
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{t('dpo.cameraAll')}</option>
+        {cameras.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.name ?? c.id}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function DeletionFilters(): ReactNode {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const stores = useStores();
+  const roots = useSlice(stores.dpo, (s) => s.roots);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [reason, setReason] = useState<ReasonClass | ''>('');
+  const [camera, setCamera] = useState('');
+  const [root, setRoot] = useState('');
+  const [late, setLate] = useState(false);
+  const apply = (e: FormEvent): void => {
+    e.preventDefault();
+    const filter: DeletionFilter = {
+      ...periodOf(from, to, f.tz),
+      ...(reason ? { reason } : {}),
+      ...(camera ? { camera } : {}),
+      ...(root ? { root: Number(root) } : {}),
+      ...(late ? { late: true } : {}),
+    };
+    void stores.dpo.getState().setDeletionFilter(filter);
+  };
+  return (
+    <form className="inline-form no-print" onSubmit={apply} aria-label={t('dpo.filters')}>
+      <PeriodInputs from={from} to={to} setFrom={setFrom} setTo={setTo} />
+      <label>
+        {t('dpo.reason')}
+        <select value={reason} onChange={(e) => setReason(e.target.value as ReasonClass | '')}>
+          <option value="">{t('dpo.reasonAll')}</option>
+          {REASON_CLASSES.map((r) => (
+            <option key={r} value={r}>
+              {t(`dpo.reasons.${r}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <CameraSelect value={camera} onChange={setCamera} />
+      <label>
+        {t('dpo.root')}
+        <select value={root} onChange={(e) => setRoot(e.target.value)}>
+          <option value="">{t('dpo.rootAll')}</option>
+          {roots.map((r) => (
+            <option key={r.id} value={String(r.id)}>
+              {r.path}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={late} onChange={(e) => setLate(e.target.checked)} /> {t('dpo.lateOnly')}
+      </label>
+      <button type="submit">{t('dpo.apply')}</button>
+    </form>
+  );
+}
+
+function Lateness({ d }: { d: DeletionLogEntryView }): ReactNode {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const duration = useDuration();
+  if (d.latenessMs === null) return <span className="muted">—</span>;
+  const why = [d.heldUntil ? t('dpo.heldUntil', { at: f.iso(d.heldUntil) }) : '', d.overdueAtIndex ? t('dpo.overdueAtIndex', { at: f.iso(d.overdueAtIndex) }) : ''].filter(Boolean).join(' · ');
+  return d.late ? (
+    <span title={why || undefined}>
+      <Badge tone="bad">{t('dpo.late')}</Badge> {duration(d.latenessMs)}
+    </span>
+  ) : (
+    <span title={why || undefined}>
+      <Badge tone="ok">{t('dpo.onTime')}</Badge>
+      {d.heldUntil ? <span className="small muted">{t('dpo.held')}</span> : null}
+    </span>
+  );
+}
+
 function Deletions(): ReactNode {
   const { t } = useTranslation();
   const f = useFormat();
+  const duration = useDuration();
   const stores = useStores();
   const rows = useSlice(stores.dpo, (s) => s.deletions);
   const done = useSlice(stores.dpo, (s) => s.deletionsDone);
   const loading = useSlice(stores.dpo, (s) => s.loadingDeletions);
+  const totals = useSlice(stores.dpo, (s) => s.totals);
+  const roots = useSlice(stores.dpo, (s) => s.roots);
+  const rootName = useMemo(() => new Map(roots.map((r) => [r.id, r.path])), [roots]);
   return (
-    <Section title={t('dpo.tabs.deletions')} id="dpo-deletions" actions={<span className="small muted">{t('dpo.rowsLoaded', { count: rows.length })}{done ? '' : ' …'}</span>}>
+    <Section title={t('dpo.tabs.deletions')} id="dpo-deletions" actions={<Downloads log="deletions" />}>
+      <DeletionFilters />
+      {totals ? (
+        <p data-testid="deletion-totals" role="status">
+          {t('dpo.totals', { count: totals.count, bytes: f.bytes(totals.bytes) })} · {t('dpo.lateCount', { count: totals.late })}
+          {totals.worstLatenessMs !== null ? ` (${t('dpo.worst', { lateness: duration(totals.worstLatenessMs) })})` : ''} ·{' '}
+          {REASON_CLASSES.filter((r) => totals.byReason[r] > 0).map((r) => `${t(`dpo.reasons.${r}`)}: ${f.num(totals.byReason[r])}`).join(', ')}
+        </p>
+      ) : null}
+      <p className="small muted">
+        {t('dpo.rowsLoaded', { count: rows.length })}
+        {done ? '' : ' …'}
+      </p>
       <VirtualTable
         label={t('dpo.tabs.deletions')}
         rows={rows}
         rowKey={(r) => r.id}
+        total={totals?.count}
         empty={loading ? t('common.loading') : t('dpo.noDeletions')}
         height={520}
+        rowHeight={40}
         onEndReached={() => void stores.dpo.getState().moreDeletions()}
         columns={[
-          { key: 'deleted', header: t('dpo.deleted'), width: '10rem', render: (r) => f.iso(r.deleted) },
-          { key: 'kind', header: t('dpo.kind'), width: '7rem', render: (r) => t(`deletionKinds.${r.kind}`, { defaultValue: r.kind }) },
-          { key: 'camera', header: t('incidents.camera'), width: '8rem', render: (r) => r.camera ?? '—' },
-          { key: 'recorded', header: t('overview.recorded'), width: '10rem', render: (r) => f.iso(r.recordedFrom) },
+          { key: 'deleted', header: t('dpo.deleted'), width: '9.5rem', render: (r) => f.iso(r.deleted) },
+          { key: 'due', header: t('dpo.due'), width: '9.5rem', render: (r) => f.iso(r.due) },
+          { key: 'late', header: t('dpo.lateness'), width: '10rem', render: (r) => <Lateness d={r} /> },
+          { key: 'kind', header: t('dpo.kind'), width: '6.5rem', render: (r) => t(`deletionKinds.${r.kind}`, { defaultValue: r.kind }) },
+          { key: 'camera', header: t('incidents.camera'), width: '7rem', render: (r) => r.camera ?? '—' },
+          { key: 'root', header: t('dpo.root'), width: '8rem', render: (r) => <span className="ellipsis" title={r.root === null ? '' : (rootName.get(r.root) ?? '')}>{r.root === null ? '—' : (rootName.get(r.root) ?? `#${r.root}`)}</span> },
+          { key: 'recorded', header: t('overview.recorded'), width: '9.5rem', render: (r) => f.iso(r.recordedFrom) },
           { key: 'reason', header: t('dpo.reason'), width: 'minmax(10rem,2fr)', render: (r) => <span className="ellipsis" title={r.reason}>{r.incident ? `${r.incident}: ` : ''}{r.reason}</span> },
-          { key: 'outcome', header: t('dpo.outcome'), width: '7rem', render: (r) => r.outcome },
+          { key: 'outcome', header: t('dpo.outcome'), width: '6.5rem', render: (r) => r.outcome },
+        ]}
+      />
+    </Section>
+  );
+}
+
+function ViewFilters(): ReactNode {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const stores = useStores();
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [user, setUser] = useState('');
+  const [camera, setCamera] = useState('');
+  const apply = (e: FormEvent): void => {
+    e.preventDefault();
+    const filter: ViewFilter = { ...periodOf(from, to, f.tz), ...(user.trim() ? { user: user.trim() } : {}), ...(camera ? { camera } : {}) };
+    void stores.dpo.getState().setViewFilter(filter);
+  };
+  return (
+    <form className="inline-form no-print" onSubmit={apply} aria-label={t('dpo.filters')}>
+      <PeriodInputs from={from} to={to} setFrom={setFrom} setTo={setTo} />
+      <label>
+        {t('dpo.user')}
+        <input type="text" value={user} onChange={(e) => setUser(e.target.value)} autoComplete="off" />
+      </label>
+      <CameraSelect value={camera} onChange={setCamera} />
+      <button type="submit">{t('dpo.apply')}</button>
+    </form>
+  );
+}
+
+function Views(): ReactNode {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const stores = useStores();
+  const rows = useSlice(stores.dpo, (s) => s.views);
+  const total = useSlice(stores.dpo, (s) => s.viewsTotal);
+  const loading = useSlice(stores.dpo, (s) => s.loadingViews);
+  return (
+    <Section title={t('dpo.tabs.views')} id="dpo-views" actions={<Downloads log="views" />}>
+      <p className="muted">{t('dpo.viewsHelp')}</p>
+      <ViewFilters />
+      {total !== null ? (
+        <p role="status" data-testid="views-total">
+          {t('dpo.viewsTotal', { count: total })}
+        </p>
+      ) : null}
+      <VirtualTable
+        label={t('dpo.tabs.views')}
+        rows={rows}
+        rowKey={(r) => r.id}
+        total={total ?? undefined}
+        empty={loading ? t('common.loading') : t('dpo.noViews')}
+        height={480}
+        onEndReached={() => void stores.dpo.getState().moreViews()}
+        columns={[
+          { key: 'at', header: t('dpo.viewedAt'), width: '10rem', render: (r) => f.iso(r.at) },
+          { key: 'user', header: t('dpo.user'), width: '8rem', render: (r) => r.user },
+          { key: 'camera', header: t('incidents.camera'), width: '8rem', render: (r) => r.camera ?? '—' },
+          { key: 'footage', header: t('dpo.footage'), width: '10rem', render: (r) => t(`dpo.footageKind.${r.kind}`, { id: r.footage }) },
+          { key: 'range', header: t('dpo.viewedRange'), width: 'minmax(12rem,2fr)', render: (r) => (r.from ? `${f.iso(r.from)} – ${f.iso(r.to)}` : '—') },
         ]}
       />
     </Section>
@@ -164,22 +442,28 @@ function Overdue(): ReactNode {
   );
 }
 
+const STATUS_TONE: Record<VerdictStatus, 'ok' | 'bad' | 'warn'> = { held: 'ok', 'not-held': 'bad', incomplete: 'warn' };
+const FACT_TONE: Record<FactSeverity, 'ok' | 'bad' | 'warn' | 'muted'> = { ok: 'ok', deviation: 'bad', unchecked: 'warn', info: 'muted' };
+
 function Report(): ReactNode {
   const { t } = useTranslation();
   const f = useFormat();
+  const duration = useDuration();
   const stores = useStores();
   const report = useSlice(stores.dpo, (s) => s.report);
   const loading = useSlice(stores.dpo, (s) => s.reportLoading);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const reportRef = useRef<HTMLDivElement>(null);
+  // The verdicts' words come from the shared catalogue (the same sentences as the PDF report).
+  const words = useMemo(() => translator(f.lang), [f.lang]);
   useEffect(() => {
     if (!stores.dpo.getState().report) void stores.dpo.getState().loadReport();
   }, [stores]);
-  const run = (): void => {
-    const a = from ? fromLocalInput(from, f.tz) : undefined;
-    const b = to ? fromLocalInput(to, f.tz) : undefined;
-    void stores.dpo.getState().loadReport(a, b);
+  const run = (e: FormEvent): void => {
+    e.preventDefault();
+    const p = periodOf(from, to, f.tz);
+    void stores.dpo.getState().loadReport(p.fromMs, p.toMs);
   };
   return (
     <Section
@@ -191,19 +475,10 @@ function Report(): ReactNode {
         </button>
       }
     >
-      <div className="inline-form no-print">
-        <label>
-          {t('dpo.from')}
-          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-        </label>
-        <label>
-          {t('dpo.to')}
-          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-        </label>
-        <button type="button" onClick={run}>
-          {t('dpo.makeReport')}
-        </button>
-      </div>
+      <form className="inline-form no-print" onSubmit={run}>
+        <PeriodInputs from={from} to={to} setFrom={setFrom} setTo={setTo} />
+        <button type="submit">{t('dpo.makeReport')}</button>
+      </form>
       {loading ? <Loading text={t('common.loading')} /> : null}
       {report ? (
         <div className="report" data-testid="report" ref={reportRef}>
@@ -218,13 +493,48 @@ function Report(): ReactNode {
             ]}
           />
           <h3>{t('dpo.verdicts')}</h3>
-          <ul className="verdicts">
-            {report.verdicts.map((v) => (
-              <li key={v.clause}>
-                <Badge tone={v.held ? 'ok' : 'bad'}>{v.clause}</Badge> {v.held ? t('dpo.held') : t('dpo.notHeld')} — {v.words}
-              </li>
-            ))}
-          </ul>
+          {report.verdicts.map((v) => (
+            <div key={v.clause} className="verdict" data-testid={`verdict-${v.clause}`} data-status={v.status}>
+              <h4>
+                <Badge tone={STATUS_TONE[v.status]}>{v.clause}</Badge> {words(`report:clause.${v.clause}`)} — {words(`report:status.${v.status}`)}
+              </h4>
+              <ul className="verdicts facts">
+                {v.facts.map((x, i) => (
+                  <li key={`${x.key}-${i}`} data-severity={x.severity}>
+                    <Badge tone={FACT_TONE[x.severity]}>{t(`dpo.severity.${x.severity}`)}</Badge> {words(x.key, x.params)}
+                    {x.refs.length > 0 ? <span className="small muted"> [{x.refs.join(', ')}]</span> : null}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ))}
+          {report.p2.mostLate.length > 0 ? (
+            <>
+              <h3>{words('report:section.lateList')}</h3>
+              <table className="table compact">
+                <thead>
+                  <tr>
+                    <th scope="col">{words('report:col.file')}</th>
+                    <th scope="col">{words('report:col.due')}</th>
+                    <th scope="col">{words('report:col.deleted')}</th>
+                    <th scope="col">{words('report:col.late')}</th>
+                    <th scope="col">{words('report:col.cause')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.p2.mostLate.map((d) => (
+                    <tr key={d.deletion}>
+                      <td className="ellipsis" title={d.path}>#{d.deletion} {d.camera ?? ''}</td>
+                      <td>{f.iso(d.due)}</td>
+                      <td>{f.iso(d.deleted)}</td>
+                      <td>{duration(d.latenessMs)}</td>
+                      <td>{d.causes.map((c) => words(`report:cause.${c.cause}`)).join('; ')}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          ) : null}
           <h3>{t('dpo.deletionsByReason')}</h3>
           <table className="table compact">
             <thead>

@@ -4,12 +4,14 @@
  *  - an officer logs in, finds a moment on the timeline, plays it (and on into the next file),
  *    makes an incident of a selected range, archives it, exports it for HR with a progress bar
  *    and records the handover (the dialog shows what will be deleted; the receipt prints);
- *  - the DPO logs in and sees that handover and the deletions it caused, and the report;
+ *  - the DPO logs in and sees that handover and the deletions it caused, and the report; reads
+ *    what the package held and its receipt, filters and downloads the deletion log, sees who
+ *    viewed which footage, and the facts each verdict rests on;
  *  - HR and the DPO (and the admin) cannot reach footage, in the UI or by asking the API;
  *  - each main screen is checked with axe-core (WCAG 2 A/AA: labels, names, contrast, keyboard)
  *    and saved as a Swedish screenshot under test-artifacts/screenshots/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -224,6 +226,66 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
     await accessible(page, 'dpo report');
     // Nothing on these screens changes anything.
     expect(await page.locator('main button.primary, main button.danger').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('DPO: package contents and the receipt, the deletion log filtered and downloaded, who viewed what, and the facts behind each verdict', async () => {
+    const { context, page, errors } = await newPage(browser);
+    await login(page, base, 'dpo');
+    const handovers = page.getByRole('table', { name: 'Överlämningar' });
+    const row = handovers.getByRole('row').filter({ hasText: incidentRef });
+    await row.waitFor();
+    // What the package held: HR got the staff corridor's clip.
+    expect(await row.textContent()).toMatch(/1 klipp · staff-corridor · personal 1, besökare 0, blandat 0/);
+    const [receipt] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: `PDF – kvitto för ${incidentRef}` }).click()]);
+    expect(readFileSync(await receipt.path()).subarray(0, 5).toString()).toBe('%PDF-');
+
+    await page.getByRole('tab', { name: 'Raderingslogg' }).click();
+    await page.getByTestId('deletion-totals').waitFor();
+    await page.getByLabel('Orsak').selectOption('handover');
+    await page.getByRole('button', { name: 'Visa' }).click();
+    await page.getByTestId('deletion-totals').filter({ hasText: /^\d+ radering/ }).waitFor();
+    const totals = Number(/^(\d+)/.exec((await page.getByTestId('deletion-totals').textContent()) ?? '')?.[1]);
+    expect(totals).toBeGreaterThan(0);
+    const table = page.getByRole('table', { name: 'Raderingslogg' });
+    await table.getByText(incidentRef, { exact: false }).first().waitFor();
+    await shot(page, '13-dataskyddsombud-raderingar-filter');
+    await accessible(page, 'dpo deletions filtered');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Ladda ner Raderingslogg som CSV' }).click()]);
+    expect(csv.suggestedFilename()).toMatch(/^custodian-deletions-.*\.csv$/);
+    const lines = readFileSync(await csv.path(), 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^id,kind,root,camera,path,/);
+    expect(lines).toHaveLength(totals + 1);
+    const reasonAt = (lines[0] ?? '').split(',').indexOf('reasonClass');
+    for (const l of lines.slice(1)) {
+      expect(l.split(',')[reasonAt]).toBe('handover');
+      for (const cell of l.split(',')) expect(cell.replace(/^"/, '')).not.toMatch(/^[=+\-@\t\r]/);
+    }
+
+    await page.getByRole('tab', { name: 'Visningar' }).click();
+    const views = page.getByRole('table', { name: 'Visningar' });
+    await views.getByText('staff-corridor').first().waitFor();
+    expect(await views.textContent()).toMatch(/officer.*staff-corridor.*Inspelning #\d+/);
+    await shot(page, '14-dataskyddsombud-visningar');
+    await accessible(page, 'dpo views');
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Ladda ner Visningar som JSON' }).click()]);
+    const viewed = JSON.parse(readFileSync(await json.path(), 'utf8')) as { user: string; camera: string | null }[];
+    expect(viewed.some((v) => v.user === 'officer' && v.camera === 'staff-corridor')).toBe(true);
+
+    await page.getByRole('tab', { name: 'Efterlevnadsrapport' }).click();
+    await page.getByTestId('report').waitFor({ timeout: 30_000 });
+    for (const clause of ['P2', 'P4', 'P5', 'P7']) {
+      const v = page.getByTestId(`verdict-${clause}`);
+      expect(await v.getAttribute('data-status')).toMatch(/^(held|not-held|incomplete)$/);
+      expect(await v.locator('li').count()).toBeGreaterThan(0);
+    }
+    // Nothing on the demo was due yet: P2 held, with the facts that say so.
+    expect(await page.getByTestId('verdict-P2').getAttribute('data-status')).toBe('held');
+    expect(await page.getByTestId('verdict-P2').textContent()).toMatch(/Ingen av dem raderades senare än förfallotiden/);
+    expect(await page.getByTestId('verdict-P5').textContent()).toContain(incidentRef);
+    await shot(page, '15-dataskyddsombud-rapport-underlag');
+    await accessible(page, 'dpo report facts');
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);

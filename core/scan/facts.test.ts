@@ -1,0 +1,97 @@
+/**
+ * Folder identity and rewritten recordings on real trees: a folder replaced by another of the
+ * same name (with its old mtime put back, so only its inode tells), and a recorder overwriting a
+ * file of the same name in an old folder (folder mtime unchanged), which only the full scan sees.
+ */
+import { mkdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { listOpenAlarms } from '../../db/alarms.js';
+import { DAY, HOUR, MINUTE, writeSegments } from '../../test/helpers.js';
+import { overwriteKeepingTimes, settleFolders, useRecorder } from '../../test/recorder-fixture.js';
+import type { Ctx } from '../context.js';
+import { addHold } from '../holds.js';
+import { scanAll } from '../indexer.js';
+import { addRoot } from '../roots.js';
+
+function auditOf(ctx: Ctx, action: string): Record<string, unknown>[] {
+  return (ctx.db.prepare('SELECT details FROM audit WHERE action = ? ORDER BY id').all(action) as { details: string }[]).map((r) => JSON.parse(r.details) as Record<string, unknown>);
+}
+
+describe('folder identity and rewritten recordings', () => {
+  const f = useRecorder();
+  let files: string[];
+
+  beforeEach(() => {
+    files = writeSegments(f.root, 'entrance', f.clock.now - 3 * DAY, 48, HOUR);
+    writeSegments(f.root, 'corridor', f.clock.now - 3 * DAY, 48, HOUR);
+    settleFolders(f.root, f.clock.now - HOUR);
+    addRoot(f.ctx, { path: f.root });
+    // addRoot wrote the sentinel: the f.root folder's mtime is now; age it again.
+    settleFolders(f.root, f.clock.now - HOUR);
+    scanAll(f.ctx);
+    f.clock.now += 2 * MINUTE;
+  });
+
+  it('records every folder’s inode and device as it lists it', () => {
+    const rows = f.ctx.db.prepare('SELECT rel, CAST(ino AS TEXT) AS ino, CAST(dev AS TEXT) AS dev FROM dirs').all() as { rel: string; ino: string; dev: string }[];
+    expect(rows.length).toBeGreaterThanOrEqual(1 + 2 + 2 * 2); // the f.root, 2 cameras, their day folders
+    for (const r of rows) {
+      const st = statSync(path.join(f.root, ...(r.rel === '' ? [] : r.rel.split('/'))), { bigint: true });
+      expect(r.ino).toBe(String(BigInt.asIntN(64, st.ino)));
+      expect(r.dev).toBe(String(BigInt.asIntN(64, st.dev)));
+    }
+  });
+
+  it('a folder replaced by another of the same name (same mtime) is listed in full, its files compared, and audited', () => {
+    const rescan = scanAll(f.ctx)[0];
+    expect(rescan?.dirsListed).toBe(0);
+    const day = path.dirname(files[0] as string);
+    const dayMtime = statSync(day).mtime;
+    // Swap the folder for a copy with the same names and mtimes, one recording different.
+    renameSync(day, path.join(f.dir, 'old-day'));
+    mkdirSync(day);
+    const inDay = files.filter((file) => path.dirname(file) === day);
+    for (const file of inDay) {
+      const st = statSync(path.join(f.dir, 'old-day', path.basename(file)));
+      writeFileSync(file, file === inDay[1] ? 'a different recording' : 'x');
+      utimesSync(file, st.atime, st.mtime);
+    }
+    utimesSync(day, dayMtime, dayMtime);
+    utimesSync(path.dirname(day), new Date(f.clock.now - HOUR), new Date(f.clock.now - HOUR));
+    f.clock.now += 2 * MINUTE;
+    const [rep] = scanAll(f.ctx);
+    expect(rep).toMatchObject({ dirsReplaced: 1, changed: 1, rewritten: 1, added: 0, missing: 0 });
+    expect(auditOf(f.ctx, 'dir.replaced')).toEqual([expect.objectContaining({ count: 1, dirs: [`entrance/${path.basename(day)}`] })]);
+    // The next rescan trusts the new folder again.
+    f.clock.now += 2 * MINUTE;
+    expect(scanAll(f.ctx)[0]).toMatchObject({ dirsReplaced: 0, changed: 0 });
+  });
+
+  it('an overwritten old recording: unseen by a rescan, counted by the full scan, an alarm when it is held', () => {
+    addHold(f.ctx, { cameras: ['entrance'], fromMs: f.clock.now - 3 * DAY, toMs: f.clock.now - 3 * DAY + 2 * HOUR, reason: 'held for the police' });
+    overwriteKeepingTimes(files[0] as string, 'overwritten by the recorder'); // held
+    overwriteKeepingTimes(files[5] as string, 'overwritten too'); // not held
+    expect(scanAll(f.ctx)[0]).toMatchObject({ changed: 0, dirsListed: 0 });
+    f.clock.now += 2 * MINUTE;
+    const [full] = scanAll(f.ctx, { full: true });
+    expect(full).toMatchObject({ full: true, changed: 2, rewritten: 2 });
+    const alarms = listOpenAlarms(f.ctx.db).filter((a) => a.kind === 'recording-rewritten');
+    expect(alarms).toHaveLength(1);
+    expect(JSON.parse(alarms[0]?.details ?? '{}')).toMatchObject({ segments: [expect.any(Number)], held: [expect.any(Number)], msg: { key: 'scan:recordingRewritten' } });
+    expect(auditOf(f.ctx, 'scan.rewritten')).toEqual([expect.objectContaining({ count: 2 })]);
+    // Rewritten once is counted once.
+    f.clock.now += 2 * MINUTE;
+    expect(scanAll(f.ctx, { full: true })[0]).toMatchObject({ changed: 0, rewritten: 0 });
+  });
+
+  it('"daily" is full only when the last full scan of that f.root is a day old', () => {
+    // The first scan listed everything: it counts as the first full scan.
+    expect(scanAll(f.ctx, { full: 'daily' })[0]?.full).toBe(false);
+    f.clock.now += 23 * HOUR;
+    expect(scanAll(f.ctx, { full: 'daily' })[0]?.full).toBe(false);
+    f.clock.now += 2 * HOUR;
+    expect(scanAll(f.ctx, { full: 'daily' })[0]?.full).toBe(true);
+    expect(scanAll(f.ctx, { full: 'daily' })[0]?.full).toBe(false);
+  });
+});

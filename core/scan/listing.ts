@@ -1,0 +1,103 @@
+/**
+ * Reconciling one listed folder with the index: files the index has (facts compared where the
+ * folder is recent, the scan full, or the folder replaced), files it lacks (new recordings or
+ * moved ones, handed to the move matcher), rows whose file is gone (lost, handed to the
+ * matcher), and entries that are not recordings (unrecognised, never touched).
+ */
+import path from 'node:path';
+import { SENTINEL_FILE } from '../../common/domain.js';
+import { LayoutMatcher } from '../../common/layout.js';
+import { upsertDir } from '../../db/dirs.js';
+import { clearSegmentMissing, scanSegment, segmentsInDir } from '../../db/segments.js';
+import { replaceUnrecognisedInDir } from '../../db/unrecognised.js';
+import { fileFacts, type DirListing, type FileFacts } from '../../native/recorder-fs.js';
+import { insertGroup } from './fresh.js';
+import type { MoveMatcher } from './moves.js';
+import { compareFacts } from './rewrites.js';
+import type { FreshFile, FreshGroup, PassState, RootScan } from './state.js';
+import type { Folder } from './walk.js';
+
+export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatcher, folder: Folder, listing: DirListing): void {
+  const { ctx } = pass;
+  const { report, layout } = rs;
+  const { matcher } = rs;
+  const fileDepth = layout.depth - 1;
+  report.dirsListed++;
+  if (folder.replaced) {
+    report.dirsReplaced++;
+    rs.replaced.push(folder.rel);
+  }
+  const k = folder.known;
+  const dirId = k?.id ?? upsertDir(ctx.db, rs.root.id, folder.rel, null);
+  const unrec: { name: string; reason: string }[] = listing.skipped.map((s) => ({ ...s }));
+  const atFileDepth = folder.comps.length === fileDepth;
+  // A replaced folder's files are new facts: every one is stat'ed and compared.
+  const statAll = listing.mtimeMs >= rs.recentAfter || rs.full || folder.replaced;
+  const existing = k ? segmentsInDir(ctx.db, dirId) : [];
+  const existingByName = new Map(existing.map((e) => [e.name, e]));
+  const present = new Set(listing.files);
+  for (const e of existing) {
+    if (present.has(e.name) || e.state !== 'present' || e.missing_ms !== null) continue;
+    rs.missingDirs.add(dirId);
+    const row = scanSegment(ctx.db, e.id);
+    if (row) moves.lost(row);
+  }
+  const pendingBefore = report.pending;
+  const byCamera = new Map<string, FreshGroup>();
+  for (const name of listing.files) {
+    if (folder.rel === '' && name === SENTINEL_FILE) continue;
+    const ex = existingByName.get(name);
+    if (ex) {
+      if (ex.missing_ms !== null) {
+        // A held recording that was missing is back where it was.
+        clearSegmentMissing(ctx.db, ex.id);
+        moves.present(ex.id);
+        report.found++;
+      }
+      if (statAll) {
+        const facts = fileFacts(path.join(folder.abs, name));
+        if (facts) compareFacts(pass, rs, ex, facts);
+      }
+      continue;
+    }
+    if (!atFileDepth || folder.caps === null) {
+      unrec.push({ name, reason: folder.why ?? (folder.comps.length < fileDepth ? 'a file where the layout expects a folder' : 'deeper than the layout puts recordings') });
+      continue;
+    }
+    const m = matcher.matchComponent(fileDepth, name);
+    const merged = m ? LayoutMatcher.merge(folder.caps, m) : null;
+    const parsed = merged ? matcher.finish(merged) : `"${name}" does not match "${layout.components[fileDepth]?.source ?? ''}"`;
+    if (typeof parsed === 'string') {
+      unrec.push({ name, reason: merged ? parsed : `does not match the layout ${layout.pattern}` });
+      continue;
+    }
+    let facts: FileFacts | null = null;
+    if (statAll) {
+      facts = fileFacts(path.join(folder.abs, name));
+      if (!facts) continue;
+      if (facts.mtimeMs > pass.now - pass.settleMs) {
+        report.pending++;
+        continue;
+      }
+    }
+    const file: FreshFile = { name, startMs: parsed.startMs, facts, claimed: false };
+    const g = byCamera.get(parsed.camera);
+    if (g) g.files.push(file);
+    else byCamera.set(parsed.camera, { rootId: rs.root.id, dirId, absDir: folder.abs, camera: parsed.camera, files: [file] });
+  }
+  for (const group of byCamera.values()) {
+    // On a first index nothing can have moved: straight in. Otherwise a fresh file may be a
+    // recording that went missing elsewhere; the matcher claims it or keeps it waiting.
+    if (pass.firstIndex) insertGroup(pass, rs, group);
+    else moves.offer(group);
+  }
+  replaceUnrecognisedInDir(ctx.db, rs.root.id, folder.rel, unrec);
+  if (k === undefined || unrec.length > 0) {
+    for (const u of unrec) {
+      if (report.newlyUnrecognised.length < 50) report.newlyUnrecognised.push({ path: path.join(folder.abs, u.name), reason: u.reason });
+    }
+  }
+  // A folder with a file still being written must be listed again: its mtime will not change
+  // when that file is finished.
+  rs.listed.push({ id: dirId, mtime: report.pending > pendingBefore ? null : listing.mtimeMs, identity: folder.identity });
+}

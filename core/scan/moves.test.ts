@@ -1,0 +1,219 @@
+/**
+ * Moves on real trees: a camera folder renamed, a day folder moved to another camera and to
+ * another root. The oracle is the tree the test built (which recording is where) and the ids it
+ * read before the move; what must hold is what an officer would notice: the same recordings,
+ * the same holds, nothing held deleted, and an alarm that says what happened.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileLayout, formatLayoutPath } from '../../common/layout.js';
+import { listOpenAlarms } from '../../db/alarms.js';
+import { DAY, HOUR, MINUTE } from '../../test/helpers.js';
+import { useRecorder } from '../../test/recorder-fixture.js';
+import { verifyAuditChain } from '../audit.js';
+import type { Ctx } from '../context.js';
+import { addHold, holds } from '../holds.js';
+import { scanAll } from '../indexer.js';
+import { sweep } from '../retention.js';
+import { addRoot } from '../roots.js';
+import { changeSetting } from '../settings.js';
+
+const layout = compileLayout('camera-date-time', 'Europe/Stockholm');
+
+/** Writes `count` recordings of random size (as real video is), mtime at their end. */
+function record(root: string, camera: string, fromMs: number, count: number, stepMs: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = fromMs + i * stepMs;
+    const file = path.join(root, ...formatLayoutPath(layout, camera, start));
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(16 + Math.floor(Math.random() * 2000)));
+    const end = new Date(start + stepMs);
+    utimesSync(file, end, end);
+    out.push(file);
+  }
+  return out;
+}
+
+/** Recording identity → segment id, read straight from the table. */
+function idsOf(ctx: Ctx, camera: string): Map<string, number> {
+  const rows = ctx.db.prepare('SELECT id, name, start_ms FROM segments WHERE camera_id = ?').all(camera) as { id: number; name: string; start_ms: number }[];
+  return new Map(rows.map((r) => [`${r.start_ms}/${r.name}`, r.id]));
+}
+
+function alarmsOf(ctx: Ctx, kind: string): { message: string; details: Record<string, unknown> }[] {
+  return listOpenAlarms(ctx.db)
+    .filter((a) => a.kind === kind)
+    .map((a) => ({ message: a.message, details: JSON.parse(a.details) as Record<string, unknown> }));
+}
+
+describe('the scan recognises moved recordings', () => {
+  const f = useRecorder();
+
+  it('a renamed camera folder keeps every row, its id and its hold; nothing held is swept; an alarm names both cameras', () => {
+    // 70 days, 6-hourly: the oldest ~10 days are due.
+    const entrance = record(f.root, 'entrance', f.clock.now - 70 * DAY, 280, 6 * HOUR - MINUTE);
+    record(f.root, 'corridor', f.clock.now - 70 * DAY, 280, 6 * HOUR - MINUTE);
+    addRoot(f.ctx, { path: f.root });
+    scanAll(f.ctx);
+    changeSetting(f.ctx, 'massDeletionShare', 0.6);
+    const hold = addHold(f.ctx, { cameras: ['entrance'], fromMs: f.clock.now - 70 * DAY, toMs: f.clock.now - 66 * DAY, reason: 'break-in at the entrance' });
+    const before = idsOf(f.ctx, 'entrance');
+    expect(before.size).toBe(280);
+
+    renameSync(path.join(f.root, 'entrance'), path.join(f.root, 'entrance_c1'));
+    f.clock.now += 2 * MINUTE;
+    const [rep] = scanAll(f.ctx);
+    expect(rep).toMatchObject({ moved: 280, added: 0, missing: 0, missingRefused: 0 });
+    expect(idsOf(f.ctx, 'entrance').size).toBe(0);
+    expect(idsOf(f.ctx, 'entrance_c1')).toEqual(before);
+    // Half the f.root "vanished", yet it is one alarm about a move, not a mass disappearance.
+    expect(alarmsOf(f.ctx, 'mass-missing')).toHaveLength(0);
+    const moved = alarmsOf(f.ctx, 'camera-moved');
+    expect(moved).toHaveLength(1);
+    expect(moved[0]?.message).toMatch(/entrance\b.*entrance_c1/);
+    expect(moved[0]?.details).toMatchObject({ from: 'entrance', to: 'entrance_c1', count: 280, msg: { key: 'scan:cameraMoved' } });
+    expect(holds(f.ctx).find((h) => h.id === hold.id)?.cameras.split(',').sort()).toEqual(['entrance', 'entrance_c1']);
+
+    const r = sweep(f.ctx);
+    expect(r.refused).toBeNull();
+    expect(r.deleted).toBeGreaterThan(0);
+    const movedFiles = entrance.map((file) => file.replace(`${path.sep}entrance${path.sep}`, `${path.sep}entrance_c1${path.sep}`));
+    // The held window (the first 16 recordings, 4 days of 6-hourly ones) is all still there.
+    expect(movedFiles.slice(0, 16).every((file) => existsSync(file))).toBe(true);
+    expect(movedFiles.slice(17, 30).some((file) => existsSync(file))).toBe(false);
+    expect(verifyAuditChain(f.ctx.db).ok).toBe(true);
+    const events = f.ctx.db.prepare("SELECT details FROM audit WHERE action = 'scan.moved'").all() as { details: string }[];
+    expect(events.map((e) => JSON.parse(e.details) as { from: string; to: string; count: number })).toEqual([
+      expect.objectContaining({ from: 'entrance', to: 'entrance_c1', count: 280 }),
+    ]);
+  });
+
+  it('whatever the share: one camera of ten renamed is still an alarm', () => {
+    for (let c = 0; c < 10; c++) record(f.root, `cam${c}`, f.clock.now - 3 * DAY, 12, HOUR);
+    addRoot(f.ctx, { path: f.root });
+    scanAll(f.ctx);
+    renameSync(path.join(f.root, 'cam3'), path.join(f.root, 'lobby'));
+    f.clock.now += 2 * MINUTE;
+    expect(scanAll(f.ctx)[0]).toMatchObject({ moved: 12, added: 0, missing: 0 });
+    expect(alarmsOf(f.ctx, 'camera-moved').map((a) => [a.details.from, a.details.to])).toEqual([['cam3', 'lobby']]);
+  });
+
+  it('a day folder moved to another camera, and one moved to another f.root, keep their ids', () => {
+    const rootB = path.join(f.dir, 'rec-b');
+    mkdirSync(rootB);
+    const entrance = record(f.root, 'entrance', f.clock.now - 4 * DAY, 95, HOUR);
+    record(f.root, 'corridor', f.clock.now - 2 * DAY, 12, HOUR);
+    record(rootB, 'yard', f.clock.now - 1 * DAY, 6, HOUR);
+    addRoot(f.ctx, { path: f.root });
+    const b = addRoot(f.ctx, { path: rootB });
+    scanAll(f.ctx);
+    const before = idsOf(f.ctx, 'entrance');
+    const day1 = path.dirname(entrance[0] as string);
+    const day2 = path.dirname(entrance[48] as string);
+    const day1Ids = new Set(f.ctx.db.prepare("SELECT s.id FROM segments s JOIN dirs d ON d.id = s.dir_id WHERE d.rel = ?").all(`entrance/${path.basename(day1)}`).map((r) => (r as { id: number }).id));
+    const day2Ids = new Set(f.ctx.db.prepare("SELECT s.id FROM segments s JOIN dirs d ON d.id = s.dir_id WHERE d.rel = ?").all(`entrance/${path.basename(day2)}`).map((r) => (r as { id: number }).id));
+    expect(day1Ids.size).toBeGreaterThan(0);
+    expect(day2Ids.size).toBeGreaterThan(0);
+    renameSync(day1, path.join(f.root, 'corridor', path.basename(day1)));
+    mkdirSync(path.join(rootB, 'entrance'));
+    renameSync(day2, path.join(rootB, 'entrance', path.basename(day2)));
+    f.clock.now += 2 * MINUTE;
+    const reps = scanAll(f.ctx);
+    expect(reps.reduce((n, r) => n + r.moved, 0)).toBe(day1Ids.size + day2Ids.size);
+    expect(reps.reduce((n, r) => n + r.added + r.missing, 0)).toBe(0);
+    const corridorIds = new Set(idsOf(f.ctx, 'corridor').values());
+    for (const id of day1Ids) expect(corridorIds.has(id)).toBe(true);
+    const inB = f.ctx.db.prepare('SELECT id FROM segments WHERE root_id = ? AND camera_id = ?').all(b.id, 'entrance') as { id: number }[];
+    expect(new Set(inB.map((r) => r.id))).toEqual(day2Ids);
+    // Every recording of the entrance is still indexed once, under its old id.
+    const byId = f.ctx.db.prepare('SELECT start_ms, name FROM segments WHERE id = ?');
+    for (const [k, id] of before) {
+      const row = byId.get(id) as { start_ms: number; name: string } | undefined;
+      expect(`${row?.start_ms}/${row?.name}`).toBe(k);
+    }
+    expect(alarmsOf(f.ctx, 'camera-moved').map((a) => [a.details.from, a.details.to])).toEqual([['entrance', 'corridor']]);
+  });
+
+  it('matches a move even when the new folder was inserted before the old one was seen missing', () => {
+    // Root A is walked first and gets the folder; f.root B, walked second, lost it. With a waiting
+    // limit of 1 the new files are inserted before the loss is known, so the rows are merged.
+    const rootA = path.join(f.dir, 'a');
+    const rootB = path.join(f.dir, 'b');
+    mkdirSync(rootA);
+    mkdirSync(rootB);
+    addRoot(f.ctx, { path: rootA });
+    addRoot(f.ctx, { path: rootB });
+    const files = record(rootB, 'gate', f.clock.now - 2 * DAY, 24, HOUR);
+    scanAll(f.ctx);
+    const before = idsOf(f.ctx, 'gate');
+    const hold = addHold(f.ctx, { cameras: ['gate'], fromMs: f.clock.now - 2 * DAY, toMs: f.clock.now - DAY, reason: 'theft from the gate' });
+    f.ctx.db.prepare('INSERT OR IGNORE INTO hold_pins (segment_id, hold_id) SELECT id, ? FROM segments').run(hold.id);
+    renameSync(path.join(rootB, 'gate'), path.join(rootA, 'gate'));
+    f.clock.now += 2 * MINUTE;
+    const reps = scanAll(f.ctx, { maxWaiting: 1 });
+    expect(reps.reduce((n, r) => n + r.moved, 0)).toBe(24);
+    expect(reps.reduce((n, r) => n + r.added + r.missing + r.heldMissing, 0)).toBe(0);
+    expect(idsOf(f.ctx, 'gate')).toEqual(before);
+    const pins = f.ctx.db.prepare('SELECT segment_id FROM hold_pins WHERE hold_id = ? ORDER BY segment_id').all(hold.id) as { segment_id: number }[];
+    expect(pins.map((p) => p.segment_id)).toEqual([...before.values()].sort((x, y) => x - y));
+    expect(files.every((file) => existsSync(file.replace(rootB, rootA)))).toBe(true);
+  });
+
+  it('a pinned recording takes its hold to the new camera even when the hold named another camera', () => {
+    record(f.root, 'entrance', f.clock.now - 2 * DAY, 24, HOUR);
+    record(f.root, 'corridor', f.clock.now - 2 * DAY, 24, HOUR);
+    addRoot(f.ctx, { path: f.root });
+    scanAll(f.ctx);
+    const hold = addHold(f.ctx, { cameras: ['corridor'], fromMs: f.clock.now - 2 * DAY, toMs: f.clock.now - DAY, reason: 'pinned for a test' });
+    const pinned = [...idsOf(f.ctx, 'entrance').values()][0] as number;
+    f.ctx.db.prepare('INSERT OR IGNORE INTO hold_pins (segment_id, hold_id) VALUES (?, ?)').run(pinned, hold.id);
+    renameSync(path.join(f.root, 'entrance'), path.join(f.root, 'front'));
+    f.clock.now += 2 * MINUTE;
+    scanAll(f.ctx);
+    expect(holds(f.ctx).find((h) => h.id === hold.id)?.cameras.split(',').sort()).toEqual(['corridor', 'front']);
+    expect(f.ctx.db.prepare('SELECT camera_id FROM segments WHERE id = ?').get(pinned)).toEqual({ camera_id: 'front' });
+  });
+
+  it('recordings that only look alike are not taken for a move: another camera at the same times is new', () => {
+    record(f.root, 'entrance', f.clock.now - 2 * DAY, 24, HOUR);
+    for (let c = 0; c < 8; c++) record(f.root, `cam${c}`, f.clock.now - 2 * DAY, 24, HOUR);
+    addRoot(f.ctx, { path: f.root });
+    scanAll(f.ctx);
+    const before = idsOf(f.ctx, 'entrance');
+    const maxBefore = (f.ctx.db.prepare('SELECT MAX(id) AS m FROM segments').get() as { m: number }).m;
+    rmSync(path.join(f.root, 'entrance'), { recursive: true });
+    // Same names, same start times, same mtimes, other sizes (other video): a new camera.
+    record(f.root, 'new-camera', f.clock.now - 2 * DAY, 24, HOUR);
+    f.clock.now += 2 * MINUTE;
+    const [rep] = scanAll(f.ctx);
+    expect(rep).toMatchObject({ moved: 0, added: 24, missing: 24 });
+    const fresh = [...idsOf(f.ctx, 'new-camera').values()];
+    expect(fresh.every((id) => id > maxBefore)).toBe(true);
+    expect(fresh.some((id) => [...before.values()].includes(id))).toBe(false);
+    expect(alarmsOf(f.ctx, 'camera-moved')).toHaveLength(0);
+  });
+
+  it('two vanished cameras with identical recordings and one new copy: ambiguous, so no move', () => {
+    // Identical files (same size, same mtime) in two cameras: the copy could be either.
+    const mtime = new Date(f.clock.now - 5 * HOUR);
+    for (const camera of ['left', 'right']) {
+      for (let i = 0; i < 6; i++) {
+        const file = path.join(f.root, ...formatLayoutPath(layout, camera, f.clock.now - DAY + i * HOUR));
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, 'same');
+        utimesSync(file, mtime, mtime);
+      }
+    }
+    for (let c = 0; c < 8; c++) record(f.root, `cam${c}`, f.clock.now - DAY, 6, HOUR);
+    addRoot(f.ctx, { path: f.root });
+    scanAll(f.ctx);
+    renameSync(path.join(f.root, 'left'), path.join(f.root, 'copy'));
+    rmSync(path.join(f.root, 'right'), { recursive: true });
+    f.clock.now += 2 * MINUTE;
+    const [rep] = scanAll(f.ctx);
+    expect(rep).toMatchObject({ moved: 0, added: 6, missing: 12 });
+  });
+});
