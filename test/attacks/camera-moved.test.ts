@@ -6,11 +6,15 @@
  * 20 % mass-missing share), or one held day folder moved to a new camera folder; then `scan` and
  * `sweep`. And the honest case: a held day folder that truly vanished.
  *
+ * Harder: the "move" made by a copy and a removal (with and without the times kept), a copy kept as a
+ * backup beside the renamed folder (two equal candidates), a move to another recording root.
+ *
  * Oracle: every file the hold covered when it was made (our names, our window) is still on the
- * disk, wherever it now is; an alarm `camera-moved` (or `held-missing` where the files truly
+ * disk (at least one copy), wherever it now is; an alarm `camera-moved` (or `held-missing` where the files truly
  * vanished); `hold list` still shows the hold, and it is not lying: the recordings it stands for
  * are there (or an alarm says they are missing); the index knows each moved file once.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,12 +69,17 @@ describe('attack 5: a camera or day folder moved under a hold', () => {
 
   /**
    * Holds `camera` over days [fromDay, toDay) of the due footage, lets `move` change the tree
-   * (returning where each held file now is, or null where it truly vanished), scans and sweeps.
+   * (returning where each held file now is: one place, several copies, or none where it truly
+   * vanished), scans and sweeps.
    */
-  const attack = (tag: string, camera: string, fromDay: number, toDay: number, move: (w: World, held: Rec[]) => Map<Rec, string | null>, alarmKinds: string[]): string[] => {
+  const attack = (tag: string, camera: string, fromDay: number, toDay: number, move: (w: World, held: Rec[]) => Map<Rec, string[]>, alarmKinds: string[], secondRoot = false): string[] => {
     const w = world(tag);
     worlds.push(w);
-    // Half an hour into the first day to half an hour into the last: no boundary questions.
+    if (secondRoot) {
+      mkdirSync(path.join(w.ws.dir, 'rec2'));
+      cliOk(w.ws.data, ['roots', 'add', path.join(w.ws.dir, 'rec2'), '--layout', 'camera-date-time', '--layout-timezone', 'UTC']);
+    }
+    // Half an hour into the first day to half an hour before the last: no boundary questions.
     const fromMs = w.day0 + fromDay * DAY + HOUR / 2;
     const toMs = w.day0 + toDay * DAY - HOUR / 2;
     const held = w.recs.filter((r) => r.camera === camera && r.startMs < toMs && r.endMs > fromMs);
@@ -80,9 +89,9 @@ describe('attack 5: a camera or day folder moved under a hold', () => {
     const scan = cli(w.ws.data, ['scan']);
     const sweep = cli(w.ws.data, ['sweep']);
     const v: string[] = [];
-    const there = [...where.entries()].filter(([, p]) => p !== null) as [Rec, string][];
-    const gone = there.filter(([, p]) => !existsSync(p));
-    if (gone.length) v.push(`${gone.length} of ${there.length} held recordings are gone after the move, scan (exit ${String(scan.code)}) and sweep (exit ${String(sweep.code)}), e.g. ${gone[0]?.[1] ?? ''}`);
+    const there = [...where.entries()].filter(([, p]) => p.length > 0);
+    const gone = there.filter(([, ps]) => !ps.some((p) => existsSync(p)));
+    if (gone.length) v.push(`${gone.length} of ${there.length} held recordings are gone (every copy) after the move, scan (exit ${String(scan.code)}) and sweep (exit ${String(sweep.code)}), e.g. ${gone[0]?.[1].join(' and ') ?? ''}`);
     const all = alarms(w.ws.data);
     const kinds = all.map((a) => a.kind).join(', ') || 'none';
     if (!all.some((a) => alarmKinds.includes(a.kind))) v.push(`no ${alarmKinds.join('/')} alarm (alarms: ${kinds})`);
@@ -90,22 +99,26 @@ describe('attack 5: a camera or day folder moved under a hold', () => {
     const ours = listed.find((x) => x.cameras.includes(camera));
     if (!ours || ours.released !== null) v.push('hold list no longer shows the hold as active');
     else if (gone.length > 0) v.push(`hold list shows hold #${ours.id} as active while ${gone.length} of the recordings it covered are gone: it is not honest`);
-    const vanished = [...where.values()].filter((p) => p === null).length;
+    const vanished = [...where.values()].filter((p) => p.length === 0).length;
     if (vanished > 0 && !all.some((a) => a.kind === 'held-missing' && /\d/.test(alarmText(a)))) v.push(`${vanished} held recordings truly vanished and no held-missing alarm says so`);
-    // The moved files are known to the index once, at their new place.
+    // The held files are known to the index once, at their new place.
     const index = indexRows(w.ws.data);
     const count = new Map<string, number>();
     for (const r of index) count.set(r.abs, (count.get(r.abs) ?? 0) + 1);
-    const notIndexed = there.filter(([, p]) => existsSync(p) && (count.get(p) ?? 0) !== 1);
-    if (notIndexed.length) v.push(`${notIndexed.length} moved held recordings are not indexed exactly once at their new place, e.g. ${notIndexed[0]?.[1] ?? ''}`);
+    const twice = there.flatMap(([, ps]) => ps).filter((p) => (count.get(p) ?? 0) > 1);
+    if (twice.length) v.push(`${twice.length} held recordings are indexed more than once, e.g. ${twice[0] ?? ''}`);
+    const nowhere = there.filter(([, ps]) => ps.some((p) => existsSync(p)) && !ps.some((p) => count.has(p)));
+    if (nowhere.length) v.push(`${nowhere.length} held recordings on the disk are not indexed anywhere, e.g. ${nowhere[0]?.[1][0] ?? ''}`);
     console.log(`attack 5 ${tag}: ${held.length} held; sweep exit ${String(sweep.code)}; alarms ${kinds}; ${summary(v, 6)}`);
     return v;
   };
 
+  const renamed = (w: World, held: Rec[], to: string, root = w.ws.root): Map<Rec, string[]> => new Map(held.map((r) => [r, [path.join(root, to, ...r.rel.slice(1))]]));
+
   it('mv c1 entrance_c1 (a sixth of the root) with a hold on c1: no held file gone, camera-moved, hold list honest', () => {
     const v = attack('camera', 'c1', 3, 6, (w, held) => {
       renameSync(path.join(w.ws.root, 'c1'), path.join(w.ws.root, 'entrance_c1'));
-      return new Map(held.map((r) => [r, path.join(w.ws.root, 'entrance_c1', ...r.rel.slice(1))]));
+      return renamed(w, held, 'entrance_c1');
     }, ['camera-moved']);
     expect(v.length, summary(v)).toBe(0);
   }, 90_000);
@@ -115,7 +128,7 @@ describe('attack 5: a camera or day folder moved under a hold', () => {
       const day = held[0]?.rel[1] as string;
       mkdirSync(path.join(w.ws.root, 'c2_new'));
       renameSync(path.join(w.ws.root, 'c2', day), path.join(w.ws.root, 'c2_new', day));
-      return new Map(held.map((r) => [r, r.rel[1] === day ? path.join(w.ws.root, 'c2_new', ...r.rel.slice(1)) : path.join(w.ws.root, ...r.rel)]));
+      return new Map(held.map((r) => [r, [r.rel[1] === day ? path.join(w.ws.root, 'c2_new', ...r.rel.slice(1)) : path.join(w.ws.root, ...r.rel)]]));
     }, ['camera-moved']);
     expect(v.length, summary(v)).toBe(0);
   }, 90_000);
@@ -124,8 +137,43 @@ describe('attack 5: a camera or day folder moved under a hold', () => {
     const v = attack('vanished', 'c3', 4, 5, (w, held) => {
       const day = held[0]?.rel[1] as string;
       rmSync(path.join(w.ws.root, 'c3', day), { recursive: true });
-      return new Map(held.map((r) => [r, r.rel[1] === day ? null : path.join(w.ws.root, ...r.rel)]));
+      return new Map(held.map((r) => [r, r.rel[1] === day ? [] : [path.join(w.ws.root, ...r.rel)]]));
     }, ['held-missing']);
+    expect(v.length, summary(v)).toBe(0);
+  }, 90_000);
+  it('a camera folder "moved" the way a copy across disks does it (cp -a, then rm -r): no held file gone', () => {
+    const v = attack('copied', 'c4', 3, 6, (w, held) => {
+      spawnSync('cp', ['-a', path.join(w.ws.root, 'c4'), path.join(w.ws.root, 'entrance_c4')]);
+      rmSync(path.join(w.ws.root, 'c4'), { recursive: true });
+      return renamed(w, held, 'entrance_c4');
+    }, ['camera-moved']);
+    expect(v.length, summary(v)).toBe(0);
+  }, 90_000);
+
+  it('a camera folder moved with a copy that does not keep times (cp -r, then rm -r): no held file gone', () => {
+    const v = attack('copied-new-times', 'c5', 3, 6, (w, held) => {
+      spawnSync('cp', ['-r', path.join(w.ws.root, 'c5'), path.join(w.ws.root, 'entrance_c5')]);
+      rmSync(path.join(w.ws.root, 'c5'), { recursive: true });
+      return renamed(w, held, 'entrance_c5');
+    }, ['camera-moved', 'held-missing']);
+    expect(v.length, summary(v)).toBe(0);
+  }, 90_000);
+
+  it('a held camera folder copied to a backup and renamed (two equal candidates): a copy of every held file stays', () => {
+    const v = attack('two-copies', 'c6', 3, 6, (w, held) => {
+      spawnSync('cp', ['-a', path.join(w.ws.root, 'c6'), path.join(w.ws.root, 'backup_c6')]);
+      renameSync(path.join(w.ws.root, 'c6'), path.join(w.ws.root, 'entrance_c6'));
+      return new Map(held.map((r) => [r, [path.join(w.ws.root, 'entrance_c6', ...r.rel.slice(1)), path.join(w.ws.root, 'backup_c6', ...r.rel.slice(1))]]));
+    }, ['camera-moved', 'held-missing']);
+    expect(v.length, summary(v)).toBe(0);
+  }, 90_000);
+
+  it('a held camera folder moved to another recording root under a new name: no held file gone', () => {
+    const v = attack('other-root', 'c1', 3, 6, (w, held) => {
+      const rec2 = path.join(w.ws.dir, 'rec2');
+      renameSync(path.join(w.ws.root, 'c1'), path.join(rec2, 'entrance_c1'));
+      return renamed(w, held, 'entrance_c1', rec2);
+    }, ['camera-moved'], true);
     expect(v.length, summary(v)).toBe(0);
   }, 90_000);
 });

@@ -121,10 +121,14 @@ function judge(b: Built, label: string, leftAlone: number): string[] {
   const decoyLost = b.outside.reduce((n, o) => n + treeDamage(o.dir, o.hashes).length, 0);
   const met = targetLeft > 0 || targetMislogged > 0 || decoyLost > 0 || leftAlone > 0;
   if (met) {
-    // For the root itself, root-offline saying it is now a link also names the swap for what it is.
-    const raised = alarms(b.ws.data).filter((a) => IDENTITY_ALARMS.includes(a.kind) || (b.target === b.ws.root && a.kind === 'root-offline' && /link/i.test(alarmText(a))));
+    // For the root itself, root-offline saying it is now a link also names the swap for what it is;
+    // a sweep that met the folder in the instant between the swapper's rename and its symlink saw
+    // it gone, and mass-vanished says that.
+    const raised = alarms(b.ws.data).filter(
+      (a) => IDENTITY_ALARMS.includes(a.kind) || a.kind === 'mass-vanished' || (b.target === b.ws.root && a.kind === 'root-offline' && /link/i.test(alarmText(a))),
+    );
     if (raised.length === 0) {
-      v.push(`${label}: the sweep met the swap (${targetLeft} of the swapped folder's ${b.inTarget.length} files left, ${targetMislogged} of them logged as gone, ${decoyLost} decoy files lost, ${leftAlone} left alone) and raised no folder-changed/root-identity alarm`);
+      v.push(`${label}: the sweep met the swap (${targetLeft} of the swapped folder's ${b.inTarget.length} files left, ${targetMislogged} of them logged as gone, ${decoyLost} decoy files lost, ${leftAlone} left alone) and raised no folder-changed/root-identity alarm (alarms: ${alarms(b.ws.data).map((a) => a.kind).join(', ') || 'none'})`);
     }
   }
   return v;

@@ -5,8 +5,9 @@
  *  - `hold add` with a time in the autumn's repeated hour and no offset is refused with an error
  *    naming both readings; one in the spring gap is refused naming the gap; no hold is made;
  *  - an archive that fails on a corrupt source keeps its hold and raises an alarm;
- *  - a recorder overwriting a file of the same name in an old folder (folder mtime put back) is
- *    noticed by `scan --full`: counted as changed, the index takes the new size, an alarm;
+ *  - a recorder overwriting files of the same name in an old folder (folder mtime put back) is
+ *    noticed by `scan --full`: counted as changed, the index takes the new size; a held one is an
+ *    alarm;
  *  - the refusal text of `run` (and of `sweep`) never says "see custodian alarms" when no alarm was
  *    raised (here: another sweeper holds the lease).
  * (The kill -9 promise has its own file: killed-sweep-log.test.ts.)
@@ -154,35 +155,45 @@ describe('attack 8: the smaller promises', () => {
     expect(v.length, summary(v)).toBe(0);
   }, 120_000);
 
-  it('a recorder overwriting a file of the same name in an old folder is noticed by scan --full', () => {
+  it('a recorder overwriting files of the same name in an old folder is noticed by scan --full; a held one is an alarm', () => {
     const w = space('rewrite');
     initData(w);
     const recs = writeRecordings(w.root, 'c1', Date.now() - 20 * DAY, 30, 10 * MINUTE);
     cliOk(w.data, ['scan']);
     cliOk(w.data, ['scan', '--full']); // sizes and mtimes of the old folder are known now
-    const victim = recs[7];
-    expect(victim).toBeDefined();
-    const p = absOf(w.root, victim as (typeof recs)[number]);
-    const folder = path.dirname(p);
+    const plain = recs[7] as (typeof recs)[number];
+    const held = recs[20] as (typeof recs)[number];
+    cliOk(w.data, ['hold', 'add', '--camera', 'c1', '--from', new Date(held.startMs + 1_000).toISOString(), '--to', new Date(held.endMs - 1_000).toISOString(), '--reason', 'Skadegörelse, polisanmäld']);
+    const folder = path.dirname(absOf(w.root, plain));
     const folderTimes = statSync(folder);
-    const db0 = readDb(w.data);
-    const before = db0.prepare('SELECT size, mtime_ms FROM segments WHERE name = ?').get(path.basename(p)) as { size: number | null; mtime_ms: number | null } | undefined;
-    db0.close();
-    // The recorder writes a new recording under the old name, then the folder's mtime is as before.
-    writeFileSync(p, 'a new recording, much longer than the old one\n'.repeat(20));
-    const written = new Date(Date.now() - 30_000);
-    utimesSync(p, written, written);
+    const sizeOf = (name: string): number | null => {
+      const db = readDb(w.data);
+      try {
+        return (db.prepare('SELECT size FROM segments WHERE name = ? AND dir_id = (SELECT id FROM dirs WHERE rel = ?)').get(name, path.relative(w.root, folder).split(path.sep).join('/')) as { size: number | null } | undefined)?.size ?? null;
+      } finally {
+        db.close();
+      }
+    };
+    const v: string[] = [];
+    if (sizeOf(path.basename(absOf(w.root, plain))) === null) v.push('(precondition) the index did not know the old size after scan --full');
+    // The recorder writes new recordings under the old names; the folder's mtime is put back.
+    for (const r of [plain, held]) {
+      const p = absOf(w.root, r);
+      writeFileSync(p, 'a new recording, much longer than the old one\n'.repeat(20));
+      const written = new Date(Date.now() - 30_000);
+      utimesSync(p, written, written);
+    }
     utimesSync(folder, folderTimes.atime, folderTimes.mtime);
     const scan = cli(w.data, ['scan', '--full']);
-    const v: string[] = [];
-    if (before?.size === null || before === undefined) v.push('(precondition) the index did not know the old size after scan --full');
-    const changed = scan.code === 0 ? (JSON.parse(scan.out) as { roots: { changed: number }[] }).roots.reduce((n, r) => n + r.changed, 0) : -1;
-    if (changed < 1) v.push(`scan --full reported ${changed} changed recordings after one was overwritten`);
-    const db = readDb(w.data);
-    const after = db.prepare('SELECT size, mtime_ms FROM segments WHERE name = ?').get(path.basename(p)) as { size: number | null; mtime_ms: number | null } | undefined;
-    db.close();
-    if (after?.size !== statSync(p).size) v.push(`the index has size ${String(after?.size)} for the rewritten file, the disk ${statSync(p).size}`);
-    if (!alarms(w.data).some((a) => a.kind === 'recording-rewritten')) v.push(`no recording-rewritten alarm (alarms: ${alarms(w.data).map((a) => a.kind).join(', ') || 'none'})`);
+    const rep = scan.code === 0 ? (JSON.parse(scan.out) as { roots: { changed: number; rewritten?: number }[] }).roots : [];
+    const changed = rep.reduce((n, r) => n + Math.max(r.changed, r.rewritten ?? 0), 0);
+    if (changed < 2) v.push(`scan --full (exit ${String(scan.code)}) reported ${changed} changed recordings after two were overwritten`);
+    for (const r of [plain, held]) {
+      const p = absOf(w.root, r);
+      if (sizeOf(path.basename(p)) !== statSync(p).size) v.push(`the index has size ${String(sizeOf(path.basename(p)))} for the rewritten ${p}, the disk ${statSync(p).size}`);
+    }
+    const alarm = alarms(w.data).filter((a) => a.kind === 'recording-rewritten');
+    if (alarm.length === 0) v.push(`a held recording was overwritten and no recording-rewritten alarm says so (alarms: ${alarms(w.data).map((a) => a.kind).join(', ') || 'none'})`);
     console.log(`attack 8 rewritten recording: ${summary(v, 4)}`);
     expect(v.length, summary(v)).toBe(0);
   }, 60_000);
