@@ -86,6 +86,10 @@ describe('attack 5: a camera or day folder moved under a hold', () => {
     const h = cli(w.ws.data, ['hold', 'add', '--camera', camera, '--from', new Date(fromMs).toISOString(), '--to', new Date(toMs).toISOString(), '--reason', 'Incident i entrén, polisanmält']);
     expect(h.code, h.err).toBe(0);
     const where = move(w, held);
+    // Two scans, as the service makes them: a file copied a moment ago is still "being written"
+    // (settleSeconds) at the first.
+    cli(w.ws.data, ['scan']);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_500);
     const scan = cli(w.ws.data, ['scan']);
     const sweep = cli(w.ws.data, ['sweep']);
     const v: string[] = [];

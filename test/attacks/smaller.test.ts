@@ -1,7 +1,9 @@
 /**
  * Attack 8 (issue 10, the smaller promises), each through the built CLI:
  *  - `init` / `roots add` refuse `/`, a system folder, the home folder, a folder that contains the
- *    data folder and one inside it, with a sentence naming the folder, and write no sentinel there;
+ *    data folder and one inside it (also when named through a symlink, `..` or a trailing slash),
+ *    with a sentence naming the folder, and write no sentinel there; and the same disk mounted at
+ *    a second place is not a second root;
  *  - `hold add` with a time in the autumn's repeated hour and no offset is refused with an error
  *    naming both readings; one in the spring gap is refused naming the gap; no hold is made;
  *  - an archive that fails on a corrupt source keeps its hold and raises an alarm;
@@ -19,9 +21,11 @@ import { writeCorruptMp4 } from '../../fixtures/video.js';
 import {
   absOf,
   alarms,
+  bindMount,
   builtCliExists,
   cli,
   cliOk,
+  deletionLog,
   DAY,
   initData,
   killHard,
@@ -31,6 +35,7 @@ import {
   startCli,
   stopOutsideWrite,
   summary,
+  umountLazy,
   workspace,
   writeRealRecordings,
   writeRecordings,
@@ -103,6 +108,41 @@ describe('attack 8: the smaller promises', () => {
     console.log(`attack 8 roots: ${summary(v, 10)}`);
     expect(v.length, summary(v)).toBe(0);
   }, 90_000);
+
+  it('the same disk registered twice (mounted at a second place) is refused', () => {
+    const w = space('twice');
+    initData(w, { massDeletionShare: 1 });
+    const recs = writeRecordings(w.root, 'c1', Date.now() - 90 * DAY, 200, 10 * MINUTE);
+    cliOk(w.data, ['scan']);
+    const second = path.join(w.dir, 'also-rec');
+    mkdirSync(second);
+    const m = bindMount(w.root, second);
+    if (!m.ok) {
+      console.log(`attack 8 same disk twice: skipped, bind mounts are not allowed here (${m.why})`);
+      return;
+    }
+    const v: string[] = [];
+    try {
+      const r = cli(w.data, ['roots', 'add', second, '--layout', 'camera-date-time', '--layout-timezone', 'UTC']);
+      if (r.code === 0) {
+        v.push(`roots add of a second mount of root #1's disk was accepted (its sentinel is root #1's)`);
+        // What follows from it: the same recordings indexed twice, and deleted and logged under two names.
+        cliOk(w.data, ['scan']);
+        cli(w.data, ['sweep']);
+        const byRel = new Map<string, string[]>();
+        for (const l of deletionLog(w.data).filter((x) => x.kind === 'segment')) {
+          const rel = l.path.startsWith(second) ? path.relative(second, l.path) : path.relative(w.root, l.path);
+          byRel.set(rel, [...(byRel.get(rel) ?? []), `${l.outcome} as ${l.path}`]);
+        }
+        const twice = [...byRel.entries()].filter(([, rows]) => rows.length > 1);
+        if (twice.length) v.push(`${twice.length} of ${recs.length} recordings are logged twice under the two names, e.g. ${twice[0]?.[1].join(' and ') ?? ''}`);
+      }
+    } finally {
+      umountLazy(second);
+    }
+    console.log(`attack 8 same disk twice: ${summary(v, 4)}`);
+    expect(v.length, summary(v)).toBe(0);
+  }, 60_000);
 
   it('hold add in the autumn\'s repeated hour without an offset, and in the spring gap, is refused naming both readings / the gap', () => {
     const w = space('dst');
