@@ -77,14 +77,22 @@ interface Disk {
   recs: Rec[];
 }
 
-/** A bind-mounted root with `perCamera` due one-minute recordings on each of three cameras. */
-function mountedRoot(tag: string, perCamera: number): Disk {
+/**
+ * A bind-mounted root with `perCamera` due one-minute recordings on each of three cameras. With
+ * `cameraDisk`, camera c2 lives on a disk of its own (that folder), mounted at <root>/c2.
+ */
+function mountedRoot(tag: string, perCamera: number, cameraDisk = false): Disk {
   const ws = workspace(`gone-${tag}`);
   const disk = path.join(ws.dir, 'disk');
   mkdirSync(disk);
   const m = bindMount(disk, ws.root);
   if (!m.ok) throw new Error(`mount --bind failed: ${m.why}`);
   initData(ws, { massDeletionShare: 1 });
+  if (cameraDisk) {
+    mkdirSync(path.join(ws.dir, 'c2-disk'));
+    mkdirSync(path.join(ws.root, 'c2'));
+    if (!bindMount(path.join(ws.dir, 'c2-disk'), path.join(ws.root, 'c2')).ok) throw new Error('mount --bind of the camera disk failed');
+  }
   const base = Math.floor((Date.now() - 85 * DAY) / MINUTE) * MINUTE;
   const recs = ['c1', 'c2', 'c3'].flatMap((c) => writeRecordings(ws.root, c, base, perCamera, MINUTE));
   cliOk(ws.data, ['scan']);
@@ -181,6 +189,50 @@ describe.skipIf(!probe.ok)('attack 3: storage gone mid-sweep', () => {
     expect(met, 'no unmount landed inside a sweep').toBeGreaterThan(0);
     expect(violations.length, summary(violations)).toBe(0);
   }, budgetMs(25_000, 4));
+
+  it(`a camera folder that is its own mount, lazily unmounted mid-sweep (${Math.max(2, Math.ceil(ROUNDS / 2))} rounds)`, async () => {
+    const n = Math.max(2, Math.ceil(ROUNDS / 2));
+    const violations: string[] = [];
+    let met = 0;
+    for (let round = 0; round < n; round++) {
+      const d = mountedRoot(`cam${round}`, 4000, true);
+      disks.push(d);
+      const label = `camera mount round ${round}`;
+      const camDisk = path.join(d.ws.dir, 'c2-disk');
+      const camAt = path.join(d.ws.root, 'c2');
+      const onCamDisk = (r: Rec): string => (r.rel[0] === 'c2' ? path.join(camDisk, ...r.rel.slice(1)) : path.join(d.disk, ...r.rel));
+      const sweep = startCli(d.ws.data, ['sweep']);
+      pids.add(sweep.pid);
+      await markedWork(d.ws.data, sweep, 5);
+      await sleep(Math.random() * 150);
+      const unmountedAt = Date.now();
+      expect(umountLazy(camAt)).toBe(true);
+      const s = await sweep.done;
+      pids.delete(sweep.pid);
+      const left = d.recs.filter((r) => r.rel[0] === 'c2' && existsSync(onCamDisk(r))).length;
+      if (s.endedMs < unmountedAt || left === 0) continue;
+      met++;
+      // The truth is each disk's own folder.
+      const log = deletionLog(d.ws.data);
+      const logged = new Map(log.filter((l) => l.kind === 'segment').map((l) => [l.path, l]));
+      const falsely = d.recs.filter((r) => logged.has(absOf(d.ws.root, r)) && existsSync(onCamDisk(r)));
+      if (falsely.length) violations.push(`${label}: ${falsely.length} files still on their disk are logged ${logged.get(absOf(d.ws.root, falsely[0] as Rec))?.outcome ?? ''}, e.g. ${absOf(d.ws.root, falsely[0] as Rec)}`);
+      const unlogged = d.recs.filter((r) => !existsSync(onCamDisk(r)) && !logged.has(absOf(d.ws.root, r)));
+      if (unlogged.length) violations.push(`${label}: ${unlogged.length} files gone from their disk are not in the deletion log`);
+      if (!alarms(d.ws.data).some((a) => [...GONE_ALARMS, 'folder-changed'].includes(a.kind))) violations.push(`${label}: the camera's disk went away mid-sweep (${left} of its due files left) and no alarm`);
+      // The camera disk comes back: everything on it is indexed once, nothing is logged.
+      expect(bindMount(camDisk, camAt).ok).toBe(true);
+      cliOk(d.ws.data, ['scan']);
+      const indexed = new Set(indexRows(d.ws.data).map((i) => i.abs));
+      const missing = d.recs.filter((r) => existsSync(onCamDisk(r)) && !indexed.has(absOf(d.ws.root, r)));
+      if (missing.length) violations.push(`${label}: after remount and scan, ${missing.length} files on the camera's disk are not indexed`);
+      umountLazy(camAt);
+      umountLazy(d.ws.root);
+    }
+    console.log(`attack 3 camera mount: ${met}/${n} rounds where the camera's disk went mid-sweep; ${summary(violations, 6)}`);
+    expect(met, 'no unmount landed inside a sweep').toBeGreaterThan(0);
+    expect(violations.length, summary(violations)).toBe(0);
+  }, budgetMs(25_000, 2));
 
   it('a copy of the sentinel on the empty mount point: the sweep logs nothing as gone, the scan drops nothing, an alarm', () => {
     const d = mountedRoot('sentinel', 1500);
