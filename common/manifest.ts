@@ -1,7 +1,11 @@
 /**
  * manifest.json of an evidence package (DESIGN.md "Evidence packages"). The manifest is the one
  * signed file of a package: it names the incident, why it exists (policy P1/P3), who it is for,
- * every clip with its SHA-256 and the original recorder files it was cut from.
+ * every clip with its SHA-256 and the original recorder files it was cut from, the signing key's
+ * fingerprint, and (`contents`) every other file of the package with its size and SHA-256 — the
+ * viewer, the instructions, the public key and the clips — so the signature covers the package
+ * whole. Only the three files that cannot list themselves are outside `contents`: manifest.json,
+ * manifest.sig and SHA256SUMS (which lists the other two and must agree with `contents`).
  *
  * Clip names: `files[].name` is a bare file stem; the clip lives at `clips/<name>.mp4` inside the
  * package (see clipPackagePath). Names are restricted to characters that are safe as file names
@@ -11,7 +15,33 @@ import { z } from 'zod';
 import { AUDIENCES, INCIDENT_REASONS, ZONES } from './domain.js';
 import { isValidTimeZone } from './time.js';
 
-export const PACKAGE_FORMAT = 'custodian-package/1';
+/**
+ * Format 2: the signed manifest lists every file (`contents`) and the key's fingerprint. Format 1
+ * signed only the clips' hashes, so a rewritten viewer or instructions passed; it is not accepted.
+ */
+export const PACKAGE_FORMAT = 'custodian-package/2';
+
+/** The files of a package, by their fixed names (forward slashes inside the package). */
+export const MANIFEST_FILE = 'manifest.json';
+export const SIGNATURE_FILE = 'manifest.sig';
+export const PUBLIC_KEY_FILE = 'site-public.pem';
+export const SUMS_FILE = 'SHA256SUMS';
+export const VERIFY_FILE = 'VERIFY.txt';
+export const INDEX_FILE = 'index.html';
+export const CLIPS_DIR = 'clips';
+/** Files that cannot be listed in `contents` (they hold or depend on the list itself). */
+export const UNLISTED_FILES: readonly string[] = [MANIFEST_FILE, SIGNATURE_FILE, SUMS_FILE];
+/** The commands in VERIFY.txt and on the viewer page, exactly as a person types them in the package folder. */
+export const VERIFY_COMMANDS = {
+  sums: `sha256sum -c ${SUMS_FILE}`,
+  sumsMac: `shasum -a 256 -c ${SUMS_FILE}`,
+  signature: `openssl pkeyutl -verify -pubin -inkey ${PUBLIC_KEY_FILE} -rawin -in ${MANIFEST_FILE} -sigfile ${SIGNATURE_FILE}`,
+  fingerprint: `openssl pkey -pubin -in ${PUBLIC_KEY_FILE} -outform DER | sha256sum`,
+  fingerprintOpenssl: `openssl pkey -pubin -in ${PUBLIC_KEY_FILE} -outform DER | openssl dgst -sha256`,
+} as const;
+
+/** Files every package has besides its clips, all listed in `contents`. */
+export const REQUIRED_CONTENTS: readonly string[] = [INDEX_FILE, VERIFY_FILE, PUBLIC_KEY_FILE];
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 as 64 lower-case hex digits');
 const isoWithOffset = z.iso.datetime({ offset: true });
@@ -92,9 +122,25 @@ export const IncidentSchema = z
     if (!sameInstant(i.toMs, i.to)) ctx.addIssue({ code: 'custom', path: ['to'], message: `to ${i.to} is not toMs ${i.toMs}` });
   });
 
-export const PackageManifestSchema = z
-  .object({
-    format: z.literal(PACKAGE_FORMAT),
+/** A path inside a package: forward slashes, no empty, "." or ".." parts, nothing absolute. */
+export const PACKAGE_PATH_RE = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))[\p{L}\p{N} ._-]+(?:\/[\p{L}\p{N} ._-]+)*$/u;
+
+export const ContentEntrySchema = z.object({
+  path: z.string().max(300).regex(PACKAGE_PATH_RE, 'a relative path inside the package (forward slashes, no "..")'),
+  size: z.number().int().nonnegative(),
+  sha256: sha256Hex,
+});
+export type ContentEntry = z.infer<typeof ContentEntrySchema>;
+
+export const SigningKeySchema = z.object({
+  algorithm: z.literal('Ed25519'),
+  /** SHA-256 of the public key's DER SubjectPublicKeyInfo, hex (what `openssl pkey -pubin -outform DER | sha256sum` prints). */
+  fingerprint: sha256Hex,
+});
+
+/** Everything but the file list: what the viewer and the instructions are made from. */
+const bodyShape = {
+  format: z.literal(PACKAGE_FORMAT),
     packageId: z.uuid(),
     site: z.object({
       controller: z.string().min(1),
@@ -107,24 +153,67 @@ export const PackageManifestSchema = z
     operator: z.string().min(1),
     createdAt: isoWithOffset,
     toolVersion: z.string().min(1),
+    signingKey: SigningKeySchema,
     files: z.array(PackageFileSchema),
-  })
+};
+
+type RefineCtx = z.core.$RefinementCtx<{ files: PackageFile[] }>;
+
+function uniqueClipNames(m: { files: readonly { name: string }[] }, ctx: RefineCtx): void {
+  const seen = new Set<string>();
+  m.files.forEach((f, i) => {
+    // Compared case-insensitively: the package must unpack on case-insensitive file systems.
+    const key = f.name.toLowerCase();
+    if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['files', i, 'name'], message: `two clips are named "${f.name}"` });
+    seen.add(key);
+  });
+}
+
+/** The manifest without `contents`: what index.html and VERIFY.txt are rendered from. */
+export const PackageBodySchema = z.object(bodyShape).superRefine(uniqueClipNames);
+
+export const PackageManifestSchema = z
+  .object({ ...bodyShape, contents: z.array(ContentEntrySchema).min(1) })
   .superRefine((m, ctx) => {
-    const seen = new Set<string>();
+    uniqueClipNames(m, ctx);
+    const byPath = new Map<string, ContentEntry>();
+    const folded = new Set<string>();
+    m.contents.forEach((c, i) => {
+      const key = c.path.toLowerCase();
+      if (folded.has(key)) ctx.addIssue({ code: 'custom', path: ['contents', i, 'path'], message: `${c.path} is listed twice` });
+      folded.add(key);
+      byPath.set(c.path, c);
+      if (UNLISTED_FILES.includes(c.path)) ctx.addIssue({ code: 'custom', path: ['contents', i, 'path'], message: `${c.path} cannot list itself` });
+      if (c.path.startsWith(`${CLIPS_DIR}/`) && !m.files.some((f) => clipPackagePath(f.name) === c.path)) {
+        ctx.addIssue({ code: 'custom', path: ['contents', i, 'path'], message: `${c.path} is under clips/ but is not one of the clips` });
+      }
+    });
+    for (const required of REQUIRED_CONTENTS) {
+      if (!byPath.has(required)) ctx.addIssue({ code: 'custom', path: ['contents'], message: `${required} must be listed` });
+    }
     m.files.forEach((f, i) => {
-      // Compared case-insensitively: the package must unpack on case-insensitive file systems.
-      const key = f.name.toLowerCase();
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['files', i, 'name'], message: `two clips are named "${f.name}"` });
-      seen.add(key);
+      const c = byPath.get(clipPackagePath(f.name));
+      if (c === undefined) ctx.addIssue({ code: 'custom', path: ['files', i, 'name'], message: `${clipPackagePath(f.name)} is not listed in contents` });
+      else if (c.sha256 !== f.sha256 || c.size !== f.size) ctx.addIssue({ code: 'custom', path: ['files', i, 'sha256'], message: `${clipPackagePath(f.name)} has another size or SHA-256 in contents` });
     });
   });
 
-export type PackageManifest = z.infer<typeof PackageManifestSchema>;
+/**
+ * What every format's manifest says of its clips (format 1 as well): enough to find and check
+ * the clips of a package written before its files were recorded one by one.
+ */
+export const ManifestClipsSchema = z.object({ format: z.string().startsWith('custodian-package/'), files: z.array(PackageFileSchema) });
+
 export type PackageFile = z.infer<typeof PackageFileSchema>;
+export type PackageManifest = z.infer<typeof PackageManifestSchema>;
+export type PackageBody = z.infer<typeof PackageBodySchema>;
 export type PackageLanguage = PackageManifest['language'];
 
-/** A manifest before export: each clip's sha256 and size are filled from what was written. */
-export type PackageManifestDraft = Omit<PackageManifest, 'files'> & {
+/**
+ * A manifest before export: each clip's sha256 and size, the key and the file list are filled
+ * by the writer from what it wrote and signed with.
+ */
+export type PackageManifestDraft = Omit<PackageBody, 'files' | 'signingKey'> & {
   files: (Omit<PackageFile, 'sha256' | 'size'> & { sha256?: string; size?: number })[];
 };
 
@@ -155,11 +244,13 @@ function orderKeys(m: PackageManifest): PackageManifest {
   const pick = <T extends object>(obj: T, keys: readonly string[]): T =>
     Object.fromEntries(keys.filter((k) => k in obj).map((k) => [k, (obj as Record<string, unknown>)[k]])) as T;
   const shapeKeys = (s: { shape: Record<string, unknown> }): string[] => Object.keys(s.shape);
-  const manifestKeys = shapeKeys(PackageManifestSchema);
+  const manifestKeys = [...Object.keys(bodyShape), 'contents'];
   return pick(
     {
       ...m,
       site: pick(m.site, ['controller', 'dpoContact']),
+      signingKey: pick(m.signingKey, shapeKeys(SigningKeySchema)),
+      contents: [...m.contents].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((c) => pick(c, shapeKeys(ContentEntrySchema))),
       incident: pick(m.incident, shapeKeys(IncidentSchema)),
       files: m.files.map((f) =>
         pick(
@@ -177,4 +268,13 @@ function orderKeys(m: PackageManifest): PackageManifest {
     },
     manifestKeys,
   );
+}
+
+/**
+ * A key fingerprint as people copy it (upper case, colons or spaces between the digits) as the
+ * 64 lower-case hex digits Custodian prints, or null if it is not a SHA-256 fingerprint.
+ */
+export function normalizeFingerprint(text: string): string | null {
+  const hex = text.replace(/[\s:]/g, '').toLowerCase();
+  return /^[0-9a-f]{64}$/.test(hex) ? hex : null;
 }

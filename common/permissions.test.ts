@@ -15,11 +15,11 @@ function block(text: string, name: string): string | null {
   return m ? (m[1] ?? '') : null;
 }
 
-const WRITES = /\.(set|add|release|create|archive|extend|close|reclassify|ack|record|setRole|disable)$|^exports\.|^handover\./;
+const WRITES = /\.(set|add|release|create|archive|extend|close|reclassify|ack|record|setRole|disable|discard)$|^exports\.|^handover\./;
 
 describe('the permission matrix', () => {
   it('has a row for every operation that needs a session, plus footage, and every example parses', () => {
-    expect(new Set(ACTIONS)).toEqual(new Set([...OPERATION_NAMES.filter((op) => !isPublicOperation(op)), 'footage.view']));
+    expect(new Set(ACTIONS)).toEqual(new Set([...OPERATION_NAMES.filter((op) => !isPublicOperation(op)), 'footage.view', 'packages.download', 'receipts.download']));
     for (const op of OPERATION_NAMES) expect([op, CONTRACT[op].request.safeParse(EXAMPLES[op]).success]).toEqual([op, true]);
     for (const a of ACTIONS) for (const r of PERMISSIONS[a]) expect(ROLES).toContain(r);
   });
@@ -32,8 +32,12 @@ describe('the permission matrix', () => {
     // The DPO reads everything there is to review and changes nothing.
     for (const a of allowedActions('dpo')) expect([a, WRITES.test(a)]).toEqual([a, false]);
     for (const a of ['logs.deletions', 'logs.handovers', 'reports.compliance', 'incidents.list', 'incidents.show', 'alarms.list', 'users.list'] as const) expect(may('dpo', a)).toBe(true);
-    // HR reads incidents (only those handed to HR) and nothing of the recorder's index.
-    expect(allowedActions('hr').sort()).toEqual(['auth.logout', 'incidents.list', 'incidents.show', 'session.me']);
+    // HR reads incidents (only those handed to HR), checks packages, and nothing of the recorder's index.
+    expect(allowedActions('hr').sort()).toEqual(['auth.logout', 'incidents.list', 'incidents.show', 'packages.verifyFinish', 'packages.verifyStart', 'session.me']);
+    // Every role can check a package; only officers download one; receipts to officers and the DPO.
+    for (const role of ROLES) expect(may(role, 'packages.verifyStart') && may(role, 'packages.verifyFinish')).toBe(true);
+    expect(PERMISSIONS['packages.download']).toEqual(['officer']);
+    expect(PERMISSIONS['receipts.download']).toEqual(['officer', 'dpo']);
     expect(SCOPES['incidents.list']?.hr).toMatch(/handed over to HR/);
     for (const a of ['users.add', 'users.setRole', 'users.disable', 'settings.set', 'cameras.set', 'alarms.ack'] as const) expect(PERMISSIONS[a]).toEqual(['admin']);
     // Everyone can see who they are and log out.

@@ -15,8 +15,12 @@ import type { GuardedOperation } from './api/contract.js';
 export const ROLES = ['officer', 'hr', 'dpo', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Actions: every operation that needs a session, plus streaming footage bytes. */
-export type Action = GuardedOperation | 'footage.view';
+/**
+ * Actions: every operation that needs a session, plus what travels outside the JSON calls:
+ * streaming footage bytes, downloading a package copy (a zip, audit-logged), downloading a
+ * handover receipt.
+ */
+export type Action = GuardedOperation | 'footage.view' | 'packages.download' | 'receipts.download';
 
 const ALL: readonly Role[] = ROLES;
 const READERS: readonly Role[] = ['officer', 'dpo', 'admin'];
@@ -45,6 +49,12 @@ export const PERMISSIONS: { readonly [A in Action]: readonly Role[] } = {
   'clips.reclassify': ['officer'],
   'exports.create': ['officer'],
   'handover.record': ['officer'],
+  'packages.discard': ['officer'],
+  'packages.download': ['officer'],
+  // HR receives packages and has no terminal: every role can check one against this site's key.
+  'packages.verifyStart': ALL,
+  'packages.verifyFinish': ALL,
+  'receipts.download': ['officer', 'dpo'],
 
   'alarms.list': READERS,
   'alarms.ack': ['admin'],
@@ -69,12 +79,12 @@ export const PERMISSIONS: { readonly [A in Action]: readonly Role[] } = {
 };
 
 /**
- * What a role sees of an action beyond yes/no. HR sees only incidents handed over to HR; the
- * rest see all.
+ * What a role sees of an action beyond yes/no. HR sees only incidents handed over to HR, and of
+ * them only what was in HR's package; the rest see all.
  */
 export const SCOPES: Partial<Record<Action, Partial<Record<Role, string>>>> = {
   'incidents.list': { hr: 'only incidents handed over to HR' },
-  'incidents.show': { hr: 'only incidents handed over to HR' },
+  'incidents.show': { hr: "only incidents handed over to HR, and only what HR's package held" },
   'logs.download': { officer: 'only the logs the role may read', dpo: 'only the logs the role may read', admin: 'only the logs the role may read' },
 };
 

@@ -9,19 +9,20 @@ import { removeScratchFolder } from '../native/own-files.js';
 import path from 'node:path';
 import type { Audience } from '../common/domain.js';
 import { CustodianError } from '../common/errors.js';
-import { CLIP_NAME_RE, PACKAGE_FORMAT, type PackageManifestDraft } from '../common/manifest.js';
+import { CLIP_NAME_RE, PACKAGE_FORMAT, clipPackagePath, type PackageManifestDraft } from '../common/manifest.js';
 import { formatInstant, formatLocal } from '../common/time.js';
 import { getCamera } from '../db/cameras.js';
 import { clipSources, clipsOf, type ClipRow } from '../db/incidents.js';
-import { insertPackage } from '../db/packages.js';
+import { insertPackage, type PackageLocation } from '../db/packages.js';
 import { resolveMediaTools } from '../native/media-tools.js';
 import { sha256File } from '../native/hash.js';
 import { writePackage, type PackageProgress } from '../native/package-writer.js';
-import { verifyPackage, type VerifyResult } from '../native/package-verify.js';
+import { verifyPackage, type KeyReference, type VerifyResult } from '../native/package-verify.js';
 import { redactClip } from '../native/redact.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
 import { findIncident } from './incidents.js';
+import { failure } from '../common/errors.js';
 import { archiveDir } from './paths.js';
 import { siteKeys } from './site.js';
 import type { Mask } from './cameras.js';
@@ -69,7 +70,7 @@ export async function exportPackage(
   ref: string,
   opts: { audience: string; outDir: string; zip?: boolean; onProgress?: (p: ExportProgress) => void },
 ): Promise<ExportResult> {
-  if (opts.audience !== 'police' && opts.audience !== 'hr') throw new CustodianError('invalid_request', `The audience must be police or hr, not "${opts.audience}".`);
+  if (opts.audience !== 'police' && opts.audience !== 'hr') throw failure('invalid_request', 'evidence:errAudience', { audience: opts.audience });
   const audience = opts.audience;
   const inc = findIncident(ctx, ref);
   if (inc.status === 'open') throw new CustodianError('conflict', `Incident ${inc.ref} is not archived yet: run "custodian incident archive ${inc.ref}" first.`);
@@ -86,11 +87,11 @@ export async function exportPackage(
   const packageId = randomUUID();
   const work = path.join(ctx.dataDir, 'exports-work', packageId);
   const tools = resolveMediaTools({ ffmpegPath: s.ffmpegPath, ffprobePath: s.ffprobePath });
-  const keys = siteKeys(ctx);
   const report = (p: ExportProgress): void => opts.onProgress?.(p);
   try {
     const files: PackageManifestDraft['files'] = [];
     const sources: { sourcePath: string; name: string }[] = [];
+    const clipOf = new Map<string, number>(); // package path → archived clip id
     let redacted = 0;
     const toMask = items.filter((i) => i.action === 'mask').length;
     for (const item of items) {
@@ -111,6 +112,7 @@ export async function exportPackage(
         redaction = { method: 'burned-in opaque boxes (re-encoded, irreversible)', masks: item.masks, derivedFromSha256: c.sha256 as string, encoder: r.settings };
       }
       sources.push({ sourcePath: src, name });
+      clipOf.set(clipPackagePath(name), c.id);
       files.push({
         name,
         camera: c.camera_id,
@@ -145,21 +147,62 @@ export async function exportPackage(
       zip: opts.zip ?? false,
       onProgress: (e) => report({ phase: e.phase, fraction: e.total > 0 ? e.done / e.total : 1, label: e.file ?? e.phase }),
     });
+    const location = packageLocation(ctx, written.dir);
+    const recorded = [
+      ...written.files.map((f) => ({ copy: 'folder' as const, rel_path: f.path, clip_id: clipOf.get(f.path) ?? null, size: f.size, sha256: f.sha256 })),
+      ...(written.zip ? [{ copy: 'zip' as const, rel_path: written.zip.path, clip_id: null, size: written.zip.size, sha256: written.zip.sha256 }] : []),
+    ];
     ctx.db.transaction(() => {
-      insertPackage(ctx.db, { package_id: written.packageId, incident_id: inc.id, audience, dir: written.dir, zip_path: written.zipPath ?? null, manifest_sha256: written.manifestSha256, files: files.length, created_ms: ctx.now(), created_by: ctx.actor.name });
-      audit(ctx, 'export', { incident: inc.ref, audience, package: written.packageId, dir: written.dir, zip: written.zipPath ?? null, manifestSha256: written.manifestSha256, files: files.map((f) => f.name), redacted, leftOut, keyFingerprint: keys.fingerprint });
+      insertPackage(
+        ctx.db,
+        {
+          package_id: written.packageId,
+          incident_id: inc.id,
+          audience,
+          dir: written.dir,
+          zip_path: written.zipPath ?? null,
+          manifest_sha256: written.manifestSha256,
+          files: files.length,
+          created_ms: ctx.now(),
+          created_by: ctx.actor.name,
+          location,
+          key_fingerprint: written.fingerprint,
+          dir_dev: written.dirIdentity.dev,
+          dir_ino: written.dirIdentity.ino,
+        },
+        recorded,
+      );
+      audit(ctx, 'export', { incident: inc.ref, audience, package: written.packageId, dir: written.dir, zip: written.zipPath ?? null, location, manifestSha256: written.manifestSha256, files: files.map((f) => f.name), written: recorded.length, redacted, leftOut, keyFingerprint: written.fingerprint });
     })();
-    return { packageId: written.packageId, dir: written.dir, zipPath: written.zipPath ?? null, manifestSha256: written.manifestSha256, files: files.length, redacted, leftOut };
+    return { packageId: written.packageId, audience, dir: written.dir, zipPath: written.zipPath ?? null, location, manifestSha256: written.manifestSha256, fingerprint: written.fingerprint, files: files.length, redacted, leftOut };
   } finally {
     // Redacted intermediates are copies Custodian made; they live on only inside the package.
     removeScratchFolder(work, 'exports-work');
   }
 }
 
-/** Checks a package against this site's key (a package signed by another key is reported). */
-export async function verifyPackageForSite(ctx: Ctx | null, target: string): Promise<VerifyResult> {
-  const expected = ctx ? siteKeys(ctx).publicKeyPem : undefined;
-  return verifyPackage(target, expected ? { expectedPublicKeyPem: expected } : {});
+/**
+ * Where a copy is: inside Custodian's data folder ('data': Custodian holds it and deletes it with
+ * the material) or elsewhere ('out': written with --out, e.g. onto the recipient's media).
+ */
+export function packageLocation(ctx: Ctx, dir: string): PackageLocation {
+  const rel = path.relative(path.resolve(ctx.dataDir), path.resolve(dir));
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? 'data' : 'out';
+}
+
+/**
+ * Checks a package: against this site's key when there is a site (ctx), and against an expected
+ * fingerprint when one is given (from the receipt). With neither, the verdict is at most "intact".
+ */
+export async function verifyPackageForSite(ctx: Ctx | null, target: string, expectedFingerprint?: string): Promise<VerifyResult> {
+  return verifyPackage(target, keyReferences(ctx, expectedFingerprint));
+}
+
+export function keyReferences(ctx: Ctx | null, expectedFingerprint?: string): KeyReference[] {
+  return [
+    ...(ctx ? [{ fingerprint: siteKeys(ctx).fingerprint, source: 'site' as const }] : []),
+    ...(expectedFingerprint !== undefined ? [{ fingerprint: expectedFingerprint, source: 'expected' as const }] : []),
+  ];
 }
 
 export type { Audience };

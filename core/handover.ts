@@ -1,26 +1,34 @@
 /**
  * Handover (POLICY P5): material is kept at most until it is formally handed over to the Police,
- * or to HR after an internal investigation. The handover is recorded (who, to whom, their
- * reference, when, how, which package and its manifest hash), a receipt is printed, and then the
- * archived material is deleted, each deletion in the deletion log.
+ * or to HR after an internal investigation. Each audience's package is handed over on its own,
+ * with its own receipt (who, to whom, their reference, when, how, which package, its manifest
+ * hash and the signing key's fingerprint). The archived material, and every copy of a package
+ * Custodian holds, are deleted (each deletion in the deletion log) when no package exported for
+ * the incident still waits for its handover — a package that will not be handed over is
+ * discarded with a reason — or when the incident is closed. A copy written elsewhere with --out
+ * and handed over is the recipient's: it is named on the receipt and left alone.
+ *
+ * This module decides WHEN the material goes; WHAT goes is core/package-state.ts (copiesToDelete);
+ * the deleting, by record, is the deletion door's (core/deletion/incident-material.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { documentHead } from '../common/api/http.js';
-import { CustodianError } from '../common/errors.js';
+import { failure } from '../common/errors.js';
+import { translator } from '../common/i18n/catalog.js';
+import { VERIFY_COMMANDS } from '../common/manifest.js';
 import { formatInstant } from '../common/time.js';
-import { handoverOf, insertHandover, listHandovers, setReceipts, type HandoverRow } from '../db/handovers.js';
-import { setIncidentStatus, closeIncidentRow, type IncidentRow } from '../db/incidents.js';
-import { findPackage } from '../db/packages.js';
-import { sha256File } from '../native/hash.js';
+import { getHandover, handoverOfPackage, handoversOf, insertHandover, listHandovers, setReceipts, type HandoverRow } from '../db/handovers.js';
+import { closeIncidentRow, getIncident, setIncidentStatus, type IncidentRow } from '../db/incidents.js';
+import { findPackage, markPackageDiscarded, packagesOf, type PackageRow } from '../db/packages.js';
 import { renderPdf } from '../native/pdf.js';
 import { conditionEnded, raiseAlarm } from './alarms.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
 import { verifyPackageForSite } from './exports.js';
-import { deleteIncidentMaterial, type MaterialDeletion } from './deletion/incident-material.js';
+import { deleteIncidentMaterial, deletePackageCopy, type MaterialDeletion } from './deletion/incident-material.js';
 import { findIncident } from './incidents.js';
-import { siteKeys } from './site.js';
+import { copiesToDelete, handedOverReason, packageState, pendingPackages } from './package-state.js';
 import type { HandoverRecordView } from '../common/api/types.js';
 
 export const ORGANISATIONS = { police: 'Polismyndigheten', hr: 'HR (intern utredning)' } as const;
@@ -37,16 +45,19 @@ export interface HandoverSpec {
 export interface HandoverResult {
   handover: HandoverRow;
   incident: IncidentRow;
-  deletion: MaterialDeletion;
+  /** What was deleted; null when the material is kept because other packages still wait. */
+  deletion: MaterialDeletion | null;
+  /** Packages of the incident still waiting for their handover (or a discard). */
+  pending: PackageRow[];
   receiptHtml: string;
   receiptPdf: string;
   retried: boolean;
 }
 
 async function finishDeletion(ctx: Ctx, inc: IncidentRow, handover: HandoverRow): Promise<MaterialDeletion> {
-  const reason = `handed over to ${handover.organisation} (${handover.reference})`;
-  // The archive and every package copy Custodian holds go; the handed-over copy is the recipient's.
-  const deletion = await deleteIncidentMaterial(ctx, inc, reason, handover.id, handover.package_id);
+  const reason = handedOverReason(ctx, inc);
+  // The archive and every package copy that must go (the recipients' copies stay).
+  const deletion = await deleteIncidentMaterial(ctx, inc, reason, handover.id, copiesToDelete(ctx, inc));
   ctx.db.transaction(() => {
     if (deletion.failed.length === 0) {
       setIncidentStatus(ctx.db, inc.id, 'deleted');
@@ -65,103 +76,254 @@ async function finishDeletion(ctx: Ctx, inc: IncidentRow, handover: HandoverRow)
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
-function receiptRows(ctx: Ctx, inc: IncidentRow, h: HandoverRow, fingerprint: string, pkgFiles: number): [string, string][] {
-  const tz = ctx.settings().siteTimeZone;
+const sv = translator('sv');
+const en = translator('en');
+/** A receipt label in both languages: "svenska / English". */
+const both = (key: string, params?: Record<string, string | number>): string => `${sv(`evidence:${key}`, params)} / ${en(`evidence:${key}`, params)}`;
+
+/**
+ * The record chain's signed anchor (the chain head and its signature with the site key), printed
+ * on a receipt so a recomputed chain is caught. The records work provides it: until then there
+ * is none, and the receipt has no anchor row.
+ */
+export interface ReceiptAnchor {
+  /** The chain head the anchor signs (hex). */
+  head: string;
+  /** The signature over it (base64 or hex, as the records work writes it). */
+  signature: string;
+  /** When the anchor was made (ISO 8601 with offset). */
+  at: string;
+}
+
+/** The anchor for this handover's receipt, when the record chain provides one (see ReceiptAnchor). */
+export function receiptAnchor(_ctx: Ctx, _h: HandoverRow): ReceiptAnchor | undefined {
+  return undefined;
+}
+
+/** Packages of the incident that still waited when handover `h` was recorded (from the record, so a receipt made again says the same). */
+function pendingAt(ctx: Ctx, inc: IncidentRow, h: HandoverRow): PackageRow[] {
+  const handed = new Map(handoversOf(ctx.db, inc.id).map((x) => [x.package_id, x.id]));
+  return packagesOf(ctx.db, inc.id).filter((p) => {
+    if (p.package_id === h.package_id || p.created_ms > h.handed_ms) return false;
+    const hid = handed.get(p.package_id);
+    if (hid !== undefined && hid < h.id) return false;
+    return p.discarded_ms === null || p.discarded_ms > h.handed_ms;
+  });
+}
+
+function audienceWords(audience: string): string {
+  return both(`audience-${audience}`);
+}
+
+function recipientCopy(h: HandoverRow, pkg: PackageRow | undefined): string {
+  if (h.recipient_copy !== null) {
+    const zip = pkg?.zip_path ? sv('evidence:receiptCopyZip', { path: pkg.zip_path }) : '';
+    return both('receiptCopyOut', { path: h.recipient_copy, zip });
+  }
+  return both('receiptCopyHeld', { path: pkg?.dir ?? '—' });
+}
+
+function receiptRows(ctx: Ctx, inc: IncidentRow, h: HandoverRow, pkg: PackageRow | undefined, anchor: ReceiptAnchor | undefined): [string, string][] {
+  const s = ctx.settings();
+  const tz = s.siteTimeZone;
+  const fingerprint = h.key_fingerprint ?? pkg?.key_fingerprint ?? '—';
   return [
-    ['Ärende / Incident', `${inc.ref} — ${inc.title}`],
-    ['Skäl / Reason', `${inc.reason}: ${inc.justification}`],
-    ['Mottagare / Recipient', `${h.organisation}: ${h.recipient}`],
-    ['Mottagarens referens / Their reference', h.reference],
-    ['Sätt / Method', h.method],
-    ['Tidpunkt / Time', formatInstant(h.handed_ms, tz)],
-    ['Överlämnat av / Handed over by', h.recorded_by],
-    ['Paket-id / Package id', h.package_id],
-    ['Manifestets SHA-256 / Manifest SHA-256', h.manifest_sha256],
-    ['Antal klipp / Clips', String(pkgFiles)],
-    ['Webbplatsens nyckel (fingeravtryck) / Site key fingerprint', fingerprint],
-    ['Personuppgiftsansvarig / Controller', ctx.settings().controller],
-    ['Dataskyddsombud / DPO', ctx.settings().dpoContact],
-    ['Anteckning / Note', h.note ?? ''],
+    [both('receiptIncident'), `${inc.ref} — ${inc.title}`],
+    [both('receiptReason'), `${both(`reason-${inc.reason}`)}: ${inc.justification}`],
+    [both('receiptRecipient'), `${h.organisation}: ${h.recipient}`],
+    [both('receiptTheirReference'), h.reference],
+    [both('receiptMethod'), h.method],
+    [both('receiptTime'), formatInstant(h.handed_ms, tz)],
+    [both('receiptHandedBy'), h.recorded_by],
+    [both('receiptPackageId'), h.package_id],
+    [both('receiptAudience'), audienceWords(h.audience)],
+    [both('receiptManifestSha'), h.manifest_sha256],
+    [both('receiptClips'), String(pkg?.files ?? '—')],
+    [both('receiptFingerprint'), fingerprint],
+    [both('receiptFingerprintHow'), VERIFY_COMMANDS.fingerprint],
+    [both('receiptRecipientCopy'), recipientCopy(h, pkg)],
+    [both('receiptController'), s.controller],
+    [both('receiptDpo'), s.dpoContact],
+    [both('receiptNote'), h.note ?? ''],
+    ...(anchor ? ([[both('receiptAnchor'), `${anchor.head} · ${anchor.signature} · ${anchor.at}`]] as [string, string][]) : []),
   ];
 }
 
-async function writeReceipts(ctx: Ctx, inc: IncidentRow, h: HandoverRow, pkgFiles: number): Promise<{ html: string; pdf: string }> {
+function afterText(ctx: Ctx, inc: IncidentRow, h: HandoverRow): { sv: string; en: string } {
+  const pending = pendingAt(ctx, inc, h);
+  if (pending.length === 0) {
+    const p = { controller: ctx.settings().controller };
+    return { sv: sv('evidence:receiptAfterAll', p), en: en('evidence:receiptAfterAll', p) };
+  }
+  const names = (tr: typeof sv): string => [...new Set(pending.map((x) => tr(`evidence:audience-${x.audience}`)))].join(', ');
+  return { sv: sv('evidence:receiptAfterPending', { pending: names(sv) }), en: en('evidence:receiptAfterPending', { pending: names(en) }) };
+}
+
+function receiptBase(ctx: Ctx, inc: IncidentRow, h: HandoverRow): string {
+  return path.join(ctx.dataDir, 'receipts', `${inc.ref}-handover-${h.id}`);
+}
+
+/** Writes the receipt of handover `h` as HTML and PDF (0600) from the record; returns the two paths. */
+async function writeReceipts(ctx: Ctx, inc: IncidentRow, h: HandoverRow): Promise<{ html: string; pdf: string }> {
   const dir = path.join(ctx.dataDir, 'receipts');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const base = path.join(dir, `${inc.ref}-handover-${h.id}`);
-  const fingerprint = siteKeys(ctx).fingerprint;
-  const rows = receiptRows(ctx, inc, h, fingerprint, pkgFiles);
-  const title = 'Kvitto på överlämning av inspelat material / Handover receipt';
+  const base = receiptBase(ctx, inc, h);
+  const pkg = findPackage(ctx.db, h.package_id);
+  const anchor = receiptAnchor(ctx, h);
+  const rows = receiptRows(ctx, inc, h, pkg, anchor);
+  const after = afterText(ctx, inc, h);
+  const title = both('receiptTitle');
   // The head (CSP as in the UI, the document stylesheet) is common/api/http.ts's documentHead.
   const html = `<!doctype html><html lang="sv"><head>${documentHead(title)}</head>
 <body class="receipt"><h1>${esc(title)}</h1><table>${rows.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join('')}</table>
-<p>Efter överlämningen raderas det arkiverade materialet hos ${esc(ctx.settings().controller)} och raderingen loggas. / After the handover the archived material is deleted and the deletion logged.</p>
-<div class="sign"><div>Överlämnat av / Handed over by</div><div>Mottaget av / Received by</div></div></body></html>\n`;
+<p>${esc(after.sv)}</p><p>${esc(after.en)}</p>
+<div class="sign"><div>${esc(both('receiptSignedBy'))}</div><div>${esc(both('receiptReceivedBy'))}</div></div></body></html>\n`;
   writeFileSync(`${base}.html`, html, { mode: 0o600 });
   await renderPdf(
     {
-      title: 'Kvitto på överlämning / Handover receipt',
+      title: both('receiptShortTitle'),
       subtitle: `${inc.ref} — ${h.organisation}`,
       sections: [
-        { heading: 'Överlämning / Handover', table: { columns: ['', ''], rows: rows.map(([k, v]) => [k, v]) } },
-        { heading: 'Underskrifter / Signatures', paragraphs: ['Efter överlämningen raderas det arkiverade materialet och raderingen loggas.'], signatureLines: ['Överlämnat av / Handed over by', 'Mottaget av / Received by'] },
+        { heading: both('receiptHandover'), table: { columns: ['', ''], rows: rows.map(([k, v]) => [k, v]) } },
+        { heading: both('receiptSignatures'), paragraphs: [after.sv, after.en], signatureLines: [both('receiptSignedBy'), both('receiptReceivedBy')] },
       ],
       footer: `${ctx.settings().controller} — ${inc.ref}`,
     },
     `${base}.pdf`,
   );
+  chmodSync(`${base}.pdf`, 0o600);
   return { html: `${base}.html`, pdf: `${base}.pdf` };
+}
+
+/**
+ * The receipt of a handover as a file, for downloading from the incident long after the material
+ * is gone: the one written at the handover, or, if that file was lost, made again from the record.
+ */
+export async function receiptFile(ctx: Ctx, handoverId: number, format: 'html' | 'pdf'): Promise<{ path: string; handover: HandoverRow }> {
+  const h = getHandover(ctx.db, handoverId);
+  if (!h) throw failure('not_found', 'evidence:errNoSuchReceipt', { id: handoverId });
+  const stored = format === 'html' ? h.receipt_html : h.receipt_pdf;
+  if (stored !== null && existsSync(stored)) return { path: stored, handover: h };
+  const inc = getIncident(ctx.db, h.incident_id) as IncidentRow;
+  const made = await writeReceipts(ctx, inc, h);
+  return { path: format === 'html' ? made.html : made.pdf, handover: h };
+}
+
+/**
+ * After a handover or a discard: if no package of the incident waits any more and at least one
+ * was handed over, the material's time is up (P5): mark it so, and delete it with every copy
+ * Custodian holds. Returns null when the material is kept.
+ */
+async function releaseIfDone(ctx: Ctx, incidentId: number): Promise<MaterialDeletion | null> {
+  const inc = getIncident(ctx.db, incidentId) as IncidentRow;
+  const handovers = handoversOf(ctx.db, inc.id);
+  const last = handovers[handovers.length - 1];
+  if (inc.status !== 'archived' || last === undefined || pendingPackages(ctx, inc).length > 0) return null;
+  ctx.db.transaction(() => {
+    setIncidentStatus(ctx.db, inc.id, 'handed-over');
+    audit(ctx, 'incident.handed-over', { incident: inc.ref, handovers: handovers.map((h) => ({ handover: h.id, package: h.package_id, audience: h.audience })) });
+  }).immediate();
+  return finishDeletion(ctx, getIncident(ctx.db, inc.id) as IncidentRow, last);
 }
 
 export async function recordHandover(ctx: Ctx, ref: string, spec: HandoverSpec): Promise<HandoverResult> {
   const inc = findIncident(ctx, ref);
-  if (spec.to !== 'police' && spec.to !== 'hr') throw new CustodianError('invalid_request', `--to must be police or hr, not "${spec.to}".`);
-  const existing = handoverOf(ctx.db, inc.id);
-  if (existing) {
-    if (inc.status === 'handed-over') {
-      // A retry: the handover stands, only the deletion is finished.
-      const deletion = await finishDeletion(ctx, inc, existing);
-      return { handover: existing, incident: findIncident(ctx, ref), deletion, receiptHtml: existing.receipt_html ?? '', receiptPdf: existing.receipt_pdf ?? '', retried: true };
+  if (spec.to !== 'police' && spec.to !== 'hr') throw failure('invalid_request', 'evidence:errAudience', { audience: spec.to });
+  if (inc.status === 'handed-over') {
+    // Every handover is recorded and the deletion did not finish: a retry only finishes it.
+    const handovers = handoversOf(ctx.db, inc.id);
+    const last = handovers[handovers.length - 1];
+    if (last) {
+      const deletion = await finishDeletion(ctx, inc, last);
+      return { handover: last, incident: findIncident(ctx, ref), deletion, pending: [], receiptHtml: last.receipt_html ?? '', receiptPdf: last.receipt_pdf ?? '', retried: true };
     }
-    throw new CustodianError('conflict', `${inc.ref} was already handed over to ${existing.organisation} on ${formatInstant(existing.handed_ms, ctx.settings().siteTimeZone)} (reference ${existing.reference}).`);
   }
-  if (inc.status !== 'archived') throw new CustodianError('conflict', `${inc.ref} is ${inc.status}: only an archived and exported incident can be handed over.`);
-  if (spec.reference.trim().length < 2) throw new CustodianError('invalid_request', 'Give the recipient\'s reference (--reference: the police report number or the HR case).');
-  if (spec.recipient.trim().length < 2) throw new CustodianError('invalid_request', 'Name the person who receives the material (--recipient).');
+  if (inc.status !== 'archived') throw failure('conflict', 'evidence:errNotArchived', { ref: inc.ref, status: inc.status });
+  if (spec.reference.trim().length < 2) throw failure('invalid_request', 'evidence:errReference');
+  if (spec.recipient.trim().length < 2) throw failure('invalid_request', 'evidence:errRecipient');
   const verdict = await verifyPackageForSite(ctx, spec.packageDir);
-  if (!verdict.ok || !verdict.manifest) {
-    throw new CustodianError('refused_by_safety_rule', `The package at ${spec.packageDir} does not verify (${verdict.problems.map((p) => `${p.file}: ${p.kind}`).join(', ')}); nothing was handed over.`);
+  if (verdict.verdict !== 'valid' || !verdict.manifest) {
+    throw failure('refused_by_safety_rule', 'evidence:errNotVerified', { path: spec.packageDir, problems: verdict.problems.map((p) => `${p.file}: ${p.kind}`).join(', ') });
   }
   const m = verdict.manifest;
-  if (m.incident.reference !== inc.ref) throw new CustodianError('refused_by_safety_rule', `The package is for ${m.incident.reference}, not ${inc.ref}.`);
-  if (m.audience !== spec.to) throw new CustodianError('refused_by_safety_rule', `The package was made for ${m.audience}, not ${spec.to}: export one for ${spec.to} first.`);
+  if (m.incident.reference !== inc.ref) throw failure('refused_by_safety_rule', 'evidence:errOtherIncident', { other: m.incident.reference, ref: inc.ref });
+  if (m.audience !== spec.to) throw failure('refused_by_safety_rule', 'evidence:errOtherAudience', { made: m.audience, to: spec.to });
   const pkg = findPackage(ctx.db, m.packageId);
-  if (!pkg) throw new CustodianError('refused_by_safety_rule', `Package ${m.packageId} was not exported by this Custodian; export ${inc.ref} for ${spec.to} first.`);
-  const manifestSha = await sha256File(path.join(path.resolve(spec.packageDir), 'manifest.json')).catch(() => pkg.manifest_sha256);
+  // A package this site's key signed but that the record does not know (or knows otherwise) is not ours to hand over.
+  if (!pkg || pkg.incident_id !== inc.id || (verdict.manifestSha256 !== null && verdict.manifestSha256 !== pkg.manifest_sha256)) {
+    throw failure('refused_by_safety_rule', 'evidence:errUnknownPackage', { id: m.packageId, ref: inc.ref, to: spec.to });
+  }
+  const tz = ctx.settings().siteTimeZone;
+  const existing = handoverOfPackage(ctx.db, pkg.package_id);
+  if (existing) throw failure('conflict', 'evidence:errAlreadyHandedOver', { id: pkg.package_id, organisation: existing.organisation, when: formatInstant(existing.handed_ms, tz), reference: existing.reference });
+  if (pkg.discarded_ms !== null) throw failure('conflict', 'evidence:errDiscarded', { id: pkg.package_id, when: formatInstant(pkg.discarded_ms, tz), reason: pkg.discard_reason ?? '' });
+  const to = spec.to;
   const id = ctx.db.transaction(() => {
     const hid = insertHandover(ctx.db, {
       incident_id: inc.id,
-      package_id: m.packageId,
-      manifest_sha256: manifestSha,
-      audience: spec.to as 'police' | 'hr',
-      organisation: ORGANISATIONS[spec.to as 'police' | 'hr'],
+      package_id: pkg.package_id,
+      manifest_sha256: pkg.manifest_sha256,
+      audience: to,
+      organisation: ORGANISATIONS[to],
       recipient: spec.recipient.trim(),
       reference: spec.reference.trim(),
       method: spec.method?.trim() || 'personligen / in person',
       note: spec.note?.trim() || null,
       handed_ms: ctx.now(),
       recorded_by: ctx.actor.name,
+      key_fingerprint: verdict.fingerprint,
+      // A copy written elsewhere is the recipient's: named on the receipt, never deleted by Custodian.
+      recipient_copy: pkg.location === 'out' ? path.resolve(spec.packageDir) : null,
     });
-    setIncidentStatus(ctx.db, inc.id, 'handed-over');
-    audit(ctx, 'handover', { incident: inc.ref, handover: hid, to: spec.to, recipient: spec.recipient, reference: spec.reference, package: m.packageId, manifestSha256: manifestSha });
+    audit(ctx, 'handover', { incident: inc.ref, handover: hid, to, audience: to, recipient: spec.recipient, reference: spec.reference, package: pkg.package_id, manifestSha256: pkg.manifest_sha256, keyFingerprint: verdict.fingerprint });
     return hid;
   }).immediate();
-  let handover = handoverOf(ctx.db, inc.id) as HandoverRow;
-  const receipts = await writeReceipts(ctx, inc, handover, m.files.length);
+  let handover = getHandover(ctx.db, id) as HandoverRow;
+  const receipts = await writeReceipts(ctx, inc, handover);
   setReceipts(ctx.db, id, receipts.html, receipts.pdf);
-  handover = handoverOf(ctx.db, inc.id) as HandoverRow;
-  const deletion = await finishDeletion(ctx, findIncident(ctx, ref), handover);
-  return { handover, incident: findIncident(ctx, ref), deletion, receiptHtml: receipts.html, receiptPdf: receipts.pdf, retried: false };
+  handover = getHandover(ctx.db, id) as HandoverRow;
+  const deletion = await releaseIfDone(ctx, inc.id);
+  return { handover, incident: findIncident(ctx, ref), deletion, pending: pendingPackages(ctx, findIncident(ctx, ref)), receiptHtml: receipts.html, receiptPdf: receipts.pdf, retried: false };
+}
+
+export interface DiscardResult {
+  package: PackageRow;
+  incident: IncidentRow;
+  /** Files of the discarded package's copy that were deleted, and those that could not be yet. */
+  copy: MaterialDeletion;
+  /** The material's deletion, when this discard was the last wait after a handover. */
+  deletion: MaterialDeletion | null;
+}
+
+/**
+ * A package that will not be handed over (made by mistake, the recipient declined): recorded as
+ * discarded with a reason (audit-logged), its copy deleted, and the material released if this was
+ * the last package waiting after a handover.
+ */
+export async function discardPackage(ctx: Ctx, packageId: string, reason: string): Promise<DiscardResult> {
+  const pkg = findPackage(ctx.db, packageId.trim());
+  if (!pkg) throw failure('not_found', 'evidence:errNoSuchPackage', { id: packageId });
+  if (reason.trim().length < 10) throw failure('invalid_request', 'evidence:errDiscardReason');
+  const st = packageState(ctx, pkg);
+  if (st.state === 'handed-over') throw failure('conflict', 'evidence:errDiscardHandedOver', { id: pkg.package_id });
+  // Discarded before, its copy not yet all deleted: a retry finishes the deletion.
+  if (st.state === 'discarded' && pkg.deleted_ms !== null) throw failure('conflict', 'evidence:errDiscardTwice', { id: pkg.package_id });
+  const inc = getIncident(ctx.db, pkg.incident_id) as IncidentRow;
+  if (st.state === 'pending') {
+    ctx.db.transaction(() => {
+      markPackageDiscarded(ctx.db, pkg.id, ctx.now(), ctx.actor.name, reason.trim());
+      audit(ctx, 'package.discarded', { incident: inc.ref, package: pkg.package_id, audience: pkg.audience, reason: reason.trim() });
+    }).immediate();
+  }
+  const discarded = findPackage(ctx.db, pkg.package_id) as PackageRow;
+  const copy: MaterialDeletion = discarded.deleted_ms === null ? await deletePackageCopy(ctx, discarded, inc, `package discarded: ${discarded.discard_reason ?? reason.trim()}`, null) : { deleted: 0, failed: [], foreign: [] };
+  if (copy.failed.length > 0) {
+    raiseAlarm(ctx, { kind: 'delete-failed', key: `package-delete:${pkg.package_id}`, message: `Package ${pkg.package_id} of ${inc.ref} was discarded but ${copy.failed.length} of its file(s) could not be deleted yet (${copy.failed[0]?.reason ?? ''}). Run "custodian package discard ${pkg.package_id}" again to finish.`, details: { incident: inc.ref, package: pkg.package_id } });
+  } else {
+    conditionEnded(ctx, `package-delete:${pkg.package_id}`);
+  }
+  const deletion = await releaseIfDone(ctx, inc.id);
+  return { package: findPackage(ctx.db, pkg.package_id) as PackageRow, incident: getIncident(ctx.db, inc.id) as IncidentRow, copy, deletion };
 }
 
 /** The shape the API contract names (common/api/types.ts). */
@@ -182,6 +344,10 @@ export function handoverLog(ctx: Ctx, sinceMs = 0): HandoverRecord[] {
     recordedBy: h.recorded_by,
     package: h.package_id,
     manifestSha256: h.manifest_sha256,
+    keyFingerprint: h.key_fingerprint,
+    recipientCopy: h.recipient_copy,
     receiptPdf: h.receipt_pdf,
+    receiptHtml: h.receipt_html,
   }));
 }
+

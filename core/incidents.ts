@@ -11,6 +11,7 @@ import { INCIDENT_REASONS, ZONES, type IncidentReason, type Zone } from '../comm
 import { CustodianError } from '../common/errors.js';
 import { english } from '../common/i18n/catalog.js';
 import { addCalendarDays, formatInstant, formatLocal } from '../common/time.js';
+import { auditForIncident } from '../db/audit.js';
 import { getCamera } from '../db/cameras.js';
 import { getHold } from '../db/holds.js';
 import {
@@ -45,6 +46,7 @@ import { audit } from './audit.js';
 import type { Ctx } from './context.js';
 import { deleteIncidentMaterial, type MaterialDeletion } from './deletion/incident-material.js';
 import { addHold, releaseHoldById } from './holds.js';
+import { closureReason, copiesToDelete, discardPendingOnClose } from './package-state.js';
 import { archiveDir, segmentFile } from './paths.js';
 
 /** Segments closer than this are one continuous run (recorders leave a frame or two between files). */
@@ -314,8 +316,10 @@ export async function closeIncident(ctx: Ctx, ref: string, reason: string): Prom
     const h = getHold(ctx.db, inc.hold_id);
     if (h && h.released_ms === null) releaseHoldById(ctx, inc.hold_id, `incident ${inc.ref} closed: ${reason.trim()}`);
   }
-  // Closing deletes every copy Custodian holds: the archive and every package copy.
-  const deletion = await deleteIncidentMaterial(ctx, inc, `incident closed without handover: ${reason.trim()}`, null, null);
+  // Closing ends every wait (packages still pending are discarded), and deletes the archive with
+  // every package copy that must go (core/package-state.ts copiesToDelete).
+  discardPendingOnClose(ctx, inc, reason.trim());
+  const deletion = await deleteIncidentMaterial(ctx, inc, closureReason(ctx, inc, reason.trim()), null, copiesToDelete(ctx, inc));
   ctx.db.transaction(() => {
     if (deletion.failed.length === 0) {
       setIncidentStatus(ctx.db, inc.id, 'deleted');
@@ -389,8 +393,5 @@ export function clipSourcesOf(ctx: Ctx, clipId: number) {
 }
 
 export function incidentHistory(ctx: Ctx, ref: string): { at: number; actor: string; action: string; details: unknown }[] {
-  const rows = ctx.db
-    .prepare("SELECT ts_ms, actor, action, details FROM audit WHERE json_extract(details, '$.incident') = ? ORDER BY id")
-    .all(ref) as { ts_ms: number; actor: string; action: string; details: string }[];
-  return rows.map((r) => ({ at: r.ts_ms, actor: r.actor, action: r.action, details: JSON.parse(r.details) as unknown }));
+  return auditForIncident(ctx.db, ref).map((r) => ({ at: r.ts_ms, actor: r.actor, action: r.action, details: JSON.parse(r.details) as unknown }));
 }

@@ -82,3 +82,8 @@ export function countAudit(db: ReadDb, f: AuditFilter): number {
   const { where, params } = auditWhere(f);
   return (stmt(db, `SELECT COUNT(*) AS n FROM audit WHERE ${where}`).get(...params) as { n: number }).n;
 }
+
+/** The audit events that name an incident (its story), oldest first. */
+export function auditForIncident(db: ReadDb, ref: string): Pick<AuditRow, 'ts_ms' | 'actor' | 'action' | 'details'>[] {
+  return stmt(db, "SELECT ts_ms, actor, action, details FROM audit WHERE json_extract(details, '$.incident') = ? ORDER BY id").all(ref) as Pick<AuditRow, 'ts_ms' | 'actor' | 'action' | 'details'>[];
+}

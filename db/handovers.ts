@@ -1,3 +1,4 @@
+/** The handover log (append-only: triggers refuse rewriting who, to whom, what and when). One row per package. */
 import { stmt, type Db, type ReadDb } from './open.js';
 
 export interface HandoverRow {
@@ -15,6 +16,10 @@ export interface HandoverRow {
   recorded_by: string;
   receipt_html: string | null;
   receipt_pdf: string | null;
+  /** The signing key's fingerprint the package was verified against (migration 008). */
+  key_fingerprint: string | null;
+  /** The recipient's copy when it is a folder written with --out (migration 008). */
+  recipient_copy: string | null;
   incident_ref: string;
 }
 
@@ -24,8 +29,8 @@ export function insertHandover(db: Db, h: Omit<HandoverRow, 'id' | 'incident_ref
   return Number(
     stmt(
       db,
-      'INSERT INTO handovers (incident_id, package_id, manifest_sha256, audience, organisation, recipient, reference, method, note, handed_ms, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(h.incident_id, h.package_id, h.manifest_sha256, h.audience, h.organisation, h.recipient, h.reference, h.method, h.note, h.handed_ms, h.recorded_by).lastInsertRowid,
+      'INSERT INTO handovers (incident_id, package_id, manifest_sha256, audience, organisation, recipient, reference, method, note, handed_ms, recorded_by, key_fingerprint, recipient_copy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(h.incident_id, h.package_id, h.manifest_sha256, h.audience, h.organisation, h.recipient, h.reference, h.method, h.note, h.handed_ms, h.recorded_by, h.key_fingerprint, h.recipient_copy).lastInsertRowid,
   );
 }
 
@@ -33,14 +38,19 @@ export function setReceipts(db: Db, id: number, html: string, pdf: string): void
   stmt(db, 'UPDATE handovers SET receipt_html = ?, receipt_pdf = ? WHERE id = ?').run(html, pdf, id);
 }
 
-export function handoverOf(db: ReadDb, incidentId: number): HandoverRow | undefined {
-  return stmt(db, `${SELECT} WHERE h.incident_id = ?`).get(incidentId) as HandoverRow | undefined;
+export function getHandover(db: ReadDb, id: number): HandoverRow | undefined {
+  return stmt(db, `${SELECT} WHERE h.id = ?`).get(id) as HandoverRow | undefined;
+}
+
+/** Every handover of an incident, in the order they were recorded. */
+export function handoversOf(db: ReadDb, incidentId: number): HandoverRow[] {
+  return stmt(db, `${SELECT} WHERE h.incident_id = ? ORDER BY h.id`).all(incidentId) as HandoverRow[];
+}
+
+export function handoverOfPackage(db: ReadDb, packageId: string): HandoverRow | undefined {
+  return stmt(db, `${SELECT} WHERE h.package_id = ?`).get(packageId) as HandoverRow | undefined;
 }
 
 export function listHandovers(db: ReadDb, sinceMs: number): HandoverRow[] {
   return stmt(db, `${SELECT} WHERE h.handed_ms >= ? ORDER BY h.id`).all(sinceMs) as HandoverRow[];
-}
-
-export function getHandover(db: ReadDb, id: number): HandoverRow | undefined {
-  return stmt(db, `${SELECT} WHERE h.id = ?`).get(id) as HandoverRow | undefined;
 }

@@ -236,6 +236,17 @@ export async function commitPartial(partial: string, out: string): Promise<void>
   }
 }
 
+/** A progress callback that only ever moves forward (ffmpeg's reports can repeat or step back). */
+export function monotonicProgress(onProgress: ((fraction: number) => void) | undefined): (fraction: number) => void {
+  let reported = -1;
+  return (f) => {
+    if (onProgress && f > reported) {
+      reported = f;
+      onProgress(f);
+    }
+  };
+}
+
 export async function removeQuietly(file: string): Promise<void> {
   await removeWorkingFile(file).catch(() => undefined);
 }

@@ -5,21 +5,21 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { PackageManifest } from '../common/manifest.js';
+import { PACKAGE_FORMAT, type PackageBody } from '../common/manifest.js';
 import { formatInstant } from '../common/time.js';
 import { formatPackageTime, renderPackageHtml } from './package-html.js';
 import { writePackage } from './package-writer.js';
 
 const TZ = 'Europe/Stockholm';
 
-function manifest(over: Partial<PackageManifest> = {}, files?: { startMs: number; endMs: number; name?: string }[]): PackageManifest {
+function manifest(over: Partial<PackageBody> = {}, files?: { startMs: number; endMs: number; name?: string }[]): PackageBody {
   const t0 = Date.UTC(2026, 10, 25, 13, 30, 0); // 14:30 in Stockholm (UTC+1)
   const spans = files ?? [
     { startMs: t0, endMs: t0 + 300_000 },
     { startMs: Date.UTC(2026, 6, 1, 8, 0, 0), endMs: Date.UTC(2026, 6, 1, 8, 2, 0) }, // 10:00 in summer (UTC+2)
   ];
   return {
-    format: 'custodian-package/1',
+    format: PACKAGE_FORMAT,
     packageId: randomUUID(),
     site: { controller: 'SOS Alarm Sverige AB', dpoContact: 'dpo@example.se' },
     incident: {
@@ -38,6 +38,7 @@ function manifest(over: Partial<PackageManifest> = {}, files?: { startMs: number
     operator: 'Anna Andersson',
     createdAt: formatInstant(t0, TZ),
     toolVersion: 'custodian 0.1.0',
+    signingKey: { algorithm: 'Ed25519', fingerprint: 'd'.repeat(64) },
     files: spans.map((s, i) => ({
       name: s.name ?? `clip-${i + 1}`,
       sha256: 'c'.repeat(64),
@@ -113,6 +114,9 @@ describe('renderPackageHtml', () => {
     expect(sv).toContain('Besökare anmälde stöld.');
     expect(sv).toContain('sha256sum -c SHA256SUMS');
     expect(sv).toContain('VERIFY.txt');
+    // The key's fingerprint, and the openssl line that computes it.
+    expect(sv).toContain(`<code class="fingerprint">${'d'.repeat(64)}</code>`);
+    expect(sv).toContain('openssl pkey -pubin -in site-public.pem -outform DER | sha256sum');
     const en = renderPackageHtml({ ...m, audience: 'police', incident: { ...m.incident, reason: 'crime-against-organisation' } }, 'en');
     expect(en).toContain('<html lang="en">');
     expect(en).toContain('Crime against the organisation');
@@ -151,7 +155,7 @@ describe('index.html in Chromium from file://', () => {
     execFileSync(ffmpeg, ['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=10', '-t', '8', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', mp4]);
     const start = Date.UTC(2026, 2, 29, 0, 59, 57); // 3 s before the spring-forward switch
     const m = manifest({}, [{ startMs: start, endMs: start + 8000, name: 'Entré 1' }]);
-    const { files: _files, ...rest } = m;
+    const { files: _files, signingKey: _key, ...rest } = m;
     const pkg = await writePackage({
       outDir: join(dir, 'pkg'),
       dataDir: join(dir, 'data'),

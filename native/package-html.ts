@@ -7,155 +7,22 @@
  * computer may be set to any zone. The small script only adds the wall-clock time at the
  * playhead, from offsets precomputed here too (including a DST change inside a clip).
  *
- * The page's texts live here rather than in the UI's translation files: the page is part of the
- * exported evidence (rendered once, in the language the package was made for), not of the app.
+ * The page's texts come from the catalogue (common/i18n/evidence.ts), rendered once at export in
+ * the language the package was made for. The page is itself listed (size and SHA-256) in the
+ * signed manifest, so it is rendered from the manifest's body, before the file list exists.
  */
 import { tzOffset } from '@date-fns/tz';
-import type { IncidentReason, Zone, Audience } from '../common/domain.js';
-import { clipPackagePath, type PackageFile, type PackageLanguage, type PackageManifest } from '../common/manifest.js';
+import { translator } from '../common/i18n/catalog.js';
+import { clipPackagePath, VERIFY_COMMANDS, type PackageBody, type PackageFile, type PackageLanguage } from '../common/manifest.js';
 import { formatLocal } from '../common/time.js';
 
-interface Texts {
-  pageTitle: string;
-  intro: string;
-  incident: string;
-  reference: string;
-  title: string;
-  reason: string;
-  justification: string;
-  period: string;
-  audience: string;
-  controller: string;
-  dpo: string;
-  packageId: string;
-  createdAt: string;
-  operator: string;
-  timeZone: string;
-  timesNote: (tz: string) => string;
-  clips: string;
-  camera: string;
-  zone: string;
-  start: string;
-  end: string;
-  duration: string;
-  atPlayhead: string;
-  size: string;
-  sources: string;
-  redaction: string;
-  notRedacted: string;
-  redacted: (method: string, masks: number, encoder: string) => string;
-  noClips: string;
-  noAudio: string;
-  file: string;
-  verifyHeading: string;
-  verifyText: string;
-  fingerprint: string;
-  reasons: Record<IncidentReason, string>;
-  zones: Record<Zone, string>;
-  audiences: Record<Audience, string>;
-  noVideo: string;
-}
+type T = (key: string, params?: Record<string, string | number>) => string;
 
-const TEXTS: Record<PackageLanguage, Texts> = {
-  sv: {
-    pageTitle: 'Bevispaket',
-    intro: 'Detta är ett exportpaket med inspelat material från kamerabevakning. Materialet innehåller personuppgifter: hantera det därefter och spara det inte längre än det behövs.',
-    incident: 'Händelse',
-    reference: 'Diarienummer / referens',
-    title: 'Rubrik',
-    reason: 'Skäl till arkivering',
-    justification: 'Motivering',
-    period: 'Tidsperiod',
-    audience: 'Mottagare',
-    controller: 'Personuppgiftsansvarig',
-    dpo: 'Dataskyddsombud (DPO)',
-    packageId: 'Paket-id',
-    createdAt: 'Skapat',
-    operator: 'Exporterat av',
-    timeZone: 'Tidszon',
-    timesNote: (tz) => `Alla tider är lokal tid i ${tz} med avvikelsen från UTC inom parentes, oavsett hur den här datorn är inställd.`,
-    clips: 'Klipp',
-    camera: 'Kamera',
-    zone: 'Område',
-    start: 'Start',
-    end: 'Slut',
-    duration: 'Längd',
-    atPlayhead: 'Tid vid uppspelningspositionen',
-    size: 'Storlek',
-    sources: 'Ursprungliga filer',
-    redaction: 'Maskering',
-    notRedacted: 'Ingen maskering',
-    redacted: (method, masks, encoder) => `Inbränd maskering (${method}, ${masks} ${masks === 1 ? 'område' : 'områden'}), omkodad med ${encoder}`,
-    noClips: 'Paketet innehåller inga klipp.',
-    noAudio: 'Klippen saknar ljud: ljudupptagning förekommer inte.',
-    file: 'Fil',
-    verifyHeading: 'Kontrollera att paketet är oförändrat',
-    verifyText:
-      'Filen VERIFY.txt i samma mapp beskriver hur du kontrollerar paketet utan Custodian: kontrollsummorna med "sha256sum -c SHA256SUMS" och signaturen över manifest.json med openssl och platsens publika nyckel (site-public.pem). Jämför nyckelns fingeravtryck med det du har fått separat från den personuppgiftsansvarige.',
-    fingerprint: 'Nyckelns fingeravtryck (SHA-256)',
-    reasons: {
-      'crime-against-organisation': 'Brott begånget mot organisationen',
-      'crime-on-premises': 'Brott begånget mot annan i organisationens lokaler',
-      other: 'Annat skäl',
-    },
-    zones: { staff: 'Personal', visitor: 'Besökare', mixed: 'Blandat (personal och besökare)' },
-    audiences: {
-      police: 'Polismyndigheten',
-      hr: 'HR (internutredning)',
-      'data-subject': 'Den registrerade (begäran om utdrag)',
-    },
-    noVideo: 'Webbläsaren kan inte spela upp videon här. Öppna filen direkt:',
-  },
-  en: {
-    pageTitle: 'Evidence package',
-    intro: 'This is an export package of recorded CCTV footage. It contains personal data: handle it accordingly and keep it no longer than needed.',
-    incident: 'Incident',
-    reference: 'Reference',
-    title: 'Title',
-    reason: 'Reason for archiving',
-    justification: 'Justification',
-    period: 'Period',
-    audience: 'Recipient',
-    controller: 'Data controller',
-    dpo: 'Data protection officer (DPO)',
-    packageId: 'Package id',
-    createdAt: 'Created',
-    operator: 'Exported by',
-    timeZone: 'Time zone',
-    timesNote: (tz) => `All times are local time in ${tz}, with the offset from UTC in brackets, whatever this computer is set to.`,
-    clips: 'Clips',
-    camera: 'Camera',
-    zone: 'Zone',
-    start: 'Start',
-    end: 'End',
-    duration: 'Length',
-    atPlayhead: 'Time at the playhead',
-    size: 'Size',
-    sources: 'Original files',
-    redaction: 'Redaction',
-    notRedacted: 'Not redacted',
-    redacted: (method, masks, encoder) => `Burned-in redaction (${method}, ${masks} ${masks === 1 ? 'area' : 'areas'}), re-encoded with ${encoder}`,
-    noClips: 'This package holds no clips.',
-    noAudio: 'The clips have no sound: no audio is recorded.',
-    file: 'File',
-    verifyHeading: 'Check that the package is unchanged',
-    verifyText:
-      'VERIFY.txt in the same folder explains how to check the package without Custodian: the checksums with "sha256sum -c SHA256SUMS", and the signature over manifest.json with openssl and the site\'s public key (site-public.pem). Compare the key\'s fingerprint with the one the data controller gave you separately.',
-    fingerprint: 'Key fingerprint (SHA-256)',
-    reasons: {
-      'crime-against-organisation': 'Crime against the organisation',
-      'crime-on-premises': 'Crime against someone else on the premises',
-      other: 'Other reason',
-    },
-    zones: { staff: 'Staff', visitor: 'Visitors', mixed: 'Mixed (staff and visitors)' },
-    audiences: {
-      police: 'The Police',
-      hr: 'HR (internal investigation)',
-      'data-subject': 'The data subject (access request)',
-    },
-    noVideo: 'The browser cannot play this video here. Open the file directly:',
-  },
-};
+/** The viewer's words, in the package's language, from the catalogue (namespace "evidence"). */
+function textsFor(language: PackageLanguage): T {
+  const tr = translator(language);
+  return (key, params) => tr(`evidence:${key}`, params);
+}
 
 /** Escapes text for HTML element content and for double- or single-quoted attribute values. */
 export function escapeHtml(text: string): string {
@@ -218,7 +85,7 @@ function row(label: string, valueHtml: string): string {
   return `<tr><th scope="row">${escapeHtml(label)}</th><td>${valueHtml}</td></tr>`;
 }
 
-function clipSection(f: PackageFile, index: number, m: PackageManifest, t: Texts, lang: PackageLanguage): string {
+function clipSection(f: PackageFile, index: number, m: PackageBody, t: T, lang: PackageLanguage): string {
   const path = clipPackagePath(f.name);
   const href = path.split('/').map(encodeURIComponent).join('/');
   const o = offsetsFor(f.startMs, f.endMs, m.timeZone);
@@ -229,23 +96,23 @@ function clipSection(f: PackageFile, index: number, m: PackageManifest, t: Texts
     f.sources.length === 0
       ? '—'
       : `<ul class="sources">${f.sources.map((s) => `<li><code>${escapeHtml(s.name)}</code> <span class="hash">SHA-256 ${escapeHtml(s.sha256)}</span></li>`).join('')}</ul>`;
-  const redaction = f.redaction === null ? escapeHtml(t.notRedacted) : escapeHtml(t.redacted(f.redaction.method, f.redaction.masks.length, f.redaction.encoder));
+  const redaction = f.redaction === null ? escapeHtml(t('viewerNotRedacted')) : escapeHtml(t('viewerRedacted', { method: f.redaction.method, count: f.redaction.masks.length, encoder: f.redaction.encoder }));
   return `
 <section class="clip" id="clip-${index + 1}">
   <h3>${index + 1}. ${escapeHtml(f.cameraName)} — ${escapeHtml(formatPackageTime(f.startMs, m.timeZone))}</h3>
   <video controls preload="metadata" src="${escapeHtml(href)}" ${data}>
-    <p>${escapeHtml(t.noVideo)} <a href="${escapeHtml(href)}">${escapeHtml(path)}</a></p>
+    <p>${escapeHtml(t('viewerNoVideo'))} <a href="${escapeHtml(href)}">${escapeHtml(path)}</a></p>
   </video>
-  <p class="playhead">${escapeHtml(t.atPlayhead)}: <output class="now">${escapeHtml(formatPackageTime(f.startMs, m.timeZone))}</output></p>
+  <p class="playhead">${escapeHtml(t('viewerAtPlayhead'))}: <output class="now">${escapeHtml(formatPackageTime(f.startMs, m.timeZone))}</output></p>
   <table>
-    ${row(t.camera, `${escapeHtml(f.cameraName)} <span class="muted">(${escapeHtml(f.camera)})</span>`)}
-    ${row(t.zone, escapeHtml(t.zones[f.zone]))}
-    ${row(t.start, `<time datetime="${escapeHtml(f.start)}">${escapeHtml(formatPackageTime(f.startMs, m.timeZone))}</time>`)}
-    ${row(t.end, `<time datetime="${escapeHtml(f.end)}">${escapeHtml(formatPackageTime(f.endMs, m.timeZone))}</time>`)}
-    ${row(t.duration, escapeHtml(formatDuration(f.endMs - f.startMs)))}
-    ${row(t.redaction, redaction)}
-    ${row(t.file, `<a href="${escapeHtml(href)}"><code>${escapeHtml(path)}</code></a> · ${escapeHtml(formatBytes(f.size, lang))}<br><span class="hash">SHA-256 ${escapeHtml(f.sha256)}</span>`)}
-    ${row(t.sources, sources)}
+    ${row(t('viewerCamera'), `${escapeHtml(f.cameraName)} <span class="muted">(${escapeHtml(f.camera)})</span>`)}
+    ${row(t('viewerZone'), escapeHtml(t(`zone-${f.zone}`)))}
+    ${row(t('viewerStart'), `<time datetime="${escapeHtml(f.start)}">${escapeHtml(formatPackageTime(f.startMs, m.timeZone))}</time>`)}
+    ${row(t('viewerEnd'), `<time datetime="${escapeHtml(f.end)}">${escapeHtml(formatPackageTime(f.endMs, m.timeZone))}</time>`)}
+    ${row(t('viewerDuration'), escapeHtml(formatDuration(f.endMs - f.startMs)))}
+    ${row(t('viewerRedaction'), redaction)}
+    ${row(t('viewerFile'), `<a href="${escapeHtml(href)}"><code>${escapeHtml(path)}</code></a> · ${escapeHtml(formatBytes(f.size, lang))}<br><span class="hash">SHA-256 ${escapeHtml(f.sha256)}</span>`)}
+    ${row(t('viewerSources'), sources)}
   </table>
 </section>`;
 }
@@ -299,22 +166,18 @@ const SCRIPT = `
 })();
 `;
 
-export interface PackageHtmlOptions {
-  /** The signing key's fingerprint, shown beside the verification note. */
-  keyFingerprint?: string;
-}
-
-/** The whole index.html, as a string (UTF-8 when written). */
-export function renderPackageHtml(manifest: PackageManifest, language: PackageLanguage, opts: PackageHtmlOptions = {}): string {
-  const t = TEXTS[language];
+/** The whole index.html, as a string (UTF-8 when written), from the manifest's body. */
+export function renderPackageHtml(manifest: PackageBody, language: PackageLanguage): string {
+  const t = textsFor(language);
   const m = manifest;
   const i = m.incident;
   const tz = m.timeZone;
-  const clips = m.files.length === 0 ? `<p>${escapeHtml(t.noClips)}</p>` : m.files.map((f, n) => clipSection(f, n, m, t, language)).join('\n');
+  const clips = m.files.length === 0 ? `<p>${escapeHtml(t('viewerNoClips'))}</p>` : m.files.map((f, n) => clipSection(f, n, m, t, language)).join('\n');
   const toc =
     m.files.length < 2
       ? ''
       : `<ol>${m.files.map((f, n) => `<li><a href="#clip-${n + 1}">${escapeHtml(f.cameraName)} — ${escapeHtml(formatPackageTime(f.startMs, tz))}</a></li>`).join('')}</ol>`;
+  const audience = t(`audience-${m.audience}`);
   return `<!DOCTYPE html>
 <html lang="${language}">
 <head>
@@ -322,42 +185,44 @@ export function renderPackageHtml(manifest: PackageManifest, language: PackageLa
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; media-src 'self' file:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <meta name="referrer" content="no-referrer">
-<title>${escapeHtml(t.pageTitle)}: ${escapeHtml(i.reference)} — ${escapeHtml(i.title)}</title>
+<title>${escapeHtml(t('viewerPageTitle'))}: ${escapeHtml(i.reference)} — ${escapeHtml(i.title)}</title>
 <style>${CSS}</style>
 </head>
 <body>
 <header>
   <h1>${escapeHtml(i.title)}</h1>
-  <p class="muted">${escapeHtml(t.pageTitle)} · ${escapeHtml(i.reference)} · ${escapeHtml(t.audiences[m.audience])}</p>
-  <p class="intro">${escapeHtml(t.intro)}</p>
+  <p class="muted">${escapeHtml(t('viewerPageTitle'))} · ${escapeHtml(i.reference)} · ${escapeHtml(audience)}</p>
+  <p class="intro">${escapeHtml(t('viewerIntro'))}</p>
 </header>
 <main>
-<h2>${escapeHtml(t.incident)}</h2>
+<h2>${escapeHtml(t('viewerIncident'))}</h2>
 <table>
-  ${row(t.reference, escapeHtml(i.reference))}
-  ${row(t.title, escapeHtml(i.title))}
-  ${row(t.reason, escapeHtml(t.reasons[i.reason]))}
-  ${row(t.justification, i.justification.trim() === '' ? '—' : escapeHtml(i.justification).replace(/\r?\n/g, '<br>'))}
-  ${row(t.period, `<time datetime="${escapeHtml(i.from)}">${escapeHtml(formatPackageTime(i.fromMs, tz))}</time> – <time datetime="${escapeHtml(i.to)}">${escapeHtml(formatPackageTime(i.toMs, tz))}</time>`)}
-  ${row(t.audience, escapeHtml(t.audiences[m.audience]))}
-  ${row(t.controller, escapeHtml(m.site.controller))}
-  ${row(t.dpo, escapeHtml(m.site.dpoContact))}
-  ${row(t.operator, escapeHtml(m.operator))}
-  ${row(t.createdAt, `<time datetime="${escapeHtml(m.createdAt)}">${escapeHtml(formatPackageTime(Date.parse(m.createdAt), tz))}</time>`)}
-  ${row(t.timeZone, escapeHtml(tz))}
-  ${row(t.packageId, `<code>${escapeHtml(m.packageId)}</code>`)}
+  ${row(t('viewerReference'), escapeHtml(i.reference))}
+  ${row(t('viewerTitle'), escapeHtml(i.title))}
+  ${row(t('viewerReason'), escapeHtml(t(`reason-${i.reason}`)))}
+  ${row(t('viewerJustification'), i.justification.trim() === '' ? '—' : escapeHtml(i.justification).replace(/\r?\n/g, '<br>'))}
+  ${row(t('viewerPeriod'), `<time datetime="${escapeHtml(i.from)}">${escapeHtml(formatPackageTime(i.fromMs, tz))}</time> – <time datetime="${escapeHtml(i.to)}">${escapeHtml(formatPackageTime(i.toMs, tz))}</time>`)}
+  ${row(t('viewerAudience'), escapeHtml(audience))}
+  ${row(t('viewerController'), escapeHtml(m.site.controller))}
+  ${row(t('viewerDpo'), escapeHtml(m.site.dpoContact))}
+  ${row(t('viewerOperator'), escapeHtml(m.operator))}
+  ${row(t('viewerCreatedAt'), `<time datetime="${escapeHtml(m.createdAt)}">${escapeHtml(formatPackageTime(Date.parse(m.createdAt), tz))}</time>`)}
+  ${row(t('viewerTimeZone'), escapeHtml(tz))}
+  ${row(t('viewerPackageId'), `<code>${escapeHtml(m.packageId)}</code>`)}
 </table>
-<p class="note">${escapeHtml(t.timesNote(tz))} ${escapeHtml(t.noAudio)}</p>
+<p class="note">${escapeHtml(t('viewerTimesNote', { tz }))} ${escapeHtml(t('viewerNoAudio'))}</p>
 
-<h2>${escapeHtml(t.clips)} (${m.files.length})</h2>
+<h2>${escapeHtml(t('viewerClips'))} (${m.files.length})</h2>
 ${toc}
 ${clips}
 
-<h2>${escapeHtml(t.verifyHeading)}</h2>
-<p>${escapeHtml(t.verifyText)}</p>
-<pre>sha256sum -c SHA256SUMS
-openssl pkeyutl -verify -pubin -inkey site-public.pem -rawin -in manifest.json -sigfile manifest.sig</pre>
-${opts.keyFingerprint === undefined ? '' : `<p>${escapeHtml(t.fingerprint)}: <code>${escapeHtml(opts.keyFingerprint)}</code></p>`}
+<h2>${escapeHtml(t('viewerVerifyHeading'))}</h2>
+<p>${escapeHtml(t('viewerVerifyText'))}</p>
+<pre>${escapeHtml(VERIFY_COMMANDS.sums)}
+${escapeHtml(VERIFY_COMMANDS.signature)}</pre>
+<p>${escapeHtml(t('viewerFingerprint'))}: <code class="fingerprint">${escapeHtml(m.signingKey.fingerprint)}</code></p>
+<p>${escapeHtml(t('viewerFingerprintHow'))}</p>
+<pre>${escapeHtml(VERIFY_COMMANDS.fingerprint)}</pre>
 </main>
 <footer class="muted"><p>${escapeHtml(m.toolVersion)} · ${escapeHtml(m.format)}</p></footer>
 <script>${SCRIPT}</script>

@@ -1,12 +1,12 @@
 import { execFileSync, execSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustodianError } from '../common/errors.js';
-import { serializeManifest, type PackageManifest, type PackageManifestDraft } from '../common/manifest.js';
+import { PACKAGE_FORMAT, serializeManifest, type PackageManifest, type PackageManifestDraft } from '../common/manifest.js';
 import { formatInstant } from '../common/time.js';
 import { ensureSiteKeys } from './keys.js';
 import { VERIFY_COMMANDS, writePackage, type PackageProgress } from './package-writer.js';
@@ -28,7 +28,7 @@ function makeClip(name: string, bytes: number): string {
 function draft(names: string[]): PackageManifestDraft {
   const t0 = Date.UTC(2026, 10, 25, 13, 30, 0);
   return {
-    format: 'custodian-package/1',
+    format: PACKAGE_FORMAT,
     packageId: randomUUID(),
     site: { controller: 'SOS Alarm Sverige AB', dpoContact: 'dataskyddsombud@example.se' },
     incident: {
@@ -148,16 +148,59 @@ describe('writePackage', () => {
       expect(f.sha256).toBe(sum);
       expect(f.size).toBe(readFileSync(sources[i] as string).length);
     }
-    expect(bytes.toString('utf8')).toMatch(/^\{\n {2}"format": "custodian-package\/1",\n {2}"packageId": /);
+    expect(bytes.toString('utf8')).toMatch(/^\{\n {2}"format": "custodian-package\/2",\n {2}"packageId": /);
     expect(bytes.toString('utf8').endsWith('}\n')).toBe(true);
     expect(serializeManifest(m)).toBe(bytes.toString('utf8'));
   });
 
-  it('verifies clean as a folder and as a zip, also against its own site key', async () => {
-    const { publicKeyPem } = ensureSiteKeys(dataDir);
+  it('signs a list of every file but the three that cannot list themselves, each with the size and SHA-256 sha256sum computes', () => {
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PackageManifest;
+    expect(m.contents.map((c) => c.path)).toEqual(['VERIFY.txt', 'clips/entre-ost-1430.mp4', 'clips/förråd 1440.mp4', 'index.html', 'site-public.pem']);
+    for (const c of m.contents) {
+      const file = join(out, ...c.path.split('/'));
+      expect(c.sha256, c.path).toBe(execFileSync('sha256sum', [file], { encoding: 'utf8' }).slice(0, 64));
+      expect(c.size, c.path).toBe(statSync(file).size);
+    }
+    const fp = execSync(VERIFY_COMMANDS.fingerprint, { cwd: out, encoding: 'utf8', shell: '/bin/sh' }).slice(0, 64);
+    expect(m.signingKey).toEqual({ algorithm: 'Ed25519', fingerprint: fp });
+    expect(written.fingerprint).toBe(fp);
+    // SHA256SUMS agrees with the signed list, line for line.
+    const sums = readFileSync(join(out, 'SHA256SUMS'), 'utf8');
+    for (const c of m.contents) expect(sums).toContain(`${c.sha256}  ${c.path}\n`);
+  });
+
+  it('returns every file it wrote (and the zip) with size and SHA-256, and the folder identity', () => {
+    const onDisk = [...readdirSync(out).filter((f) => f !== 'clips'), ...readdirSync(join(out, 'clips')).map((f) => `clips/${f}`)].sort();
+    expect(written.files.map((f) => f.path)).toEqual(onDisk);
+    for (const f of written.files) {
+      const file = join(out, ...f.path.split('/'));
+      expect(f.sha256, f.path).toBe(execFileSync('sha256sum', [file], { encoding: 'utf8' }).slice(0, 64));
+      expect(f.size).toBe(statSync(file).size);
+    }
+    expect(written.zip?.path).toBe('INC-2026-017 polisen.zip');
+    expect(written.zip?.sha256).toBe(execFileSync('sha256sum', [`${out}.zip`], { encoding: 'utf8' }).slice(0, 64));
+    expect(written.zip?.size).toBe(statSync(`${out}.zip`).size);
+    expect(written.dirIdentity).toEqual({ dev: statSync(out).dev, ino: statSync(out).ino });
+  });
+
+  it('writes files 0600 in 0700 folders (personal data)', () => {
+    expect(statSync(out).mode & 0o777).toBe(0o700);
+    expect(statSync(join(out, 'clips')).mode & 0o777).toBe(0o700);
+    for (const f of written.files) expect(statSync(join(out, ...f.path.split('/'))).mode & 0o777, f.path).toBe(0o600);
+    expect(statSync(`${out}.zip`).mode & 0o777).toBe(0o600);
+  });
+
+  it('verifies as a folder and as a zip: valid against its own site key, only intact without one', async () => {
+    const { fingerprint } = ensureSiteKeys(dataDir);
     for (const p of [out, `${out}.zip`]) {
-      const r = await verifyPackage(p, { expectedPublicKeyPem: publicKeyPem });
+      const bare = await verifyPackage(p);
+      expect(bare.problems).toEqual([]);
+      expect(bare.verdict).toBe('intact');
+      expect(bare.ok).toBe(false);
+      expect(bare.fingerprint).toBe(fingerprint);
+      const r = await verifyPackage(p, [{ fingerprint, source: 'site' }]);
       expect(r.problems).toEqual([]);
+      expect(r.verdict).toBe('valid');
       expect(r.ok).toBe(true);
       expect(r.manifest?.incident.reference).toBe('INC-2026-017');
     }

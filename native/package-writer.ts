@@ -3,32 +3,49 @@
  *
  *   <outDir>/
  *     clips/<name>.mp4   the clips, copied, then hashed as written
- *     manifest.json      pretty UTF-8, keys in schema order (common/manifest.ts serializeManifest)
+ *     manifest.json      pretty UTF-8, keys in schema order (common/manifest.ts serializeManifest);
+ *                        lists every file below but manifest.sig and SHA256SUMS (`contents`)
  *     manifest.sig       raw 64-byte Ed25519 signature over the exact manifest.json bytes
- *     site-public.pem    the site's public key
+ *     site-public.pem    the site's public key (its fingerprint is in the manifest)
  *     VERIFY.txt         how to check it with sha256sum and openssl (Swedish and English)
  *     index.html         the viewer page (package-html.ts)
  *     SHA256SUMS         `sha256sum` format over every file above (not itself)
  *   <outDir>.zip         optional: the same folder, zipped (clips stored, text deflated)
  *
- * Everything is written into a hidden temporary folder beside outDir, fsynced, and renamed to
- * outDir at the end, so a crash never leaves a half package under the final name (a leftover
- * `.<name>.partial-*` folder is all that can remain). The zip is built the same way.
+ * The viewer and the instructions are rendered from the manifest's body first, hashed, and then
+ * listed in the manifest that is signed: the signature covers every byte a recipient opens.
+ * Files are written 0600 in 0700 folders (the footage is personal data). Everything is written
+ * into a hidden temporary folder beside outDir, fsynced, and renamed to outDir at the end, so a
+ * crash never leaves a half package under the final name (a leftover `.<name>.partial-*` folder
+ * is all that can remain). The zip is built the same way, hashed as it is written. The result
+ * names every file written with its size and SHA-256, so the caller can record the copy.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { link, mkdir, open, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { removeEmptyFolder, removeWorkingFile, removeWorkingFolder } from './own-files.js';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Transform } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ZipArchive, type ZipEntryData } from 'archiver';
 import { CustodianError, conflict, invalid, notFound } from '../common/errors.js';
+import { translator } from '../common/i18n/catalog.js';
 import {
+  CLIPS_DIR,
   CLIP_NAME_RE,
+  INDEX_FILE,
+  MANIFEST_FILE,
+  PUBLIC_KEY_FILE,
+  PackageBodySchema,
   PackageManifestSchema,
+  SIGNATURE_FILE,
+  SUMS_FILE,
+  VERIFY_COMMANDS,
+  VERIFY_FILE,
   clipPackagePath,
   serializeManifest,
+  type ContentEntry,
+  type PackageBody,
   type PackageManifest,
   type PackageManifestDraft,
 } from '../common/manifest.js';
@@ -36,12 +53,11 @@ import { sha256File, sha256Text } from './hash.js';
 import { ensureSiteKeys, signDetached } from './keys.js';
 import { renderPackageHtml } from './package-html.js';
 
-export const MANIFEST_FILE = 'manifest.json';
-export const SIGNATURE_FILE = 'manifest.sig';
-export const PUBLIC_KEY_FILE = 'site-public.pem';
-export const SUMS_FILE = 'SHA256SUMS';
-export const VERIFY_FILE = 'VERIFY.txt';
-export const INDEX_FILE = 'index.html';
+export { INDEX_FILE, MANIFEST_FILE, PUBLIC_KEY_FILE, SIGNATURE_FILE, SUMS_FILE, VERIFY_COMMANDS, VERIFY_FILE };
+
+/** Package files are personal data: readable by Custodian's user only. */
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
 
 export interface PackageProgress {
   /** copy, hash and zip count bytes; sign counts steps (0 of 1, then 1 of 1). */
@@ -53,8 +69,11 @@ export interface PackageProgress {
 
 export interface WritePackageOptions {
   outDir: string;
-  /** Each clip's sha256 and size may be left out: they are filled from what was written. If given, they must match it. */
-  manifest: PackageManifest | PackageManifestDraft;
+  /**
+   * Each clip's sha256 and size may be left out: they are filled from what was written. If given,
+   * they must match it. The key, and the list of every file, are filled by the writer.
+   */
+  manifest: PackageManifestDraft;
   clips: { sourcePath: string; name: string }[];
   /** The data folder holding keys/ (native/keys.ts). */
   dataDir: string;
@@ -62,11 +81,27 @@ export interface WritePackageOptions {
   onProgress?: (e: PackageProgress) => void;
 }
 
+/** One file written, relative to the package folder (forward slashes), as it was written. */
+export interface WrittenFile {
+  path: string;
+  size: number;
+  sha256: string;
+}
+
 export interface WrittenPackage {
   dir: string;
   zipPath?: string;
   manifestSha256: string;
   packageId: string;
+  /** The signing key's fingerprint (also in the manifest). */
+  fingerprint: string;
+  manifest: PackageManifest;
+  /** Every file of the folder, manifest.json, manifest.sig and SHA256SUMS included. */
+  files: WrittenFile[];
+  /** The zip, if one was made: `path` is its file name beside the folder. */
+  zip?: WrittenFile;
+  /** The folder's device and inode once published, so a later deletion can tell it is the same folder. */
+  dirIdentity: { dev: number; ino: number };
 }
 
 /** One `sha256sum` text-mode line per file, sorted by path: "<hex>  <path>\n". */
@@ -77,118 +112,42 @@ export function formatSha256Sums(entries: { path: string; sha256: string }[]): s
     .join('');
 }
 
-/** The commands in VERIFY.txt, exactly as a person types them in the package folder. */
-export const VERIFY_COMMANDS = {
-  sums: 'sha256sum -c SHA256SUMS',
-  sumsMac: 'shasum -a 256 -c SHA256SUMS',
-  signature: `openssl pkeyutl -verify -pubin -inkey ${PUBLIC_KEY_FILE} -rawin -in ${MANIFEST_FILE} -sigfile ${SIGNATURE_FILE}`,
-  fingerprint: `openssl pkey -pubin -in ${PUBLIC_KEY_FILE} -outform DER | sha256sum`,
-  fingerprintOpenssl: `openssl pkey -pubin -in ${PUBLIC_KEY_FILE} -outform DER | openssl dgst -sha256`,
-} as const;
+/**
+ * VERIFY.txt: how to check the package without Custodian, in Swedish and English (the words from
+ * the catalogue, namespace "evidence"). Rendered from the manifest's body: VERIFY.txt is itself
+ * listed in the signed manifest.
+ */
+export function renderVerifyText(body: PackageBody): string {
+  const sv = translator('sv');
+  const en = translator('en');
+  const both = (key: string): string => `${sv(`evidence:${key}`)} / ${en(`evidence:${key}`)}`;
+  const fingerprint = body.signingKey.fingerprint;
+  const clipLines = body.files.map((f) => `    ${f.sha256}  ${clipPackagePath(f.name)}`).join('\n');
+  const params = (tr: typeof sv): Record<string, string> => ({
+    sums: VERIFY_COMMANDS.sums,
+    sumsMac: VERIFY_COMMANDS.sumsMac,
+    signature: VERIFY_COMMANDS.signature,
+    fingerprintCommand: VERIFY_COMMANDS.fingerprint,
+    fingerprintCommandOpenssl: VERIFY_COMMANDS.fingerprintOpenssl,
+    fingerprint,
+    publicKey: PUBLIC_KEY_FILE,
+    clips: body.files.length === 0 ? `    ${tr('evidence:verifyTxtNoClips')}` : clipLines,
+    custodian: `custodian verify --expect-fingerprint ${fingerprint} .`,
+  });
+  const rule = '='.repeat(72);
+  const section = (tr: typeof sv): string => `${rule}\n${tr('evidence:verifyTxtSection')}\n${rule}\n\n${tr('evidence:verifyTxtBody', params(tr))}`;
+  const label = (key: string, value: string): string => `${`${both(key)}:`.padEnd(38)}${value}`;
+  return `${both('viewerPageTitle').toUpperCase()}
 
-/** VERIFY.txt: how to check the package without Custodian, in Swedish and English. */
-export function renderVerifyText(manifest: PackageManifest, fingerprint: string): string {
-  const c = VERIFY_COMMANDS;
-  const clipLines = manifest.files.map((f) => `    ${f.sha256}  ${clipPackagePath(f.name)}`).join('\n');
-  const clipsBlockSv = manifest.files.length === 0 ? '    (inga klipp)' : clipLines;
-  const clipsBlockEn = manifest.files.length === 0 ? '    (no clips)' : clipLines;
-  return `BEVISPAKET / EVIDENCE PACKAGE
-
-Paket-id / Package id:                ${manifest.packageId}
-Referens / Reference:                 ${manifest.incident.reference}
-Personuppgiftsansvarig / Controller:  ${manifest.site.controller}
-Dataskyddsombud / DPO:                ${manifest.site.dpoContact}
-Nyckelns fingeravtryck / Key fingerprint (SHA-256):
+${label('viewerPackageId', body.packageId)}
+${label('viewerReference', body.incident.reference)}
+${label('viewerController', body.site.controller)}
+${label('viewerDpo', body.site.dpoContact)}
+${both('viewerFingerprint')}:
     ${fingerprint}
 
-========================================================================
-SVENSKA
-========================================================================
-
-Så kontrollerar du att paketet är oförändrat, utan Custodian. Öppna ett
-terminalfönster i den här mappen (den som innehåller SHA256SUMS) och kör
-kommandona nedan exakt som de står.
-
-1. Kontrollsummor för alla filer (Linux; på macOS: ${c.sumsMac}):
-
-    ${c.sums}
-
-   Varje rad ska sluta med "OK" och inga varningar ska skrivas ut.
-   Filer som inte står i SHA256SUMS kontrolleras inte: mappen ska bara
-   innehålla filerna som står där, och SHA256SUMS själv.
-   I Windows PowerShell: Get-FileHash -Algorithm SHA256 <fil>, och jämför
-   med raden i SHA256SUMS.
-
-2. Signaturen över manifest.json (kräver OpenSSL 3.0 eller senare):
-
-    ${c.signature}
-
-   Ska skriva "Signature Verified Successfully". Då är manifest.json
-   oförändrad sedan den signerades med nyckeln i ${PUBLIC_KEY_FILE}.
-   manifest.json anger varje klipps SHA-256; de ska vara samma som i
-   SHA256SUMS:
-
-${clipsBlockSv}
-
-3. Att nyckeln verkligen är platsens nyckel. Räkna ut fingeravtrycket:
-
-    ${c.fingerprint}
-
-   eller, utan sha256sum:
-
-    ${c.fingerprintOpenssl}
-
-   Resultatet ska vara:
-    ${fingerprint}
-
-   Jämför det med fingeravtrycket du har fått separat från den
-   personuppgiftsansvarige (t.ex. på överlämningskvittot). Signaturen
-   bevisar ingenting om nyckeln i paketet har bytts ut tillsammans med den.
-
-========================================================================
-ENGLISH
-========================================================================
-
-How to check that this package is unchanged, without Custodian. Open a
-terminal in this folder (the one holding SHA256SUMS) and run the commands
-below exactly as written.
-
-1. Checksums of every file (Linux; on macOS: ${c.sumsMac}):
-
-    ${c.sums}
-
-   Every line must end in "OK" and no warning may be printed.
-   Files not named in SHA256SUMS are not checked: the folder must hold only
-   the files named there, plus SHA256SUMS itself.
-   In Windows PowerShell: Get-FileHash -Algorithm SHA256 <file>, and compare
-   with the line in SHA256SUMS.
-
-2. The signature over manifest.json (needs OpenSSL 3.0 or later):
-
-    ${c.signature}
-
-   It must print "Signature Verified Successfully". manifest.json is then
-   unchanged since it was signed with the key in ${PUBLIC_KEY_FILE}.
-   manifest.json names each clip's SHA-256; they must be the same as in
-   SHA256SUMS:
-
-${clipsBlockEn}
-
-3. That the key really is the site's key. Compute its fingerprint:
-
-    ${c.fingerprint}
-
-   or, without sha256sum:
-
-    ${c.fingerprintOpenssl}
-
-   The result must be:
-    ${fingerprint}
-
-   Compare it with the fingerprint the data controller gave you separately
-   (e.g. on the handover receipt). The signature proves nothing if the key
-   in the package was replaced together with it.
-`;
+${section(sv)}
+${section(en)}`;
 }
 
 function errnoCode(e: unknown): string | undefined {
@@ -208,7 +167,7 @@ async function fsyncPath(path: string): Promise<void> {
 }
 
 async function writeSynced(path: string, data: string | Buffer): Promise<void> {
-  await writeFile(path, data, { flag: 'wx' });
+  await writeFile(path, data, { flag: 'wx', mode: FILE_MODE });
   await fsyncPath(path);
 }
 
@@ -234,7 +193,7 @@ async function checkTarget(outDir: string, zipPath: string | undefined): Promise
   }
 }
 
-function validateClips(manifest: PackageManifestDraft, clips: WritePackageOptions['clips']): void {
+function validateClips(manifest: Pick<PackageManifestDraft, 'files'>, clips: WritePackageOptions['clips']): void {
   const byName = new Map<string, number>();
   for (const c of clips) {
     if (!CLIP_NAME_RE.test(c.name) || /[. ]$/.test(c.name)) {
@@ -281,29 +240,49 @@ async function copyClip(source: string, dest: string, onBytes: (n: number) => vo
       cb(null, chunk);
     },
   });
-  await pipeline(createReadStream(source, { highWaterMark: 4 << 20 }), counter, createWriteStream(dest, { flags: 'wx' }));
+  await pipeline(createReadStream(source, { highWaterMark: 4 << 20 }), counter, createWriteStream(dest, { flags: 'wx', mode: FILE_MODE }));
   onBytes(copied);
   await fsyncPath(dest);
 }
 
-async function writeZip(srcDir: string, topName: string, files: { path: string; size: number }[], zipTmp: string, onBytes: (done: number) => void): Promise<void> {
+/**
+ * A zip of the package's files under one top folder, as a stream (clips stored: MP4 does not
+ * compress further; the rest deflated). `open` gives each file's bytes, so a caller can read
+ * them through descriptors it opened and checked itself.
+ */
+export function packageZipStream(topName: string, files: readonly { path: string }[], open: (path: string) => Readable): { stream: Readable; done: Promise<void> } {
   const archive = new ZipArchive({ zlib: { level: 6 } });
-  const out = createWriteStream(zipTmp, { flags: 'wx' });
   let failure: Error | undefined;
   archive.on('warning', (e) => {
     failure ??= e;
   });
-  archive.on('progress', (p) => onBytes(p.fs.processedBytes));
   for (const f of files) {
-    // MP4 does not compress further: store it, deflate the rest.
-    const entry: ZipEntryData = { name: `${topName}/${f.path}`, store: f.path.endsWith('.mp4') };
-    archive.file(join(srcDir, ...f.path.split('/')), entry);
+    const entry: ZipEntryData = { name: `${topName}/${f.path}`, store: f.path.endsWith('.mp4'), mode: FILE_MODE };
+    archive.append(open(f.path), entry);
   }
-  const done = pipeline(archive, out);
-  await archive.finalize();
-  await done;
-  if (failure) throw failure;
+  const done = archive.finalize().then(() => {
+    if (failure) throw failure;
+  });
+  // A reader that only consumes the stream learns of a failure from the stream itself.
+  done.catch((e: unknown) => archive.destroy(e instanceof Error ? e : new Error(String(e))));
+  return { stream: archive, done };
+}
+
+async function writeZip(srcDir: string, topName: string, files: { path: string; size: number }[], zipTmp: string, onBytes: (done: number) => void): Promise<{ sha256: string; size: number }> {
+  const { stream, done } = packageZipStream(topName, files, (p) => createReadStream(join(srcDir, ...p.split('/'))));
+  const hash = createHash('sha256');
+  let size = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      size += chunk.length;
+      onBytes(size); // the zip's bytes stand for the files' (clips are stored, not compressed)
+      cb(null, chunk);
+    },
+  });
+  await Promise.all([pipeline(stream, counter, createWriteStream(zipTmp, { flags: 'wx', mode: FILE_MODE })), done]);
   await fsyncPath(zipTmp);
+  return { sha256: hash.digest('hex'), size };
 }
 
 /**
@@ -319,24 +298,26 @@ export async function writePackage(opts: WritePackageOptions): Promise<WrittenPa
   const zipPath = opts.zip === true ? `${outDir}.zip` : undefined;
   const report = opts.onProgress ?? ((): void => undefined);
 
-  validateClips(opts.manifest as PackageManifestDraft, opts.clips);
+  validateClips(opts.manifest, opts.clips);
+  await checkTarget(outDir, zipPath);
+  const keys = ensureSiteKeys(opts.dataDir); // also fails early if the key is unusable
+  const signingKey = { algorithm: 'Ed25519' as const, fingerprint: keys.fingerprint };
   // Everything except the clips' hashes and sizes must already be valid: fail before copying gigabytes.
-  const precheck = PackageManifestSchema.safeParse({
+  const precheck = PackageBodySchema.safeParse({
     ...opts.manifest,
+    signingKey,
     files: opts.manifest.files.map((f) => ({ ...f, sha256: f.sha256 ?? '0'.repeat(64), size: f.size ?? 0 })),
   });
   if (!precheck.success) throw invalid(`The package manifest is not valid: ${precheck.error.message}`, { issues: precheck.error.issues });
-  await checkTarget(outDir, zipPath);
-  const keys = ensureSiteKeys(opts.dataDir); // also fails early if the key is unusable
 
-  await mkdir(parent, { recursive: true });
+  await mkdir(parent, { recursive: true, mode: DIR_MODE });
   const suffix = randomBytes(6).toString('hex');
   const tmpDir = join(parent, `.${name}.partial-${suffix}`);
   const zipTmp = zipPath === undefined ? undefined : join(parent, `.${name}.zip.partial-${suffix}`);
   let renamed = false;
   try {
-    await mkdir(tmpDir);
-    await mkdir(join(tmpDir, 'clips'));
+    await mkdir(tmpDir, { mode: DIR_MODE });
+    await mkdir(join(tmpDir, CLIPS_DIR), { mode: DIR_MODE });
 
     // 1. Copy.
     const sizes = await Promise.all(
@@ -397,41 +378,48 @@ export async function writePackage(opts: WritePackageOptions): Promise<WrittenPa
       }
       return { ...f, sha256: w.sha256, size: w.size };
     });
-    const manifest = PackageManifestSchema.parse({ ...opts.manifest, files });
+    // The viewer and the instructions are made from the body, then listed in the signed manifest.
+    const body = PackageBodySchema.parse({ ...opts.manifest, signingKey, files });
+    const listed: [string, Buffer][] = [
+      [PUBLIC_KEY_FILE, Buffer.from(keys.publicKeyPem, 'utf8')],
+      [VERIFY_FILE, Buffer.from(renderVerifyText(body), 'utf8')],
+      [INDEX_FILE, Buffer.from(renderPackageHtml(body, body.language), 'utf8')],
+    ];
+    const contents: ContentEntry[] = [
+      ...files.map((f) => ({ path: clipPackagePath(f.name), size: f.size, sha256: f.sha256 })),
+      ...listed.map(([path, bytes]) => ({ path, size: bytes.length, sha256: sha256Text(bytes) })),
+    ];
+    const manifest = PackageManifestSchema.parse({ ...body, contents });
     report({ phase: 'sign', done: 0, total: 1 });
     const manifestBytes = Buffer.from(serializeManifest(manifest), 'utf8');
     const signature = signDetached(opts.dataDir, manifestBytes);
     report({ phase: 'sign', done: 1, total: 1 });
 
-    const others: [string, Buffer][] = [
-      [MANIFEST_FILE, manifestBytes],
-      [SIGNATURE_FILE, signature],
-      [PUBLIC_KEY_FILE, Buffer.from(keys.publicKeyPem, 'utf8')],
-      [VERIFY_FILE, Buffer.from(renderVerifyText(manifest, keys.fingerprint), 'utf8')],
-      [INDEX_FILE, Buffer.from(renderPackageHtml(manifest, manifest.language, { keyFingerprint: keys.fingerprint }), 'utf8')],
-    ];
+    const others: [string, Buffer][] = [[MANIFEST_FILE, manifestBytes], [SIGNATURE_FILE, signature], ...listed];
     for (const [file, bytes] of others) await writeSynced(join(tmpDir, file), bytes);
-    const sumEntries = [
-      ...manifest.files.map((f) => ({ path: clipPackagePath(f.name), sha256: f.sha256, size: f.size })),
+    const sumEntries: WrittenFile[] = [
+      ...contents.filter((c) => c.path.startsWith(`${CLIPS_DIR}/`)),
       ...others.map(([file, bytes]) => ({ path: file, sha256: sha256Text(bytes), size: bytes.length })),
     ];
     const sums = Buffer.from(formatSha256Sums(sumEntries), 'utf8');
     await writeSynced(join(tmpDir, SUMS_FILE), sums);
-    await fsyncPath(join(tmpDir, 'clips'));
+    await fsyncPath(join(tmpDir, CLIPS_DIR));
     await fsyncPath(tmpDir);
+    const allFiles: WrittenFile[] = [...sumEntries, { path: SUMS_FILE, sha256: sha256Text(sums), size: sums.length }].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 
     // 4. Zip (optional), from the finished temporary folder.
+    let zipWritten: { sha256: string; size: number } | undefined;
     if (zipTmp !== undefined) {
-      const zipFiles = [...sumEntries, { path: SUMS_FILE, sha256: '', size: sums.length }];
-      const zipTotal = zipFiles.reduce((a, f) => a + f.size, 0);
+      const zipTotal = allFiles.reduce((a, f) => a + f.size, 0);
       report({ phase: 'zip', done: 0, total: zipTotal });
       let last = 0;
-      await writeZip(tmpDir, name, zipFiles, zipTmp, (n) => {
+      zipWritten = await writeZip(tmpDir, name, allFiles, zipTmp, (n) => {
         if (n - last >= PROGRESS_STEP || n === zipTotal) {
           last = n;
-          report({ phase: 'zip', done: n, total: zipTotal });
+          report({ phase: 'zip', done: Math.min(n, zipTotal), total: zipTotal });
         }
       });
+      report({ phase: 'zip', done: zipTotal, total: zipTotal });
     }
 
     // 5. Publish under the final names.
@@ -455,11 +443,17 @@ export async function writePackage(opts: WritePackageOptions): Promise<WrittenPa
       await removeWorkingFile(zipTmp);
     }
     await fsyncPath(parent);
+    const st = await stat(outDir);
     return {
       dir: outDir,
       ...(zipPath !== undefined ? { zipPath } : {}),
       manifestSha256: sha256Text(manifestBytes),
       packageId: manifest.packageId,
+      fingerprint: keys.fingerprint,
+      manifest,
+      files: allFiles,
+      ...(zipPath !== undefined && zipWritten !== undefined ? { zip: { path: basename(zipPath), ...zipWritten } } : {}),
+      dirIdentity: { dev: st.dev, ino: st.ino },
     };
   } catch (e) {
     if (!renamed) await removeWorkingFolder(tmpDir);

@@ -15,6 +15,7 @@ import { LanguageSwitch } from './views/LanguageSwitch.js';
 import { Login } from './views/Login.js';
 import { Overview } from './views/Overview.js';
 import { Settings } from './views/Settings.js';
+import { Verify } from './views/Verify.js';
 
 export function App(): ReactNode {
   const { t } = useTranslation();
@@ -119,6 +120,7 @@ function Shell(): ReactNode {
         {current === 'incidents' ? <Incidents /> : null}
         {current === 'dpo' ? <Dpo /> : null}
         {current === 'settings' ? <Settings /> : null}
+        {current === 'verify' ? <Verify /> : null}
         {current === undefined ? <p>{t('app.nothingForRole')}</p> : null}
       </main>
     </div>

@@ -50,7 +50,7 @@ export function checkRequest(request: FastifyRequest, port: number): Refusal {
   // The matched route as well as the raw URL: "/%61pi/…" is routed to the API too.
   const route = request.routeOptions.url ?? '';
   const url = request.url;
-  const guarded = [route, url].some((u) => u.startsWith('/api/') || u.startsWith('/media/'));
+  const guarded = [route, url].some((u) => u.startsWith('/api/') || u.startsWith('/media/') || u.startsWith('/download/') || u.startsWith('/upload/'));
   const site = request.headers['sec-fetch-site'];
   if (guarded && site !== undefined && site !== 'same-origin' && site !== 'none') {
     return { status: 403, message: 'Requests from other sites are refused.' };

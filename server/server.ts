@@ -7,6 +7,9 @@
  *   POST /api/<operation>        JSON body → {ok:true,data} | {ok:false,error:{code,message}}
  *   GET  /api/events             text/event-stream: progress, status, session-ended
  *   GET  /media/<segment|clip>/<id>   the file, with Range (206), to roles that may see footage
+ *   GET  /download/package/<id>       a package copy Custodian holds, as a zip (officers; audit-logged)
+ *   GET  /download/receipt/<id>.<html|pdf>   a handover receipt (officers and the DPO)
+ *   PUT  /upload/<upload id>?path=P   one file of a package being verified (raw bytes, any role)
  *   GET  /…                      dist-renderer/ (the React UI), index.html for unknown pages
  *
  * start() opens the listener and timers; stop() ends event streams, timers and the listener.
@@ -23,8 +26,9 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { closeSync, createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { API_PREFIX, BODY_LIMIT_BYTES, EVENTS_PATH, HTTP_STATUS, MEDIA_PREFIX, SESSION_COOKIE } from '../common/api/http.js';
+import { API_PREFIX, BODY_LIMIT_BYTES, DOWNLOAD_PREFIX, EVENTS_PATH, HTTP_STATUS, MEDIA_PREFIX, SESSION_COOKIE, UPLOAD_PREFIX } from '../common/api/http.js';
 import { decideRange } from '../common/api/range.js';
 import type { ApiEvent, ApiFailure } from '../common/api/types.js';
 import type { ErrorCode } from '../common/errors.js';
@@ -82,6 +86,12 @@ function insideFolder(root: string, pathName: string): boolean {
   } catch {
     return true; // does not exist: the static server answers 404
   }
+}
+
+/** A download's file name, for any browser: an ASCII fallback and the UTF-8 name (RFC 6266). */
+function attachment(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
 function sendFailure(reply: FastifyReply, status: number, body: ApiFailure): FastifyReply {
@@ -205,6 +215,15 @@ export class CustodianServer {
     // HEAD declared here (not fastify's automatic one, which would read the whole file).
     app.route<{ Params: { kind: string; id: string } }>({ method: ['GET', 'HEAD'], url: `${MEDIA_PREFIX}:kind/:id`, handler: (request, reply) => this.media(request, reply) });
 
+    app.get<{ Params: { id: string } }>(`${DOWNLOAD_PREFIX}package/:id`, (request, reply) => this.packageDownload(request, reply));
+    app.get<{ Params: { file: string } }>(`${DOWNLOAD_PREFIX}receipt/:file`, (request, reply) => this.receiptDownload(request, reply));
+    // Uploads carry raw bytes of any size (the core counts and bounds them), in their own scope
+    // so no other route accepts anything but JSON.
+    void app.register(async (scope) => {
+      scope.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+      scope.put<{ Params: { id: string }; Querystring: { path?: string } }>(`${UPLOAD_PREFIX}:id`, (request, reply) => this.upload(request, reply));
+    });
+
     if (this.staticDir) {
       const root = realpathSync(this.staticDir);
       void app.register(fastifyStatic, {
@@ -222,7 +241,7 @@ export class CustodianServer {
 
     app.setNotFoundHandler((request, reply) => {
       const url = request.url;
-      if (url.startsWith('/api/') || url.startsWith('/media/') || request.method !== 'GET') {
+      if (url.startsWith('/api/') || url.startsWith('/media/') || url.startsWith(DOWNLOAD_PREFIX) || url.startsWith(UPLOAD_PREFIX) || request.method !== 'GET') {
         return sendCode(reply, 'not_found', nothingHere());
       }
       if (this.staticDir && (request.headers.accept ?? '').includes('text/html')) {
@@ -295,6 +314,48 @@ export class CustodianServer {
       return request.method === 'HEAD' ? reply.send() : reply.send('');
     }
     return reply.send(createReadStream('', { fd: f.fd, start, end, autoClose: true }));
+  }
+
+  private failed(reply: FastifyReply, where: string, e: unknown): FastifyReply {
+    if (isCustodianError(e)) return sendCode(reply, e.code, e.message);
+    this.log(`${where}: ${messageOf(e)}`);
+    return sendCode(reply, 'internal', 'Custodian could not answer because of an internal error; it has been logged.');
+  }
+
+  /** A package copy as a zip, to save onto removable media for the recipient. */
+  private packageDownload(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): FastifyReply {
+    let d;
+    try {
+      d = this.api.openPackageDownload(request.cookies[SESSION_COOKIE], request.params.id);
+    } catch (e) {
+      return this.failed(reply, 'package download', e);
+    }
+    reply.header('Cache-Control', 'no-store').header('Content-Type', 'application/zip').header('Content-Disposition', attachment(d.fileName));
+    if (d.size !== null) reply.header('Content-Length', String(d.size));
+    return reply.send(d.stream);
+  }
+
+  private async receiptDownload(request: FastifyRequest<{ Params: { file: string } }>, reply: FastifyReply): Promise<FastifyReply> {
+    const m = /^([1-9][0-9]{0,14})\.(html|pdf)$/.exec(request.params.file);
+    if (!m) return sendCode(reply, 'not_found', 'There is nothing here.');
+    try {
+      const r = await this.api.openReceipt(request.cookies[SESSION_COOKIE], Number(m[1]), m[2] === 'pdf' ? 'pdf' : 'html');
+      return reply.header('Cache-Control', 'no-store').header('Content-Type', r.contentType).header('Content-Disposition', attachment(r.fileName)).send(createReadStream(r.path));
+    } catch (e) {
+      return this.failed(reply, 'receipt download', e);
+    }
+  }
+
+  private async upload(request: FastifyRequest<{ Params: { id: string }; Querystring: { path?: string } }>, reply: FastifyReply): Promise<FastifyReply> {
+    const body = request.body;
+    if (!(body instanceof Readable)) return sendCode(reply, 'invalid_request', 'Send the file as application/octet-stream.', 415);
+    try {
+      const r = await this.api.receiveUpload(request.cookies[SESSION_COOKIE], request.params.id, request.query.path ?? '', body);
+      return reply.header('Cache-Control', 'no-store').send({ ok: true, data: r });
+    } catch (e) {
+      body.resume(); // drain what is left, so the answer reaches the client
+      return this.failed(reply, 'upload', e);
+    }
   }
 
   private events(request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {

@@ -1,8 +1,9 @@
 /**
  * The whole life of an incident on the demo recorder, through the built `custodian` command as a
  * person would type it: incident over a staff and a visitor camera → clips in separate folders →
- * packages for HR (no visitor clip) and the Police → both verify → handover → material deleted and
- * logged → the DPO's logs and report. Needs `npm run build` (npm test does it).
+ * packages for HR (no visitor clip) and the Police → both verify, naming their signer → the Police
+ * handover keeps the material while HR's package waits → HR's handover deletes it and logs it →
+ * the DPO's logs and report. Needs `npm run build` (npm test does it).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -66,22 +67,42 @@ describe('the demo journey through the command line', () => {
     const hrManifest = JSON.parse(readFileSync(path.join(hrDir, 'manifest.json'), 'utf8')) as { files: { camera: string }[] };
     expect(hrManifest.files.map((f) => f.camera)).toEqual(['staff-corridor']);
     const policeDir = path.join(t.dir, 'till-polisen');
-    expect(run('export', inc.ref, '--audience', 'police', '--out', policeDir, '--zip').code).toBe(0);
-    expect(run('verify', policeDir).code).toBe(0);
-    expect(run('verify', `${policeDir}.zip`).code).toBe(0);
+    const exported = run('export', inc.ref, '--audience', 'police', '--out', policeDir, '--zip');
+    expect(exported.code, exported.err).toBe(0);
+    const fp = spawnSync('sh', ['-c', 'openssl pkey -pubin -in site-public.pem -outform DER | sha256sum'], { cwd: policeDir, encoding: 'utf8' }).stdout.slice(0, 64);
+    expect(exported.out).toContain(`Signing key fingerprint: ${fp}`);
+    for (const target of [policeDir, `${policeDir}.zip`, hrDir]) {
+      const v = run('verify', target);
+      expect(v.code, v.err).toBe(0);
+      expect(v.out).toContain(fp);
+      expect(v.out).toMatch(/whole and valid/);
+    }
     expect(spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: policeDir }).status).toBe(0);
 
+    // The Police first: HR's package still waits, so the material is kept.
     const h = run('handover', inc.ref, '--to', 'police', '--reference', 'K-2026-4711', '--recipient', 'Insp. Anna Berg', '--package', policeDir, '--method', 'USB, personligen', '--json');
     expect(h.code, h.err).toBe(0);
-    const ho = h.last() as { status: string; receiptPdf: string };
-    expect(ho.status).toBe('deleted');
+    const ho = h.last() as { status: string; receiptPdf: string; materialDeleted: boolean; pending: { audience: string }[]; keyFingerprint: string; recipientCopy: string };
+    expect(ho).toMatchObject({ status: 'archived', materialDeleted: false, pending: [{ audience: 'hr' }], keyFingerprint: fp, recipientCopy: policeDir });
     expect(existsSync(ho.receiptPdf)).toBe(true);
+    expect(readFileSync(ho.receiptPdf.replace(/\.pdf$/, '.html'), 'utf8')).toContain(fp);
+    expect(existsSync(path.join(data, 'archive', inc.ref))).toBe(true);
+    const mid = run('incident', 'show', inc.ref, '--json').last() as { packages: { audience: string; state: string }[] };
+    expect(mid.packages.map((p) => `${p.audience}:${p.state}`)).toEqual(['hr:pending', 'police:handed-over']);
+
+    // Then HR: nothing waits any more, the material goes.
+    const h2 = run('handover', inc.ref, '--to', 'hr', '--reference', 'HR-2026-17', '--recipient', 'Eva Ek', '--package', hrDir);
+    expect(h2.code, h2.err).toBe(0);
+    expect(h2.out).toMatch(/Handover #\d+ of package .* to HR \(intern utredning\) recorded/);
+    expect(h2.out).toMatch(/incident status: deleted/);
     expect(existsSync(path.join(data, 'archive', inc.ref))).toBe(false);
+    expect(existsSync(path.join(policeDir, 'manifest.json')) && existsSync(path.join(hrDir, 'manifest.json'))).toBe(true); // the recipients' copies
 
     const csv = run('log', 'handovers', '--format', 'csv');
     expect(csv.out.split('\n')[1]).toContain('K-2026-4711');
+    expect(csv.out.split('\n')[2]).toContain('HR-2026-17');
     const dels = run('log', 'deletions', '--json').last() as { deletions: { reason: string; kind: string }[] };
-    expect(dels.deletions.filter((d) => d.kind === 'clip' && d.reason.startsWith('handed over to Polismyndigheten'))).toHaveLength(2);
+    expect(dels.deletions.filter((d) => d.kind === 'clip' && d.reason === 'handed over to Polismyndigheten (K-2026-4711) and HR (intern utredning) (HR-2026-17)')).toHaveLength(2);
     const rep = run('report', 'compliance', '--format', 'pdf', '--out', path.join(t.dir, 'rapport.pdf'), '--json');
     expect(rep.code, rep.err).toBe(0);
     const verdicts = (rep.last() as { verdicts: { clause: string; held: boolean; words: string }[] }).verdicts;

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { CustodianError } from '../../common/errors.js';
-import { translator } from '../../common/i18n/catalog.js';
+import { CustodianError, failure } from '../../common/errors.js';
+import { english, translator } from '../../common/i18n/catalog.js';
+import { VERIFY_COMMANDS, normalizeFingerprint } from '../../common/manifest.js';
 import { parseUserTime } from '../../common/time.js';
 import { defaultDataDir, openCtx } from '../../core/context.js';
 import { exportPackage, verifyPackageForSite } from '../../core/exports.js';
-import { recordHandover } from '../../core/handover.js';
+import { discardPackage, recordHandover } from '../../core/handover.js';
 import { complianceReport, writeComplianceReport } from '../../core/reports.js';
 import { factText, verdictText } from '../../core/report/render.js';
 import { clockFrom, dataDirFrom, withCtxAsync } from '../context.js';
@@ -40,9 +41,9 @@ export function registerHandover(program: Command, c: CliContext): void {
           bar.stop();
           if (g.json) c.io.out(`${JSON.stringify(r)}\n`);
           else {
-            c.io.out(`Package ${r.packageId} for ${opts.audience}: ${r.dir}${r.zipPath ? ` (and ${r.zipPath})` : ''}\n${r.files} clip(s), ${r.redacted} with masks burned in.\n`);
+            c.io.out(`${english({ key: 'evidence:cliExported', params: { id: r.packageId, audience: opts.audience, dir: r.dir, zip: r.zipPath ? ` (and ${r.zipPath})` : '' } })}\n${r.files} clip(s), ${r.redacted} with masks burned in.\n`);
             for (const l of r.leftOut) c.io.out(`  left out: clip #${l.clip} (${l.camera}, ${l.subjects}) — ${l.reason}\n`);
-            c.io.out(`Manifest SHA-256: ${r.manifestSha256}\n`);
+            c.io.out(`Manifest SHA-256: ${r.manifestSha256}\n${english({ key: 'evidence:cliFingerprint', params: { fingerprint: r.fingerprint } })}\n`);
           }
         } finally {
           bar.stop();
@@ -52,21 +53,49 @@ export function registerHandover(program: Command, c: CliContext): void {
 
   program
     .command('verify <dirOrZip>')
-    .description('check a package\'s hashes and signature; names any file changed, added or removed (exit 0 only when whole)')
-    .action(async (target: string, _o: unknown, cmd: Command) => {
+    .description("check a package whole: every file against its signed manifest, and whose key signed it (exit 0 only when valid against this site's key or --expect-fingerprint)")
+    .option('--expect-fingerprint <hex>', "the signing key's fingerprint from the handover receipt (64 hex digits)")
+    .action(async (target: string, opts: { expectFingerprint?: string }, cmd: Command) => {
       const g = globals(cmd);
       if (!existsSync(target)) throw new CustodianError('invalid_request', `There is no package at ${target}.`);
+      let expected: string | undefined;
+      if (opts.expectFingerprint !== undefined) {
+        expected = normalizeFingerprint(opts.expectFingerprint) ?? undefined;
+        if (expected === undefined) throw failure('invalid_request', 'evidence:errExpectFingerprint', { value: opts.expectFingerprint.slice(0, 100) });
+      }
       // With a data folder the package must also be signed by this site's key.
       const dataDir = dataDirFrom(g, c.io);
       const hasSite = existsSync(path.join(dataDir, 'custodian.db')) && (g.data !== undefined || c.io.env.CUSTODIAN_DATA !== undefined || dataDir === defaultDataDir());
       const now = clockFrom(c.io);
       const ctx = hasSite ? openCtx({ dataDir, mustExist: true, ...(now ? { now } : {}) }) : null;
       try {
-        const r = await verifyPackageForSite(ctx, target);
-        if (g.json) printJson(c.io, { ok: r.ok, packageId: r.manifest?.packageId ?? null, incident: r.manifest?.incident.reference ?? null, problems: r.problems, checkedAgainstSiteKey: ctx !== null });
-        else if (r.ok) c.io.out(`The package is whole: ${r.manifest?.files.length ?? 0} clip(s), signature valid${ctx ? ' (this site\'s key)' : ''}.\n`);
-        else for (const p of r.problems) c.io.err(`${p.file}: ${p.kind} — ${p.detail}\n`);
-        if (!r.ok) c.setExit(EXIT.failed);
+        const r = await verifyPackageForSite(ctx, target, expected);
+        if (g.json) {
+          printJson(c.io, {
+            verdict: r.verdict,
+            ok: r.ok,
+            fingerprint: r.fingerprint,
+            checkedAgainst: r.checkedAgainst,
+            summary: english(r.summary),
+            packageId: r.manifest?.packageId ?? null,
+            incident: r.manifest?.incident.reference ?? null,
+            audience: r.manifest?.audience ?? null,
+            problems: r.problems,
+          });
+        } else {
+          // The signer is named every time, with the line that computes it without Custodian.
+          const lines = [
+            r.fingerprint === null ? english({ key: 'evidence:verdictNoKey' }) : english({ key: 'evidence:verdictFingerprint', params: { fingerprint: r.fingerprint } }),
+            english({ key: 'evidence:verdictFingerprintHow', params: { command: VERIFY_COMMANDS.fingerprint } }),
+            english(r.summary),
+          ];
+          if (r.verdict === 'invalid') c.io.err(`${lines.join('\n')}\n`);
+          else c.io.out(`${lines.join('\n')}\n`);
+          for (const p of r.problems) c.io.err(`${p.file}: ${p.kind} — ${p.detail}\n`);
+        }
+        // Intact but signed by a key nobody vouched for: never "done".
+        if (r.verdict === 'intact') c.setExit(EXIT.refused);
+        else if (r.verdict === 'invalid') c.setExit(EXIT.failed);
       } finally {
         ctx?.close();
       }
@@ -85,13 +114,55 @@ export function registerHandover(program: Command, c: CliContext): void {
       const g = globals(cmd);
       await withCtxAsync(g, c.io, async (ctx) => {
         const r = await recordHandover(ctx, ref, { to: opts.to, reference: opts.reference, recipient: opts.recipient, packageDir: opts.package, ...(opts.method ? { method: opts.method } : {}), ...(opts.note ? { note: opts.note } : {}) });
-        if (g.json) printJson(c.io, { handover: r.handover.id, incident: r.incident.ref, status: r.incident.status, deleted: r.deletion.deleted, failed: r.deletion.failed, receiptHtml: r.receiptHtml, receiptPdf: r.receiptPdf, retried: r.retried });
-        else {
-          c.io.out(`${r.retried ? 'Handover already recorded; finished the deletion' : `Handover #${r.handover.id} of ${r.incident.ref} to ${r.handover.organisation} recorded`}.\n`);
-          c.io.out(`Deleted ${r.deletion.deleted} archived file(s); incident status: ${r.incident.status}.\nReceipt: ${r.receiptPdf} (and .html)\n`);
+        const failed = r.deletion?.failed ?? [];
+        const pending = [...new Set(r.pending.map((p) => p.audience))].join(', ');
+        if (g.json) {
+          printJson(c.io, {
+            handover: r.handover.id,
+            package: r.handover.package_id,
+            incident: r.incident.ref,
+            status: r.incident.status,
+            keyFingerprint: r.handover.key_fingerprint,
+            recipientCopy: r.handover.recipient_copy,
+            pending: r.pending.map((p) => ({ packageId: p.package_id, audience: p.audience })),
+            materialDeleted: r.deletion !== null,
+            deleted: r.deletion?.deleted ?? 0,
+            failed,
+            receiptHtml: r.receiptHtml,
+            receiptPdf: r.receiptPdf,
+            retried: r.retried,
+          });
+        } else {
+          c.io.out(`${r.retried ? english({ key: 'evidence:cliHandoverRetried' }) : english({ key: 'evidence:cliHandoverRecorded', params: { id: r.handover.id, package: r.handover.package_id, ref: r.incident.ref, organisation: r.handover.organisation } })}\n`);
+          if (r.deletion === null) c.io.out(`${english({ key: 'evidence:cliMaterialKept', params: { pending } })}\n`);
+          else c.io.out(`${english({ key: 'evidence:cliMaterialDeleted', params: { count: r.deletion.deleted, status: r.incident.status } })}\n`);
+          c.io.out(`${english({ key: 'evidence:cliReceipt', params: { pdf: r.receiptPdf } })}\n`);
         }
-        if (r.deletion.failed.length > 0) {
-          c.io.err(`${r.deletion.failed.length} file(s) could not be deleted now (${r.deletion.failed[0]?.reason ?? ''}); run the same command again to finish.\n`);
+        if (failed.length > 0) {
+          c.io.err(`${failed.length} file(s) could not be deleted now (${failed[0]?.reason ?? ''}); run the same command again to finish.\n`);
+          c.setExit(EXIT.failed);
+        }
+      });
+    });
+
+  program
+    .command('package')
+    .description("an incident's export packages")
+    .command('discard <packageId>')
+    .description('record that a package will not be handed over (its copy is deleted; the material too, if it was the last package waiting after a handover)')
+    .requiredOption('--reason <text>', 'why it will not be handed over')
+    .action(async (packageId: string, opts: { reason: string }, cmd: Command) => {
+      const g = globals(cmd);
+      await withCtxAsync(g, c.io, async (ctx) => {
+        const r = await discardPackage(ctx, packageId, opts.reason);
+        const failed = [...r.copy.failed, ...(r.deletion?.failed ?? [])];
+        if (g.json) printJson(c.io, { package: r.package.package_id, audience: r.package.audience, incident: r.incident.ref, status: r.incident.status, deleted: r.copy.deleted + (r.deletion?.deleted ?? 0), materialDeleted: r.deletion !== null, failed });
+        else {
+          c.io.out(`${english({ key: 'evidence:cliDiscarded', params: { id: r.package.package_id, audience: r.package.audience, reason: opts.reason.trim() } })}\n`);
+          if (r.deletion !== null) c.io.out(`${english({ key: 'evidence:cliMaterialDeleted', params: { count: r.deletion.deleted, status: r.incident.status } })}\n`);
+        }
+        if (failed.length > 0) {
+          c.io.err(`${failed.length} file(s) could not be deleted now (${failed[0]?.reason ?? ''}); run the same command again to finish.\n`);
           c.setExit(EXIT.failed);
         }
       });

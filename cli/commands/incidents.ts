@@ -130,6 +130,11 @@ export function registerIncidents(program: Command, c: CliContext): void {
         c.io.out(`${d.ref} — ${d.title}\nStatus: ${d.status}${d.overdue ? ' (OVERDUE for review)' : ''}\nReason: ${d.reason}: ${d.justification}\nWindow: ${d.from} – ${d.to}\nCameras: ${d.cameras.join(', ')}\nReview by: ${d.reviewBy}\n`);
         c.io.out(`\nClips:\n${table([['id', 'camera', 'subjects', 'status', 'start', 'end', 'sha256'], ...d.clips.map((x) => [x.id, x.camera, x.subjects, x.status, x.start ?? '', x.end ?? '', x.sha256 ? x.sha256.slice(0, 16) : ''])])}\n`);
         for (const gap of d.gaps) c.io.out(`Gap: ${gap.camera} ${gap.from} – ${gap.to}\n`);
+        if (d.packages.length > 0) {
+          const state = (p: (typeof d.packages)[number]): string =>
+            p.handover ? `handed over ${p.handover.handedOver} to ${p.handover.recipient} (${p.handover.organisation}), reference ${p.handover.reference}` : p.discarded ? `discarded ${p.discarded.at}: ${p.discarded.reason ?? ''}` : 'waiting for its handover';
+          c.io.out(`\nPackages:\n${table([['audience', 'package', 'exported', 'key fingerprint', 'state'], ...d.packages.map((p) => [p.audience, p.packageId, p.exported, p.fingerprint ?? '', state(p)])])}\n`);
+        }
         c.io.out(`\nHistory:\n`);
         for (const h of d.history) c.io.out(`  ${h.at} ${h.actor} ${h.action}\n`);
       });

@@ -16,6 +16,9 @@ import type {
   ComplianceReportView,
   ExportView,
   HandoverResultView,
+  PackageDiscardView,
+  VerifyStartView,
+  VerifyView,
   CameraView,
   ClipReclassifyView,
   HoldView,
@@ -136,6 +139,18 @@ export const CONTRACT = {
   'handover.record': op<HandoverResultView>()(
     z.strictObject({ ref: incidentRef, to: z.enum(['police', 'hr']), packageId: z.string().min(1).max(100), recipient: text(200), reference: text(200), method: text(200).optional(), note: text(2000).optional() }),
     'Record that a package was handed over (who, to whom, reference); the archived material is then deleted and the deletion logged.',
+  ),
+  'packages.discard': op<PackageDiscardView>()(
+    z.strictObject({ packageId: z.string().min(1).max(100), reason: text(2000) }),
+    'Record that a package will not be handed over, saying why; its copy is deleted, and the material too if it was the last package waiting after a handover.',
+  ),
+  'packages.verifyStart': op<VerifyStartView>()(
+    z.strictObject({ kind: z.enum(['zip', 'folder']), name: text(300) }),
+    "Begin checking a package (a zip, or a folder's files) against this site's key: the files are then uploaded to the address given, one request each.",
+  ),
+  'packages.verifyFinish': op<VerifyView>()(
+    z.strictObject({ uploadId: z.string().min(1).max(100) }),
+    "Check what was uploaded and answer the verdict (valid, intact or not whole), the signer's key fingerprint and every problem; the upload is then forgotten.",
   ),
   'clips.reclassify': op<ClipReclassifyView>()(z.strictObject({ clip: id, subjects: z.enum(ZONES), reason: text(2000) }), "Correct an archived clip's staff/visitor/mixed classification."),
 

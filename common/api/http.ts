@@ -10,6 +10,10 @@ export const API_PREFIX = '/api/';
 export const EVENTS_PATH = '/api/events';
 /** GET `${MEDIA_PREFIX}segment/<id>` or `${MEDIA_PREFIX}clip/<id>`, with Range. */
 export const MEDIA_PREFIX = '/media/';
+/** GET `${DOWNLOAD_PREFIX}package/<package id>` (a zip) or `${DOWNLOAD_PREFIX}receipt/<handover id>.<html|pdf>`. */
+export const DOWNLOAD_PREFIX = '/download/';
+/** PUT `${UPLOAD_PREFIX}<upload id>?path=<path inside the package>` with the file's bytes (verifying a package). */
+export const UPLOAD_PREFIX = '/upload/';
 export const SESSION_COOKIE = 'custodian_session';
 /** Largest request body accepted (bytes); an API request is a few hundred. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -74,4 +78,16 @@ const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g,
  */
 export function documentHead(title: string): string {
   return `<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}"><title>${escapeHtml(title)}</title><style>${DOCUMENT_CSS}</style>`;
+}
+
+export function packageDownloadPath(packageId: string): string {
+  return `${DOWNLOAD_PREFIX}package/${encodeURIComponent(packageId)}`;
+}
+
+export function receiptDownloadPath(handoverId: number, format: 'html' | 'pdf'): string {
+  return `${DOWNLOAD_PREFIX}receipt/${handoverId}.${format}`;
+}
+
+export function uploadPath(uploadId: string, relPath?: string): string {
+  return `${UPLOAD_PREFIX}${encodeURIComponent(uploadId)}${relPath === undefined ? '' : `?path=${encodeURIComponent(relPath)}`}`;
 }

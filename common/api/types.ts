@@ -6,6 +6,7 @@
  */
 import type { AlarmKind, IncidentReason, Zone } from '../domain.js';
 import type { ErrorCode } from '../errors.js';
+import type { Msg } from '../i18n/catalog.js';
 import type { Role } from '../permissions.js';
 import type { Settings, SettingKey } from '../settings.js';
 
@@ -149,8 +150,43 @@ export interface ClipView {
   sources: { name: string; path: string; sha256: string; size: number; start: string | null; end: string | null }[];
 }
 
+/** One exported package of an incident, and where it stands (issue 12: several recipients per incident). */
+export interface PackageView {
+  packageId: string;
+  audience: 'police' | 'hr' | 'data-subject';
+  exported: string;
+  exportedBy: string;
+  /** The signing key's fingerprint (SHA-256 of its DER SubjectPublicKeyInfo, hex); null for packages made before it was recorded. */
+  fingerprint: string | null;
+  manifestSha256: string;
+  clips: number;
+  /** 'data': in Custodian's data folder; 'out': written elsewhere with --out; null: not recorded (older package). */
+  location: 'data' | 'out' | null;
+  dir: string;
+  zip: boolean;
+  state: 'pending' | 'handed-over' | 'discarded';
+  handover: {
+    id: number;
+    handedOver: string;
+    organisation: string;
+    recipient: string;
+    reference: string;
+    method: string;
+    recordedBy: string;
+    recipientCopy: string | null;
+    keyFingerprint: string | null;
+  } | null;
+  discarded: { at: string; by: string | null; reason: string | null } | null;
+  /** Custodian still holds this copy in its data folder (it can be downloaded as a zip). */
+  held: boolean;
+  /** When Custodian's copy was deleted (with the material, or at a discard). */
+  copyDeleted: string | null;
+}
+
 export interface IncidentDetailView extends IncidentSummaryView {
   hold: number | null;
+  /** Every package exported for the incident, per audience, with its handover or discard. */
+  packages: PackageView[];
   gaps: { camera: string; from: string | null; to: string | null }[];
   clips: ClipView[];
   history: { at: string; actor: string; action: string; details: unknown }[];
@@ -229,10 +265,15 @@ export interface SweepPreviewView {
 
 export interface ExportView {
   packageId: string;
-  /** The package folder on this computer (inside the data folder's exports/). */
+  audience: 'police' | 'hr';
+  /** The package folder on this computer (inside the data folder's exports/ when made in the app). */
   dir: string;
   zipPath: string | null;
+  /** 'data': Custodian holds this copy and deletes it with the material; 'out': written elsewhere with --out. */
+  location: 'data' | 'out';
   manifestSha256: string;
+  /** The signing key's fingerprint (SHA-256 of its DER SubjectPublicKeyInfo, hex), also on the receipt. */
+  fingerprint: string;
   files: number;
   redacted: number;
   leftOut: { clip: number; camera: string; subjects: Zone; reason: string }[];
@@ -251,18 +292,64 @@ export interface HandoverRecordView {
   recordedBy: string;
   package: string;
   manifestSha256: string;
+  /** The signing key's fingerprint the package was verified against (null for handovers before it was recorded). */
+  keyFingerprint: string | null;
+  /** The recipient's copy, when it is a folder written with --out (Custodian does not delete it). */
+  recipientCopy: string | null;
   receiptPdf: string | null;
+  receiptHtml: string | null;
 }
 
 export interface HandoverResultView {
   incident: IncidentSummaryView;
   handover: HandoverRecordView;
-  /** Archived files deleted after the handover (each in the deletion log). */
+  /** Packages still waiting for their handover: while there are any, the material is kept. */
+  pending: { packageId: string; audience: string }[];
+  /** True when this handover (or a retry) deleted the material; false when it is kept for the packages pending. */
+  materialDeleted: boolean;
+  /** Archived files and package copies deleted after the handover (each in the deletion log). */
   deleted: number;
   failed: { path: string; reason: string }[];
   receiptHtml: string;
   receiptPdf: string;
   retried: boolean;
+}
+
+export interface PackageDiscardView {
+  incident: IncidentSummaryView;
+  package: PackageView;
+  /** Files of the discarded package's copy deleted now, and those that could not be yet. */
+  deleted: number;
+  failed: { path: string; reason: string }[];
+  /** When the discard was the last wait after a handover, the material went too. */
+  materialDeleted: boolean;
+}
+
+export interface VerifyStartView {
+  uploadId: string;
+  /** PUT each file's bytes here, with `?path=` its path inside the package (or the zip's name). */
+  uploadUrl: string;
+  maxBytes: number;
+  maxFiles: number;
+}
+
+/** A package's verdict, the same words as `custodian verify` prints (catalogue namespace "evidence"). */
+export interface VerifyView {
+  verdict: 'valid' | 'intact' | 'invalid';
+  /** The signing key's fingerprint found in the package (null when it has no readable key). */
+  fingerprint: string | null;
+  /** This site's key fingerprint, which the package was checked against. */
+  siteFingerprint: string;
+  /** How to compute the fingerprint without Custodian. */
+  fingerprintCommand: string;
+  summary: Msg;
+  problems: { file: string; kind: string; detail: string; msg: Msg }[];
+  packageId: string | null;
+  incident: string | null;
+  audience: string | null;
+  clips: number | null;
+  /** What this site's record knows of the package (null when it did not export it). */
+  known: { exported: string; audience: string; state: 'pending' | 'handed-over' | 'discarded' } | null;
 }
 
 /** The compliance report and the DPO's log views live in ./report.ts. */

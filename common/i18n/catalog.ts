@@ -11,6 +11,8 @@ import i18next from 'i18next';
 import * as check from './check.js';
 import * as core from './core.js';
 import * as deletion from './deletion.js';
+import * as evidence from './evidence.js';
+import * as masking from './masking.js';
 import * as report from './report.js';
 import * as scan from './scan.js';
 import * as server from './server.js';
@@ -23,6 +25,8 @@ const NAMESPACES = {
   scan,
   server,
   report,
+  evidence,
+  masking,
 } as const;
 
 export type Namespace = keyof typeof NAMESPACES;

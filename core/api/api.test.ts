@@ -1,7 +1,7 @@
-import { copyFileSync, mkdirSync, readFileSync, readSync, closeSync, rmSync, symlinkSync, utimesSync, writeFileSync, renameSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, readSync, closeSync, rmSync, symlinkSync, utimesSync, writeFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPERATION_NAMES, isPublicOperation, type GuardedOperation } from '../../common/api/contract.js';
+import { OPERATION_NAMES, isOperationName, isPublicOperation, type GuardedOperation } from '../../common/api/contract.js';
 import { EXAMPLES } from '../../common/api/examples.js';
 import type { ApiEvent, ApiResult } from '../../common/api/types.js';
 import { compileLayout, formatLayoutPath } from '../../common/layout.js';
@@ -78,12 +78,13 @@ describe('the API in core: permissions, parsing, audit', () => {
 
   it('every operation that needs a session is in the matrix, and only those', () => {
     const guarded = OPERATION_NAMES.filter((op) => !isPublicOperation(op));
-    expect(new Set(ACTIONS)).toEqual(new Set([...guarded, 'footage.view']));
+    // Besides the operations: what travels outside the JSON calls (footage, package zips, receipts).
+    expect(new Set(ACTIONS)).toEqual(new Set([...guarded, 'footage.view', 'packages.download', 'receipts.download']));
     expect(OPERATION_NAMES.filter(isPublicOperation)).toEqual(['auth.login']);
   });
 
   describe('the whole role × operation matrix, generated from it', () => {
-    const ops = (ACTIONS.filter((a) => a !== 'footage.view' && a !== 'auth.logout') as GuardedOperation[]).sort();
+    const ops = (ACTIONS.filter((a) => isOperationName(a) && a !== 'auth.logout') as GuardedOperation[]).sort();
     for (const role of ROLES) {
       for (const op of ops) {
         const allowed = may(role, op);
@@ -281,6 +282,89 @@ describe('the API in core: permissions, parsing, audit', () => {
     expect(report.verdicts.map((v) => v.clause)).toEqual(['P2', 'P4', 'P5', 'P7']);
     expect(report.handovers).toHaveLength(2);
   });
+
+  it('two recipients through the API: each package handed over on its own, downloads and receipts, "verify a package" as HR', async () => {
+    const ref = (await ok<{ ref: string }>('officer', 'incidents.create', { reason: 'crime-against-organisation', justification: 'Stöld ur personalrummet, polisanmäld', title: 'Två mottagare', from: t0 + 1000, to: t0 + 9000, cameras: ['entrance'] })).ref;
+    await ok('officer', 'incidents.archive', { ref });
+    const police = await ok<{ packageId: string; dir: string; zipPath: string | null; fingerprint: string; location: string }>('officer', 'exports.create', { ref, audience: 'police', zip: true });
+    const hr = await ok<{ packageId: string; dir: string; fingerprint: string }>('officer', 'exports.create', { ref, audience: 'hr' });
+    expect(police.location).toBe('data');
+    type Detail = { status: string; packages: { packageId: string; audience: string; state: string; fingerprint: string | null; held: boolean; handover: { id: number; reference: string } | null }[]; clips: { path: string }[] };
+    let d = await ok<Detail>('officer', 'incidents.show', { ref });
+    expect(d.packages.map((x) => `${x.audience}:${x.state}:${x.fingerprint === police.fingerprint}:${x.held}`)).toEqual(['police:pending:true:true', 'hr:pending:true:true']);
+
+    const ph = await ok<{ materialDeleted: boolean; pending: { audience: string }[]; handover: { id: number; keyFingerprint: string } }>('officer', 'handover.record', { ref, to: 'police', packageId: police.packageId, recipient: 'Insp. Berg', reference: 'K-2026-77' });
+    expect(ph).toMatchObject({ materialDeleted: false, pending: [{ audience: 'hr' }], handover: { keyFingerprint: police.fingerprint } });
+    d = await ok<Detail>('officer', 'incidents.show', { ref });
+    expect(d.status).toBe('archived');
+    expect(d.packages.map((x) => `${x.audience}:${x.state}`)).toEqual(['police:handed-over', 'hr:pending']);
+
+    // The officer downloads the packages Custodian holds, as zips that verify; each download is logged.
+    const save = async (stream: NodeJS.ReadableStream, name: string): Promise<string> => {
+      const file = path.join(t.dir, name);
+      const chunks: Buffer[] = [];
+      for await (const c of stream) chunks.push(Buffer.from(c as Uint8Array));
+      writeFileSync(file, Buffer.concat(chunks));
+      return file;
+    };
+    const { verifyPackage } = await import('../../native/package-verify.js');
+    const site = [{ fingerprint: police.fingerprint, source: 'site' as const }];
+    const policeZip = await save(api.openPackageDownload(tokens.officer, police.packageId).stream, 'police-download.zip');
+    expect((await verifyPackage(policeZip, site)).verdict).toBe('valid');
+    const hrZip = await save(api.openPackageDownload(tokens.officer, hr.packageId).stream, 'hr-download.zip'); // no zip was made: zipped as it streams
+    const hrCheck = await verifyPackage(hrZip, site);
+    expect(hrCheck.problems).toEqual([]);
+    expect(hrCheck.verdict).toBe('valid');
+    expect(audits('package.downloaded').map((a) => JSON.parse(a.details).package)).toEqual([police.packageId, hr.packageId]);
+    for (const role of ['hr', 'dpo', 'admin'] as const) expect(() => api.openPackageDownload(tokens[role], hr.packageId)).toThrow(expect.objectContaining({ code: 'forbidden' }));
+
+    // HR checks the package it was given, file by file, against this site's key; a changed page is named.
+    const upload = async (role: Role, dir: string, change?: string): Promise<{ verdict: string; fingerprint: string | null; problems: { file: string; kind: string }[]; known: { state: string } | null }> => {
+      const s = await ok<{ uploadId: string; uploadUrl: string }>(role, 'packages.verifyStart', { kind: 'folder', name: 'paket' });
+      expect(s.uploadUrl).toBe(`/upload/${s.uploadId}`);
+      const { Readable } = await import('node:stream');
+      const walk = (rel: string): string[] => readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(rel, e.name)) : [path.join(rel, e.name)]));
+      for (const f of walk('')) {
+        let bytes = readFileSync(path.join(dir, f));
+        if (f === change) bytes = Buffer.concat([bytes, Buffer.from('<!-- changed -->')]);
+        await api.receiveUpload(tokens[role], s.uploadId, `paket/${f.split(path.sep).join('/')}`, Readable.from([bytes]));
+      }
+      return ok(role, 'packages.verifyFinish', { uploadId: s.uploadId });
+    };
+    const good = await upload('hr', hr.dir);
+    expect(good).toMatchObject({ verdict: 'valid', fingerprint: hr.fingerprint, problems: [], known: { state: 'pending' } });
+    const bad = await upload('hr', hr.dir, 'index.html');
+    expect(bad.verdict).toBe('invalid');
+    expect(bad.problems.map((p) => `${p.kind} ${p.file}`)).toContain('changed index.html');
+    const zipUp = await ok<{ uploadId: string }>('dpo', 'packages.verifyStart', { kind: 'zip', name: 'police.zip' });
+    const { Readable } = await import('node:stream');
+    await api.receiveUpload(tokens.dpo, zipUp.uploadId, 'police.zip', Readable.from([readFileSync(policeZip)]));
+    expect(await call('hr', 'packages.verifyFinish', { uploadId: zipUp.uploadId })).toMatchObject({ ok: false, error: { code: 'not_found' } }); // another session's
+    expect((await ok<{ verdict: string }>('dpo', 'packages.verifyFinish', { uploadId: zipUp.uploadId })).verdict).toBe('valid');
+    expect(readdirSync(path.join(ctx.dataDir, 'verify-uploads'))).toEqual([]); // the uploaded zip is gone
+    expect(audits('package.verified').length).toBe(3);
+
+    const hh = await ok<{ materialDeleted: boolean; pending: unknown[]; failed: unknown[] }>('officer', 'handover.record', { ref, to: 'hr', packageId: hr.packageId, recipient: 'Eva Ek', reference: 'HR-2026-31' });
+    expect(hh).toMatchObject({ materialDeleted: true, pending: [], failed: [] });
+    d = await ok<Detail>('officer', 'incidents.show', { ref });
+    expect(d.status).toBe('deleted');
+    expect(d.packages.every((x) => !x.held && x.state === 'handed-over')).toBe(true);
+    expect(() => readFileSync(path.join(police.dir, 'manifest.json'))).toThrow(/ENOENT/);
+    expect(() => api.openPackageDownload(tokens.officer, police.packageId)).toThrow(expect.objectContaining({ code: 'not_found' }));
+    expect(await call('officer', 'packages.discard', { packageId: hr.packageId, reason: 'too late to discard this one' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+
+    // Receipts stay downloadable for the officer and the DPO; not for HR.
+    for (const x of d.packages) {
+      const id = x.handover?.id ?? 0;
+      expect((await api.openReceipt(tokens.dpo, id, 'pdf')).contentType).toBe('application/pdf');
+      expect(readFileSync((await api.openReceipt(tokens.officer, id, 'html')).path, 'utf8')).toContain(x.handover?.reference ?? '?');
+      await expect(api.openReceipt(tokens.hr, id, 'pdf')).rejects.toMatchObject({ code: 'forbidden' });
+    }
+    // HR sees the incident, and only HR's package.
+    const hrView = await ok<Detail>('hr', 'incidents.show', { ref });
+    expect(hrView.packages.map((x) => x.audience)).toEqual(['hr']);
+    expect(JSON.stringify(hrView)).not.toContain('K-2026-77');
+  }, 120_000);
 
   it('the deletion log comes a page at a time', async () => {
     type Page = { deletions: { id: number }[]; next: { at: number; id: number } | null };

@@ -28,6 +28,10 @@ import { nextDueMs } from '../retention.js';
 import { sharedLoginGate, type LoginGate } from '../login-gate.js';
 import { actingAs, authenticate, login, type SessionUser } from '../users.js';
 import { openFootageFile, type FootageKind, type OpenFootage } from './footage.js';
+import type { Readable } from 'node:stream';
+import { receiptFile } from '../handover.js';
+import { PackageUploads } from '../package-check.js';
+import { openHeldPackage, type PackageDownload } from '../package-copies.js';
 import { handlers, sessionView, type CallContext } from './handlers.js';
 
 export interface ApiOptions {
@@ -79,12 +83,15 @@ export class CustodianApi {
   private readonly viewed = new Map<number, Set<string>>();
   private lastStatus = '';
   private readonly mediaUrl: (kind: FootageKind, id: number) => string;
+  /** Packages being uploaded to "Verify a package", per session. */
+  readonly uploads: PackageUploads;
 
   constructor(
     readonly ctx: Ctx,
     private readonly options: ApiOptions = {},
   ) {
     this.mediaUrl = options.mediaUrl ?? mediaPath;
+    this.uploads = new PackageUploads(ctx);
   }
 
   /** Answers any error the way the contract says; never leaks a stack or an unexpected message. */
@@ -112,6 +119,7 @@ export class CustodianApi {
         emit: (event) => this.emitToUser(user.userId, event),
         noteViewing: (kind, id, details) => this.noteViewing(user, kind, id, details),
         mediaUrl: this.mediaUrl,
+        uploads: this.uploads,
       };
       const handler = handlers[operation as GuardedOperation] as (c: CallContext, req: unknown) => unknown;
       const data = await handler(call, parsed.data);
@@ -188,6 +196,34 @@ export class CustodianApi {
       throw e;
     }
     return f;
+  }
+
+  /** The session's user if its role may do `action` (a transfer outside the JSON calls), else an error. */
+  private allowed(token: string | undefined, action: Action): SessionUser {
+    const user = authenticate(this.ctx, token);
+    if (!may(user.role, action)) throw new CustodianError('forbidden', `The ${user.role} role may not use ${action}.`);
+    return user;
+  }
+
+  /** One file of a package being verified (any role; the upload must be this session's). */
+  async receiveUpload(token: string | undefined, uploadId: string, relPath: string, body: Readable): Promise<{ bytes: number }> {
+    const user = this.allowed(token, 'packages.verifyStart');
+    return this.uploads.receive(user.sessionId, uploadId, relPath, body);
+  }
+
+  /** A package copy Custodian holds, as a zip for the officer to carry to the recipient (audit-logged). */
+  openPackageDownload(token: string | undefined, packageId: string): PackageDownload {
+    const user = this.allowed(token, 'packages.download');
+    return openHeldPackage(actingAs(this.ctx, user), packageId);
+  }
+
+  /** A handover receipt (HTML or PDF) for the officer or the DPO, long after the material is gone (audit-logged). */
+  async openReceipt(token: string | undefined, handoverId: number, format: 'html' | 'pdf'): Promise<{ path: string; fileName: string; contentType: string }> {
+    const user = this.allowed(token, 'receipts.download');
+    const ctx = actingAs(this.ctx, user);
+    const r = await receiptFile(ctx, handoverId, format);
+    audit(ctx, 'receipt.downloaded', { handover: handoverId, incident: r.handover.incident_ref, format });
+    return { path: r.path, fileName: `${r.handover.incident_ref}-kvitto-${handoverId}.${format}`, contentType: format === 'pdf' ? 'application/pdf' : 'text/html; charset=utf-8' };
   }
 
   /** Events for this session until the returned function is called. Throws if not logged in. */
@@ -286,6 +322,7 @@ export class CustodianApi {
     for (const s of this.subscribers) safeDeliver(s.listener, { type: 'session-ended', reason: english({ key: 'server:serverStopping' }) });
     this.subscribers.clear();
     this.viewed.clear();
+    this.uploads.close();
   }
 }
 

@@ -13,7 +13,6 @@ import { CustodianError, failure, isCustodianError } from '../../common/errors.j
 import { allowedActions, may } from '../../common/permissions.js';
 import { formatInstant, formatLocal, parseUserTime, retentionCutoff } from '../../common/time.js';
 import { getCamera, type CameraRow } from '../../db/cameras.js';
-import { handoverOf } from '../../db/handovers.js';
 import { listHolds, type HoldRow } from '../../db/holds.js';
 import type { IncidentRow } from '../../db/incidents.js';
 import { findPackage } from '../../db/packages.js';
@@ -22,10 +21,11 @@ import { acknowledgeAlarm, alarmList } from '../alarms.js';
 import { cameras, setCamera } from '../cameras.js';
 import type { Ctx } from '../context.js';
 import { exportPackage } from '../exports.js';
-import { handoverLog, recordHandover } from '../handover.js';
+import { discardPackage, handoverLog, recordHandover } from '../handover.js';
 import { dpoHandlers } from './dpo-handlers.js';
 import { addHold, holds, releaseHoldById } from '../holds.js';
-import { incidentDetail, incidentSummary } from '../incident-view.js';
+import { incidentDetail, incidentSummary, incidentVisibleTo, packageView } from '../incident-view.js';
+import type { PackageUploads } from '../package-check.js';
 import { archiveIncident, closeIncident, createIncident, extendIncident, findIncident, incidents, reclassifyClip } from '../incidents.js';
 import { sweep } from '../retention.js';
 import { changeSetting } from '../settings.js';
@@ -47,6 +47,8 @@ export interface CallContext {
   noteViewing(kind: FootageKind, id: number, details: Record<string, unknown>): void;
   /** The URL a client uses to stream footage (browser mode: /media/…; the desktop app: its protocol). */
   mediaUrl(kind: FootageKind, id: number): string;
+  /** Packages being uploaded to be verified ("Verify a package"). */
+  readonly uploads: PackageUploads;
 }
 
 type Handler<Op extends GuardedOperation> = (call: CallContext, req: ParsedRequestOf<Op>) => ResponseOf<Op> | Promise<ResponseOf<Op>>;
@@ -83,11 +85,9 @@ export function holdView(ctx: Ctx, h: HoldRow): HoldView {
 }
 
 
-/** HR sees only incidents handed over to HR (see common/permissions.ts SCOPES). */
+/** HR sees only incidents handed over to HR, and of them only HR's share (see common/permissions.ts SCOPES). */
 function visibleTo(call: CallContext, inc: IncidentRow): boolean {
-  if (call.user.role !== 'hr') return true;
-  // Handed over to HR (after which the archived material is deleted: the record stays).
-  return handoverOf(call.ctx.db, inc.id)?.audience === 'hr';
+  return incidentVisibleTo(call.ctx, inc, call.user);
 }
 
 function visibleIncident(call: CallContext, ref: string): IncidentRow {
@@ -162,6 +162,10 @@ function summary(ctx: Ctx, inc: IncidentRow): IncidentSummaryView {
   return incidentSummary(ctx, inc);
 }
 
+function deletionCounts(d: { deleted: number; failed: { path: string; reason: string }[] } | null): { deleted: number; failed: { path: string; reason: string }[] } {
+  return { deleted: d?.deleted ?? 0, failed: d?.failed ?? [] };
+}
+
 export const handlers: HandlerMap = {
   'auth.logout': (call) => {
     logout(call.ctx, call.token);
@@ -196,10 +200,10 @@ export const handlers: HandlerMap = {
   'incidents.list': (call) => ({
     incidents: incidents(call.ctx)
       .filter((i) => visibleTo(call, i))
-      .map((i) => summary(call.ctx, i))
+      .map((i) => incidentSummary(call.ctx, i, call.user))
       .sort((a, b) => Number(b.overdue) - Number(a.overdue)),
   }),
-  'incidents.show': (call, req) => incidentDetail(call.ctx, visibleIncident(call, req.ref)),
+  'incidents.show': (call, req) => incidentDetail(call.ctx, visibleIncident(call, req.ref), call.user),
   'incidents.create': (call, req) =>
     summary(
       call.ctx,
@@ -258,8 +262,23 @@ export const handlers: HandlerMap = {
     });
     const record = handoverLog(call.ctx, r.handover.handed_ms).find((h) => h.id === r.handover.id);
     if (!record) throw new CustodianError('internal', 'The handover was recorded but cannot be read back.');
-    return { incident: summary(call.ctx, r.incident), handover: record, deleted: r.deletion.deleted, failed: r.deletion.failed, receiptHtml: r.receiptHtml, receiptPdf: r.receiptPdf, retried: r.retried };
+    return {
+      incident: summary(call.ctx, r.incident),
+      handover: record,
+      pending: r.pending.map((p) => ({ packageId: p.package_id, audience: p.audience })),
+      materialDeleted: r.deletion !== null,
+      ...deletionCounts(r.deletion),
+      receiptHtml: r.receiptHtml,
+      receiptPdf: r.receiptPdf,
+      retried: r.retried,
+    };
   },
+  'packages.discard': async (call, req) => {
+    const r = await discardPackage(call.ctx, req.packageId, req.reason);
+    return { incident: summary(call.ctx, r.incident), package: packageView(call.ctx, r.package), deleted: r.copy.deleted, failed: [...r.copy.failed, ...(r.deletion?.failed ?? [])], materialDeleted: r.deletion !== null };
+  },
+  'packages.verifyStart': (call, req) => call.uploads.start(call.user.sessionId, req.kind, req.name),
+  'packages.verifyFinish': (call, req) => call.uploads.finish(call.user.sessionId, req.uploadId),
 
   'alarms.list': (call, req) => ({ alarms: alarmList(call.ctx, req.all ?? false).map((a) => alarmView(call.ctx, a)) }),
   'alarms.ack': (call, req) => alarmView(call.ctx, acknowledgeAlarm(call.ctx, req.id, req.note ?? null)),

@@ -1,16 +1,17 @@
 /**
  * An incident's material goes (after the last handover, or when it is closed): its archived
- * clips and every package copy Custodian holds, except the one handed over (the recipient's).
- * What goes is decided here from the records; the deleting is the door's (recorded-files.ts).
+ * clips and the package copies the caller names (core/package-state.ts copiesToDelete: every
+ * copy Custodian holds, and every copy written elsewhere that was never handed over). The files
+ * of each copy are taken from their records; the deleting is the door's (recorded-files.ts).
  */
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { sha256File } from '../../native/hash.js';
 import { fileFacts } from '../../native/recorder-fs.js';
-import { PackageManifestSchema, clipPackagePath } from '../../common/manifest.js';
+import { ManifestClipsSchema, clipPackagePath } from '../../common/manifest.js';
 import { clipsOf, setClipDeleted, type IncidentRow } from '../../db/incidents.js';
-import { markPackageDeleted, packagesOf, type PackageRow } from '../../db/packages.js';
+import { markPackageDeleted, markPackageFileDeleted, packageFiles, type PackageRow } from '../../db/packages.js';
 import type { Ctx } from '../context.js';
 import { archiveDir } from '../paths.js';
 import { deleteRecordedFiles, reportForeignFiles, type RecordedFile } from './recorded-files.js';
@@ -34,14 +35,32 @@ function clipFiles(ctx: Ctx, inc: IncidentRow, reason: string, handoverId: numbe
 const WRITER_FILES = ['manifest.sig', 'site-public.pem', 'VERIFY.txt', 'index.html', 'SHA256SUMS'];
 
 /**
- * The files of one package copy, by record: the manifest Custodian signed (its SHA-256 is in the
- * database) lists the clips with their hashes. A manifest that is not the recorded one makes
- * nothing deletable.
- *
- * Until every file of a package is recorded with its hash when it is written (issue 12), the
- * writer's own files (by their fixed names) and the zip are taken as they are found.
+ * The files of one package copy, by record. A package written since migration 008 has every file
+ * it wrote recorded (package_files: path, size, SHA-256; the folder's files and the zip): exactly
+ * those. An older one has only its manifest's hash: the manifest Custodian signed lists the clips
+ * with their hashes, and the writer's own files (by their fixed names) and the zip are taken as
+ * they are found; a manifest that is not the recorded one makes nothing deletable.
  */
-export async function packageCopyFiles(pkg: PackageRow, reason: string, incidentRef: string, handoverId: number | null): Promise<RecordedFile[]> {
+export async function packageCopyFiles(ctx: Ctx, pkg: PackageRow, reason: string, incidentRef: string, handoverId: number | null): Promise<RecordedFile[]> {
+  const recorded = packageFiles(ctx.db, pkg.id).filter((f) => f.deleted_ms === null);
+  if (recorded.length > 0 || pkg.location !== null) {
+    return recorded.map((f) => ({
+      kind: 'package' as const,
+      recordId: f.id,
+      base: f.copy === 'zip' && pkg.zip_path !== null ? path.dirname(pkg.zip_path) : pkg.dir,
+      rel: f.rel_path.split('/'),
+      size: f.size,
+      sha256: f.sha256,
+      incidentRef,
+      handoverId,
+      reason,
+    }));
+  }
+  return legacyPackageFiles(pkg, reason, incidentRef, handoverId);
+}
+
+/** A package from before its files were recorded (migration 008): from its signed manifest. */
+async function legacyPackageFiles(pkg: PackageRow, reason: string, incidentRef: string, handoverId: number | null): Promise<RecordedFile[]> {
   let manifestBytes: Buffer;
   try {
     manifestBytes = readFileSync(path.join(pkg.dir, 'manifest.json'));
@@ -49,11 +68,12 @@ export async function packageCopyFiles(pkg: PackageRow, reason: string, incident
     return [];
   }
   if (createHash('sha256').update(manifestBytes).digest('hex') !== pkg.manifest_sha256) return [];
-  const parsed = PackageManifestSchema.safeParse(JSON.parse(manifestBytes.toString('utf8')));
+  const parsed = ManifestClipsSchema.safeParse(JSON.parse(manifestBytes.toString('utf8')));
   if (!parsed.success) return [];
   const files: RecordedFile[] = parsed.data.files.map((f, i) => ({
     kind: 'package' as const,
-    recordId: pkg.id * 10_000 + i,
+    // Negative: never the id of a recorded package file (package_files.id) in the journal.
+    recordId: -(pkg.id * 10_000 + i),
     base: pkg.dir,
     rel: clipPackagePath(f.name).split('/'),
     size: f.size,
@@ -65,24 +85,41 @@ export async function packageCopyFiles(pkg: PackageRow, reason: string, incident
     handoverId,
     reason,
   }));
-  files.push({ kind: 'package', recordId: pkg.id * 10_000 + 9_999, base: pkg.dir, rel: ['manifest.json'], size: manifestBytes.length, sha256: pkg.manifest_sha256, incidentRef, handoverId, reason });
+  files.push({ kind: 'package', recordId: -(pkg.id * 10_000 + 9_999), base: pkg.dir, rel: ['manifest.json'], size: manifestBytes.length, sha256: pkg.manifest_sha256, incidentRef, handoverId, reason });
   const asFound = WRITER_FILES.map((n) => ({ base: pkg.dir, name: n }));
   if (pkg.zip_path) asFound.push({ base: path.dirname(pkg.zip_path), name: path.basename(pkg.zip_path) });
   for (const [i, f] of asFound.entries()) {
     const facts = fileFacts(path.join(f.base, f.name));
     if (!facts) continue;
     const sha = await sha256File(path.join(f.base, f.name)).catch(() => null);
-    files.push({ kind: 'package', recordId: pkg.id * 10_000 + 9_000 + i, base: f.base, rel: [f.name], size: facts.size, sha256: sha, incidentRef, handoverId, reason });
+    files.push({ kind: 'package', recordId: -(pkg.id * 10_000 + 9_000 + i), base: f.base, rel: [f.name], size: facts.size, sha256: sha, incidentRef, handoverId, reason });
   }
   return files;
 }
 
 /**
- * Deletes the incident's archived clips and the package copies Custodian holds (all but
- * `keepPackageId`, the copy handed over). Each deletion is logged by the door; anything else
- * found in those folders stays and is named in a `foreign-files` alarm.
+ * Deletes one package copy by its records (a discard, or with the material). Each deletion is
+ * logged by the door; anything else found in the copy's folder stays and is named in a
+ * `foreign-files` alarm. The copy counts as deleted once every recorded file is gone.
  */
-export async function deleteIncidentMaterial(ctx: Ctx, inc: IncidentRow, reason: string, handoverId: number | null, keepPackageId: string | null): Promise<MaterialDeletion> {
+export async function deletePackageCopy(ctx: Ctx, pkg: PackageRow, inc: IncidentRow, reason: string, handoverId: number | null): Promise<MaterialDeletion> {
+  const files = await packageCopyFiles(ctx, pkg, reason, inc.ref, handoverId);
+  const r = await deleteRecordedFiles(ctx, files);
+  ctx.db.transaction(() => {
+    for (const g of r.gone) if (g.recordId > 0) markPackageFileDeleted(ctx.db, g.recordId, ctx.now());
+  })();
+  const parent = path.dirname(pkg.dir);
+  const foreign = reportForeignFiles(ctx, parent, `foreign-files:${inc.ref}:${pkg.package_id}`, { below: [path.basename(pkg.dir)], removeBase: true });
+  if (r.failed.length === 0) ctx.db.transaction(() => markPackageDeleted(ctx.db, pkg.id, ctx.now()))();
+  return { deleted: r.deleted, failed: r.failed, foreign };
+}
+
+/**
+ * Deletes the incident's archived clips and the package copies named (`copies`: decided by the
+ * caller from the record). Each deletion is logged by the door; anything else found in those
+ * folders stays and is named in a `foreign-files` alarm.
+ */
+export async function deleteIncidentMaterial(ctx: Ctx, inc: IncidentRow, reason: string, handoverId: number | null, copies: readonly PackageRow[]): Promise<MaterialDeletion> {
   const out: MaterialDeletion = { deleted: 0, failed: [], foreign: [] };
   const clips = await deleteRecordedFiles(ctx, clipFiles(ctx, inc, reason, handoverId));
   ctx.db.transaction(() => {
@@ -92,16 +129,12 @@ export async function deleteIncidentMaterial(ctx: Ctx, inc: IncidentRow, reason:
   out.failed.push(...clips.failed);
   if (clips.failed.length === 0) out.foreign.push(...reportForeignFiles(ctx, archiveDir(ctx), `foreign-files:${inc.ref}:archive`, { below: [inc.ref], removeBase: true }));
 
-  for (const pkg of packagesOf(ctx.db, inc.id)) {
-    if (pkg.package_id === keepPackageId || pkg.deleted_ms !== null) continue;
-    const files = await packageCopyFiles(pkg, reason, inc.ref, handoverId);
-    const r = await deleteRecordedFiles(ctx, files);
+  for (const pkg of copies) {
+    if (pkg.deleted_ms !== null) continue;
+    const r = await deletePackageCopy(ctx, pkg, inc, reason, handoverId);
     out.deleted += r.deleted;
     out.failed.push(...r.failed);
-    const parent = path.dirname(pkg.dir);
-    const left = reportForeignFiles(ctx, parent, `foreign-files:${inc.ref}:${pkg.package_id}`, { below: [path.basename(pkg.dir)], removeBase: true });
-    out.foreign.push(...left);
-    if (r.failed.length === 0) ctx.db.transaction(() => markPackageDeleted(ctx.db, pkg.id, ctx.now()))();
+    out.foreign.push(...r.foreign);
   }
   return out;
 }

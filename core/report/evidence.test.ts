@@ -5,7 +5,7 @@
  * HR, a camera without a zone, a clip in another zone's folder, a package clip with sound, a
  * handed-over copy left in the data folder, an incident past its review date.
  */
-import { cpSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComplianceReportView, VerdictView } from '../../common/api/report.js';
@@ -173,12 +173,16 @@ describe('P4, P5 and P7 from packages, the archive and the disk (real ffmpeg)', 
   it('P5 is not held while a handed-over copy stays in the data folder, and says how long after the handover the material went', async () => {
     const inc = createIncident(ctx, { reason: 'crime-on-premises', justification: 'Skadegörelse på kontoret, polisanmäld', title: 'Skadegörelse', fromMs: t0 + 1_000, toMs: t0 + 11_000, cameras: ['office'] });
     await archiveIncident(ctx, inc.ref);
-    // Browser mode writes packages into the data folder.
+    // Browser mode writes packages into the data folder (here with a zip beside the folder).
     const inData = path.join(ctx.dataDir, 'exports', `${inc.ref}-police`);
-    const pkg = await exportPackage(ctx, inc.ref, { audience: 'police', outDir: inData });
+    const pkg = await exportPackage(ctx, inc.ref, { audience: 'police', outDir: inData, zip: true });
+    // The zip is changed behind Custodian's back: it is no longer the file Custodian wrote, so
+    // the handover's deletion leaves it (issue 10) — a copy left behind, which P5 must see.
+    appendFileSync(`${inData}.zip`, 'x');
     clock.now += 3 * MINUTE;
     const h = await recordHandover(ctx, inc.ref, { to: 'police', reference: '+46 70 123 45 67', recipient: '=HYPERLINK("http://evil.example")', packageDir: inData, method: '-kontant', note: '@SUM(1+1)' });
-    expect(h.incident.status).toBe('deleted');
+    expect(h.incident.status).toBe('handed-over');
+    expect(existsSync(`${inData}.zip`)).toBe(true);
     const r = await report();
     const p5 = verdict(r, 'P5');
     expect(p5.status).toBe('not-held');
@@ -186,9 +190,9 @@ describe('P4, P5 and P7 from packages, the archive and the disk (real ffmpeg)', 
     expect(p5.facts.find((f) => f.key === 'report:p5.remaining.package')?.refs).toEqual([inc.ref, inData]);
     expect(r.p5.material.find((m) => m.ref === inc.ref)?.remaining).toEqual([expect.objectContaining({ what: 'package', package: pkg.packageId, path: inData })]);
 
-    // The handover log: what the package held, from its manifest, and the receipt.
+    // The handover log: what the package held (its copy is gone: from the export's record), and the receipt.
     const entry = (await handoverLogEntries(ctx)).find((e) => e.incident === inc.ref);
-    expect(entry?.contents).toMatchObject({ source: 'manifest', manifestMatches: true, clips: 1, cameras: ['office'], zones: { staff: 1, visitor: 0, mixed: 0 }, masked: 0 });
+    expect(entry?.contents).toMatchObject({ source: 'export-record', clips: 1, cameras: ['office'], zones: { staff: 1, visitor: 0, mixed: 0 } });
     expect(entry?.receipt).toEqual({ html: true, pdf: true });
     expect(Buffer.from(handoverReceipt(ctx, h.handover.id, 'pdf').base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
     // As CSV no cell a person typed can start a formula.
@@ -199,8 +203,9 @@ describe('P4, P5 and P7 from packages, the archive and the disk (real ffmpeg)', 
     expect(row[HANDOVER_LOG_COLUMNS.indexOf('recipient')]).toBe(`'=HYPERLINK("http://evil.example")`);
     for (const cell of cells.flat()) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
 
-    // The copy removed: nothing of the incident is left, and the report says how long after.
-    rmSync(inData, { recursive: true });
+    // A person removes the changed zip; the handover run again finishes, and the report says how long after.
+    rmSync(`${inData}.zip`);
+    expect((await recordHandover(ctx, inc.ref, { to: 'police', reference: '+46 70 123 45 67', recipient: 'x y', packageDir: inData })).incident.status).toBe('deleted');
     const gone = await report();
     expect(verdict(gone, 'P5').status).toBe('held');
     const fact = verdict(gone, 'P5').facts.find((f) => f.key === 'report:p5.gone' && f.refs.includes(inc.ref));

@@ -8,10 +8,7 @@
  *    it lies in Custodian's data folder), and unfinished export work. The disk is looked at.
  *  - How long after the final handover the material went (the last deletion of its clips and
  *    copies in the deletion log).
- *
- * MERGE NOTE: with several handovers per incident and copies recorded per package (the evidence
- * work), `custodianCopies` should read the recorded copies (each with its folder and whether it
- * is the recipient's) instead of deciding from the package row and the data folder.
+ * With several recipients, material must be gone only once no package of the incident waits.
  */
 import path from 'node:path';
 import type { KeepingSection, ReportFactView } from '../../common/api/report.js';
@@ -20,8 +17,9 @@ import { auditByAction } from '../../db/audit.js';
 import { lastMaterialDeletions } from '../../db/deletions.js';
 import { listHandovers, type HandoverRow } from '../../db/handovers.js';
 import { listIncidents, type IncidentRow } from '../../db/incidents.js';
-import { packagesOf, type PackageRow } from '../../db/packages.js';
+import { packageFiles, packagesOf, type PackageRow } from '../../db/packages.js';
 import type { Ctx } from '../context.js';
+import { pendingPackages } from '../package-state.js';
 import { isOverdue } from '../incidents.js';
 import { archiveDir } from '../paths.js';
 import { exists, filesUnder, isInside } from './disk.js';
@@ -67,15 +65,35 @@ function overdueSpells(inc: IncidentRow, changes: readonly ReviewChange[], endMs
   return spells;
 }
 
-/** Package copies Custodian holds: every copy but the handed-over one, and that one too inside the data folder. */
+/**
+ * Package copies Custodian holds (recorded with the package, issue 12): every copy in its data
+ * folder, and every copy written elsewhere that was not handed over; a handed-over copy written
+ * elsewhere (--out) is the recipient's. Packages from before copies were recorded: every copy but
+ * the handed-over one, and that one too inside the data folder.
+ */
 function custodianCopies(ctx: Ctx, pkgs: readonly PackageRow[], handedOver: ReadonlySet<string>): { held: PackageRow[]; recipients: PackageRow[] } {
   const held: PackageRow[] = [];
   const recipients: PackageRow[] = [];
   for (const p of pkgs) {
-    if (handedOver.has(p.package_id) && !isInside(ctx.dataDir, p.dir)) recipients.push(p);
+    const inData = p.location === null ? isInside(ctx.dataDir, p.dir) : p.location === 'data';
+    if (handedOver.has(p.package_id) && !inData) recipients.push(p);
     else held.push(p);
   }
   return { held, recipients };
+}
+
+/**
+ * What is left of one package copy on disk: the files Custodian recorded writing (folder and zip)
+ * that are still there, and anything else in its folder. Packages from before copies were
+ * recorded: every file in the folder, and the zip.
+ */
+function copyOnDisk(ctx: Ctx, p: PackageRow): { files: number; foreign: number } {
+  const recorded = packageFiles(ctx.db, p.id);
+  const inFolder = filesUnder(p.dir);
+  if (recorded.length === 0) return { files: inFolder.length + (p.zip_path && exists(p.zip_path) ? 1 : 0), foreign: 0 };
+  const folderPaths = new Set(recorded.filter((f) => f.copy === 'folder').map((f) => f.rel_path));
+  const left = recorded.filter((f) => (f.copy === 'folder' ? exists(path.join(p.dir, ...f.rel_path.split('/'))) : exists(path.join(path.dirname(p.dir), f.rel_path)))).length;
+  return { files: left, foreign: inFolder.filter((rel) => !folderPaths.has(rel)).length };
 }
 
 export function keepingPart(ctx: Ctx, fromMs: number, toMs: number): { section: KeepingSection; facts: ReportFactView[] } {
@@ -113,16 +131,19 @@ export function keepingPart(ctx: Ctx, fromMs: number, toMs: number): { section: 
   const material: KeepingSection['material'] = [];
   for (const inc of incidents) {
     const hs = byIncident.get(inc.id) ?? [];
-    // Material must be gone once an incident is handed over (finally) or closed.
-    if (hs.length === 0 && inc.status !== 'deleted') continue;
+    // Material must be gone once the incident is closed, or handed over with no package left
+    // waiting for its handover (several recipients: the material stays while one waits).
+    if (inc.status !== 'deleted' && (hs.length === 0 || pendingPackages(ctx, inc).length > 0)) continue;
     const remaining: KeepingSection['material'][number]['remaining'] = [];
     const archived = filesUnder(path.join(archive, inc.ref));
     if (archived.length > 0) remaining.push({ what: 'archive', package: null, path: path.join(archive, inc.ref), files: archived.length });
     const pkgs = packagesOf(ctx.db, inc.id);
     const { held, recipients } = custodianCopies(ctx, pkgs, new Set(hs.map((h) => h.package_id)));
     for (const p of held) {
-      const files = filesUnder(p.dir).length + (p.zip_path && exists(p.zip_path) ? 1 : 0);
+      const { files, foreign } = copyOnDisk(ctx, p);
       if (files > 0) remaining.push({ what: 'package', package: p.package_id, path: p.dir, files });
+      // Files Custodian did not write, left where its copy was: not its material, but said.
+      if (foreign > 0) facts.push(fact('p5.foreignFiles', { ref: inc.ref, package: p.package_id, path: p.dir, files: foreign }, 'info', [inc.ref, p.dir]));
       const work = path.join(ctx.dataDir, 'exports-work', p.package_id);
       if (exists(work)) remaining.push({ what: 'work', package: p.package_id, path: work, files: filesUnder(work).length });
     }

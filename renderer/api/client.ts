@@ -31,9 +31,18 @@ export interface HttpApiOptions {
   eventSource?: EventSourceFactory;
 }
 
+/** Bytes that travel outside the JSON calls: package files uploaded to be verified, and downloads. */
+export interface FileTransfers {
+  /** PUTs one file's bytes to the upload address the server gave, under its path inside the package. */
+  upload(uploadUrl: string, relPath: string, body: Blob): Promise<ApiResult<{ bytes: number }>>;
+  /** The address of a download (a package zip, a receipt) for a link. */
+  href(path: string): string;
+}
+
 export interface HttpApi {
   call<Op extends OperationName>(op: Op, request: RequestOf<Op>): Promise<ApiResult<ResponseOf<Op>>>;
   subscribe(listener: (event: ApiEvent) => void): () => void;
+  files: FileTransfers;
 }
 
 const EVENT_TYPES: readonly ApiEvent['type'][] = ['progress', 'status', 'session-ended'];
@@ -137,6 +146,24 @@ export function createHttpApi(options: HttpApiOptions = {}): HttpApi {
         if (op === 'auth.login' && listeners.size > 0) open();
       }
       return body as ApiResult<ResponseOf<typeof op>>;
+    },
+    files: {
+      async upload(uploadUrl, relPath, body) {
+        let res: Response;
+        try {
+          res = await doFetch(`${base}${uploadUrl}?path=${encodeURIComponent(relPath)}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body, credentials: 'same-origin' });
+        } catch {
+          return fail('Custodian is not answering. Is "custodian serve" still running?');
+        }
+        let answer: unknown;
+        try {
+          answer = await res.json();
+        } catch {
+          return fail(`Custodian answered HTTP ${res.status} without a readable body.`);
+        }
+        return isResult(answer) ? (answer as ApiResult<{ bytes: number }>) : fail(`Custodian answered HTTP ${res.status} with something that is not an API answer.`);
+      },
+      href: (path) => `${base}${path}`,
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -5,11 +5,16 @@
  */
 import type { OperationName, RequestOf, ResponseOf } from '../../common/api/contract.js';
 import type { ApiEvent, ApiFailure, ApiResult } from '../../common/api/types.js';
+import type { FileTransfers } from '../api/client.js';
+
+export type { FileTransfers };
 
 export interface Api {
   call<Op extends OperationName>(op: Op, request: RequestOf<Op>): Promise<ApiResult<ResponseOf<Op>>>;
   /** Progress and status pushed by the server (SSE) or the main process (IPC). */
   subscribe(listener: (event: ApiEvent) => void): () => void;
+  /** Uploads and downloads (browser mode); absent where the transport has none (the desktop app, for now). */
+  files?: FileTransfers;
 }
 
 export class ApiError extends Error {

@@ -40,5 +40,9 @@ export function fakeApi(handlers: FakeHandlers): FakeApi {
     emit(e) {
       for (const l of listeners) l(e);
     },
+    files: {
+      upload: async () => ({ ok: true, data: { bytes: 0 } }),
+      href: (path) => path,
+    },
   };
 }

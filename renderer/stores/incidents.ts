@@ -4,7 +4,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RequestOf } from '../../common/api/contract.js';
-import type { ExportView, HandoverResultView, IncidentDetailView, IncidentSummaryView } from '../../common/api/types.js';
+import type { ExportView, HandoverResultView, IncidentDetailView, IncidentSummaryView, PackageDiscardView, PackageView } from '../../common/api/types.js';
 import type { Zone } from '../../common/domain.js';
 import { errorText, unwrap, type Api } from '../lib/api.js';
 import type { JobsStore } from './jobs.js';
@@ -27,26 +27,23 @@ export interface IncidentsState {
   reclassify(clip: number, subjects: Zone, reason: string): Promise<void>;
   exportPackage(ref: string, audience: 'police' | 'hr', zip: boolean): Promise<ExportView>;
   recordHandover(req: RequestOf<'handover.record'>): Promise<HandoverResultView>;
-  /** Packages written in this window, by incident (the history names earlier ones). */
-  exported: Record<string, (ExportView & { audience: string })[]>;
+  discardPackage(ref: string, packageId: string, reason: string): Promise<PackageDiscardView>;
+  /** The package written last in this window, by incident (its folder, zip and what was left out). */
+  exported: Record<string, ExportView>;
 }
 
-export interface PackageRef {
-  packageId: string;
-  audience: string;
-  dir: string | null;
+/** The incident's packages still waiting for their handover (the ones a handover can be recorded for). */
+export function pendingPackages(detail: IncidentDetailView): PackageView[] {
+  return detail.packages.filter((p) => p.state === 'pending');
 }
 
-/** The packages an incident has (from its history's export events, plus those made just now). */
-export function packagesOf(detail: IncidentDetailView, recent: readonly (ExportView & { audience: string })[] = []): PackageRef[] {
-  const out = new Map<string, PackageRef>();
-  for (const h of detail.history) {
-    if (h.action !== 'export' || typeof h.details !== 'object' || h.details === null) continue;
-    const d = h.details as Record<string, unknown>;
-    if (typeof d.package === 'string') out.set(d.package, { packageId: d.package, audience: typeof d.audience === 'string' ? d.audience : '', dir: typeof d.dir === 'string' ? d.dir : null });
-  }
-  for (const e of recent) if (!out.has(e.packageId)) out.set(e.packageId, { packageId: e.packageId, audience: e.audience, dir: e.dir });
-  return [...out.values()];
+/**
+ * What a handover of `packageId` will do: delete the material (nothing else waits) or keep it for
+ * the audiences whose packages still wait.
+ */
+export function afterHandover(detail: IncidentDetailView, packageId: string): { deletes: boolean; waiting: PackageView['audience'][] } {
+  const waiting = [...new Set(pendingPackages(detail).filter((p) => p.packageId !== packageId).map((p) => p.audience))];
+  return { deletes: waiting.length === 0, waiting };
 }
 
 export type IncidentsStore = StoreApi<IncidentsState>;
@@ -136,7 +133,7 @@ export function createIncidentsStore(api: Api, jobs: JobsStore): IncidentsStore 
         try {
           const r = await unwrap(api.call('exports.create', { ref, audience, zip }));
           jobs.getState().finish('export', ref);
-          set({ exported: { ...get().exported, [ref]: [...(get().exported[ref] ?? []), { ...r, audience }] } });
+          set({ exported: { ...get().exported, [ref]: r } });
           if (get().detail?.ref === ref) await get().open(ref);
           return r;
         } catch (e) {
@@ -147,6 +144,11 @@ export function createIncidentsStore(api: Api, jobs: JobsStore): IncidentsStore 
       async recordHandover(req) {
         const r = await unwrap(api.call('handover.record', req));
         await refresh(req.ref);
+        return r;
+      },
+      async discardPackage(ref, packageId, reason) {
+        const r = await unwrap(api.call('packages.discard', { packageId, reason }));
+        await refresh(ref);
         return r;
       },
       async reclassify(clip, subjects, reason) {

@@ -7,18 +7,18 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { OperationName } from '../../common/api/contract.js';
 import type { SessionView } from '../../common/api/types.js';
-import type { Role } from '../../common/permissions.js';
+import type { Action, Role } from '../../common/permissions.js';
 import { errorCode, errorText, unwrap, type Api } from '../lib/api.js';
 
-export const SCREENS = ['overview', 'cameras', 'incidents', 'dpo', 'settings'] as const;
+export const SCREENS = ['overview', 'cameras', 'incidents', 'dpo', 'settings', 'verify'] as const;
 export type Screen = (typeof SCREENS)[number];
 
 /** What each role's work needs, in the order the navigation shows it. */
 const WORK: Readonly<Record<Role, readonly Screen[]>> = {
-  officer: ['overview', 'cameras', 'incidents'],
-  hr: ['incidents'],
-  dpo: ['dpo', 'incidents'],
-  admin: ['overview', 'settings'],
+  officer: ['overview', 'cameras', 'incidents', 'verify'],
+  hr: ['incidents', 'verify'],
+  dpo: ['dpo', 'incidents', 'verify'],
+  admin: ['overview', 'settings', 'verify'],
 };
 
 /** The operation a screen cannot work without. */
@@ -28,6 +28,7 @@ const NEEDS: Readonly<Record<Screen, OperationName>> = {
   incidents: 'incidents.list',
   dpo: 'logs.deletions',
   settings: 'settings.set',
+  verify: 'packages.verifyStart',
 };
 
 export function screensFor(s: SessionView): Screen[] {
@@ -35,7 +36,8 @@ export function screensFor(s: SessionView): Screen[] {
   return WORK[s.user.role].filter((screen) => ops.has(NEEDS[screen]) && (screen !== 'cameras' || s.footage));
 }
 
-export function can(s: SessionView | null, op: OperationName): boolean {
+/** May this session do `op` (an operation, or a transfer such as a package download)? */
+export function can(s: SessionView | null, op: Action): boolean {
   return s !== null && s.operations.includes(op);
 }
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { IncidentDetailView, IncidentSummaryView, SegmentsView, SessionView } from '../../common/api/types.js';
+import type { IncidentDetailView, IncidentSummaryView, PackageView, SegmentsView, SessionView } from '../../common/api/types.js';
 import { ACTIONS, allowedActions, ROLES, type Role } from '../../common/permissions.js';
 import { fakeApi } from '../lib/fake-api.js';
 import { DAY, HOUR } from '../lib/timeline.js';
 import { createStores } from './app.js';
-import { byReviewDate, filterIncidents, packagesOf } from './incidents.js';
+import { afterHandover, byReviewDate, filterIncidents, pendingPackages } from './incidents.js';
 import { createJobsStore } from './jobs.js';
 import { screensFor } from './session.js';
 import { MAX_FETCH_MS, requestWindow } from './timeline.js';
@@ -14,10 +14,10 @@ const session = (role: Role): SessionView => ({ user: { name: role, role }, oper
 
 describe('what each role sees', () => {
   it('gives each role the screens its work needs, and no more', () => {
-    expect(screensFor(session('officer'))).toEqual(['overview', 'cameras', 'incidents']);
-    expect(screensFor(session('hr'))).toEqual(['incidents']);
-    expect(screensFor(session('dpo'))).toEqual(['dpo', 'incidents']);
-    expect(screensFor(session('admin'))).toEqual(['overview', 'settings']);
+    expect(screensFor(session('officer'))).toEqual(['overview', 'cameras', 'incidents', 'verify']);
+    expect(screensFor(session('hr'))).toEqual(['incidents', 'verify']);
+    expect(screensFor(session('dpo'))).toEqual(['dpo', 'incidents', 'verify']);
+    expect(screensFor(session('admin'))).toEqual(['overview', 'settings', 'verify']);
   });
   it('never shows the timeline to a role without footage, whatever else it may do', () => {
     for (const role of ROLES) {
@@ -150,19 +150,14 @@ describe('incidents', () => {
     expect(byReviewDate(list).map((i) => i.ref)).toEqual(['B', 'A']);
   });
 
-  it('finds an incident’s packages in its history and among those just made', () => {
-    const d = {
-      history: [
-        { at: '', actor: 'o', action: 'incident.created', details: {} },
-        { at: '', actor: 'o', action: 'export', details: { package: 'p-1', audience: 'hr', dir: '/x/p-1' } },
-        { at: '', actor: 'o', action: 'export', details: null },
-      ],
-    } as unknown as IncidentDetailView;
-    const recent = [{ packageId: 'p-1', dir: '/x/p-1', zipPath: null, manifestSha256: '', files: 1, redacted: 0, leftOut: [], audience: 'hr' }, { packageId: 'p-2', dir: '/x/p-2', zipPath: null, manifestSha256: '', files: 1, redacted: 0, leftOut: [], audience: 'police' }];
-    expect(packagesOf(d, recent)).toEqual([
-      { packageId: 'p-1', audience: 'hr', dir: '/x/p-1' },
-      { packageId: 'p-2', audience: 'police', dir: '/x/p-2' },
-    ]);
+  it('knows which packages still wait, and whether a handover deletes the material or keeps it for them', () => {
+    const pkg = (packageId: string, audience: PackageView['audience'], state: PackageView['state']): PackageView =>
+      ({ packageId, audience, state, exported: '', exportedBy: 'o', fingerprint: null, manifestSha256: '', clips: 1, location: 'data', dir: '', zip: false, handover: null, discarded: null, held: true, copyDeleted: null }) as PackageView;
+    const d = { packages: [pkg('p-1', 'police', 'handed-over'), pkg('p-2', 'hr', 'pending'), pkg('p-3', 'hr', 'pending'), pkg('p-4', 'police', 'discarded')] } as unknown as IncidentDetailView;
+    expect(pendingPackages(d).map((p) => p.packageId)).toEqual(['p-2', 'p-3']);
+    expect(afterHandover(d, 'p-2')).toEqual({ deletes: false, waiting: ['hr'] });
+    const one = { packages: [pkg('p-1', 'police', 'handed-over'), pkg('p-2', 'hr', 'pending')] } as unknown as IncidentDetailView;
+    expect(afterHandover(one, 'p-2')).toEqual({ deletes: true, waiting: [] });
   });
 });
 

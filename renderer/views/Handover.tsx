@@ -1,42 +1,166 @@
 /**
- * Exports and the handover of an archived incident (POLICY P4, P5): write a signed package for
- * the Police or HR (with a progress bar), then record the handover — the dialog shows what will
- * be deleted once it is recorded — and print the receipt.
+ * An incident's packages and their handovers (POLICY P4, P5; issue 12): every package per
+ * audience — exported (when, package id, key fingerprint), handed over (when, to whom, reference)
+ * or still waiting, or discarded — with its receipts to download long after the material is gone
+ * and, while Custodian holds it, its zip to carry to the recipient. An officer exports a package
+ * (with a progress bar), records each handover on its own (the dialog says whether the material
+ * is then deleted or kept for the packages still waiting), or discards a package with a reason.
  */
 import { useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { HandoverResultView, IncidentDetailView } from '../../common/api/types.js';
+import { packageDownloadPath, receiptDownloadPath } from '../../common/api/http.js';
+import type { HandoverResultView, IncidentDetailView, PackageView } from '../../common/api/types.js';
+import { VERIFY_COMMANDS } from '../../common/manifest.js';
 import { Dialog } from '../components/Dialog.js';
 import { Progress } from '../components/Progress.js';
-import { Dl, ErrorText, Section } from '../components/ui.js';
+import { Badge, Dl, ErrorText, Section } from '../components/ui.js';
 import { errorText } from '../lib/api.js';
 import { printPart } from '../lib/print.js';
 import { useFormat } from '../lib/hooks.js';
 import { useSlice, useStores } from '../stores/context.js';
-import { packagesOf } from '../stores/incidents.js';
+import { afterHandover, pendingPackages } from '../stores/incidents.js';
 import { jobKey } from '../stores/jobs.js';
 import { can } from '../stores/session.js';
 
 type Audience = 'police' | 'hr';
 const METHODS = ['in-person', 'usb', 'secure-transfer', 'other'] as const;
 
+function audienceKey(a: string): 'police' | 'hr' | 'data-subject' {
+  return a === 'police' || a === 'hr' ? a : 'data-subject';
+}
+
 export function IncidentHandover({ detail }: { detail: IncidentDetailView }): ReactNode {
   const { t } = useTranslation();
   const stores = useStores();
   const session = useSlice(stores.session, (s) => s.session);
-  const recent = useSlice(stores.incidents, (s) => s.exported[detail.ref]);
+  const [handing, setHanding] = useState(false);
+  const [discarding, setDiscarding] = useState<PackageView | null>(null);
+  const [receipt, setReceipt] = useState<HandoverResultView | null>(null);
+  const mayExport = can(session, 'exports.create');
+  const mayHand = can(session, 'handover.record');
+  const archived = detail.status === 'archived';
+  const pending = pendingPackages(detail);
+  if (detail.packages.length === 0 && !mayExport && !receipt) return null;
+  return (
+    <Section title={t('exports.title')} id="inc-exports">
+      <PackageTable detail={detail} onDiscard={setDiscarding} />
+      {!archived && !receipt && mayExport ? <p className="muted">{detail.status === 'open' ? t('exports.archiveFirst') : t('exports.notActive')}</p> : null}
+      {archived && mayExport ? <ExportBox detail={detail} /> : null}
+      {archived && mayHand ? (
+        <div className="box">
+          <h3>{t('handover.title')}</h3>
+          <p className="small muted">{t('handover.help')}</p>
+          <button type="button" className="primary" onClick={() => setHanding(true)} disabled={pending.length === 0}>
+            {t('handover.open')}
+          </button>
+          {pending.length === 0 ? <p className="small muted">{t('handover.needPackage')}</p> : null}
+        </div>
+      ) : null}
+      {handing ? (
+        <HandoverDialog
+          detail={detail}
+          onClose={() => setHanding(false)}
+          onDone={(r) => {
+            setHanding(false);
+            setReceipt(r);
+          }}
+        />
+      ) : null}
+      {discarding ? <DiscardDialog detail={detail} pkg={discarding} onClose={() => setDiscarding(null)} /> : null}
+      {receipt ? <Receipt r={receipt} onClose={() => setReceipt(null)} /> : null}
+    </Section>
+  );
+}
+
+/** Every package of the incident, per audience, and where it stands. */
+function PackageTable({ detail, onDiscard }: { detail: IncidentDetailView; onDiscard(p: PackageView): void }): ReactNode {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const stores = useStores();
+  const session = useSlice(stores.session, (s) => s.session);
+  const files = stores.api.files;
+  if (detail.packages.length === 0) return <p className="muted">{t('exports.noPackages')}</p>;
+  const mayReceipt = can(session, 'receipts.download') && files !== undefined;
+  const mayZip = can(session, 'packages.download') && files !== undefined;
+  const mayDiscard = can(session, 'packages.discard') && detail.status === 'archived';
+  return (
+    <div className="table-wrap">
+      <table className="table" aria-label={t('exports.packages')} data-testid="packages">
+        <thead>
+          <tr>
+            <th scope="col">{t('exports.audienceCol')}</th>
+            <th scope="col">{t('exports.exportedCol')}</th>
+            <th scope="col">{t('exports.fingerprint')}</th>
+            <th scope="col">{t('exports.stateCol')}</th>
+            <th scope="col">{t('exports.actionsCol')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {detail.packages.map((p) => {
+            const audience = t(`audiences.${audienceKey(p.audience)}`);
+            return (
+              <tr key={p.packageId} data-package={p.packageId} data-audience={p.audience} data-state={p.state}>
+                <th scope="row">{audience}</th>
+                <td>
+                  {f.iso(p.exported)} · {p.exportedBy}
+                  <br />
+                  <code className="small">{p.packageId}</code>
+                </td>
+                <td>
+                  <code className="small hash">{p.fingerprint ?? '—'}</code>
+                </td>
+                <td>
+                  {p.state === 'pending' ? <Badge tone="warn">{t('exports.pending')}</Badge> : null}
+                  {p.state === 'handed-over' && p.handover ? (
+                    <>
+                      <Badge tone="ok">{t('incidentStatus.handed-over')}</Badge>{' '}
+                      <span className="small">{t('exports.handedOver', { when: f.iso(p.handover.handedOver), recipient: p.handover.recipient, organisation: p.handover.organisation, reference: p.handover.reference })}</span>
+                      {p.handover.recipientCopy ? <div className="small muted">{t('exports.recipientCopy', { path: p.handover.recipientCopy })}</div> : null}
+                    </>
+                  ) : null}
+                  {p.state === 'discarded' && p.discarded ? <span className="small">{t('exports.discarded', { when: f.iso(p.discarded.at), reason: p.discarded.reason ?? '' })}</span> : null}
+                  {p.copyDeleted ? <div className="small muted">{t('exports.copyDeleted', { when: f.iso(p.copyDeleted) })}</div> : null}
+                </td>
+                <td className="actions">
+                  {mayReceipt && p.handover ? (
+                    <>
+                      <a href={files.href(receiptDownloadPath(p.handover.id, 'pdf'))} download>
+                        {t('exports.receiptPdf')}
+                      </a>{' '}
+                      <a href={files.href(receiptDownloadPath(p.handover.id, 'html'))} download>
+                        {t('exports.receiptHtml')}
+                      </a>
+                    </>
+                  ) : null}
+                  {mayZip && p.held ? (
+                    <a href={files.href(packageDownloadPath(p.packageId))} download aria-label={t('exports.downloadLabel', { audience })} title={t('exports.zipHelp')}>
+                      {t('exports.download')}
+                    </a>
+                  ) : null}
+                  {mayDiscard && p.state === 'pending' ? (
+                    <button type="button" onClick={() => onDiscard(p)}>
+                      {t('exports.discard')}
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <p className="small muted">{t('exports.fingerprintHelp', { command: VERIFY_COMMANDS.fingerprint })}</p>
+    </div>
+  );
+}
+
+function ExportBox({ detail }: { detail: IncidentDetailView }): ReactNode {
+  const { t } = useTranslation();
+  const stores = useStores();
+  const last = useSlice(stores.incidents, (s) => s.exported[detail.ref]);
   const job = useSlice(stores.jobs, (s) => s.jobs[jobKey('export', detail.ref)]);
   const [audience, setAudience] = useState<Audience>('hr');
   const [zip, setZip] = useState(false);
   const [err, setErr] = useState<string | null>(null);
-  const [handing, setHanding] = useState(false);
-  const [receipt, setReceipt] = useState<HandoverResultView | null>(null);
-  const mayExport = can(session, 'exports.create');
-  const mayHand = can(session, 'handover.record');
-  const packages = packagesOf(detail, recent ?? []);
-  const last = recent?.[recent.length - 1];
-  if (!mayExport && !mayHand && !receipt) return null;
-  const archived = detail.status === 'archived';
   const run = async (): Promise<void> => {
     setErr(null);
     try {
@@ -47,93 +171,68 @@ export function IncidentHandover({ detail }: { detail: IncidentDetailView }): Re
     }
   };
   return (
-    <Section title={t('exports.title')} id="inc-exports">
-      {!archived && !receipt ? <p className="muted">{detail.status === 'open' ? t('exports.archiveFirst') : t('exports.notActive')}</p> : null}
-      {archived && mayExport ? (
-        <div className="box">
-          <h3>{t('exports.make')}</h3>
-          <div className="row">
-            <fieldset>
-              <legend>{t('exports.audience')}</legend>
-              {(['hr', 'police'] as const).map((a) => (
-                <label key={a} className="radio">
-                  <input type="radio" name="audience" value={a} checked={audience === a} onChange={() => setAudience(a)} />
-                  <span>
-                    {t(`audiences.${a}`)} <span className="small muted">— {t(`audienceHelp.${a}`)}</span>
-                  </span>
-                </label>
-              ))}
-            </fieldset>
-            <label className="check">
-              <input type="checkbox" checked={zip} onChange={(e) => setZip(e.target.checked)} />
-              {t('exports.zip')}
+    <div className="box">
+      <h3>{t('exports.make')}</h3>
+      <div className="row">
+        <fieldset>
+          <legend>{t('exports.audience')}</legend>
+          {(['hr', 'police'] as const).map((a) => (
+            <label key={a} className="radio">
+              <input type="radio" name="audience" value={a} checked={audience === a} onChange={() => setAudience(a)} />
+              <span>
+                {t(`audiences.${a}`)} <span className="small muted">— {t(`audienceHelp.${a}`)}</span>
+              </span>
             </label>
-          </div>
-          {job?.state === 'running' ? <Progress label={t('exports.progress')} fraction={job.fraction} detail={job.label} /> : null}
-          <button type="button" className="primary" onClick={() => void run()} disabled={job?.state === 'running'}>
-            {t('exports.run')}
-          </button>
-          <ErrorText text={err ?? (job?.state === 'failed' ? job.error : null)} />
-          {last ? (
-            <div className="result" data-testid="export-result">
-              <Dl
-                items={[
-                  [t('exports.package'), <code key="p">{last.packageId}</code>],
-                  [t('exports.folder'), <code key="d">{last.dir}</code>],
-                  ...(last.zipPath ? ([[t('exports.zipFile'), <code key="z">{last.zipPath}</code>]] as const) : []),
-                  [t('exports.files'), String(last.files)],
-                  [t('exports.redacted'), String(last.redacted)],
-                  [t('exports.manifest'), <code key="m">{last.manifestSha256}</code>],
-                ]}
-              />
-              {last.leftOut.length > 0 ? (
-                <>
-                  <p className="warn">{t('exports.leftOut', { count: last.leftOut.length })}</p>
-                  <ul className="small">
-                    {last.leftOut.map((l) => (
-                      <li key={l.clip}>
-                        {l.camera} ({t(`zones.${l.subjects}`)}): {l.reason}
-                      </li>
-                    ))}
-                  </ul>
-                </>
-              ) : null}
-            </div>
+          ))}
+        </fieldset>
+        <label className="check">
+          <input type="checkbox" checked={zip} onChange={(e) => setZip(e.target.checked)} />
+          {t('exports.zip')}
+        </label>
+      </div>
+      {job?.state === 'running' ? <Progress label={t('exports.progress')} fraction={job.fraction} detail={job.label} /> : null}
+      <button type="button" className="primary" onClick={() => void run()} disabled={job?.state === 'running'}>
+        {t('exports.run')}
+      </button>
+      <ErrorText text={err ?? (job?.state === 'failed' ? job.error : null)} />
+      {last ? (
+        <div className="result" data-testid="export-result">
+          <Dl
+            items={[
+              [t('exports.package'), <code key="p">{last.packageId}</code>],
+              [t('exports.audience'), t(`audiences.${last.audience}`)],
+              [t('exports.folder'), <code key="d">{last.dir}</code>],
+              ...(last.zipPath ? ([[t('exports.zipFile'), <code key="z">{last.zipPath}</code>]] as const) : []),
+              [t('exports.files'), String(last.files)],
+              [t('exports.redacted'), String(last.redacted)],
+              [t('exports.manifest'), <code key="m">{last.manifestSha256}</code>],
+              [t('exports.fingerprint'), <code key="f">{last.fingerprint}</code>],
+            ]}
+          />
+          {last.leftOut.length > 0 ? (
+            <>
+              <p className="warn">{t('exports.leftOut', { count: last.leftOut.length })}</p>
+              <ul className="small">
+                {last.leftOut.map((l) => (
+                  <li key={l.clip}>
+                    {l.camera} ({t(`zones.${l.subjects}`)}): {l.reason}
+                  </li>
+                ))}
+              </ul>
+            </>
           ) : null}
         </div>
       ) : null}
-      {archived && mayHand ? (
-        <div className="box">
-          <h3>{t('handover.title')}</h3>
-          <p className="small muted">{t('handover.help')}</p>
-          <button type="button" className="primary" onClick={() => setHanding(true)} disabled={packages.length === 0}>
-            {t('handover.open')}
-          </button>
-          {packages.length === 0 ? <p className="small muted">{t('handover.needPackage')}</p> : null}
-        </div>
-      ) : null}
-      {handing ? (
-        <HandoverDialog
-          detail={detail}
-          packages={packages}
-          onClose={() => setHanding(false)}
-          onDone={(r) => {
-            setHanding(false);
-            setReceipt(r);
-          }}
-        />
-      ) : null}
-      {receipt ? <Receipt r={receipt} onClose={() => setReceipt(null)} /> : null}
-    </Section>
+    </div>
   );
 }
 
-function HandoverDialog({ detail, packages, onClose, onDone }: { detail: IncidentDetailView; packages: ReturnType<typeof packagesOf>; onClose(): void; onDone(r: HandoverResultView): void }): ReactNode {
+function HandoverDialog({ detail, onClose, onDone }: { detail: IncidentDetailView; onClose(): void; onDone(r: HandoverResultView): void }): ReactNode {
   const { t } = useTranslation();
   const f = useFormat();
   const stores = useStores();
-  const first = packages[packages.length - 1];
-  const [to, setTo] = useState<Audience>(first?.audience === 'police' ? 'police' : 'hr');
+  const pending = pendingPackages(detail);
+  const first = pending[pending.length - 1];
   const [packageId, setPackageId] = useState(first?.packageId ?? '');
   const [recipient, setRecipient] = useState('');
   const [reference, setReference] = useState('');
@@ -142,6 +241,10 @@ function HandoverDialog({ detail, packages, onClose, onDone }: { detail: Inciden
   const [understood, setUnderstood] = useState(false);
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState<string | null>(null);
+  const chosen = pending.find((p) => p.packageId === packageId);
+  const to: Audience = chosen?.audience === 'police' ? 'police' : 'hr';
+  const after = afterHandover(detail, packageId);
+  const waiting = after.waiting.map((a) => t(`audiences.${audienceKey(a)}`)).join(', ');
   const toDelete = detail.clips.filter((c) => c.status === 'complete');
   const bytes = toDelete.reduce((a, c) => a + (c.size ?? 0), 0);
   const submit = async (): Promise<void> => {
@@ -164,7 +267,7 @@ function HandoverDialog({ detail, packages, onClose, onDone }: { detail: Inciden
       setBusy(false);
     }
   };
-  const ok = packageId !== '' && recipient.trim().length >= 2 && reference.trim().length >= 2 && understood;
+  const ok = chosen !== undefined && recipient.trim().length >= 2 && reference.trim().length >= 2 && understood;
   return (
     <Dialog open title={t('handover.dialogTitle', { ref: detail.ref })} onClose={onClose} wide>
       <form
@@ -176,23 +279,18 @@ function HandoverDialog({ detail, packages, onClose, onDone }: { detail: Inciden
       >
         <div className="row">
           <label>
-            {t('handover.to')}
-            <select value={to} onChange={(e) => setTo(e.target.value as Audience)}>
-              <option value="hr">{t('audiences.hr')}</option>
-              <option value="police">{t('audiences.police')}</option>
-            </select>
-          </label>
-          <label>
             {t('handover.package')}
             <select value={packageId} onChange={(e) => setPackageId(e.target.value)}>
-              {packages.map((p) => (
+              {pending.map((p) => (
                 <option key={p.packageId} value={p.packageId}>
-                  {p.packageId}
-                  {p.audience ? ` (${t(`audiences.${p.audience === 'police' ? 'police' : 'hr'}`)})` : ''}
+                  {t('handover.packageFor', { audience: t(`audiences.${audienceKey(p.audience)}`), when: f.iso(p.exported), id: p.packageId.slice(0, 8) })}
                 </option>
               ))}
             </select>
           </label>
+          <p className="small">
+            {t('handover.to')}: <strong data-testid="handover-to">{t(`audiences.${to}`)}</strong>
+          </p>
         </div>
         <div className="row">
           <label>
@@ -218,31 +316,88 @@ function HandoverDialog({ detail, packages, onClose, onDone }: { detail: Inciden
           {t('handover.note')}
           <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={2000} />
         </label>
-        <div className="box warnbox" data-testid="will-delete">
-          <h3>{t('handover.willDelete')}</h3>
-          <p>{t('handover.willDeleteText', { count: toDelete.length, size: f.bytes(bytes) })}</p>
-          <ul className="small">
-            {toDelete.map((c) => (
-              <li key={c.id}>
-                <code>{c.path}</code> · {f.bytes(c.size)}
-              </li>
-            ))}
-          </ul>
-          <p className="small">{t('handover.otherCopies')}</p>
-        </div>
+        {after.deletes ? (
+          <div className="box warnbox" data-testid="will-delete">
+            <h3>{t('handover.willDelete')}</h3>
+            <p>{t('handover.willDeleteText', { count: toDelete.length, size: f.bytes(bytes) })}</p>
+            <ul className="small">
+              {toDelete.map((c) => (
+                <li key={c.id}>
+                  <code>{c.path}</code> · {f.bytes(c.size)}
+                </li>
+              ))}
+            </ul>
+            <p className="small">{t('handover.otherCopies')}</p>
+          </div>
+        ) : (
+          <div className="box" data-testid="will-keep">
+            <h3>{t('handover.willKeep')}</h3>
+            <p>{t('handover.willKeepText', { audiences: waiting })}</p>
+          </div>
+        )}
         <label className="check">
           <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} />
-          {t('handover.understand')}
+          {after.deletes ? t('handover.understand') : t('handover.understandKeep')}
         </label>
-        <ErrorText text={err} />
-        <div className="buttons">
-          <button type="submit" className="danger" disabled={!ok || busy}>
-            {busy ? t('common.working') : t('handover.confirm')}
-          </button>
-          <button type="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <SubmitRow err={err} busy={busy} disabled={!ok} danger={after.deletes} label={after.deletes ? t('handover.confirm') : t('handover.confirmKeep')} onCancel={onClose} />
+      </form>
+    </Dialog>
+  );
+}
+
+/** A dialog form's last row: what went wrong, the submit button (red when it deletes) and cancel. */
+function SubmitRow({ err, busy, disabled, danger, label, onCancel }: { err: string | null; busy: boolean; disabled: boolean; danger: boolean; label: string; onCancel(): void }): ReactNode {
+  const { t } = useTranslation();
+  return (
+    <>
+      <ErrorText text={err} />
+      <div className="buttons">
+        <button type="submit" className={danger ? 'danger' : 'primary'} disabled={disabled || busy}>
+          {busy ? t('common.working') : label}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </>
+  );
+}
+
+function DiscardDialog({ detail, pkg, onClose }: { detail: IncidentDetailView; pkg: PackageView; onClose(): void }): ReactNode {
+  const { t } = useTranslation();
+  const stores = useStores();
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState<string | null>(null);
+  const audience = t(`audiences.${audienceKey(pkg.audience)}`);
+  const submit = async (): Promise<void> => {
+    setBusy(true);
+    setErr(null);
+    try {
+      await stores.incidents.getState().discardPackage(detail.ref, pkg.packageId, reason.trim());
+      stores.ui.getState().notify('info', t('exports.discardedNotice'));
+      onClose();
+    } catch (e) {
+      setErr(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog open title={t('exports.discardTitle', { audience })} onClose={onClose}>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (reason.trim().length >= 10) void submit();
+        }}
+      >
+        <p>{t('exports.discardText')}</p>
+        <label>
+          {t('exports.discardReason')}
+          <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} maxLength={2000} required />
+        </label>
+        <SubmitRow err={err} busy={busy} disabled={reason.trim().length < 10} danger label={t('exports.discardConfirm')} onCancel={onClose} />
       </form>
     </Dialog>
   );
@@ -251,14 +406,17 @@ function HandoverDialog({ detail, packages, onClose, onDone }: { detail: Inciden
 function Receipt({ r, onClose }: { r: HandoverResultView; onClose(): void }): ReactNode {
   const { t } = useTranslation();
   const f = useFormat();
+  const stores = useStores();
+  const files = stores.api.files;
   const h = r.handover;
   const ref = useRef<HTMLDivElement>(null);
+  const waiting = [...new Set(r.pending.map((p) => t(`audiences.${audienceKey(p.audience)}`)))].join(', ');
   return (
     <div ref={ref} className="receipt" data-testid="receipt" role="region" aria-label={t('handover.receipt')}>
       <h3>{t('handover.receiptTitle', { ref: h.incident })}</h3>
       <Dl
         items={[
-          [t('handover.to'), `${h.organisation} (${t(`audiences.${h.to === 'police' ? 'police' : 'hr'}`)})`],
+          [t('handover.to'), `${h.organisation} (${t(`audiences.${audienceKey(h.to)}`)})`],
           [t('handover.recipient'), h.recipient],
           [t('handover.reference'), h.reference],
           [t('handover.method'), h.method],
@@ -266,8 +424,9 @@ function Receipt({ r, onClose }: { r: HandoverResultView; onClose(): void }): Re
           [t('handover.recordedBy'), h.recordedBy],
           [t('handover.package'), <code key="p">{h.package}</code>],
           [t('exports.manifest'), <code key="m">{h.manifestSha256}</code>],
-          [t('handover.deleted'), t('handover.deletedCount', { count: r.deleted })],
-          ...(h.receiptPdf ? ([[t('handover.receiptPdf'), <code key="r">{h.receiptPdf}</code>]] as const) : []),
+          [t('handover.fingerprint'), <code key="f">{h.keyFingerprint ?? '—'}</code>],
+          ...(h.recipientCopy ? ([[t('handover.recipientCopy'), <code key="c">{h.recipientCopy}</code>]] as const) : []),
+          [t('handover.deleted'), r.materialDeleted ? t('handover.deletedCount', { count: r.deleted }) : t('handover.pendingAfter', { audiences: waiting })],
         ]}
       />
       {r.failed.length > 0 ? (
@@ -286,6 +445,11 @@ function Receipt({ r, onClose }: { r: HandoverResultView; onClose(): void }): Re
         <button type="button" className="primary" onClick={() => printPart(ref.current)}>
           {t('handover.print')}
         </button>
+        {files ? (
+          <a className="button" href={files.href(receiptDownloadPath(h.id, 'pdf'))} download>
+            {t('handover.downloadReceipt')}
+          </a>
+        ) : null}
         <button type="button" onClick={onClose}>
           {t('common.closeView')}
         </button>

@@ -133,6 +133,10 @@ describe('incident detail', () => {
     closed: null,
     closedReason: null,
     hold: null,
+    packages: [
+      { packageId: 'pkg-police', audience: 'police', exported: '2026-11-25T15:20:00+01:00', exportedBy: 'officer', fingerprint: 'f'.repeat(64), manifestSha256: 'm'.repeat(64), clips: 1, location: 'data', dir: '/d/exports/p', zip: true, state: 'handed-over', handover: { id: 3, handedOver: '2026-11-25T16:00:00+01:00', organisation: 'Polismyndigheten', recipient: 'Insp. Berg', reference: 'K-77', method: 'USB', recordedBy: 'officer', recipientCopy: null, keyFingerprint: 'f'.repeat(64) }, discarded: null, held: true, copyDeleted: null },
+      { packageId: 'pkg-hr', audience: 'hr', exported: '2026-11-25T15:21:00+01:00', exportedBy: 'officer', fingerprint: 'f'.repeat(64), manifestSha256: 'n'.repeat(64), clips: 1, location: 'data', dir: '/d/exports/h', zip: false, state: 'pending', handover: null, discarded: null, held: true, copyDeleted: null },
+    ],
     gaps: [],
     clips: [{ id: 1, camera: 'staff-corridor', subjects: 'staff', path: 'INC-2026-0001/staff/x.mp4', status: 'complete', error: null, start: '2026-11-25T15:00:00+01:00', end: '2026-11-25T15:10:00+01:00', sha256: 'a'.repeat(64), size: 1000, sourceHadAudio: false, sources: [] }],
     history: [{ at: '2026-11-25T15:21:00+01:00', actor: 'officer', action: 'export', details: { package: 'pkg-1', audience: 'hr' } }],
@@ -150,12 +154,24 @@ describe('incident detail', () => {
     expect(html).toContain('Exportera');
     expect(html).toContain('Registrera överlämning');
     expect(html).toContain('Exportpaket skapat');
+    // Per audience: the Police handed over (receipts), HR pending (download, discard); the fingerprint beside each.
+    expect(html).toContain('Överlämnat 25 nov. 2026 16:00 till Insp. Berg, Polismyndigheten, referens K-77');
+    expect(html).toContain('Väntar på överlämning');
+    expect(html).toContain('href="/download/receipt/3.pdf"');
+    expect(html).toContain('href="/download/package/pkg-hr"');
+    expect(html).toContain('Kassera …');
+    expect(html.split('f'.repeat(64)).length - 1).toBe(2);
+  });
+  it('gives the DPO the receipts but no download, discard or export', () => {
+    const html = at('dpo');
+    expect(html).toContain('href="/download/receipt/3.pdf"');
+    for (const word of ['/download/package/', 'Kassera', '>Exportera<']) expect([word, html.includes(word)]).toEqual([word, false]);
   });
   it('shows HR and the DPO the metadata only: no footage, no changes', () => {
     for (const role of ['hr', 'dpo'] as const) {
       const html = at(role);
       expect(html).toContain('INC-2026-0001');
-      for (const word of ['>Spela<', 'Exportera', 'Registrera överlämning', 'Förläng', 'Arkivera nu', '<select']) expect([role, word, html.includes(word)]).toEqual([role, word, false]);
+      for (const word of ['>Spela<', '>Exportera<', 'Registrera överlämning', 'Förläng', 'Arkivera nu', '<select']) expect([role, word, html.includes(word)]).toEqual([role, word, false]);
     }
   });
 });

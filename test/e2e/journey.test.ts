@@ -2,16 +2,22 @@
  * The desktop app's journey in real Chromium against browser mode (`custodian serve`) on a
  * generated demo, as the people who use it would go through it (issue 7):
  *  - an officer logs in, finds a moment on the timeline, plays it (and on into the next file),
- *    makes an incident of a selected range, archives it, exports it for HR with a progress bar
- *    and records the handover (the dialog shows what will be deleted; the receipt prints);
- *  - the DPO logs in and sees that handover and the deletions it caused, and the report; reads
- *    what the package held and its receipt, filters and downloads the deletion log, sees who
+ *    makes an incident of a selected range, archives it, exports it for HR (with a progress bar)
+ *    and for the Police, downloads HR's package, records the Police handover (the material is
+ *    kept while HR's package waits) and then HR's (the dialog shows what will be deleted; the
+ *    receipt prints);
+ *  - the DPO logs in and sees those handovers and the deletions they caused, the report, and
+ *    each receipt from the incident;
+ *  - HR checks the package it was given on "Kontrollera paket" (valid, the site's fingerprint),
+ *    and an edited copy of it is refused;
+ *    and what the package held and its receipt, filters and downloads the deletion log, sees who
  *    viewed which footage, and the facts each verdict rests on;
  *  - HR and the DPO (and the admin) cannot reach footage, in the UI or by asking the API;
  *  - each main screen is checked with axe-core (WCAG 2 A/AA: labels, names, contrast, keyboard)
  *    and saved as a Swedish screenshot under test-artifacts/screenshots/.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync, execSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +53,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
   let base = '';
   let incidentRef = '';
   let segmentId = 0;
+  let hrZip = '';
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -56,6 +63,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
     server = await serve(demo.dataDir);
     base = server.url;
     browser = await launch();
+    hrZip = path.join(t.dir, 'hr-package.zip');
   }, 240_000);
 
   afterAll(async () => {
@@ -84,7 +92,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
   it('officer: overview, finds a moment on the timeline and plays it across files', async () => {
     const { context, page, errors } = await newPage(browser);
     await login(page, base, 'officer');
-    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Översikt', 'Kameror och tidslinje', 'Ärenden']);
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Översikt', 'Kameror och tidslinje', 'Ärenden', 'Kontrollera paket']);
     await page.getByTestId('horizon').waitFor();
     expect(await page.getByTestId('horizon').textContent()).toMatch(/^Raderas från: inspelningar som slutade före \d+ \w+\.? \d{4} \d\d:\d\d$/);
     await page.locator('figure.chart svg').waitFor({ timeout: 30_000 });
@@ -133,7 +141,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
     await context.close();
   }, 120_000);
 
-  it('officer: a selected range becomes an incident, archived, exported for HR with progress, handed over', async () => {
+  it('officer: a selected range becomes an incident, archived, exported for HR (with progress) and the Police, handed over to each on its own', async () => {
     const { context, page, errors } = await newPage(browser);
     await login(page, base, 'officer');
     await page.getByRole('link', { name: 'Kameror och tidslinje' }).click();
@@ -172,6 +180,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
     expect(await page.locator('[data-testid="incident-detail"] table').first().textContent()).toMatch(/Personal.*Klart/);
 
     const sawArchive = await page.evaluate(() => (globalThis as unknown as PageGlobals).__progress ?? 0);
+    // Two recipients: a package for HR, then one for the Police.
     await page.getByLabel(/^HR/).check();
     await page.getByRole('button', { name: 'Exportera' }).click();
     await page.getByTestId('export-result').waitFor({ timeout: 60_000 });
@@ -179,9 +188,44 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
     expect(sawAny).toBeGreaterThan(0);
     expect(sawAny).toBeGreaterThanOrEqual(sawArchive);
     expect(await page.getByTestId('export-result').textContent()).toMatch(/Klipp1/);
+    const packages = page.getByTestId('packages');
+    await packages.locator('tr[data-audience="hr"]').waitFor();
+    await page.getByLabel(/^Polisen/).check();
+    await page.getByRole('button', { name: 'Exportera' }).click();
+    await packages.locator('tr[data-audience="police"]').waitFor({ timeout: 60_000 });
+    const policeId = (await packages.locator('tr[data-audience="police"]').getAttribute('data-package')) ?? '';
+    expect(await packages.locator('tr[data-state="pending"]').count()).toBe(2);
+    // The key's fingerprint beside each package is what openssl computes from the site's public key.
+    const fp = execSync(`openssl pkey -pubin -in "${path.join(demo.dataDir, 'keys', 'site-public.pem')}" -outform DER | sha256sum`, { encoding: 'utf8' }).slice(0, 64);
+    expect(await packages.locator('tr[data-audience="hr"] code.hash').textContent()).toBe(fp);
+    // The officer downloads HR's package (a zip) to carry it to HR; HR checks it later.
+    const [download] = await Promise.all([page.waitForEvent('download'), packages.getByRole('link', { name: 'Ladda ned paketet för HR som zip-fil' }).click()]);
+    await download.saveAs(hrZip);
 
+    // The Police first: HR's package still waits, so the material is kept.
     await page.getByRole('button', { name: 'Registrera överlämning …' }).click();
-    const hd = page.getByRole('dialog', { name: `Överlämna ${incidentRef}` });
+    let hd = page.getByRole('dialog', { name: `Överlämna ${incidentRef}` });
+    await hd.getByRole('combobox', { name: /^Paket/ }).selectOption(policeId);
+    expect(await hd.getByTestId('handover-to').textContent()).toBe('Polisen');
+    expect(await hd.getByTestId('will-keep').textContent()).toMatch(/Paketen för HR väntar fortfarande på överlämning/);
+    await hd.getByLabel('Mottagare (namn)').fill('Insp. Karin Lind');
+    await hd.getByLabel('Mottagarens diarienummer').fill('K-2026-4711');
+    await hd.getByLabel('Jag förstår att materialet raderas när inget paket väntar längre.').check();
+    await shot(page, '05-overlamning-polisen');
+    await accessible(page, 'handover dialog, material kept');
+    await hd.getByRole('button', { name: 'Registrera överlämningen' }).click();
+    let receipt = page.getByTestId('receipt');
+    await receipt.waitFor({ timeout: 60_000 });
+    expect(await receipt.textContent()).toContain('K-2026-4711');
+    expect(await receipt.textContent()).toContain(fp);
+    expect(await receipt.textContent()).toMatch(/Materialet behålls: paketen för HR väntar fortfarande/);
+    await packages.locator('tr[data-audience="police"][data-state="handed-over"]').waitFor();
+    await receipt.getByRole('button', { name: 'Stäng' }).click();
+
+    // Then HR: nothing waits any more, so this handover deletes the material.
+    await page.getByRole('button', { name: 'Registrera överlämning …' }).click();
+    hd = page.getByRole('dialog', { name: `Överlämna ${incidentRef}` });
+    expect(await hd.getByTestId('handover-to').textContent()).toBe('HR');
     expect(await hd.getByTestId('will-delete').textContent()).toMatch(/1 arkiverat klipp/);
     expect(await hd.getByRole('button', { name: 'Registrera och radera' }).isDisabled()).toBe(true);
     await hd.getByLabel('Mottagare (namn)').fill('Anna Andersson');
@@ -190,25 +234,32 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
     await shot(page, '05-overlamning');
     await accessible(page, 'handover dialog');
     await hd.getByRole('button', { name: 'Registrera och radera' }).click();
-    const receipt = page.getByTestId('receipt');
+    receipt = page.getByTestId('receipt');
     await receipt.waitFor({ timeout: 60_000 });
     expect(await receipt.textContent()).toContain('HR-2026-17');
     expect(await receipt.textContent()).toContain('Anna Andersson');
     await receipt.getByRole('button', { name: 'Skriv ut kvittot' }).waitFor();
-    await page.getByText('Överlämnat', { exact: true }).first().waitFor();
+    await packages.locator('tr[data-audience="hr"][data-state="handed-over"]').waitFor();
+    expect(await packages.locator('tr[data-state="handed-over"]').count()).toBe(2);
+    // Custodian's copies went with the material: nothing left to download; the receipts stay.
+    expect(await packages.getByRole('link', { name: /Ladda ned paketet/ }).count()).toBe(0);
+    expect(await packages.getByRole('link', { name: 'Kvitto (PDF)' }).count()).toBe(2);
     await shot(page, '06-arende-kvitto');
     await accessible(page, 'incident');
     expect(errors).toEqual([]);
     await context.close();
   }, 240_000);
 
-  it('DPO: sees the handover and the deletions it caused, and the report; read-only', async () => {
+  it('DPO: sees both handovers and the deletions they caused, the report, and the receipts; read-only', async () => {
     const { context, page, errors } = await newPage(browser);
     await login(page, base, 'dpo');
-    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Dataskyddsombud', 'Ärenden']);
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Dataskyddsombud', 'Ärenden', 'Kontrollera paket']);
     const handovers = page.getByRole('table', { name: 'Överlämningar' });
-    await handovers.getByText(incidentRef).waitFor();
+    await handovers.getByText(incidentRef).first().waitFor();
+    // One row per handover: the Police and HR, each with its own reference.
+    expect(await handovers.getByText(incidentRef).count()).toBe(2);
     expect(await handovers.textContent()).toContain('HR-2026-17');
+    expect(await handovers.textContent()).toContain('K-2026-4711');
     await shot(page, '07-dataskyddsombud-overlamningar');
     await accessible(page, 'dpo handovers');
 
@@ -226,6 +277,49 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
     await accessible(page, 'dpo report');
     // Nothing on these screens changes anything.
     expect(await page.locator('main button.primary, main button.danger').count()).toBe(0);
+    // The incident's two handovers, each with its receipt, long after the material is gone.
+    await page.getByRole('link', { name: 'Ärenden' }).click();
+    await page.getByText(incidentRef).first().click();
+    const packages = page.getByTestId('packages');
+    await packages.waitFor();
+    expect(await packages.locator('tr[data-state="handed-over"]').count()).toBe(2);
+    const href = (await packages.locator('tr[data-audience="police"]').getByRole('link', { name: 'Kvitto (PDF)' }).getAttribute('href')) ?? '';
+    const pdf = await page.evaluate(async (u) => {
+      const r = await fetch(u);
+      return { status: r.status, head: new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5)) };
+    }, href);
+    expect(pdf).toEqual({ status: 200, head: '%PDF-' });
+    expect(await page.locator('main button.primary, main button.danger').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('HR: checks the package it received on "Kontrollera paket", and a changed one is refused', async () => {
+    const { context, page, errors } = await newPage(browser);
+    await login(page, base, 'hr');
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Ärenden', 'Kontrollera paket']);
+    await page.getByRole('link', { name: 'Kontrollera paket' }).click();
+    await page.getByTestId('zip-input').setInputFiles(hrZip);
+    const verdict = page.getByTestId('verdict');
+    await verdict.waitFor({ timeout: 60_000 });
+    expect(await verdict.getAttribute('data-verdict')).toBe('valid');
+    expect(await page.getByTestId('verdict-text').textContent()).toMatch(/Paketet är helt och giltigt/);
+    const fp = execSync(`openssl pkey -pubin -in "${path.join(demo.dataDir, 'keys', 'site-public.pem')}" -outform DER | sha256sum`, { encoding: 'utf8' }).slice(0, 64);
+    expect(await page.getByTestId('package-fingerprint').textContent()).toBe(fp);
+    expect(await verdict.textContent()).toContain('överlämnat');
+    await shot(page, '13-kontrollera-paket');
+    await accessible(page, 'verify a package');
+    // The same package unpacked, its viewer edited: a folder dropped on the page is refused.
+    const folder = path.join(t.dir, 'hr-unpacked');
+    execFileSync('python3', ['-m', 'zipfile', '-e', hrZip, folder]);
+    const top = path.join(folder, readdirSync(folder)[0] ?? '');
+    writeFileSync(path.join(top, 'index.html'), readFileSync(path.join(top, 'index.html'), 'utf8').replace('</body>', '<p>ändrad</p></body>'));
+    await page.getByTestId('folder-input').setInputFiles(top);
+    await page.locator('[data-testid="verdict"][data-verdict="invalid"]').waitFor({ timeout: 60_000 });
+    const problems = page.getByRole('table', { name: 'Fel' });
+    expect(await problems.textContent()).toMatch(/index\.html.*ändrad/);
+    await shot(page, '14-kontrollera-paket-andrat');
+    await accessible(page, 'verify a package, refused');
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);
@@ -324,7 +418,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
   it('admin: settings with the live layout preview, users and cameras', async () => {
     const { context, page, errors } = await newPage(browser);
     await login(page, base, 'admin');
-    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Översikt', 'Inställningar']);
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Översikt', 'Inställningar', 'Kontrollera paket']);
     await page.getByRole('link', { name: 'Inställningar' }).click();
     await page.getByLabel('Platsens tidszon').waitFor();
     await shot(page, '11-installningar');
