@@ -5,8 +5,9 @@
  * real packages from `export`. Then the world puts things where Custodian works: an investigator's
  * `case-notes.txt` and `sub/witness.docx` in a package copy Custodian made, notes in the archive
  * folder, a package folder replaced by a symlink to an unrelated folder, an archive clip folder
- * replaced by a symlink to an unrelated folder holding a file of the clip's name. Then `handover`
- * and `incident close`.
+ * replaced by a symlink to an unrelated folder holding a file of the clip's name. Then the copies
+ * that will not be handed over are discarded (`package discard`, which deletes a copy), the last
+ * package is handed over (which deletes the archived material), and `incident close`.
  *
  * Oracle: every file we put there, and every file of the unrelated folders, is intact (SHA-256);
  * none is in the deletion log; an alarm (`foreign-files`) names them; and what Custodian wrote
@@ -56,6 +57,8 @@ describe('attack 4: handover and closure delete only what Custodian wrote', () =
     const inc = jsonOf<Incident>(r);
     return { ...inc, clips: inc.clips.map((c) => ({ ...c, path: path.isAbsolute(c.path) ? c.path : path.join(ws.data, 'archive', ...c.path.split('/')) })) };
   };
+  /** Exports a package and returns its id. */
+  const exported = (ref: string, audience: string, out: string): string => cliOk<{ packageId: string }>(ws.data, ['export', ref, '--audience', audience, '--out', out]).packageId;
   /** A folder of someone else's that happens to look like a package. */
   const unrelated = (name: string, clipName?: string): { dir: string; hashes: Map<string, string> } => {
     const dir = path.join(ws.dir, name);
@@ -95,8 +98,8 @@ describe('attack 4: handover and closure delete only what Custodian wrote', () =
     const pkgB = path.join(ws.dir, 'kopia-polisen');
     const pkgC = path.join(ws.dir, 'till-hr');
     cliOk(ws.data, ['export', inc.ref, '--audience', 'police', '--out', pkgA]);
-    cliOk(ws.data, ['export', inc.ref, '--audience', 'police', '--out', pkgB]);
-    cliOk(ws.data, ['export', inc.ref, '--audience', 'hr', '--out', pkgC]);
+    const idB = exported(inc.ref, 'police', pkgB);
+    const idC = exported(inc.ref, 'hr', pkgC);
     const ownPkgB = walkFiles(pkgB).map((r) => path.join(pkgB, r));
     const placed = [
       foreign(path.join(pkgB, 'case-notes.txt'), 'Utredarens anteckningar\n'),
@@ -109,6 +112,10 @@ describe('attack 4: handover and closure delete only what Custodian wrote', () =
     rmSync(pkgC, { recursive: true });
     symlinkSync(other.dir, pkgC);
 
+    // The copies that will not be handed over are discarded (each deletes its copy); the handover
+    // of the last one waiting then deletes the archived material.
+    const d1 = cli(ws.data, ['package', 'discard', idC, '--reason', 'HR behöver inte materialet']);
+    const d2 = cli(ws.data, ['package', 'discard', idB, '--reason', 'En kopia för mycket']);
     const h = cli(ws.data, ['handover', inc.ref, '--to', 'police', '--reference', 'K-2026-1010', '--recipient', 'Insp. Anna Berg', '--package', pkgA]);
     const v: string[] = [];
     for (const p of placed) {
@@ -126,11 +133,12 @@ describe('attack 4: handover and closure delete only what Custodian wrote', () =
     if (!alarms(ws.data).some((a) => ['foreign-files', 'folder-changed'].includes(a.kind) && alarmText(a).includes(pkgC))) v.push(`no alarm names the package folder ${pkgC} that became a link`);
     // And the handover did its job on what Custodian wrote.
     if (h.code !== 0 && h.code !== 1) v.push(`handover exit ${String(h.code)}: ${h.err}`);
+    if (d2.code !== 0 && d2.code !== 1) v.push(`discard of the package copy exit ${String(d2.code)}: ${d2.err}`);
     for (const c of inc.clips) if (existsSync(c.path)) v.push(`archived clip ${c.path} is still there after the handover`);
     for (const f of ownPkgB) if (existsSync(f)) v.push(`the package copy's own file ${f} is still there after the handover`);
     const clipRows = log.filter((l) => l.kind === 'clip' && l.incident === inc.ref && l.outcome === 'deleted');
     if (clipRows.length !== inc.clips.length) v.push(`${clipRows.length} clip deletions logged for ${inc.clips.length} archived clips`);
-    console.log(`attack 4 handover: exit ${String(h.code)}; alarms ${alarms(ws.data).map((a) => a.kind).join(', ') || 'none'}; ${summary(v, 8)}`);
+    console.log(`attack 4 handover: discards exit ${String(d1.code)}, ${String(d2.code)}, handover exit ${String(h.code)}; alarms ${alarms(ws.data).map((a) => a.kind).join(', ') || 'none'}; ${summary(v, 8)}`);
     expect(v.length, summary(v)).toBe(0);
   }, 120_000);
 
@@ -139,7 +147,7 @@ describe('attack 4: handover and closure delete only what Custodian wrote', () =
     const pkgA = path.join(ws.dir, 'ersatt-till-polisen');
     const pkgB = path.join(ws.dir, 'ersatt-kopia');
     cliOk(ws.data, ['export', inc.ref, '--audience', 'police', '--out', pkgA]);
-    cliOk(ws.data, ['export', inc.ref, '--audience', 'police', '--out', pkgB]);
+    const idB = exported(inc.ref, 'police', pkgB);
     const own = walkFiles(pkgB).map((r) => path.join(pkgB, r));
     const clipInPkg = own.find((f) => f.endsWith('.mp4')) as string;
     const archived = inc.clips[0]?.path as string;
@@ -156,6 +164,7 @@ describe('attack 4: handover and closure delete only what Custodian wrote', () =
     const target = foreign(path.join(ws.dir, 'someones-file.txt'), 'Någon annans fil\n');
     rmSync(path.join(pkgB, 'SHA256SUMS'));
     symlinkSync(target.file, path.join(pkgB, 'SHA256SUMS'));
+    const d = cli(ws.data, ['package', 'discard', idB, '--reason', 'En kopia för mycket']);
     const h = cli(ws.data, ['handover', inc.ref, '--to', 'police', '--reference', 'K-2026-2020', '--recipient', 'Insp. Berg', '--package', pkgA]);
     const v: string[] = [];
     for (const p of [...replaced, target]) {
@@ -167,7 +176,7 @@ describe('attack 4: handover and closure delete only what Custodian wrote', () =
     for (const p of [...replaced.map((r) => r.file), path.join(pkgB, 'SHA256SUMS')]) if (!text.includes(p) && !text.includes(path.relative(ws.dir, p)) && !text.includes(path.basename(p))) v.push(`no foreign-files alarm names ${p}`);
     for (const f of own) if (!replaced.some((r) => r.file === f) && !f.endsWith('SHA256SUMS') && existsSync(f)) v.push(`the package copy's own, unchanged file ${f} is still there after the handover`);
     for (const l of deletionLog(ws.data)) if ([...replaced.map((r) => r.file), target.file].includes(l.path) && l.outcome !== 'pending') v.push(`the deletion log says ${l.path} was ${l.outcome}`);
-    console.log(`attack 4 replaced files: handover exit ${String(h.code)}; ${summary(v, 6)}`);
+    console.log(`attack 4 replaced files: discard exit ${String(d.code)}, handover exit ${String(h.code)}; ${summary(v, 6)}`);
     expect(v.length, summary(v)).toBe(0);
   }, 120_000);
 

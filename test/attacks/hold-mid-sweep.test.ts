@@ -18,14 +18,17 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   absOf,
+  alarms,
   attackFrame,
   budgetMs,
   checkMisses,
+  cli,
   cliOk,
   DAY,
   deletionLog,
   indexRows,
   jsonOf,
+  killHard,
   markedWork,
   MINUTE,
   readDb,
@@ -244,4 +247,64 @@ describe('attack 1: holds committed while a sweep deletes a large due batch', ()
     expect(landed, 'too few holds landed during a sweep for this run to mean anything').toBeGreaterThanOrEqual(ROUNDS);
     expect(uniq.length, summary(uniq)).toBe(0);
   }, budgetMs(15_000, 10));
+  it(`a hold on what a killed sweep had marked: what was still there stays, what it had unlinked is logged as before the hold (${Math.max(3, Math.ceil(ROUNDS / 2))} rounds)`, async () => {
+    const ws = frame.ws();
+    const n = Math.max(3, Math.ceil(ROUNDS / 2));
+    const violations: string[] = [];
+    let landed = 0;
+    for (let round = 0; round < n; round++) {
+      const label = `killed round ${round}`;
+      const base = Math.floor((Date.now() - 120 * DAY - round * 4 * DAY) / MINUTE) * MINUTE;
+      const cams = [`k${round}a`, `k${round}b`];
+      const recs = cams.flatMap((c) => writeRecordings(ws.root, c, base, 2500, MINUTE));
+      cliOk(ws.data, ['scan']);
+      const sweep = startCli(ws.data, ['sweep']);
+      running.add(sweep.pid);
+      await markedWork(ws.data, sweep, 2);
+      await sleep(Math.random() * 40);
+      killHard(sweep.pid);
+      await sweep.done;
+      running.delete(sweep.pid);
+      // What the killed sweep had marked and not recorded: the hold goes on part of that.
+      const ro = readDb(ws.data);
+      const marked = markedNow(ro);
+      ro.close();
+      const m = marked.find((x) => cams.includes(x.camera));
+      if (!m) continue;
+      landed++;
+      const span = Math.max(2, Math.floor((m.to - m.from) / MINUTE));
+      const fromMs = m.from + Math.floor(Math.random() * (span / 2)) * MINUTE + 30_000;
+      const toMs = fromMs + Math.max(1, Math.floor(span / 2)) * MINUTE;
+      const covered = recs.filter((r) => r.camera === m.camera && r.startMs < toMs && r.endMs > fromMs);
+      const there = new Set(covered.filter((r) => existsSync(absOf(ws.root, r))).map((r) => absOf(ws.root, r)));
+      const h = cli(ws.data, ['hold', 'add', '--camera', m.camera, '--from', new Date(fromMs).toISOString(), '--to', new Date(toMs).toISOString(), '--reason', `attack 1 killed round ${round}`]);
+      if (h.code !== 0) {
+        violations.push(`${label}: hold add failed: ${h.err.trim()}`);
+        continue;
+      }
+      const holdId = jsonOf<{ id: number }>(h).id;
+      const r = cli(ws.data, ['sweep']);
+      for (const a of alarms(ws.data).filter((x) => x.acknowledged === null)) cliOk(ws.data, ['alarms', 'ack', String(a.id), '--note', 'attack 1: next round']);
+      if (r.code !== 0) cli(ws.data, ['sweep']);
+      const log = deletionLog(ws.data);
+      const byPath = new Map<string, typeof log>();
+      for (const l of log.filter((x) => x.kind === 'segment' && x.outcome !== 'pending')) byPath.set(l.path, [...(byPath.get(l.path) ?? []), l]);
+      for (const c of covered) {
+        const p = absOf(ws.root, c);
+        const rows = byPath.get(p) ?? [];
+        if (there.has(p)) {
+          if (!existsSync(p)) violations.push(`${label}: held ${p} was on the disk when hold #${holdId} was made and is gone (logged ${rows.map((x) => x.outcome).join('/') || 'nothing'})`);
+          continue;
+        }
+        // Unlinked by the killed sweep before the hold: may go, and the record must say it was before.
+        if (rows.length !== 1) violations.push(`${label}: ${p}, unlinked before hold #${holdId}, is logged ${rows.length} times (${rows.map((x) => x.outcome).join(', ')})`);
+        const row = rows[0];
+        // A row written before the hold (by a batch the killed sweep did commit) needs no note.
+        if (row && (row.deletedMs ?? 0) > h.endedMs && !`${row.note ?? ''} ${row.reason}`.includes(String(holdId))) violations.push(`${label}: ${p} was unlinked before hold #${holdId} but its log row does not say so (outcome ${row.outcome}, note "${row.note ?? ''}")`);
+      }
+    }
+    console.log(`attack 1 killed sweep then hold: ${landed}/${n} rounds with marked work to hold; ${summary(violations, 6)}`);
+    expect(landed).toBeGreaterThan(0);
+    expect(violations.length, summary(violations)).toBe(0);
+  }, budgetMs(20_000, 5));
 });
