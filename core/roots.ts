@@ -7,6 +7,7 @@ import { markAlarmUsed, unusedAckedAlarm } from '../db/alarms.js';
 import { deleteRoot, findRootByPath, getRoot, insertRoot, listRoots, setRootIdentity, type RootRow } from '../db/roots.js';
 import { assertUsableRoot, ensureSentinel, readSentinel } from '../native/recorder-fs.js';
 import { audit } from './audit.js';
+import { adoptRoot, writeHoldCopies } from './hold-copies.js';
 import type { Ctx } from './context.js';
 import { whyNotARoot } from './root-admission.js';
 
@@ -14,6 +15,8 @@ export interface RootSpec {
   readonly path: string;
   readonly layout?: string;
   readonly layoutTimeZone?: string;
+  /** Take over a root whose sentinel an earlier installation wrote, restoring its holds first. */
+  readonly adopt?: boolean;
 }
 
 export function layoutOf(ctx: Ctx, root: Pick<RootRow, 'layout' | 'layout_tz'>): Layout {
@@ -37,11 +40,13 @@ export function addRoot(ctx: Ctx, spec: RootSpec): RootRow {
       throw new CustodianError('conflict', `${abs} overlaps the recording root ${r.path}: roots may not be nested.`);
     }
   }
+  adoptRoot(ctx, abs, spec.adopt ?? false);
   const uuid = ensureSentinel(abs, formatInstant(ctx.now(), ctx.settings().siteTimeZone));
   const id = insertRoot(ctx.db, { path: abs, sentinelUuid: uuid, layout: layoutName, layoutTz: spec.layoutTimeZone ?? null, addedMs: ctx.now() });
   const sentinel = readSentinel(abs);
   if (sentinel.ok) setRootIdentity(ctx.db, id, sentinel.rootIno, sentinel.sentinelIno);
   audit(ctx, 'root.added', { root: id, path: abs, layout: layoutName, layoutTimeZone: spec.layoutTimeZone ?? null, sentinel: uuid });
+  writeHoldCopies(ctx);
   return getRoot(ctx.db, id) as RootRow;
 }
 
