@@ -363,6 +363,26 @@ with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
   }, 300_000);
 });
 
+/** A workspace with `count` real 10-second recordings of a staff camera `corridor`, from a day ago. */
+function corridorFrame(tag: string, count: number): () => { ws: Workspace; t0: number } {
+  let w: { ws: Workspace; t0: number } | undefined;
+  beforeAll(async () => {
+    expect(builtCliExists(), 'run npm run build first').toBe(true);
+    const ws = workspace(tag);
+    const t0 = Math.floor((Date.now() - DAY) / 1000) * 1000;
+    await writeRealRecordings(ws.root, ws.dir, 'corridor', t0, count, 10);
+    initData(ws);
+    cliOk(ws.data, ['scan']);
+    cliOk(ws.data, ['camera', 'set', 'corridor', '--zone', 'staff']);
+    w = { ws, t0 };
+  }, 240_000);
+  afterAll(() => w?.ws.cleanup());
+  return () => {
+    if (!w) throw new Error('the workspace is made in beforeAll');
+    return w;
+  };
+}
+
 // FINDING (attack 9, reused export folder): a package copy is deleted by its recorded files'
 // place and bytes, not by the folder it was written to. The officer exports package 1 into a
 // folder, throws that copy away by hand, exports package 2 into the same folder and hands it over
@@ -370,20 +390,10 @@ with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
 // deletes package 2's files whose bytes are the same (site-public.pem, the clips, …) from the
 // recipient's copy. Open until the lead fixes it; run with CUSTODIAN_ATTACK_OPEN=1.
 describe.skipIf(!process.env.CUSTODIAN_ATTACK_OPEN)('attack 9 (open finding): a folder reused for a second export', () => {
-  let ws: Workspace;
-  let t0 = 0;
-  beforeAll(async () => {
-    expect(builtCliExists(), 'run npm run build first').toBe(true);
-    ws = workspace('evidence-reuse');
-    t0 = Math.floor((Date.now() - DAY) / 1000) * 1000;
-    await writeRealRecordings(ws.root, ws.dir, 'corridor', t0, 3, 10);
-    initData(ws);
-    cliOk(ws.data, ['scan']);
-    cliOk(ws.data, ['camera', 'set', 'corridor', '--zone', 'staff']);
-  }, 240_000);
-  afterAll(() => ws?.cleanup());
+  const frame = corridorFrame('evidence-reuse', 3);
 
   it('discarding the first package deletes nothing of the second, handed-over package written into the same folder', () => {
+    const { ws, t0 } = frame();
     const inc = cliOk<Incident>(ws.data, ['incident', 'create', '--reason', 'crime-on-premises', '--justification', 'Stöld i korridoren, polisanmäld', '--title', 'Återanvänd mapp', '--from', new Date(t0 + 2_000).toISOString(), '--to', new Date(t0 + 25_000).toISOString(), '--camera', 'corridor']);
     const usb = path.join(ws.dir, 'usb', 'paket');
     const first = cliOk<Exported>(ws.data, ['export', inc.ref, '--audience', 'police', '--out', usb]);
@@ -396,6 +406,45 @@ describe.skipIf(!process.env.CUSTODIAN_ATTACK_OPEN)('attack 9 (open finding): a 
     const v = treeDamage(usb, secondBefore).map((x) => `the recipient's copy of package ${second.packageId}: ${x}`);
     for (const l of deletionLog(ws.data)) if (l.path.startsWith(`${usb}${path.sep}`) && l.outcome === 'deleted') v.push(`logged deleted as package ${first.packageId}'s: ${l.path}`);
     console.log(`attack 9 reused folder: handover exit ${String(h.code)}, discard exit ${String(d.code)}; ${summary(v, 8)}`);
+    expect(v.length, summary(v)).toBe(0);
+  }, 240_000);
+});
+
+// FINDING (attack 9, CSV in a Swedish spreadsheet): csvCell guards a cell that starts with
+// = + - @ tab CR, but quotes only cells with "," '"' or a newline. Excel with Swedish settings
+// opens a .csv splitting on ";" (the list separator where "," is the decimal comma), so a
+// handover reference typed as "K-2026-88;=1+1" reaches the DPO as a cell "=1+1": a formula.
+// Run with CUSTODIAN_ATTACK_OPEN=1.
+describe.skipIf(!process.env.CUSTODIAN_ATTACK_OPEN)('attack 9 (open finding): the handover log CSV in a Swedish spreadsheet', () => {
+  const frame = corridorFrame('evidence-csv', 2);
+
+  it('no cell of the handover and deletion logs starts a formula when split on ";" outside quotes', () => {
+    const { ws, t0 } = frame();
+    const inc = cliOk<Incident>(ws.data, ['incident', 'create', '--reason', 'crime-on-premises', '--justification', 'Stöld i korridoren, polisanmäld', '--title', 'CSV', '--from', new Date(t0 + 2_000).toISOString(), '--to', new Date(t0 + 15_000).toISOString(), '--camera', 'corridor']);
+    const pkg = path.join(ws.dir, 'csv-polisen');
+    cliOk(ws.data, ['export', inc.ref, '--audience', 'police', '--out', pkg]);
+    cliOk(ws.data, ['handover', inc.ref, '--to', 'police', '--reference', 'K-2026-88;=1+1', '--recipient', 'Insp. Berg;@SUM(1)', '--package', pkg, '--note', 'Överlämnat;+1']);
+    const v: string[] = [];
+    for (const log of ['handovers', 'deletions']) {
+      const r = cli(ws.data, ['log', log, '--format', 'csv'], { json: false });
+      for (const line of r.out.split('\n')) {
+        let quoted = false;
+        let cell = '';
+        const cells: string[] = [];
+        for (const ch of line) {
+          if (ch === '"') quoted = !quoted;
+          else if (ch === ';' && !quoted) {
+            cells.push(cell);
+            cell = '';
+            continue;
+          }
+          cell += ch;
+        }
+        cells.push(cell);
+        for (const c of cells) if (/^[=+\-@]/.test(c)) v.push(`log ${log}: split on ";", a cell starts a formula: ${JSON.stringify(c.slice(0, 60))}`);
+      }
+    }
+    console.log(`attack 9 CSV with ";": ${summary(v, 6)}`);
     expect(v.length, summary(v)).toBe(0);
   }, 240_000);
 });
