@@ -15,7 +15,7 @@ import { insertGroup } from './fresh.js';
 import type { MoveMatcher } from './moves.js';
 import { compareFacts } from './rewrites.js';
 import type { FreshFile, FreshGroup, PassState, RootScan } from './state.js';
-import type { Folder } from './walk.js';
+import { MTIME_TRUST_MS, type Folder } from './walk.js';
 
 export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatcher, folder: Folder, listing: DirListing): void {
   const { ctx } = pass;
@@ -97,7 +97,10 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
       if (report.newlyUnrecognised.length < 50) report.newlyUnrecognised.push({ path: path.join(folder.abs, u.name), reason: u.reason });
     }
   }
-  // A folder with a file still being written must be listed again: its mtime will not change
-  // when that file is finished.
-  rs.listed.push({ id: dirId, mtime: report.pending > pendingBefore ? null : listing.mtimeMs, identity: folder.identity });
+  // Listed again next time, whatever its mtime says then: a folder with a file still being
+  // written (its mtime will not change when that file is finished), and one changed within the
+  // last minute (on a coarse clock — a share, FAT, 1 s or 2 s timestamps — a change right after
+  // this listing can leave the very mtime stored now).
+  const settled = report.pending === pendingBefore && listing.mtimeMs < pass.now - MTIME_TRUST_MS;
+  rs.listed.push({ id: dirId, mtime: settled ? listing.mtimeMs : null, identity: folder.identity });
 }
