@@ -7,6 +7,8 @@
  *   wrong guesses of all of them together are at most 5 per 15 minutes, sent at once, and the
  *   right password after them gets no session. Oracle: which spellings log in is learnt first
  *   on a second account; the lock is then seen by the right password failing.
+ * - HR walking incident references: an incident HR was never given and one that does not exist
+ *   get the same answer from every operation that takes a reference.
  * - The DPO's dry run writes nothing: every table (read with the sqlite3 shell) is the same
  *   after `sweep.dryRun` as before, but for the "previewed" audit event and its chain entry, on a
  *   root where a real sweep would be a mass deletion (which raises an alarm that pauses it).
@@ -15,7 +17,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtCliExists, CLI, cli, cliOk, DAY, initData, killHard, MINUTE, summary, workspace, writeRecordings, type Workspace } from './lib.js';
+import { builtCliExists, CLI, cli, cliOk, DAY, initData, jsonOf, killHard, MINUTE, summary, workspace, writeRealRecordings, writeRecordings, type Workspace } from './lib.js';
 
 const PW = 'ett riktigt lösenord 4711';
 
@@ -56,6 +58,7 @@ describe('attack 11: a real custodian serve, from another program on the same PC
   let ws: Workspace;
   let server: ChildProcess | null = null;
   let url = '';
+  let t0 = 0;
 
   beforeAll(async () => {
     expect(builtCliExists(), 'run npm run build first').toBe(true);
@@ -63,8 +66,11 @@ describe('attack 11: a real custodian serve, from another program on the same PC
     initData(ws);
     // Due footage that is most of the root: a real sweep would stop with a mass-deletion alarm.
     writeRecordings(ws.root, 'gammal', Math.floor((Date.now() - 100 * DAY) / MINUTE) * MINUTE, 200, 10 * MINUTE);
+    // Real footage for an incident HR is never given.
+    t0 = Math.floor((Date.now() - DAY) / 1000) * 1000;
+    await writeRealRecordings(ws.root, ws.dir, 'korridor', t0, 2, 10);
     cliOk(ws.data, ['scan']);
-    for (const [n, r] of [['asa', 'officer'], ['orjan', 'officer'], ['dora', 'dpo']] as const) addUser(ws.data, n, r);
+    for (const [n, r] of [['asa', 'officer'], ['orjan', 'officer'], ['dora', 'dpo'], ['hanna', 'hr']] as const) addUser(ws.data, n, r);
     server = spawn(process.execPath, [CLI, '--data', ws.data, '--json', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     url = await new Promise<string>((resolve, reject) => {
@@ -141,6 +147,34 @@ describe('attack 11: a real custodian serve, from another program on the same PC
     }
     const alarms = cliOk<{ alarms: { kind: string }[] }>(ws.data, ['alarms']).alarms;
     console.log(`attack 11 dry run: answered ${r.status}; open alarms ${alarms.map((a) => a.kind).join(', ') || 'none'}; ${summary(v, 6)}`);
+    expect(v.length, summary(v)).toBe(0);
+  }, 120_000);
+
+  it('HR cannot tell an incident that exists from one that does not, through any operation that takes a reference', async () => {
+    // An incident HR was never given.
+    const made = cli(ws.data, ['incident', 'create', '--reason', 'crime-on-premises', '--justification', 'Stöld, polisanmäld', '--title', 'Inte för HR', '--from', new Date(t0 + 2_000).toISOString(), '--to', new Date(t0 + 15_000).toISOString(), '--camera', 'korridor']);
+    expect(made.code, `incident create: ${made.err}`).toBe(0);
+    const ref = jsonOf<{ ref: string }>(made).ref;
+    const hanna = await login(url, 'hanna', PW);
+    expect(hanna.cookie, 'HR could not log in').not.toBe('');
+    const missing = ref.replace(/\d{4}$/, '0999');
+    const ops: [string, (r: string) => unknown][] = [
+      ['incidents.show', (r) => ({ ref: r })],
+      ['incidents.archive', (r) => ({ ref: r })],
+      ['incidents.extend', (r) => ({ ref: r, reviewBy: new Date(Date.now() + 30 * DAY).toISOString(), reason: 'Behövs för utredningen' })],
+      ['incidents.close', (r) => ({ ref: r, reason: 'Klar' })],
+      ['exports.create', (r) => ({ ref: r, audience: 'hr' })],
+      ['handover.record', (r) => ({ ref: r, to: 'hr', packageId: 'x', recipient: 'HR Andersson', reference: 'HR-1', method: 'personligen' })],
+    ];
+    // What differs only by the reference itself, or by a request id or time, is not information.
+    const norm = (t: string, r: string): string => t.split(r).join('<ref>').replace(/"(requestId|id|at|time)":"[^"]*"/g, '"$1":"…"');
+    const v: string[] = [];
+    for (const [op, body] of ops) {
+      const a = await api(url, hanna.cookie, op, body(ref));
+      const b = await api(url, hanna.cookie, op, body(missing));
+      if (a.status !== b.status || norm(a.text, ref) !== norm(b.text, missing)) v.push(`${op}: ${ref} (exists) answers ${a.status} ${a.text.slice(0, 120)}; ${missing} (does not) answers ${b.status} ${b.text.slice(0, 120)}`);
+    }
+    console.log(`attack 11 HR walking references: incident ${ref} (create exit ${String(made.code)}); ${ops.length} operations; ${summary(v, 6)}`);
     expect(v.length, summary(v)).toBe(0);
   }, 120_000);
 });
