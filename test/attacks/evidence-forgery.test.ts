@@ -20,7 +20,7 @@
  * first package's discard must not delete the second package's files, which the recipient holds.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtCliExists, cli, cliOk, DAY, deletionLog, hashTree, initData, jsonOf, summary, treeDamage, walkFiles, workspace, writeRealRecordings, type CliResult, type Workspace } from './lib.js';
@@ -165,6 +165,24 @@ describe('attack 9: forged packages are never valid; several recipients keep the
     console.log(`attack 9 control: genuine ${genuine.packageId} fingerprint ${genuine.fingerprint.slice(0, 16)}…; ${summary(v, 6)}`);
     expect(v.length, summary(v)).toBe(0);
   }, 120_000);
+
+  it('the package copy is written 0600 in 0700 folders (issue 12 item 4): nobody else on the PC reads it', () => {
+    const v: string[] = [];
+    const walk = (dir: string): void => {
+      const st = statSync(dir);
+      if ((st.mode & 0o777) !== 0o700) v.push(`folder ${dir} is ${(st.mode & 0o777).toString(8)}, not 700`);
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if ((statSync(p).mode & 0o777) !== 0o600) v.push(`file ${p} is ${(statSync(p).mode & 0o777).toString(8)}, not 600`);
+      }
+    };
+    walk(genuine.dir);
+    const zipMode = statSync(genuine.zipPath ?? '').mode & 0o777;
+    if (zipMode !== 0o600) v.push(`the zip ${genuine.zipPath ?? ''} is ${zipMode.toString(8)}, not 600`);
+    console.log(`attack 9 modes: ${summary(v, 6)}`);
+    expect(v.length, summary(v)).toBe(0);
+  });
 
   it('every forgery of a folder package is refused by every party (each file changed or deleted, extras, rebuilt SHA256SUMS, a stranger\'s key, links)', () => {
     const files = walkFiles(genuine.dir);
