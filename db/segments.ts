@@ -368,6 +368,29 @@ export function segmentsNamed(db: ReadDb, name: string, startMs: number, afterId
   ).all(startMs, name, afterId) as ScanSegment[];
 }
 
+/**
+ * The folders holding each camera's newest recordings in a root (by start time, newest first,
+ * up to `perCamera` folders a camera): where its recorder is writing now. A few index probes per
+ * camera on (camera_id, start_ms), whatever the size of the index.
+ */
+export function newestFolders(db: ReadDb, rootId: number, perCamera: number): number[] {
+  const out: number[] = [];
+  const cams = stmt(db, 'SELECT id FROM cameras').all() as { id: string }[];
+  for (const { id } of cams) {
+    let before = Number.MAX_SAFE_INTEGER;
+    for (let k = 0; k < perCamera; k++) {
+      const r = stmt(db, 'SELECT dir_id, start_ms FROM segments WHERE camera_id = ? AND start_ms < ? AND root_id = ? ORDER BY start_ms DESC LIMIT 1').get(id, before, rootId) as
+        | { dir_id: number; start_ms: number }
+        | undefined;
+      if (!r) break;
+      out.push(r.dir_id);
+      // The next folder back starts before this folder's first recording.
+      before = (stmt(db, 'SELECT MIN(start_ms) AS m FROM segments WHERE dir_id = ?').get(r.dir_id) as { m: number }).m;
+    }
+  }
+  return out;
+}
+
 /** Recordings with a sound track, per camera (POLICY P7). */
 export function audioSegmentsByCamera(db: ReadDb): { camera: string; n: number }[] {
   return stmt(db, 'SELECT camera_id AS camera, COUNT(*) AS n FROM segments WHERE has_audio = 1 GROUP BY camera_id ORDER BY camera_id').all() as { camera: string; n: number }[];
