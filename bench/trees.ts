@@ -24,7 +24,7 @@
  *   npx tsx bench/trees.ts list | remove <name> | unmount
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, futimesSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, futimesSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileLayout, formatLayoutPath, LayoutMatcher, type Layout } from '../common/layout.js';
 import { retentionDueAt } from '../common/time.js';
@@ -161,30 +161,7 @@ function buildTree(shape: TreeShape, size: TreeSize, root: string, nowMs: number
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
   const t0 = performance.now();
-  const dirs = new Map<string, DirTimes>();
-  let files = 0;
-  // Time-major, as a recorder writes: every camera's segment k, then k+1.
-  for (let k = 0; k < perCamera; k++) {
-    const start = fromMs + k * step;
-    const end = start + step;
-    for (const cam of cameras) {
-      const comps = formatLayoutPath(layout, cam, start);
-      const file = path.join(root, ...comps);
-      const dir = path.dirname(file);
-      let t = dirs.get(dir);
-      if (!t) {
-        mkdirSync(dir, { recursive: true });
-        t = { lastEntryMs: end, firstStartMs: start };
-        dirs.set(dir, t);
-      }
-      t.lastEntryMs = end;
-      const fd = openSync(file, 'w');
-      futimesSync(fd, end / 1000, end / 1000);
-      closeSync(fd);
-      files++;
-      if (files % 500_000 === 0) log(`  ${files.toLocaleString('en')} of ${need.toLocaleString('en')} files (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
-    }
-  }
+  const { files, dirs } = writeSegmentFiles(layout, root, cameras, fromMs, fromMs + perCamera * step, step, (n) => log(`  ${n.toLocaleString('en')} of ${need.toLocaleString('en')} files (${((performance.now() - t0) / 1000).toFixed(0)} s)`));
   setRecorderFolderTimes(root, dirs);
   const stamp: TreeStamp = {
     name: path.basename(root),
@@ -205,6 +182,79 @@ function buildTree(shape: TreeShape, size: TreeSize, root: string, nowMs: number
   return stamp;
 }
 
+/**
+ * Writes empty segment files for [fromMs, toMs) on the grid of `step`, time-major as a recorder
+ * writes (every camera's segment k, then k+1), each file's mtime its segment's end.
+ */
+function writeSegmentFiles(layout: Layout, root: string, cameras: readonly string[], fromMs: number, toMs: number, step: number, progress?: (n: number) => void): { files: number; dirs: Map<string, DirTimes> } {
+  const dirs = new Map<string, DirTimes>();
+  let files = 0;
+  for (let start = fromMs; start + step <= toMs; start += step) {
+    const end = start + step;
+    for (const cam of cameras) {
+      const file = path.join(root, ...formatLayoutPath(layout, cam, start));
+      const dir = path.dirname(file);
+      let t = dirs.get(dir);
+      if (!t) {
+        mkdirSync(dir, { recursive: true });
+        t = { lastEntryMs: end, firstStartMs: start };
+        dirs.set(dir, t);
+      }
+      t.lastEntryMs = end;
+      const fd = openSync(file, 'w');
+      futimesSync(fd, end / 1000, end / 1000);
+      closeSync(fd);
+      files++;
+      if (progress && files % 500_000 === 0) progress(files);
+    }
+  }
+  return { files, dirs };
+}
+
+export interface Planted {
+  readonly files: number;
+  /** The folders made (deepest first), to remove what is left of them afterwards. */
+  readonly folders: readonly string[];
+}
+
+/**
+ * Writes the tree's cameras' segments for [fromMs, toMs) into `root` (the tree itself, or a copy
+ * elsewhere for a baseline), with a recorder's times on the files and on the folders it made.
+ * `keepParents`: folders that were there before get their mtimes back, as if the planted
+ * recordings had always been there (a first install); otherwise they show the change (new
+ * recordings arriving, which a rescan lists).
+ */
+export function plantSegments(tree: TreeStamp, root: string, fromMs: number, toMs: number, keepParents: boolean): Planted {
+  const layout = layoutOfTree(tree);
+  const step = tree.segmentSeconds * 1000;
+  const before = new Map<string, number>();
+  const existed = (d: string): boolean => {
+    try {
+      before.set(d, statSync(d).mtimeMs);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  // Which folders exist already: every ancestor of every folder the segments will go in.
+  const made = new Set<string>();
+  for (let start = fromMs; start + step <= toMs; start += step * Math.max(1, Math.floor(600_000 / step))) {
+    for (const cam of tree.cameras) {
+      for (let d = path.dirname(path.join(root, ...formatLayoutPath(layout, cam, start))); d.length >= root.length; d = path.dirname(d)) {
+        if (made.has(d) || before.has(d)) break;
+        if (!existed(d)) made.add(d);
+        if (d === root) break;
+      }
+    }
+  }
+  mkdirSync(root, { recursive: true });
+  const { files, dirs } = writeSegmentFiles(layout, root, tree.cameras, fromMs, toMs, step);
+  const leafTimes = new Map([...dirs].filter(([d]) => made.has(d)));
+  setRecorderFolderTimes(root, leafTimes, made);
+  if (keepParents) for (const [d, ms] of before) utimesSync(d, ms / 1000, ms / 1000);
+  return { files, folders: [...made].sort((a, b) => b.length - a.length) };
+}
+
 function countFolders(dirs: Map<string, DirTimes>, root: string): number {
   const all = new Set<string>();
   for (const d of dirs.keys()) for (let p = d; p !== root && p.length > root.length; p = path.dirname(p)) all.add(p);
@@ -212,7 +262,7 @@ function countFolders(dirs: Map<string, DirTimes>, root: string): number {
 }
 
 /** Every folder's mtime as a recorder leaves it (deepest first: setting a child's time does not touch its parent's). */
-function setRecorderFolderTimes(root: string, leafTimes: Map<string, DirTimes>): void {
+function setRecorderFolderTimes(root: string, leafTimes: Map<string, DirTimes>, only?: ReadonlySet<string>): void {
   // Each folder's first start is the earliest first start of the leaves below it…
   const first = new Map<string, number>();
   for (const [d, t] of leafTimes) {
@@ -232,6 +282,7 @@ function setRecorderFolderTimes(root: string, leafTimes: Map<string, DirTimes>):
     if (!leafTimes.has(p)) last.set(p, Math.max(last.get(p) ?? 0, f));
   }
   for (const d of [...last.keys()].sort((a, b) => b.length - a.length)) {
+    if (only && !only.has(d)) continue;
     const ms = last.get(d) as number;
     utimesSync(d, ms / 1000, ms / 1000);
   }

@@ -47,27 +47,32 @@ export function insertSegment(db: Db, s: NewSegment): number {
 
 const COLS = '(root_id, dir_id, name, camera_id, start_ms, end_ms, end_source, size, mtime_ms)';
 const MULTI = 64;
-const MULTI_SQL = `INSERT INTO segments ${COLS} VALUES ${Array(MULTI).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
+const MULTI_SQL = Array.from({ length: MULTI + 1 }, (_, n) => `INSERT INTO segments ${COLS} VALUES ${Array(n).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
 
 /**
- * Inserts many segments, 64 rows per statement (a cold index of a million files spends most of
- * its time here). Returns the new ids in order: rows of one statement get consecutive rowids.
+ * Inserts many segments, up to 64 rows per statement (a cold index of a million files spends
+ * most of its time here); the rest of a group goes in one statement of its own size. Returns the
+ * new ids in order: rows of one statement get consecutive rowids.
  */
 export function insertSegments(db: Db, rows: readonly NewSegment[]): number[] {
   const ids: number[] = [];
-  let i = 0;
-  const multi = rows.length >= MULTI ? stmt(db, MULTI_SQL) : null;
   const args: (string | number | null)[] = [];
-  for (; multi && i + MULTI <= rows.length; i += MULTI) {
+  for (let i = 0; i < rows.length; ) {
+    const n = Math.min(MULTI, rows.length - i);
+    if (n === 1) {
+      ids.push(insertSegment(db, rows[i] as NewSegment));
+      i++;
+      continue;
+    }
     args.length = 0;
-    for (let k = i; k < i + MULTI; k++) {
+    for (let k = i; k < i + n; k++) {
       const r = rows[k] as NewSegment;
       args.push(r.rootId, r.dirId, r.name, r.cameraId, r.startMs, r.endMs, r.endSource, r.size, r.mtimeMs);
     }
-    const last = Number(multi.run(...args).lastInsertRowid);
-    for (let k = MULTI - 1; k >= 0; k--) ids.push(last - k);
+    const last = Number(stmt(db, MULTI_SQL[n] as string).run(...args).lastInsertRowid);
+    for (let k = n - 1; k >= 0; k--) ids.push(last - k);
+    i += n;
   }
-  for (; i < rows.length; i++) ids.push(insertSegment(db, rows[i] as NewSegment));
   return ids;
 }
 

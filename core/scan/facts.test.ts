@@ -11,6 +11,7 @@ import { DAY, HOUR, MINUTE, writeSegments } from '../../test/helpers.js';
 import { overwriteKeepingTimes, settleFolders, useRecorder } from '../../test/recorder-fixture.js';
 import type { Ctx } from '../context.js';
 import { addHold } from '../holds.js';
+import { fillSizes } from '../probe-queue.js';
 import { scanAll } from '../indexer.js';
 import { addRoot } from '../roots.js';
 
@@ -30,6 +31,9 @@ describe('folder identity and rewritten recordings', () => {
     // addRoot wrote the sentinel: the f.root folder's mtime is now; age it again.
     settleFolders(f.root, f.clock.now - HOUR);
     scanAll(f.ctx);
+    // Recordings named days ago are indexed by name (their folders changed within the hour, as a
+    // copied tree's do); the service fills their sizes and mtimes in the background.
+    fillSizes(f.ctx, 10_000);
     f.clock.now += 2 * MINUTE;
   });
 
