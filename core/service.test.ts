@@ -1,7 +1,7 @@
 /**
  * The service on real trees: the daily full scan keeps its day across restarts, and a new day
  * folder with its first segment already in it (a recorder at midnight) is indexed within 2 s
- * by a running service with a real watcher (chokidar), round after round.
+ * by a running service with a real watcher (fs.watch per folder), round after round.
  */
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
