@@ -18,7 +18,9 @@ export function timeCommand(cmd: string, args: readonly string[], opts: { shell?
 }
 
 export function custodian(data: string, args: readonly string[]): { ms: number; stdout: string } {
-  return timeCommand(process.execPath, [CLI, '--data', data, ...args]);
+  // BENCH_PROF=folder: every run leaves a CPU profile there (where the time goes).
+  const prof = process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : [];
+  return timeCommand(process.execPath, [...prof, CLI, '--data', data, ...args]);
 }
 
 export function median(xs: readonly number[]): number {

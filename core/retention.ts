@@ -24,6 +24,7 @@ import {
   markedSegmentIds,
   oldestUnheldEnd,
   pickDueSegments,
+  segmentsInState,
 } from '../db/segments.js';
 import { finishSweep, insertSweep, lastSweep } from '../db/sweeps.js';
 import { blockingAlarms, conditionEnded, raiseAlarm } from './alarms.js';
@@ -269,8 +270,10 @@ function sweepRoot(ctx: Ctx, run: RootRun): void {
         })
         .immediate();
       if (marked.length === 0) break;
-      for (const id of marked) skip.add(id);
       ok = deleter.deleteMarked(marked);
+      // Only the rows the door put back (left alone, found gone) are skipped by the next picks;
+      // skipping every id marked so far made each pick read all of them again (quadratic).
+      for (const seg of segmentsInState(ctx.db, marked, 'present')) skip.add(seg.id);
     }
   } finally {
     deleter.finish();
