@@ -67,14 +67,23 @@ function restrictionsFor(layer, isTest) {
   }
   const productCode = !isTest && !['fixtures', 'test', 'bench'].includes(layer);
   if (productCode) paths.push(...removalRule.paths);
+  // SQL lives in db/: nothing else prepares a statement or takes db/open's statement cache.
+  if (productCode && layer !== 'db') patterns.push({ group: ['**/db/open.js'], importNames: ['stmt'], message: 'SQL lives in db/: add a query function there.' });
   // Dynamic import() of a forbidden layer: same rule as a static import.
   const dynamic = forbidden.map((l) => ({
     selector: `ImportExpression > Literal[value=/(^|\\/)${l}\\//]`,
     message: `${layer}/ may not import ${l}/ (layer rule, also for import()).`,
   }));
+  const sqlSyntax =
+    productCode && layer !== 'db'
+      ? [
+          { selector: "CallExpression[callee.property.name='prepare']", message: 'SQL lives in db/: add a query function there.' },
+          { selector: "CallExpression[callee.property.name='exec'] > :matches(Literal, TemplateLiteral).arguments", message: 'SQL lives in db/: add a query function there.' },
+        ]
+      : [];
   return {
     'no-restricted-imports': ['error', { paths, patterns }],
-    'no-restricted-syntax': ['error', ...dynamic, ...(productCode ? removalSyntax : [])],
+    'no-restricted-syntax': ['error', ...dynamic, ...(productCode ? removalSyntax : []), ...sqlSyntax],
   };
 }
 

@@ -11,6 +11,7 @@ import { INCIDENT_REASONS, ZONES, type IncidentReason, type Zone } from '../comm
 import { CustodianError } from '../common/errors.js';
 import { english } from '../common/i18n/catalog.js';
 import { addCalendarDays, formatInstant, formatLocal } from '../common/time.js';
+import { auditForIncident } from '../db/audit.js';
 import { getCamera } from '../db/cameras.js';
 import { getHold } from '../db/holds.js';
 import {
@@ -392,8 +393,5 @@ export function clipSourcesOf(ctx: Ctx, clipId: number) {
 }
 
 export function incidentHistory(ctx: Ctx, ref: string): { at: number; actor: string; action: string; details: unknown }[] {
-  const rows = ctx.db
-    .prepare("SELECT ts_ms, actor, action, details FROM audit WHERE json_extract(details, '$.incident') = ? ORDER BY id")
-    .all(ref) as { ts_ms: number; actor: string; action: string; details: string }[];
-  return rows.map((r) => ({ at: r.ts_ms, actor: r.actor, action: r.action, details: JSON.parse(r.details) as unknown }));
+  return auditForIncident(ctx.db, ref).map((r) => ({ at: r.ts_ms, actor: r.actor, action: r.action, details: JSON.parse(r.details) as unknown }));
 }

@@ -11,7 +11,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { SENTINEL_FILE } from '../common/domain.js';
+import { isCustodianRootFile } from '../common/domain.js';
 import { newestFolders } from '../db/segments.js';
 import { getDir } from '../db/dirs.js';
 import type { RootRow } from '../db/roots.js';
@@ -58,7 +58,7 @@ export class RecorderWatch {
     try {
       w = watch(dir, { persistent: true, encoding: 'utf8' }, (_type, name) => {
         if (name === null || name === undefined || name === '') this.on.folder(dir);
-        else if (!(name === SENTINEL_FILE)) this.on.entry(dir, String(name));
+        else if (!isCustodianRootFile(String(name))) this.on.entry(dir, String(name)); // our sentinel and hold copies
       });
     } catch (e) {
       this.failures++;

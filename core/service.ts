@@ -15,6 +15,7 @@ import { layoutOf } from './roots.js';
 import { fillSizes, probeSome } from './probe-queue.js';
 import { archiveIncident, flagOverdue, incidents } from './incidents.js';
 import { pruneLogs } from './log-retention.js';
+import { recordsUpkeep } from './records-upkeep.js';
 import { resolveMediaTools } from '../native/media-tools.js';
 import { activeFolders, RecorderWatch } from './recorder-watch.js';
 import { sweep, type SweepReport } from './retention.js';
@@ -125,6 +126,7 @@ export class RetentionService {
       if (pruned.deletions || pruned.handovers) this.events.log(`pruned ${pruned.deletions} deletion and ${pruned.handovers} handover log rows past their retention`);
     }
     this.events.scanned?.(reports);
+    await recordsUpkeep(this.ctx, (line) => this.events.log(line));
     this.refreshWatches();
     await this.sweepNow();
     const overdue = flagOverdue(this.ctx);

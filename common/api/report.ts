@@ -115,7 +115,10 @@ export interface ComplianceReportView {
   handovers: HandoverRecordView[];
   deletionsByReason: { reason: string; n: number; bytes: number | null }[];
   alarms: { id: number; kind: string; message: string; raised: string; acknowledged: string | null; acknowledgedBy: string | null }[];
+  /** The records (audit events, deletion and handover records: one chain) checked against its anchors. */
   auditChain: { ok: boolean; events: number; firstBroken?: { id: number; reason: string } };
+  /** The chain's head, signed with the site key when this report was made (null: the chain would not verify, so nothing was signed). */
+  anchor: { seq: number; hash: string; signature: string; keyFingerprint: string; at: string } | null;
 }
 
 // ---- The DPO's logs ----

@@ -13,6 +13,7 @@ import * as core from './core.js';
 import * as deletion from './deletion.js';
 import * as evidence from './evidence.js';
 import * as masking from './masking.js';
+import * as records from './records.js';
 import * as report from './report.js';
 import * as scan from './scan.js';
 import * as server from './server.js';
@@ -27,6 +28,7 @@ const NAMESPACES = {
   report,
   evidence,
   masking,
+  records,
 } as const;
 
 export type Namespace = keyof typeof NAMESPACES;

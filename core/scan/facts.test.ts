@@ -76,7 +76,8 @@ describe('folder identity and rewritten recordings', () => {
     addHold(f.ctx, { cameras: ['entrance'], fromMs: f.clock.now - 3 * DAY, toMs: f.clock.now - 3 * DAY + 2 * HOUR, reason: 'held for the police' });
     overwriteKeepingTimes(files[0] as string, 'overwritten by the recorder'); // held
     overwriteKeepingTimes(files[5] as string, 'overwritten too'); // not held
-    expect(scanAll(f.ctx)[0]).toMatchObject({ changed: 0, dirsListed: 0 });
+    // Only the root is listed again: the hold rewrote its copy beside the sentinel there.
+    expect(scanAll(f.ctx)[0]).toMatchObject({ changed: 0, dirsListed: 1 });
     f.clock.now += 2 * MINUTE;
     const [full] = scanAll(f.ctx, { full: true });
     expect(full).toMatchObject({ full: true, changed: 2, rewritten: 2 });

@@ -5,7 +5,7 @@
  * matcher), and entries that are not recordings (unrecognised, never touched).
  */
 import path from 'node:path';
-import { SENTINEL_FILE } from '../../common/domain.js';
+import { isCustodianRootFile } from '../../common/domain.js';
 import { LayoutMatcher } from '../../common/layout.js';
 import { upsertDir } from '../../db/dirs.js';
 import { clearSegmentMissing, scanSegment, segmentsInDir } from '../../db/segments.js';
@@ -55,7 +55,7 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
   const pendingBefore = report.pending;
   const byCamera = new Map<string, FreshGroup>();
   for (const name of listing.files) {
-    if (folder.rel === '' && name === SENTINEL_FILE) continue;
+    if (folder.rel === '' && isCustodianRootFile(name)) continue;
     const ex = existingByName.get(name);
     if (ex) {
       if (ex.missing_ms !== null) {
