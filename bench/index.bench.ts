@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ensureTree, type Tree } from './trees.js';
-import { BENCH_OUT, custodian, fmtMs, loadNote, median, perFile, scaleArgs, timeCommand } from './lib.js';
+import { BENCH_OUT, custodian, initOn, fmtMs, loadNote, median, perFile, scaleArgs, timeCommand } from './lib.js';
 
 export interface IndexFigures {
   tree: string;
@@ -33,7 +33,7 @@ export interface IndexFigures {
 export function newDataFolder(tree: Tree, name: string): string {
   const data = path.join(BENCH_OUT, 'data', name);
   rmSync(data, { recursive: true, force: true });
-  custodian(data, ['init', '--storage', tree.root, '--layout', tree.layout]);
+  initOn(data, tree.root, tree.layout);
   custodian(data, ['settings', 'set', 'retentionMonths', '12']);
   return data;
 }

@@ -23,6 +23,14 @@ export function custodian(data: string, args: readonly string[]): { ms: number; 
   return timeCommand(process.execPath, [...prof, CLI, '--data', data, ...args]);
 }
 
+/**
+ * `custodian init` on a bench tree. --adopt: an earlier bench run's installation left its
+ * sentinel there (the tree is cached), and no holds ever applied to a bench tree.
+ */
+export function initOn(data: string, root: string, layout: string): void {
+  custodian(data, ['init', '--storage', root, '--layout', layout, '--adopt']);
+}
+
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;

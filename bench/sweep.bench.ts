@@ -17,7 +17,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { retentionCutoff } from '../common/time.js';
 import { ensureTree, plantSegments, SITE_TZ, TREE_STORE, type Tree } from './trees.js';
-import { BENCH_OUT, custodian, fmtMs, loadNote, median, perFile, scaleArgs, timeCommand } from './lib.js';
+import { BENCH_OUT, custodian, initOn, fmtMs, loadNote, median, perFile, scaleArgs, timeCommand } from './lib.js';
 
 const DAY = 86_400_000;
 const DUE_DAYS = 8;
@@ -47,7 +47,7 @@ function firstInstallSweep(tree: Tree, log: (m: string) => void): SweepFigures {
   const data = path.join(BENCH_OUT, 'data', `sweep-${tree.name}`);
   rmSync(data, { recursive: true, force: true });
   try {
-    custodian(data, ['init', '--storage', tree.root, '--layout', tree.layout]);
+    initOn(data, tree.root, tree.layout);
     const scan = custodian(data, ['scan', '--json']);
     const indexed = (JSON.parse(scan.stdout) as { roots: { added: number }[] }).roots[0]?.added ?? 0;
     // A first installation deletes a large share at once: a person acknowledges that (safety rule 2b); here the setting stands in.

@@ -23,6 +23,7 @@ import {
   markForDeletion,
   markedSegmentIds,
   oldestUnheldEnd,
+  pickDueIds,
   pickDueSegments,
   segmentsInState,
 } from '../db/segments.js';
@@ -265,10 +266,12 @@ function sweepRoot(ctx: Ctx, run: RootRun): void {
       const marked = ctx.db
         .transaction(() => {
           run.lease?.renewOrStop();
-          const picked = pickDueSegments(ctx.db, root.id, bounds.sure, CHUNK + skip.size).filter((seg) => !skip.has(seg.id)).slice(0, CHUNK);
-          const ids = picked.map((p) => p.id);
-          while (ids.length < CHUNK && bandIds.length > 0) ids.push(bandIds.shift() as number);
-          const live = liveUnheld(ctx.db, ids).map((x) => x.id);
+          // Picked in this transaction: live and unheld by the pick's own statement.
+          const live = pickDueIds(ctx.db, root.id, bounds.sure, CHUNK + skip.size).filter((id) => !skip.has(id)).slice(0, CHUNK);
+          const band: number[] = [];
+          while (live.length + band.length < CHUNK && bandIds.length > 0) band.push(bandIds.shift() as number);
+          // The band's rows were looked at before the sweep began: checked again here.
+          for (const x of liveUnheld(ctx.db, band)) live.push(x.id);
           markForDeletion(ctx.db, live);
           return live;
         })
