@@ -239,6 +239,14 @@ export function liveUnheld(db: ReadDb, ids: readonly number[]): SegmentRow[] {
   return stmt(db, `SELECT * FROM segments s WHERE id IN (SELECT value FROM json_each(?)) AND ${LIVE} AND NOT ${HELD_SQL} ORDER BY end_ms`).all(JSON.stringify(ids)) as SegmentRow[];
 }
 
+/** liveUnheld's ids only, in the same order (the sweep marks ids). */
+export function liveUnheldIds(db: ReadDb, ids: readonly number[]): number[] {
+  if (ids.length === 0) return [];
+  return stmt(db, `SELECT id FROM segments s WHERE id IN (SELECT value FROM json_each(?)) AND ${LIVE} AND NOT ${HELD_SQL} ORDER BY end_ms`)
+    .pluck()
+    .all(JSON.stringify(ids)) as number[];
+}
+
 /**
  * Of these ids, the rows still marked for deletion and not held NOW. Run inside the write
  * transaction that then unlinks them: no hold can commit between this check and the unlink.
