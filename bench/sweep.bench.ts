@@ -12,6 +12,7 @@
  *
  *   npm run build && npx tsx bench/sweep.bench.ts [--shape frigate,five-min] [--sizes 1m,2.5m,5m] [--runs 1]
  *   npx tsx bench/sweep.bench.ts --small
+ *   npx tsx bench/sweep.bench.ts --shape five-min --sizes 1m --due-hours 12.5   (≈ 9,000 due: a steady-state sweep's size at 5 M)
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -19,7 +20,6 @@ import { retentionCutoff } from '../common/time.js';
 import { ensureTree, plantSegments, SITE_TZ, TREE_STORE, type Tree } from './trees.js';
 import { BENCH_OUT, custodian, initOn, fmtMs, loadNote, median, perFile, scaleArgs, timeCommand } from './lib.js';
 
-const DAY = 86_400_000;
 const DUE_DAYS = 8;
 
 export interface SweepFigures {
@@ -34,12 +34,12 @@ export interface SweepFigures {
   idleProcessMs: number;
 }
 
-function firstInstallSweep(tree: Tree, log: (m: string) => void): SweepFigures {
+function firstInstallSweep(tree: Tree, dueMs: number, log: (m: string) => void): SweepFigures {
   // Eight days on the tree's grid that are surely due (they end an hour before the cutoff).
   const step = tree.segmentSeconds * 1000;
   const cutoff = retentionCutoff(Date.now(), 2, SITE_TZ);
   const to = tree.fromMs - Math.ceil((tree.fromMs - (cutoff - 3_600_000)) / step) * step;
-  const from = to - DUE_DAYS * DAY;
+  const from = to - dueMs;
   const copy = path.join(TREE_STORE, `${tree.name}-due-copy`);
   rmSync(copy, { recursive: true, force: true });
   const planted = plantSegments(tree, tree.root, from, to, true);
@@ -95,13 +95,16 @@ export function printSweep(all: readonly SweepFigures[], log: (m: string) => voi
 function main(): void {
   const args = scaleArgs(process.argv.slice(2), { shapes: 'frigate,five-min', runs: 1 });
   const log = (m: string): void => console.log(m);
-  log(`sweep bench (first installation, ${DUE_DAYS} days due): ${args.shapes.join(', ')} at ${args.sizes.join(', ')}, ${args.runs} run(s); ${loadNote()}`);
+  // --due-hours 12.5: the steady state's quarter-hourly sweep at 5 M (≈ 9,000 due) on a smaller tree.
+  const dueHours = Number(args.flags.get('due-hours') ?? DUE_DAYS * 24);
+  const dueMs = dueHours * 3_600_000;
+  log(`sweep bench (${dueHours} hours due): ${args.shapes.join(', ')} at ${args.sizes.join(', ')}, ${args.runs} run(s); ${loadNote()}`);
   const all: SweepFigures[] = [];
   for (const shape of args.shapes) {
     for (const size of args.sizes) {
       // Its own recordings must not fall due while the bench runs.
       const tree = ensureTree(shape, size, { mode: 'recorder', notDueWithinMs: 6 * 3_600_000, log });
-      const runs = Array.from({ length: args.runs }, () => firstInstallSweep(tree, log));
+      const runs = Array.from({ length: args.runs }, () => firstInstallSweep(tree, dueMs, log));
       const mid = [...runs].sort((a, b) => a.oursMs / a.deleted / (a.findMs / a.baseFiles) - b.oursMs / b.deleted / (b.findMs / b.baseFiles))[Math.floor(runs.length / 2)] as SweepFigures;
       all.push({ ...mid, idleMs: median(runs.map((r) => r.idleMs)) });
     }
