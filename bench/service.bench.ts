@@ -53,7 +53,8 @@ export async function measureService(tree: Tree, minutes: number, everySeconds: 
   try {
     const cold = custodian(data, ['scan', '--json']);
     log(`  ${tree.name} (${tree.mode}): indexed in ${fmtMs(cold.ms)}; the service runs ${Number(minutes.toFixed(2))} min; ${loadNote()}`);
-    const child = spawn(process.execPath, [CLI, '--data', data, '--json', 'run', '--no-probe', '--exit-after', String(minutes * 60 + 3)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const prof = process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : [];
+    const child = spawn(process.execPath, [...prof, CLI, '--data', data, '--json', 'run', '--no-probe', '--exit-after', String(minutes * 60 + 3)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let buf = '';
     child.stdout.on('data', (chunk: Buffer) => {
       buf += chunk.toString('utf8');

@@ -380,12 +380,13 @@ export function unheldMissingIn(db: ReadDb, rootId: number): number[] {
 /**
  * Segments of any camera with this start and file name (the same recording seen elsewhere, or
  * another camera's segment of the same moment), inserted after `afterId`. One index probe per
- * camera on (camera_id, start_ms).
+ * camera on (camera_id, start_ms): CROSS JOIN keeps cameras the outer loop (with a plain JOIN
+ * SQLite walked the rowids above `afterId`, all of them: 128 ms a new segment on 1 M).
  */
 export function segmentsNamed(db: ReadDb, name: string, startMs: number, afterId = 0): ScanSegment[] {
   return stmt(
     db,
-    `SELECT ${SCAN_COLS.split(', ').map((c) => `s.${c}`).join(', ')} FROM cameras c JOIN segments s ON s.camera_id = c.id AND s.start_ms = ? AND s.name = ? WHERE s.id > ?`,
+    `SELECT ${SCAN_COLS.split(', ').map((c) => `s.${c}`).join(', ')} FROM cameras c CROSS JOIN segments s ON s.camera_id = c.id AND s.start_ms = ? AND s.name = ? WHERE s.id > ?`,
   ).all(startMs, name, afterId) as ScanSegment[];
 }
 
