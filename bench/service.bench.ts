@@ -46,6 +46,8 @@ function percentile(xs: readonly number[], p: number): number {
 export async function measureService(tree: Tree, minutes: number, everySeconds: number, log: (m: string) => void): Promise<ServiceFigures> {
   const data = newDataFolder(tree, `service-${tree.name}`);
   const written = new Map<string, number>();
+  /** Every file this run wrote (the cached tree is put back as it was). */
+  const planted: string[] = [];
   const latencies: number[] = [];
   let peak = 0;
   let last = 0;
@@ -101,6 +103,7 @@ export async function measureService(tree: Tree, minutes: number, everySeconds: 
           mkdirSync(path.dirname(file), { recursive: true });
           writeFileSync(file, '');
           written.set(file, performance.now());
+          planted.push(file);
         }
         round++;
       }
@@ -125,7 +128,7 @@ export async function measureService(tree: Tree, minutes: number, everySeconds: 
     };
   } finally {
     // What the bench wrote goes (the cached tree stays as built); so does the data folder.
-    for (const file of written.keys()) rmSync(file, { force: true });
+    for (const file of planted) rmSync(file, { force: true });
     rmSync(data, { recursive: true, force: true });
   }
 }
