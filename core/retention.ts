@@ -32,11 +32,13 @@ import { finishSweep, insertSweep, lastSweep } from '../db/sweeps.js';
 import { blockingAlarms, conditionEnded, permitCovers, raiseAlarm } from './alarms.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
+import { deleteOrphanedThumbnails } from './deletion/thumbnails.js';
 import { Lease, LeaseLost } from './deletion/lease.js';
 import { RecordingDeleter } from './deletion/recordings.js';
 import { RootGuard } from './deletion/root-guard.js';
 import { segmentFile } from './paths.js';
 import { checkClock } from './retention-clock.js';
+import { storeRefusalFor } from './store-watch.js';
 
 export interface SweepItem {
   root: number;
@@ -152,6 +154,8 @@ export function sweep(ctx: Ctx, opts: { dryRun?: boolean } = {}): SweepReport {
       }
     }
     report.nextDueMs = nextDueMs(ctx);
+    // Stills of recordings that left the index go with them, through the door (issue 15).
+    if (sweepId !== null) deleteOrphanedThumbnails(ctx);
     if (sweepId !== null) {
       finishSweep(ctx.db, sweepId, { finishedMs: ctx.now(), due: report.due, deleted: report.deleted, held: report.held, deferred: report.deferred, refused: report.refusals.map((m) => english(m)).join('; ') || null });
     }
@@ -250,6 +254,12 @@ function sweepRoot(ctx: Ctx, run: RootRun): void {
   if (rootAlarms.length > 0) {
     r.refusal = { key: 'deletion:refusedRootAlarm' };
     r.refusalAlarm = rootAlarms[0]?.id;
+    return;
+  }
+  // A ring or database store in the root (issue 16): nothing in it goes, alarm acknowledged or not.
+  const store = storeRefusalFor(ctx, root.id);
+  if (store) {
+    r.refusal = store;
     return;
   }
 

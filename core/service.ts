@@ -15,6 +15,7 @@ import { layoutOf } from './roots.js';
 import { fillSizes, probeSome } from './probe-queue.js';
 import { archiveIncident, flagOverdue, incidents } from './incidents.js';
 import { pruneLogs } from './log-retention.js';
+import { requestUpkeep } from './access-requests/register.js';
 import { recordsUpkeep } from './records-upkeep.js';
 import { resolveMediaTools } from '../native/media-tools.js';
 import { activeFolders, RecorderWatch } from './recorder-watch.js';
@@ -134,6 +135,7 @@ export class RetentionService {
     await this.sweepNow();
     const overdue = flagOverdue(this.ctx);
     if (overdue.length > 0) this.events.log(`${overdue.length} incident(s) overdue for review: ${overdue.map((i) => i.ref).join(', ')}`);
+    requestUpkeep(this.ctx, (line) => this.events.log(line));
   }
 
   /** Incidents created with --no-wait (or interrupted) are archived here, one at a time. */

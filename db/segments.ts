@@ -22,6 +22,12 @@ export interface SegmentRow {
   probe_error: string | null;
   /** Set while a held recording is missing from the disk (its row is kept; see core/scan/missing.ts). */
   missing_ms: number | null;
+  /** The end the file name states (migration 013). */
+  name_end_ms: number | null;
+  /** The event kind the file name states: scheduled, motion, alarm, smart or the recorder's code. */
+  event_kind: string | null;
+  /** 'file': the path names only the day; the start is the file's time less its duration. */
+  time_from: 'file' | null;
 }
 
 export interface NewSegment {
@@ -34,20 +40,35 @@ export interface NewSegment {
   endSource: EndSource;
   size: number | null;
   mtimeMs: number | null;
+  /** What the name says beyond the start (layouts with {end:…} or {kind}; see NameFacts). */
+  readonly named?: NameFacts;
+}
+
+/** What a file's path says beyond its camera and start (migration 013). */
+export interface NameFacts {
+  readonly endMs?: number | null;
+  readonly kind?: string | null;
+  readonly timeFrom?: 'file' | null;
 }
 
 export function insertSegment(db: Db, s: NewSegment): number {
   const info = stmt(
     db,
-    `INSERT INTO segments (root_id, dir_id, name, camera_id, start_ms, end_ms, end_source, size, mtime_ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(s.rootId, s.dirId, s.name, s.cameraId, s.startMs, s.endMs, s.endSource, s.size, s.mtimeMs);
+    `INSERT INTO segments (root_id, dir_id, name, camera_id, start_ms, end_ms, end_source, size, mtime_ms, name_end_ms, event_kind, time_from)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(s.rootId, s.dirId, s.name, s.cameraId, s.startMs, s.endMs, s.endSource, s.size, s.mtimeMs, s.named?.endMs ?? null, s.named?.kind ?? null, s.named?.timeFrom ?? null);
   return Number(info.lastInsertRowid);
 }
 
 const COLS = '(root_id, dir_id, name, camera_id, start_ms, end_ms, end_source, size, mtime_ms)';
+const COLS_NAMED = '(root_id, dir_id, name, camera_id, start_ms, end_ms, end_source, size, mtime_ms, name_end_ms, event_kind, time_from)';
 const MULTI = 64;
-const MULTI_SQL = Array.from({ length: MULTI + 1 }, (_, n) => `INSERT INTO segments ${COLS} VALUES ${Array(n).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+const rowsOf = (n: number, width: number): string => Array(n).fill(`(${Array(width).fill('?').join(', ')})`).join(', ');
+/** One statement for each group size (1–64 rows): a group's rest goes in one statement, not row by row. */
+const MULTI_SQL = Array.from({ length: MULTI + 1 }, (_, n) => `INSERT INTO segments ${COLS} VALUES ${rowsOf(n, 9)}`);
+// Names that say more than the start (Dahua's end and kind) take three more values a row; the
+// rest keep the shorter statement, the cold index's hot path.
+const MULTI_NAMED_SQL = Array.from({ length: MULTI + 1 }, (_, n) => `INSERT INTO segments ${COLS_NAMED} VALUES ${rowsOf(n, 12)}`);
 
 /**
  * Inserts many segments, up to 64 rows per statement (a cold index of a million files spends
@@ -56,6 +77,7 @@ const MULTI_SQL = Array.from({ length: MULTI + 1 }, (_, n) => `INSERT INTO segme
  */
 export function insertSegments(db: Db, rows: readonly NewSegment[]): number[] {
   const ids: number[] = [];
+  const named = rows.some((r) => r.named !== undefined);
   const args: (string | number | null)[] = [];
   for (let i = 0; i < rows.length; ) {
     const n = Math.min(MULTI, rows.length - i);
@@ -68,8 +90,9 @@ export function insertSegments(db: Db, rows: readonly NewSegment[]): number[] {
     for (let k = i; k < i + n; k++) {
       const r = rows[k] as NewSegment;
       args.push(r.rootId, r.dirId, r.name, r.cameraId, r.startMs, r.endMs, r.endSource, r.size, r.mtimeMs);
+      if (named) args.push(r.named?.endMs ?? null, r.named?.kind ?? null, r.named?.timeFrom ?? null);
     }
-    const last = Number(stmt(db, MULTI_SQL[n] as string).run(...args).lastInsertRowid);
+    const last = Number(stmt(db, (named ? MULTI_NAMED_SQL : MULTI_SQL)[n] as string).run(...args).lastInsertRowid);
     for (let k = n - 1; k >= 0; k--) ids.push(last - k);
     i += n;
   }
@@ -335,16 +358,11 @@ export function missingSegments(db: ReadDb, rootId?: number): ScanSegment[] {
     : stmt(db, `SELECT ${SCAN_COLS} FROM segments WHERE missing_ms IS NOT NULL AND root_id = ?`).all(rootId)) as ScanSegment[];
 }
 
-/**
- * SQL fragment true when segment alias `s` is kept by an active hold: pinned by it (hold_pins,
- * the recordings the hold covered when it was made) or inside its cameras and window.
- */
-const KEPT_SQL = `(${HELD_SQL} OR EXISTS (SELECT 1 FROM hold_pins p JOIN holds hp ON hp.id = p.hold_id WHERE p.segment_id = s.id AND hp.released_ms IS NULL))`;
 
 /** Of these ids, the segments an active hold keeps (by pin, or by camera and window). */
 export function heldAmong(db: ReadDb, ids: readonly number[]): Set<number> {
   if (ids.length === 0) return new Set();
-  const rows = stmt(db, `SELECT s.id FROM segments s WHERE s.id IN (SELECT value FROM json_each(?)) AND ${KEPT_SQL}`).all(JSON.stringify(ids)) as { id: number }[];
+  const rows = stmt(db, `SELECT s.id FROM segments s WHERE s.id IN (SELECT value FROM json_each(?)) AND ${HELD_SQL}`).all(JSON.stringify(ids)) as { id: number }[];
   return new Set(rows.map((r) => r.id));
 }
 
@@ -373,7 +391,7 @@ export function clearSegmentMissing(db: Db, id: number): void {
 
 /** Missing recordings of a root that no active hold keeps any more: they leave the index. */
 export function unheldMissingIn(db: ReadDb, rootId: number): number[] {
-  const rows = stmt(db, `SELECT s.id FROM segments s WHERE s.root_id = ? AND s.missing_ms IS NOT NULL AND NOT ${KEPT_SQL}`).all(rootId) as { id: number }[];
+  const rows = stmt(db, `SELECT s.id FROM segments s WHERE s.root_id = ? AND s.missing_ms IS NOT NULL AND NOT ${HELD_SQL}`).all(rootId) as { id: number }[];
   return rows.map((r) => r.id);
 }
 

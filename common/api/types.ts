@@ -71,6 +71,12 @@ export interface SegmentView {
   /** Inside an active hold: it will not be deleted while the hold stands. */
   held: boolean;
   hasAudio: boolean | null;
+  /** The end the file's name states (e.g. Dahua's "14.30.00-14.40.00"); null when it states none. */
+  nameEndMs: number | null;
+  /** The event kind the name states: scheduled, motion, alarm, smart, or the recorder's code as written. */
+  eventKind: string | null;
+  /** 'file': the path names only the day, and the start is the file's own time (ZoneMinder medium). */
+  timeFrom: 'file' | null;
 }
 
 export interface SegmentsView {
@@ -84,13 +90,41 @@ export interface SegmentsView {
   holds: { id: number; fromMs: number; toMs: number; reason: string; source: string; sourceRef: string | null }[];
   /** True when more segments exist than `limit` allowed: ask for a narrower range. */
   truncated: boolean;
+  /**
+   * Incident windows and holds on this camera overlapping the range, released ones too (drawn on
+   * the timeline: what was kept, and when it stopped being kept).
+   */
+  windows: TimelineWindowView[];
+}
+
+export interface TimelineWindowView {
+  kind: 'incident' | 'hold';
+  /** The hold's id, or the incident's reference. */
+  ref: string;
+  fromMs: number;
+  toMs: number;
+  /** A hold released (or an incident handed over or closed): the window is drawn, but nothing is kept for it any more. */
+  released: boolean;
+  title: string | null;
+}
+
+/** A still picture of a recording (the timeline's thumbnails, the mask editor's picture). */
+export interface StillView {
+  segment: number;
+  camera: string;
+  /** When the picture was recorded (UTC ms). */
+  atMs: number;
+  width: number;
+  height: number;
+  /** The picture as a data: URL (JPEG or PNG), so it travels over IPC as well as HTTP. */
+  image: string;
 }
 
 export interface PlaybackView {
   /** A same-origin URL (browser mode) that streams the file with HTTP range requests. */
   url: string;
   contentType: string;
-  kind: 'segment' | 'clip';
+  kind: 'segment' | 'clip' | 'request-clip';
   id: number;
   camera: string;
   startMs: number;
@@ -133,6 +167,8 @@ export interface IncidentSummaryView {
   createdBy: string;
   closed: string | null;
   closedReason: string | null;
+  /** The cameras above with their names and zones (a reader who may not list cameras still reads them by name). */
+  cameraInfo: { id: string; name: string | null; zone: Zone }[];
 }
 
 export interface ClipView {
@@ -234,6 +270,14 @@ export interface DeletionRecordView {
 }
 
 export type SettingsView = Settings;
+
+/** A recording root registered from the settings page, with the layout a person confirmed. */
+export interface RootAddedView {
+  id: number;
+  path: string;
+  layout: string;
+  layoutTimeZone: string | null;
+}
 
 export interface SettingChangedView {
   key: SettingKey;
@@ -356,7 +400,12 @@ export interface VerifyView {
 export type { ComplianceReportView } from './report.js';
 
 /** Pushed to the browser (server-sent events) and to the desktop window (IPC). */
+/** Long work on an access request that reports progress (core/api/request-handlers.ts). */
+export type RequestTask = 'request-mark' | 'request-propose' | 'request-render' | 'request-answer';
+
 export type ApiEvent =
-  | { type: 'progress'; task: 'archive' | 'export'; ref: string; fraction: number; label: string }
+  | { type: 'progress'; task: 'archive' | 'export' | RequestTask; ref: string; fraction: number; label: string }
   | { type: 'status'; alarms: number; blocking: number; rootsOffline: number; nextDeletion: string | null; openIncidents: number; overdueIncidents: number }
-  | { type: 'session-ended'; reason: string };
+  | { type: 'session-ended'; reason: string }
+  /** An incident changed (status, clips archived) — also when another process (the service) did it. */
+  | { type: 'incident'; ref: string; status: IncidentStatus; clips: number; complete: number; failed: number; packages: number };

@@ -11,8 +11,11 @@ import i18next from 'i18next';
 import * as check from './check.js';
 import * as core from './core.js';
 import * as deletion from './deletion.js';
+import * as desk from './desk.js';
 import * as evidence from './evidence.js';
+import * as layouts from './layouts.js';
 import * as masking from './masking.js';
+import * as requests from './requests.js';
 import * as records from './records.js';
 import * as report from './report.js';
 import * as scan from './scan.js';
@@ -28,6 +31,9 @@ const NAMESPACES = {
   report,
   evidence,
   masking,
+  layouts,
+  requests,
+  desk,
   records,
 } as const;
 

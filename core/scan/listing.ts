@@ -10,7 +10,8 @@ import { LayoutMatcher } from '../../common/layout.js';
 import { upsertDir } from '../../db/dirs.js';
 import { clearSegmentMissing, scanSegment, segmentsInDir } from '../../db/segments.js';
 import { replaceUnrecognisedInDir } from '../../db/unrecognised.js';
-import { fileFacts, type DirListing } from '../../native/recorder-fs.js';
+import { fileFacts, type DirListing, type FileFacts } from '../../native/recorder-fs.js';
+import { segmentTime } from '../layout-time.js';
 import { insertGroup } from './fresh.js';
 import type { MoveMatcher } from './moves.js';
 import { compareFacts } from './rewrites.js';
@@ -29,7 +30,8 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
   }
   const k = folder.known;
   const dirId = k?.id ?? upsertDir(ctx.db, rs.root.id, folder.rel, null);
-  const unrec: { name: string; reason: string }[] = listing.skipped.map((s) => ({ ...s }));
+  // Files a recorder writes beside its videos (snapshots, ids, links) are left alone without a word.
+  const unrec: { name: string; reason: string }[] = listing.skipped.filter((s) => !matcher.isCompanion(s.name)).map((s) => ({ ...s }));
   const atFileDepth = folder.comps.length === fileDepth;
   // Facts of files the index has are compared where the folder changed lately, the scan is
   // full, or the folder was replaced (a replaced folder's files are new facts).
@@ -71,6 +73,7 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
       continue;
     }
     if (!atFileDepth || folder.caps === null) {
+      if (matcher.isCompanion(name)) continue;
       unrec.push({ name, reason: folder.why ?? (folder.comps.length < fileDepth ? 'a file where the layout expects a folder' : 'deeper than the layout puts recordings') });
       continue;
     }
@@ -78,10 +81,35 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
     const merged = m ? LayoutMatcher.merge(folder.caps, m) : null;
     const parsed = merged ? matcher.finish(merged) : `"${name}" does not match "${layout.components[fileDepth]?.source ?? ''}"`;
     if (typeof parsed === 'string') {
+      if (!merged && matcher.isCompanion(name)) continue;
       unrec.push({ name, reason: merged ? parsed : `does not match the layout ${layout.pattern}` });
       continue;
     }
-    const file: FreshFile = { name, startMs: parsed.startMs, facts: null, claimed: false };
+    let facts: FileFacts | null = null;
+    // A layout whose path names only the day needs the file's own time, whatever the folder's age.
+    // So does a name in the autumn's repeated hour: the file's time says which pass wrote it.
+    // Other new files are stat'ed below, and only those that may still be open (statAllFresh).
+    if (parsed.timeFrom === 'file' || parsed.earlier !== undefined) {
+      facts = fileFacts(path.join(folder.abs, name));
+      if (!facts) continue;
+      if (facts.mtimeMs > pass.now - pass.settleMs) {
+        report.pending++;
+        continue;
+      }
+    }
+    const time = segmentTime(parsed, path.join(folder.abs, name), facts);
+    if (typeof time === 'string') {
+      unrec.push({ name, reason: time });
+      continue;
+    }
+    const file: FreshFile = {
+      name,
+      startMs: time.startMs,
+      facts,
+      claimed: false,
+      ...(time.statedEndMs !== undefined ? { statedEndMs: time.statedEndMs } : {}),
+      ...(time.named ? { named: time.named } : {}),
+    };
     const g = byCamera.get(parsed.camera);
     if (g) g.files.push(file);
     else byCamera.set(parsed.camera, { rootId: rs.root.id, dirId, absDir: folder.abs, camera: parsed.camera, files: [file] });
@@ -92,7 +120,7 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
       for (const f of group.files) if (f.startMs > newest) newest = f.startMs;
       const kept: FreshFile[] = [];
       for (const f of group.files) {
-        if (statAllFresh || f.startMs >= rs.recentAfter || f.startMs === newest) {
+        if (f.facts === null && (statAllFresh || f.startMs >= rs.recentAfter || f.startMs === newest)) {
           const facts = fileFacts(path.join(folder.abs, f.name));
           if (!facts) continue; // gone since the listing
           if (facts.mtimeMs > pass.now - pass.settleMs) {
@@ -120,7 +148,10 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
       if (report.newlyUnrecognised.length < 50) report.newlyUnrecognised.push({ path: path.join(folder.abs, u.name), reason: u.reason });
     }
   }
-  // A folder with a file still being written must be listed again: its mtime will not change
-  // when that file is finished.
-  rs.listed.push({ id: dirId, mtime: report.pending > pendingBefore ? null : listing.mtimeMs, identity: folder.identity });
+  // Listed again next time, whatever its mtime says then: a folder with a file still being
+  // written (its mtime will not change when that file is finished), and one changed within the
+  // last minute (on a coarse clock — a share, FAT, 1 s or 2 s timestamps — a change right after
+  // this listing can leave the very mtime stored now).
+  const settled = report.pending === pendingBefore && listing.mtimeMs < pass.now - MTIME_TRUST_MS;
+  rs.listed.push({ id: dirId, mtime: settled ? listing.mtimeMs : null, identity: folder.identity });
 }

@@ -45,7 +45,7 @@ export interface HttpApi {
   files: FileTransfers;
 }
 
-const EVENT_TYPES: readonly ApiEvent['type'][] = ['progress', 'status', 'session-ended'];
+const EVENT_TYPES: readonly ApiEvent['type'][] = ['progress', 'status', 'session-ended', 'incident'];
 const CLOSED = 2;
 
 function fail(message: string): ApiFailure {

@@ -1,6 +1,8 @@
 /** All of the renderer's stores, made once per API (so tests make their own with a fake). */
 import type { Api } from '../lib/api.js';
 import type { Lang } from '../lib/format.js';
+import { createCamerasStore, type CamerasStore } from './cameras.js';
+import { createThumbnailsStore, type ThumbnailsStore } from './thumbnails.js';
 import { createDpoStore, type DpoStore } from './dpo.js';
 import { createIncidentsStore, type IncidentsStore } from './incidents.js';
 import { createJobsStore, type JobsStore } from './jobs.js';
@@ -20,6 +22,8 @@ export interface Stores {
   incidents: IncidentsStore;
   dpo: DpoStore;
   settings: SettingsStore;
+  cameras: CamerasStore;
+  thumbnails: ThumbnailsStore;
   /** Stops listening to pushed events. */
   dispose(): void;
 }
@@ -38,11 +42,14 @@ export function createStores(api: Api, opts: { lang?: Lang; now?: () => number }
     incidents: createIncidentsStore(api, jobs),
     dpo: createDpoStore(api),
     settings: createSettingsStore(api),
+    cameras: createCamerasStore(api),
+    thumbnails: createThumbnailsStore(api),
     dispose: () => undefined,
   };
   const off = api.subscribe((e) => {
     jobs.getState().onEvent(e);
     if (e.type === 'session-ended') session.getState().expire(e.reason);
+    if (e.type === 'incident') stores.incidents.getState().onIncidentEvent(e);
   });
   stores.dispose = off;
   return stores;
