@@ -9,8 +9,9 @@
  * the folder is then held open and every unlink is made relative to that handle: renaming the
  * folder, or replacing it (or any folder above it) with a link, cannot redirect it. Elsewhere
  * (Windows) the path is walked again and its identity compared immediately before each unlink.
- * Either way `stillReachable()` confirms that the path from the base still leads to the same
- * folder (device and inode), so a swap is noticed and stops deletion there.
+ * Either way the path from the base is confirmed to lead to the same folder (device and inode)
+ * immediately before each unlink, so a swap, or the folder moved out of the base, is noticed and
+ * stops deletion there.
  */
 import { closeSync, constants, existsSync, fsyncSync, lstatSync, openSync, readdirSync, rmdirSync, unlinkSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
@@ -223,7 +224,14 @@ class HandleFolder implements GovernedFolder {
   }
 
   unlink(name: string): UnlinkOutcome {
-    return nameProblem(name) ?? unlinkAt(this.at(name), path.join(this.abs, name));
+    const bad = nameProblem(name);
+    if (bad) return bad;
+    // The handle cannot be redirected, but the folder itself can be moved out of the root (an
+    // operator keeping a day's footage) mid-batch: confirm it is still where it was, reached
+    // from the base without links, immediately before each unlink (the attacker's round 9).
+    const same = this.stillReachable();
+    if (same !== true) return same.outcome === 'absent' ? { outcome: 'retry-later', reason: same.reason } : { outcome: 'refused', reason: same.reason };
+    return unlinkAt(this.at(name), path.join(this.abs, name));
   }
 
   readPath(name: string): string {

@@ -209,7 +209,21 @@ export class RecordingDeleter {
     }
     // Pass 2: the unlinks, still under the same write lock.
     for (const { seg, f, recovered } of toUnlink) {
+      if (this.result.stopped !== null) {
+        notReached.push(seg.id);
+        continue;
+      }
       const u = f.open.unlink(seg.name);
+      if (u.outcome !== 'deleted' && u.outcome !== 'already-gone') {
+        // The door confirms the folder's place before each unlink: a folder swapped or moved
+        // out of the root mid-batch stops deletion there with the alarm, as in pass 1.
+        const same = f.open.stillReachable();
+        if (same !== true) {
+          this.folderChanged(f, same.reason);
+          notReached.push(seg.id);
+          continue;
+        }
+      }
       if (u.outcome === 'deleted') {
         done.push(this.logRow(seg, f.abs, 'deleted', at, recovered ? english({ key: 'deletion:noteRecovered' }) : null));
         doneIds.push(seg.id);
