@@ -125,10 +125,11 @@ describe('the app scheme', () => {
 describe('tray', () => {
   it('says in Swedish what retention is doing', () => {
     const m = trayModel({ rootsOnline: 1, rootsTotal: 2, nextDeletion: '2026-11-25T14:30:00+01:00', alarms: 2, blocking: 1 }, 'sv');
-    expect(m.lines).toEqual(['Lagring: 1 av 2 anslutna', 'Nästa radering: 2026-11-25 14:30', 'Larm: 2', 'Raderingen är pausad – kvittera larmet']);
+    expect(m.lines).toEqual(['Lagring: 1 av 2 anslutna', 'Nästa radering: 25 nov. 2026 14:30', 'Larm: 2', 'Raderingen är pausad – kvittera larmet']);
     expect(m.warn).toBe(true);
     expect(trayModel(null, 'en').lines).toEqual(['Starting the service …']);
-    expect(wallTime('2026-03-29T03:00:00+02:00')).toBe('2026-03-29 03:00');
+    expect(wallTime('2026-03-29T03:00:00+02:00')).toBe('29 mars 2026 03:00');
+    expect(wallTime('2026-03-29T03:00:00+02:00', 'en')).toBe('29 Mar 2026 03:00');
   });
 });
 
