@@ -8,7 +8,8 @@
  * Everything else is literal. Components are separated by "/" in the template (a template is
  * data, not a path; the file system side splits real paths with node:path).
  */
-import { invalid } from './errors.js';
+import { failure } from './errors.js';
+import { english } from './i18n/catalog.js';
 import { tzOffset } from '@date-fns/tz';
 import { WallClock } from './time.js';
 
@@ -98,7 +99,7 @@ function compileDateFormat(fmt: string, fields: Field[]): string {
     const ch = fmt.charAt(i);
     if (ch === "'") {
       const end = fmt.indexOf("'", i + 1);
-      if (end < 0) throw invalid(`Layout time part "{${fmt}}" has an unclosed quote.`);
+      if (end < 0) throw failure('invalid_request', 'layout:unclosedQuote', { part: `{${fmt}}` });
       out += escapeRe(fmt.slice(i + 1, end));
       i = end + 1;
       continue;
@@ -106,9 +107,7 @@ function compileDateFormat(fmt: string, fields: Field[]): string {
     if (/[A-Za-z]/.test(ch)) {
       const tok = TOKEN_FIELDS.find(([t]) => fmt.startsWith(t, i));
       if (!tok) {
-        throw invalid(
-          `Layout time part "{${fmt}}" uses "${ch}", which layouts do not support; use yyyy, yy, MM, dd, HH, mm, ss, SSS and 'quoted text'.`,
-        );
+        throw failure('invalid_request', 'layout:badToken', { part: `{${fmt}}`, token: ch });
       }
       out += `(\\d{${tok[2]}})`;
       fields.push(tok[1]);
@@ -129,13 +128,13 @@ function compileComponent(source: string): ComponentMatcher {
     const ch = source.charAt(i);
     if (ch === '{') {
       const end = source.indexOf('}', i);
-      if (end < 0) throw invalid(`Layout component "${source}" has an unclosed "{".`);
+      if (end < 0) throw failure('invalid_request', 'layout:unclosedBrace', { part: source });
       const inner = source.slice(i + 1, end);
       if (inner === 'camera') {
         re += '(.+?)';
         fields.push('camera');
       } else if (inner.length === 0) {
-        throw invalid(`Layout component "${source}" has an empty "{}".`);
+        throw failure('invalid_request', 'layout:emptyBraces', { part: source });
       } else {
         re += compileDateFormat(inner, fields);
       }
@@ -144,7 +143,7 @@ function compileComponent(source: string): ComponentMatcher {
       re += '.*?';
       i += 1;
     } else if (ch === '}') {
-      throw invalid(`Layout component "${source}" has a "}" without "{".`);
+      throw failure('invalid_request', 'layout:strayBrace', { part: source });
     } else {
       re += escapeRe(ch);
       i += 1;
@@ -166,22 +165,20 @@ export function compileLayout(nameOrPattern: string, siteTimeZone: string, layou
   const pattern = preset ? preset.pattern : nameOrPattern;
   const timeZone = layoutTimeZone ?? (preset && preset.timeZone === 'UTC' ? 'UTC' : siteTimeZone);
   if (!preset && !pattern.includes('{')) {
-    throw invalid(
-      `"${nameOrPattern}" is neither a layout preset (${LAYOUT_PRESETS.map((p) => p.name).join(', ')}) nor a pattern with {camera} and a time.`,
-    );
+    throw failure('invalid_request', 'layout:notAPattern', { text: nameOrPattern, presets: LAYOUT_PRESETS.map((p) => p.name).join(', ') });
   }
   if (pattern.startsWith('/') || pattern.endsWith('/') || pattern.includes('//') || pattern.includes('\\')) {
-    throw invalid(`Layout "${pattern}" must be relative to the root, with "/" between components and none at either end.`);
+    throw failure('invalid_request', 'layout:notRelative', { pattern });
   }
   const components = pattern.split('/').map((c) => {
-    if (c === '.' || c === '..') throw invalid(`Layout "${pattern}" may not contain "${c}".`);
+    if (c === '.' || c === '..') throw failure('invalid_request', 'layout:dots', { pattern, part: c });
     return compileComponent(c);
   });
   const all = components.flatMap((c) => c.fields);
-  if (!all.includes('camera')) throw invalid(`Layout "${pattern}" has no {camera}: Custodian could not tell cameras apart.`);
+  if (!all.includes('camera')) throw failure('invalid_request', 'layout:noCamera', { pattern });
   const has = (f: Field): boolean => all.includes(f);
   if (!(has('year4') || has('year2')) || !has('month') || !has('day') || !has('hour') || !has('minute')) {
-    throw invalid(`Layout "${pattern}" has no full start time: it needs year, month, day, hour and minute (e.g. {yyyy-MM-dd}/{HH-mm-ss}).`);
+    throw failure('invalid_request', 'layout:noTime', { pattern });
   }
   return { pattern, timeZone, depth: components.length, components, hasTime: { seconds: has('second') } };
 }
@@ -201,6 +198,14 @@ export function isValidCameraId(id: string): boolean {
  * A reusable matcher for one layout; it keeps the wall-clock cache and per-directory partial
  * matches so a walk of a million names does the directory work once per directory.
  */
+/** Why a path is not read as a recording: the English log form (the scan stores it; faces read it back into words). */
+const REASONS = {
+  badTime: english({ key: 'layout:badTime' }),
+  badDate: english({ key: 'layout:badDate' }),
+  wrongDepth: english({ key: 'layout:wrongDepth' }),
+  disagree: english({ key: 'layout:disagree' }),
+};
+
 export class LayoutMatcher {
   private readonly clock: WallClock;
   constructor(readonly layout: Layout) {
@@ -243,7 +248,7 @@ export class LayoutMatcher {
   /** Turns complete captures into a camera and start instant, or a reason it is not a segment. */
   finish(c: Captures): ParsedName | string {
     const camera = c.camera;
-    if (camera === undefined || !isValidCameraId(camera)) return `camera id "${camera ?? ''}" is not usable`;
+    if (camera === undefined || !isValidCameraId(camera)) return english({ key: 'layout:badCamera', params: { camera: camera ?? '' } });
     const year = c.year4 !== undefined ? Number(c.year4) : 2000 + Number(c.year2);
     const month = Number(c.month);
     const day = Number(c.day);
@@ -252,22 +257,22 @@ export class LayoutMatcher {
     const second = Number(c.second ?? '0');
     const milli = Number(c.milli ?? '0');
     if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
-      return 'the time in the name is not a real time';
+      return REASONS.badTime;
     }
     const wall = Date.UTC(year, month - 1, day, hour, minute, second, milli);
-    if (new Date(wall).getUTCDate() !== day) return 'the date in the name is not a real date';
+    if (new Date(wall).getUTCDate() !== day) return REASONS.badDate;
     return { camera, startMs: this.clock.toInstant(wall) };
   }
 
   /** Parses a whole relative path given as its components. */
   parse(components: readonly string[]): ParsedName | string {
-    if (components.length !== this.layout.depth) return 'not at the depth the layout expects';
+    if (components.length !== this.layout.depth) return REASONS.wrongDepth;
     let acc: Captures = {};
     for (let i = 0; i < components.length; i++) {
       const got = this.matchComponent(i, components[i] as string);
-      if (!got) return `"${components[i]}" does not match "${this.layout.components[i]?.source}"`;
+      if (!got) return english({ key: 'layout:noMatch', params: { name: components[i] ?? '', part: this.layout.components[i]?.source ?? '' } });
       const merged = LayoutMatcher.merge(acc, got);
-      if (!merged) return 'parts of the path disagree';
+      if (!merged) return REASONS.disagree;
       acc = merged;
     }
     return this.finish(acc);

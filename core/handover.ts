@@ -67,7 +67,7 @@ async function finishDeletion(ctx: Ctx, inc: IncidentRow, handover: HandoverRow)
   })();
   const key = `handover-delete:${inc.ref}`;
   if (deletion.failed.length > 0) {
-    raiseAlarm(ctx, { kind: 'delete-failed', key, message: `${inc.ref} was handed over but ${deletion.failed.length} archived file(s) could not be deleted yet (${deletion.failed[0]?.reason ?? ''}). Run the handover command again to finish; the material must not be kept.`, details: { incident: inc.ref } });
+    raiseAlarm(ctx, { kind: 'delete-failed', key, msg: { key: 'alarm:handoverDeleteFailed', params: { ref: inc.ref, count: deletion.failed.length, reason: deletion.failed[0]?.reason ?? '' } }, details: { incident: inc.ref } });
   } else {
     conditionEnded(ctx, key);
   }
@@ -318,7 +318,7 @@ export async function discardPackage(ctx: Ctx, packageId: string, reason: string
   const discarded = findPackage(ctx.db, pkg.package_id) as PackageRow;
   const copy: MaterialDeletion = discarded.deleted_ms === null ? await deletePackageCopy(ctx, discarded, inc, `package discarded: ${discarded.discard_reason ?? reason.trim()}`, null) : { deleted: 0, failed: [], foreign: [] };
   if (copy.failed.length > 0) {
-    raiseAlarm(ctx, { kind: 'delete-failed', key: `package-delete:${pkg.package_id}`, message: `Package ${pkg.package_id} of ${inc.ref} was discarded but ${copy.failed.length} of its file(s) could not be deleted yet (${copy.failed[0]?.reason ?? ''}). Run "custodian package discard ${pkg.package_id}" again to finish.`, details: { incident: inc.ref, package: pkg.package_id } });
+    raiseAlarm(ctx, { kind: 'delete-failed', key: `package-delete:${pkg.package_id}`, msg: { key: 'alarm:discardDeleteFailed', params: { package: pkg.package_id, ref: inc.ref, count: copy.failed.length, reason: copy.failed[0]?.reason ?? '' } }, details: { incident: inc.ref, package: pkg.package_id } });
   } else {
     conditionEnded(ctx, `package-delete:${pkg.package_id}`);
   }

@@ -19,6 +19,11 @@ import * as scan from './scan.js';
 import * as server from './server.js';
 import * as desktop from './desktop.js';
 import * as ui from './ui.js';
+import * as incident from './incident.js';
+import * as alarm from './alarm.js';
+import * as media from './media.js';
+import * as layout from './layout.js';
+import * as cli from './cli.js';
 
 /** Add a namespace here: `import * as x from './x.js'` and one line below (one a line: merges stay easy). */
 const NAMESPACES = {
@@ -32,6 +37,11 @@ const NAMESPACES = {
   masking,
   ui,
   desktop,
+  incident,
+  alarm,
+  media,
+  layout,
+  cli,
 } as const;
 
 export type Namespace = keyof typeof NAMESPACES;

@@ -39,8 +39,8 @@ export const sv = {
   clipChanged: 'filen är inte den Custodian skrev (storlek eller kontrollsumma skiljer sig)',
   changedSinceIndexed: 'filen har ändrats sedan den indexerades',
 
-  timeAmbiguous: '"{{text}}" inträffar två gånger i {{zone}} när sommartiden slutar: {{first}} eller {{second}}. Ange tiden med förskjutning, t.ex. {{first}}.',
-  timeInGap: '"{{text}}" finns inte i {{zone}}: klockan hoppar över den timmen när sommartiden börjar. Menar du {{before}} eller {{after}}?',
+  timeAmbiguous: '"{{text}}" inträffar två gånger i {{zone}} när sommartiden slutar: {{firstIso}} eller {{secondIso}}. Ange tiden med förskjutning, t.ex. {{firstIso}}.',
+  timeInGap: '"{{text}}" finns inte i {{zone}}: klockan hoppar över den timmen när sommartiden börjar. Menar du {{beforeIso}} eller {{afterIso}}?',
 } as const;
 
 export const en: Record<keyof typeof sv, string> = {
@@ -80,6 +80,6 @@ export const en: Record<keyof typeof sv, string> = {
   clipChanged: 'the file is not the one Custodian wrote (its size or checksum differs)',
   changedSinceIndexed: 'the file changed since it was indexed',
 
-  timeAmbiguous: '"{{text}}" happens twice in {{zone}} when summer time ends: {{first}} or {{second}}. Give the time with its offset, e.g. {{first}}.',
-  timeInGap: '"{{text}}" does not exist in {{zone}}: the clock skips that hour when summer time starts. Did you mean {{before}} or {{after}}?',
+  timeAmbiguous: '"{{text}}" happens twice in {{zone}} when summer time ends: {{firstIso}} or {{secondIso}}. Give the time with its offset, e.g. {{firstIso}}.',
+  timeInGap: '"{{text}}" does not exist in {{zone}}: the clock skips that hour when summer time starts. Did you mean {{beforeIso}} or {{afterIso}}?',
 };
