@@ -28,7 +28,7 @@ import { closeSync, createReadStream, existsSync, realpathSync, statSync } from 
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { API_PREFIX, BODY_LIMIT_BYTES, DOWNLOAD_PREFIX, EVENTS_PATH, HTTP_STATUS, MEDIA_PREFIX, SESSION_COOKIE, UPLOAD_PREFIX } from '../common/api/http.js';
+import { API_PREFIX, BODY_LIMIT_BYTES, DOWNLOAD_PREFIX, EVENTS_PATH, HTTP_STATUS, LANG_HEADER, MEDIA_PREFIX, SESSION_COOKIE, UPLOAD_PREFIX } from '../common/api/http.js';
 import { decideRange } from '../common/api/range.js';
 import type { ApiEvent, ApiFailure } from '../common/api/types.js';
 import type { CustodianError, ErrorCode } from '../common/errors.js';
@@ -112,8 +112,6 @@ const NOTHING_HERE: Msg = { key: 'server:nothingHere' };
 const BAD_PATH: Msg = { key: 'server:badPath' };
 const INTERNAL: Msg = { key: 'core:internalAnswer' };
 
-/** The language the page asks answers in (the app sends the one it shows), else the site's. */
-export const LANG_HEADER = 'x-custodian-lang';
 
 /** An error's HTTP status, from fastify (statusCode) or from the static file server (status). */
 function headerLang(request: FastifyRequest): string | undefined {

@@ -121,6 +121,12 @@ export function deletionReasonMsg(reason: string): Msg {
   return textMsg(reason);
 }
 
+/** The deletion log's outcome in words ("deleted" → "raderad"); an outcome without words as it is. */
+export function deletionOutcomeMsg(outcome: string): Msg {
+  const key = `deletion:outcome.${outcome}`;
+  return hasKey(key) ? { key } : { key: 'core:text', params: { text: outcome } };
+}
+
 /** "Polismyndigheten (K-1) and HR (intern utredning) (HR-2)" → the same joined the reader's way. */
 function recipientsMsg(list: string): Msg {
   const parts = list.split(' and ');

@@ -245,7 +245,7 @@ export const handlers: HandlerMap = {
       zip: req.zip ?? false,
       onProgress: (p) => {
         const [a, b] = weights[p.phase];
-        call.emit({ type: 'progress', task: 'export', ref: inc.ref, fraction: a + (b - a) * p.fraction, label: p.label });
+        call.emit({ type: 'progress', task: 'export', ref: inc.ref, fraction: a + (b - a) * p.fraction, label: p.label, step: p.phase });
       },
     });
   },

@@ -10,7 +10,7 @@ import type { CameraView } from '../../common/api/types.js';
 import { Player } from '../components/Player.js';
 import { TimelineAxis, TimelineRow, useWidth } from '../components/Timeline.js';
 import { ErrorText, Section } from '../components/ui.js';
-import { unwrap } from '../lib/api.js';
+import { errorText, unwrap } from '../lib/api.js';
 import { fmt, fromLocalInput, isoDay } from '../lib/format.js';
 import { useFormat } from '../lib/hooks.js';
 import { DAY, HOUR, covers } from '../lib/timeline.js';
@@ -39,7 +39,7 @@ export function Cameras(): ReactNode {
   useEffect(() => {
     void unwrap(stores.api.call('cameras.list', {}))
       .then((r) => setCameras(r.cameras))
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+      .catch((e: unknown) => setError(errorText(e)));
   }, [stores]);
 
   // Camera rows are virtualised: only the rows on screen are drawn, and only they load.

@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import type { DeletionLogEntryView, FactSeverity, HandoverLogEntryView, ReasonClass, VerdictStatus } from '../../common/api/report.js';
 import { REASON_CLASSES } from '../../common/api/report.js';
 import { translator } from '../../common/i18n/catalog.js';
+import { deletionOutcomeMsg, deletionReasonMsg } from '../../common/i18n/words.js';
 import { Badge, Dl, ErrorText, Loading, Section } from '../components/ui.js';
 import { VirtualTable } from '../components/VirtualTable.js';
 import { addSiteDays, fromLocalInput } from '../lib/format.js';
@@ -318,8 +319,8 @@ function Deletions(): ReactNode {
           { key: 'camera', header: t('incidents.camera'), width: '7rem', render: (r) => r.camera ?? '—' },
           { key: 'root', header: t('dpo.root'), width: '8rem', render: (r) => <span className="ellipsis" title={r.root === null ? '' : (rootName.get(r.root) ?? '')}>{r.root === null ? '—' : (rootName.get(r.root) ?? `#${r.root}`)}</span> },
           { key: 'recorded', header: t('overview.recorded'), width: '9.5rem', render: (r) => f.iso(r.recordedFrom) },
-          { key: 'reason', header: t('dpo.reason'), width: 'minmax(10rem,2fr)', render: (r) => <span className="ellipsis" title={r.reason}>{r.incident ? `${r.incident}: ` : ''}{r.reason}</span> },
-          { key: 'outcome', header: t('dpo.outcome'), width: '6.5rem', render: (r) => r.outcome },
+          { key: 'reason', header: t('dpo.reason'), width: 'minmax(10rem,2fr)', render: (r) => <span className="ellipsis" title={f.msg(deletionReasonMsg(r.reason))}>{r.incident ? `${r.incident}: ` : ''}{f.msg(deletionReasonMsg(r.reason))}</span> },
+          { key: 'outcome', header: t('dpo.outcome'), width: '6.5rem', render: (r) => f.msg(deletionOutcomeMsg(r.outcome)) },
         ]}
       />
     </Section>
@@ -404,7 +405,7 @@ function Alarms(): ReactNode {
         columns={[
           { key: 'raised', header: t('dpo.raised'), width: '10rem', render: (r) => f.iso(r.raised) },
           { key: 'kind', header: t('dpo.kind'), width: '10rem', render: (r) => t(`alarmKinds.${r.kind}`, { defaultValue: r.kind }) },
-          { key: 'msg', header: t('dpo.message'), width: 'minmax(12rem,3fr)', render: (r) => <span className="ellipsis" title={r.message}>{r.message}</span> },
+          { key: 'msg', header: t('dpo.message'), width: 'minmax(12rem,3fr)', render: (r) => <span className="ellipsis" title={f.msg(r.msg, r.message)}>{f.msg(r.msg, r.message)}</span> },
           { key: 'ack', header: t('dpo.acknowledged'), width: '12rem', render: (r) => (r.acknowledged ? `${f.iso(r.acknowledged)} · ${r.acknowledgedBy ?? ''}` : <Badge tone="bad">{t('dpo.open')}</Badge>) },
         ]}
       />
@@ -547,7 +548,7 @@ function Report(): ReactNode {
             <tbody>
               {report.deletionsByReason.map((d) => (
                 <tr key={d.reason}>
-                  <td>{d.reason}</td>
+                  <td>{f.msg(deletionReasonMsg(d.reason))}</td>
                   <td className="num">{f.num(d.n)}</td>
                   <td className="num">{f.bytes(d.bytes)}</td>
                 </tr>

@@ -11,6 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { packageDownloadPath, receiptDownloadPath } from '../../common/api/http.js';
 import type { HandoverResultView, IncidentDetailView, PackageView } from '../../common/api/types.js';
 import { VERIFY_COMMANDS } from '../../common/manifest.js';
+import { organisationMsg, textMsg } from '../../common/i18n/words.js';
 import { Dialog } from '../components/Dialog.js';
 import { Progress } from '../components/Progress.js';
 import { Badge, Dl, ErrorText, Section } from '../components/ui.js';
@@ -155,6 +156,7 @@ function PackageTable({ detail, onDiscard }: { detail: IncidentDetailView; onDis
 
 function ExportBox({ detail }: { detail: IncidentDetailView }): ReactNode {
   const { t } = useTranslation();
+  const f = useFormat();
   const stores = useStores();
   const last = useSlice(stores.incidents, (s) => s.exported[detail.ref]);
   const job = useSlice(stores.jobs, (s) => s.jobs[jobKey('export', detail.ref)]);
@@ -190,7 +192,7 @@ function ExportBox({ detail }: { detail: IncidentDetailView }): ReactNode {
           {t('exports.zip')}
         </label>
       </div>
-      {job?.state === 'running' ? <Progress label={t('exports.progress')} fraction={job.fraction} detail={job.label} /> : null}
+      {job?.state === 'running' ? <Progress label={t('exports.progress')} fraction={job.fraction} detail={[job.step ? f.msg({ key: `ui:steps.${job.step}` }) : '', job.label].filter(Boolean).join(' · ')} /> : null}
       <button type="button" className="primary" onClick={() => void run()} disabled={job?.state === 'running'}>
         {t('exports.run')}
       </button>
@@ -215,7 +217,7 @@ function ExportBox({ detail }: { detail: IncidentDetailView }): ReactNode {
               <ul className="small">
                 {last.leftOut.map((l) => (
                   <li key={l.clip}>
-                    {l.camera} ({t(`zones.${l.subjects}`)}): {l.reason}
+                    {l.camera} ({t(`zones.${l.subjects}`)}): {f.msg(l.msg, l.reason)}
                   </li>
                 ))}
               </ul>
@@ -416,7 +418,7 @@ function Receipt({ r, onClose }: { r: HandoverResultView; onClose(): void }): Re
       <h3>{t('handover.receiptTitle', { ref: h.incident })}</h3>
       <Dl
         items={[
-          [t('handover.to'), `${h.organisation} (${t(`audiences.${audienceKey(h.to)}`)})`],
+          [t('handover.to'), `${f.msg(organisationMsg(h.organisation))} (${t(`audiences.${audienceKey(h.to)}`)})`],
           [t('handover.recipient'), h.recipient],
           [t('handover.reference'), h.reference],
           [t('handover.method'), h.method],
@@ -435,7 +437,7 @@ function Receipt({ r, onClose }: { r: HandoverResultView; onClose(): void }): Re
           <ul className="small">
             {r.failed.map((x) => (
               <li key={x.path}>
-                {x.path}: {x.reason}
+                {x.path}: {f.msg(textMsg(x.reason))}
               </li>
             ))}
           </ul>

@@ -19,6 +19,7 @@ import { filterIncidents, type IncidentsState } from '../stores/incidents.js';
 import { jobKey } from '../stores/jobs.js';
 import { can } from '../stores/session.js';
 import { IncidentHandover } from './Handover.js';
+import { actorMsg, auditActionMsg, deletionReasonMsg, textMsg } from '../../common/i18n/words.js';
 
 export function statusTone(s: IncidentSummaryView['status']): 'ok' | 'warn' | 'bad' | 'info' | 'muted' {
   switch (s) {
@@ -121,7 +122,7 @@ function IncidentDetail({ refId }: { refId: string }): ReactNode {
             [t('incidents.cameras'), d.cameras.join(', ')],
             [t('incidents.created'), `${f.iso(d.created)} · ${d.createdBy}`],
             [t('incidents.reviewBy'), f.isoDate(d.reviewBy)],
-            ...(d.closed ? ([[t('incidents.closed'), `${f.iso(d.closed)} · ${d.closedReason ?? ''}`]] as const) : []),
+            ...(d.closed ? ([[t('incidents.closed'), `${f.iso(d.closed)} · ${d.closedReason ? f.msg(deletionReasonMsg(d.closedReason)) : ''}`]] as const) : []),
           ]}
         />
         {active && can(session, 'incidents.archive') ? <ArchiveBox detail={d} /> : null}
@@ -147,7 +148,7 @@ function IncidentDetail({ refId }: { refId: string }): ReactNode {
         <ol className="history">
           {d.history.map((h, i) => (
             <li key={i}>
-              <span className="small muted">{f.iso(h.at)}</span> <strong>{t(`auditActions.${h.action}`, { defaultValue: h.action })}</strong> <span className="small">{h.actor}</span>
+              <span className="small muted">{f.iso(h.at)}</span> <strong>{f.msg(auditActionMsg(h.action))}</strong> <span className="small">{f.msg(actorMsg(h.actor))}</span>
             </li>
           ))}
         </ol>
@@ -324,7 +325,7 @@ function ClipTable({ detail }: { detail: IncidentDetailView }): ReactNode {
                 <td>
                   <Badge tone={c.status === 'complete' ? 'ok' : c.status === 'failed' ? 'bad' : 'muted'}>{t(`clipStatus.${c.status}`)}</Badge>
                   {c.sourceHadAudio ? <Badge tone="warn">{t('incidents.audioRemoved')}</Badge> : null}
-                  {c.error ? <div className="small error">{c.error}</div> : null}
+                  {c.error ? <div className="small error">{f.msg(textMsg(c.error))}</div> : null}
                 </td>
                 <td>
                   {f.iso(c.start)} – {f.iso(c.end)}
