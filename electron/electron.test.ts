@@ -253,7 +253,7 @@ describe('main ⇄ service process, against a real core', () => {
           if (may(role, op)) {
             if (!r.ok) expect([op, r.error.code]).toEqual([op, expect.stringMatching(/^(not_found|conflict|invalid_request)$/)]);
           } else {
-            expect([op, r]).toEqual([op, { ok: false, error: { code: 'forbidden', message: `The ${role} role may not use ${op}.` } }]);
+            expect([op, r]).toEqual([op, { ok: false, error: { code: 'forbidden', message: `The ${role} role may not use ${op}.`, msg: { key: 'server:roleMayNot', params: { role, operation: op } } } }]);
           }
         }
       });

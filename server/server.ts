@@ -340,7 +340,7 @@ export class CustodianServer {
     return sendCode(reply, 'internal', INTERNAL, lang);
   }
 
-  /** The language answers are worded in: the page's (header), else the site's setting. */
+  /** The language answers are worded in: the page's (header), else English (see CustodianApi.language). */
   private langOf(request: FastifyRequest): Language {
     return this.api.language(headerLang(request));
   }

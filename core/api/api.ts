@@ -48,7 +48,7 @@ export interface ApiOptions {
 export interface CallMeta {
   /** Who is on the other end (browser mode: "os:<user>" from the socket's owner); logins are limited per client. */
   readonly client?: string;
-  /** The language the caller reads (the app sends the one it shows); default the site's `language` setting. */
+  /** The language the caller reads (the app sends the one it shows); default English, the log form. */
   readonly lang?: string;
 }
 
@@ -97,14 +97,12 @@ export class CustodianApi {
     this.uploads = new PackageUploads(ctx);
   }
 
-  /** The language an answer is worded in: the caller's, else the site's. */
+  /**
+   * The language an answer's `message` is worded in: the caller's (the app sends the one it
+   * shows), else English, the log form a program reads (its `msg` lets any face word it).
+   */
   language(lang: string | undefined): Language {
-    if (isLanguage(lang)) return lang;
-    try {
-      return this.ctx.settings().language;
-    } catch {
-      return 'sv';
-    }
+    return isLanguage(lang) ? lang : 'en';
   }
 
   /**
