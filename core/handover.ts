@@ -17,7 +17,7 @@ import { documentHead } from '../common/api/http.js';
 import { failure } from '../common/errors.js';
 import { translator, type Language } from '../common/i18n/catalog.js';
 import { formatWhen } from '../common/i18n/dates.js';
-import { organisationMsg } from '../common/i18n/words.js';
+import { actorMsg, methodMsg, organisationMsg } from '../common/i18n/words.js';
 import { VERIFY_COMMANDS } from '../common/manifest.js';
 import { formatInstant } from '../common/time.js';
 import { getHandover, handoverOfPackage, handoversOf, insertHandover, listHandovers, setReceipts, type HandoverRow } from '../db/handovers.js';
@@ -132,9 +132,9 @@ function receiptRows(ctx: Ctx, w: Words, inc: IncidentRow, h: HandoverRow, pkg: 
     [w('receiptReason'), `${w(`reason-${inc.reason}`)}: ${inc.justification}`],
     [w('receiptRecipient'), `${translator(s.language)(organisationMsg(h.organisation))}: ${h.recipient}`],
     [w('receiptTheirReference'), h.reference],
-    [w('receiptMethod'), h.method],
+    [w('receiptMethod'), translator(s.language)(methodMsg(h.method))],
     [w('receiptTime'), formatWhen(h.handed_ms, tz, s.language, 'dateTimeSeconds')],
-    [w('receiptHandedBy'), h.recorded_by],
+    [w('receiptHandedBy'), translator(s.language)(actorMsg(h.recorded_by))],
     [w('receiptPackageId'), h.package_id],
     [w('receiptAudience'), w(`audience-${h.audience}`)],
     [w('receiptManifestSha'), h.manifest_sha256],
@@ -265,7 +265,7 @@ export async function recordHandover(ctx: Ctx, ref: string, spec: HandoverSpec):
       organisation: ORGANISATIONS[to],
       recipient: spec.recipient.trim(),
       reference: spec.reference.trim(),
-      method: spec.method?.trim() || 'personligen / in person',
+      method: spec.method?.trim() || translator(ctx.settings().language)('evidence:methodInPerson'),
       note: spec.note?.trim() || null,
       handed_ms: ctx.now(),
       recorded_by: ctx.actor.name,

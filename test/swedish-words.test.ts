@@ -25,7 +25,8 @@ describe('the not-Swedish detector', () => {
     const bad: string[] = [];
     for (const [key, text] of entries('sv')) {
       const rendered = withoutData(sv(key, sample(text)));
-      const f = notSwedish(rendered);
+      // A sentence that shows how to type a time (ISO 8601 written into the catalogue) keeps its example.
+      const f = notSwedish(rendered).filter((x) => !(x.kind === 'iso-time' && text.includes(x.what)));
       if (f.length > 0) bad.push(describeFindings(key, f));
     }
     expect(bad.join('\n')).toBe('');
@@ -54,6 +55,8 @@ describe('the not-Swedish detector', () => {
     expect(notSwedish('Titel: ui:overview.title').map((f) => f.kind)).toContain('key');
     expect(notSwedish('Rubrik overview.title här').map((f) => f.kind)).toContain('key');
     expect(notSwedish('Hej {{name}}').map((f) => f.kind)).toEqual(['placeholder']);
+    expect(notSwedish('Granskas senast 2027-01-01T21:27:24+01:00').map((f) => f.kind)).toEqual(['iso-time']);
+    expect(notSwedish('Granskas senast 1 jan. 2027 21:27')).toEqual([]);
     expect(notSwedish('Stängt: handed over to Polismyndigheten').map((f) => f.kind)).toContain('english-word');
     expect(notSwedish('Stängt: överlämnat till Polismyndigheten')).toEqual([]);
   });

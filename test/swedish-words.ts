@@ -2,7 +2,7 @@
  * Is this text Swedish all the way through? What the "Swedish in every sentence" tests (issue 15)
  * ask of every screen and document a Swedish reader sees: no catalogue key, no raw code the
  * record keeps (an audit action such as `alarm.raised`, an actor such as `os:root`), no
- * unfilled `{{parameter}}`, and no English sentence.
+ * unfilled `{{parameter}}`, no time in the record's ISO 8601 form, and no English sentence.
  *
  * English is found two independent ways, so neither decides alone what the test expects:
  * - the catalogue's own English: every literal run of words of an English sentence that the
@@ -25,7 +25,7 @@ export const ENGLISH_WORDS: readonly string[] = [
 ];
 
 export interface Finding {
-  kind: 'key' | 'code' | 'placeholder' | 'english-sentence' | 'english-word';
+  kind: 'key' | 'code' | 'placeholder' | 'iso-time' | 'english-sentence' | 'english-word';
   what: string;
   /** The text around it, to find it on the page. */
   near: string;
@@ -89,6 +89,8 @@ export function notSwedish(text: string): Finding[] {
   const o = oracle;
   const out: Finding[] = [];
   for (const m of text.matchAll(/\{\{\w+\}\}|\$t\(/g)) out.push({ kind: 'placeholder', what: m[0], near: around(text, m.index, m[0].length) });
+  // A time as the record writes it (ISO 8601), not as a Swedish reader reads it ("2 dec. 2026 15:10").
+  for (const m of text.matchAll(/\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:[+-]\d\d:?\d\d|Z)?/g)) out.push({ kind: 'iso-time', what: m[0], near: around(text, m.index, m[0].length) });
   for (const m of text.matchAll(o.keys)) out.push({ kind: 'key', what: m[0], near: around(text, m.index, m[0].length) });
   for (const m of text.matchAll(o.codes)) out.push({ kind: 'code', what: m[0], near: around(text, m.index, m[0].length) });
   const lower = norm(text);

@@ -7,6 +7,7 @@
  */
 import type { Zone } from '../domain.js';
 import type { DeletionRecordView, HandoverRecordView, IncidentStatus } from './types.js';
+import type { Msg } from '../i18n/catalog.js';
 
 export const REPORT_CLAUSES = ['P2', 'P4', 'P5', 'P7'] as const;
 export type ReportClause = (typeof REPORT_CLAUSES)[number];
@@ -114,7 +115,8 @@ export interface ComplianceReportView {
   incidents: { ref: string; title: string; reason: string; status: IncidentStatus; reviewBy: string; ageDays: number; overdue: boolean }[];
   handovers: HandoverRecordView[];
   deletionsByReason: { reason: string; n: number; bytes: number | null }[];
-  alarms: { id: number; kind: string; message: string; raised: string; acknowledged: string | null; acknowledgedBy: string | null }[];
+  /** `message` is the English log form; `msg` what the alarm says, for a face to word (absent on old alarms: read `message` back). */
+  alarms: { id: number; kind: string; message: string; msg?: Msg | null; raised: string; acknowledged: string | null; acknowledgedBy: string | null }[];
   auditChain: { ok: boolean; events: number; firstBroken?: { id: number; reason: string } };
 }
 

@@ -127,6 +127,12 @@ export function deletionOutcomeMsg(outcome: string): Msg {
   return hasKey(key) ? { key } : { key: 'core:text', params: { text: outcome } };
 }
 
+/** How material was handed over, in words: the default ("in person", once stored in both languages) by its key, else as typed. */
+const IN_PERSON: ReadonlySet<string> = new Set(['personligen / in person', 'personligen', 'in person']);
+export function methodMsg(method: string): Msg {
+  return IN_PERSON.has(method.trim()) ? { key: 'evidence:methodInPerson' } : { key: 'core:text', params: { text: method } };
+}
+
 /** "Polismyndigheten (K-1) and HR (intern utredning) (HR-2)" → the same joined the reader's way. */
 function recipientsMsg(list: string): Msg {
   const parts = list.split(' and ');

@@ -10,7 +10,7 @@ import { useTranslation } from 'react-i18next';
 import type { DeletionLogEntryView, FactSeverity, HandoverLogEntryView, ReasonClass, VerdictStatus } from '../../common/api/report.js';
 import { REASON_CLASSES } from '../../common/api/report.js';
 import { translator } from '../../common/i18n/catalog.js';
-import { deletionOutcomeMsg, deletionReasonMsg } from '../../common/i18n/words.js';
+import { deletionOutcomeMsg, deletionReasonMsg, methodMsg } from '../../common/i18n/words.js';
 import { Badge, Dl, ErrorText, Loading, Section } from '../components/ui.js';
 import { VirtualTable } from '../components/VirtualTable.js';
 import { addSiteDays, fromLocalInput } from '../lib/format.js';
@@ -151,7 +151,7 @@ function Handovers(): ReactNode {
           { key: 'to', header: t('handover.to'), width: 'minmax(7rem,1fr)', render: (r) => r.organisation },
           { key: 'recipient', header: t('handover.recipient'), width: 'minmax(7rem,1fr)', render: (r) => r.recipient },
           { key: 'ref', header: t('handover.reference'), width: '8rem', render: (r) => r.reference },
-          { key: 'method', header: t('dpo.method'), width: '8rem', render: (r) => <span className="ellipsis" title={r.method}>{r.method}</span> },
+          { key: 'method', header: t('dpo.method'), width: '8rem', render: (r) => <span className="ellipsis" title={f.msg(methodMsg(r.method))}>{f.msg(methodMsg(r.method))}</span> },
           { key: 'contents', header: t('dpo.contents'), width: 'minmax(12rem,2fr)', render: (r) => <Contents h={r} /> },
           { key: 'sha', header: t('exports.manifest'), width: '7.5rem', render: (r) => <code title={r.manifestSha256}>{r.manifestSha256.slice(0, 10)}…</code> },
           { key: 'receipt', header: t('dpo.receipt'), width: '7rem', render: (r) => <Receipt h={r} /> },

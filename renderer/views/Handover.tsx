@@ -11,7 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { packageDownloadPath, receiptDownloadPath } from '../../common/api/http.js';
 import type { HandoverResultView, IncidentDetailView, PackageView } from '../../common/api/types.js';
 import { VERIFY_COMMANDS } from '../../common/manifest.js';
-import { organisationMsg, textMsg } from '../../common/i18n/words.js';
+import { actorMsg, methodMsg, organisationMsg, textMsg } from '../../common/i18n/words.js';
 import { Dialog } from '../components/Dialog.js';
 import { Progress } from '../components/Progress.js';
 import { Badge, Dl, ErrorText, Section } from '../components/ui.js';
@@ -103,7 +103,7 @@ function PackageTable({ detail, onDiscard }: { detail: IncidentDetailView; onDis
               <tr key={p.packageId} data-package={p.packageId} data-audience={p.audience} data-state={p.state}>
                 <th scope="row">{audience}</th>
                 <td>
-                  {f.iso(p.exported)} · {p.exportedBy}
+                  {f.iso(p.exported)} · {f.msg(actorMsg(p.exportedBy))}
                   <br />
                   <code className="small">{p.packageId}</code>
                 </td>
@@ -115,7 +115,7 @@ function PackageTable({ detail, onDiscard }: { detail: IncidentDetailView; onDis
                   {p.state === 'handed-over' && p.handover ? (
                     <>
                       <Badge tone="ok">{t('incidentStatus.handed-over')}</Badge>{' '}
-                      <span className="small">{t('exports.handedOver', { when: f.iso(p.handover.handedOver), recipient: p.handover.recipient, organisation: p.handover.organisation, reference: p.handover.reference })}</span>
+                      <span className="small">{t('exports.handedOver', { when: f.iso(p.handover.handedOver), recipient: p.handover.recipient, organisation: f.msg(organisationMsg(p.handover.organisation)), reference: p.handover.reference })}</span>
                       {p.handover.recipientCopy ? <div className="small muted">{t('exports.recipientCopy', { path: p.handover.recipientCopy })}</div> : null}
                     </>
                   ) : null}
@@ -421,9 +421,9 @@ function Receipt({ r, onClose }: { r: HandoverResultView; onClose(): void }): Re
           [t('handover.to'), `${f.msg(organisationMsg(h.organisation))} (${t(`audiences.${audienceKey(h.to)}`)})`],
           [t('handover.recipient'), h.recipient],
           [t('handover.reference'), h.reference],
-          [t('handover.method'), h.method],
+          [t('handover.method'), f.msg(methodMsg(h.method))],
           [t('handover.when'), f.iso(h.handedOver)],
-          [t('handover.recordedBy'), h.recordedBy],
+          [t('handover.recordedBy'), f.msg(actorMsg(h.recordedBy))],
           [t('handover.package'), <code key="p">{h.package}</code>],
           [t('exports.manifest'), <code key="m">{h.manifestSha256}</code>],
           [t('handover.fingerprint'), <code key="f">{h.keyFingerprint ?? '—'}</code>],

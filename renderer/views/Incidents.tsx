@@ -120,7 +120,7 @@ function IncidentDetail({ refId }: { refId: string }): ReactNode {
             [t('incidents.justification'), d.justification],
             [t('incidents.window'), `${f.iso(d.from)} – ${f.iso(d.to)}`],
             [t('incidents.cameras'), d.cameras.join(', ')],
-            [t('incidents.created'), `${f.iso(d.created)} · ${d.createdBy}`],
+            [t('incidents.created'), `${f.iso(d.created)} · ${f.msg(actorMsg(d.createdBy))}`],
             [t('incidents.reviewBy'), f.isoDate(d.reviewBy)],
             ...(d.closed ? ([[t('incidents.closed'), `${f.iso(d.closed)} · ${d.closedReason ? f.msg(deletionReasonMsg(d.closedReason)) : ''}`]] as const) : []),
           ]}
