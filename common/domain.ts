@@ -9,6 +9,13 @@ export const AUDIENCES = ['police', 'hr', 'data-subject'] as const;
 export type Audience = (typeof AUDIENCES)[number];
 
 export const SENTINEL_FILE = '.custodian-root';
+/** Beside the sentinel: a signed copy of the holds (core/hold-copies.ts), written via a temporary name. */
+export const HOLDS_COPY_FILE = '.custodian-holds.json';
+
+/** Files Custodian itself keeps at the top of a root: never indexed, never unrecognised. */
+export function isCustodianRootFile(name: string): boolean {
+  return name === SENTINEL_FILE || name === HOLDS_COPY_FILE || (name.startsWith(`${HOLDS_COPY_FILE}.`) && name.endsWith('.tmp'));
+}
 
 /** Alarm kinds; each has a stable name a program can act on. */
 export const ALARM_KINDS = [
@@ -31,6 +38,11 @@ export const ALARM_KINDS = [
   'recording-rewritten',
   'archive-failed',
   'foreign-files',
+  // Records (issue 11): the chain or an anchor does not check out; a daily backup or a hold
+  // copy beside a root's sentinel could not be written.
+  'records-broken',
+  'backup-failed',
+  'hold-copy-failed',
 ] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 

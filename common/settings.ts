@@ -52,6 +52,10 @@ export const SettingsSchema = z.object({
   ffmpegPath: z.string().nullable().default(null),
   ffprobePath: z.string().nullable().default(null),
   archiveDir: z.string().nullable().default(null),
+  /** Where the service puts a daily backup of the database (null: no daily backup). */
+  backupDir: z.string().nullable().default(null),
+  /** How many of its own daily backups the service keeps in backupDir (older ones are removed). */
+  backupKeep: z.number().int().min(1).max(3650).default(14),
   audienceRules: AudienceRulesSchema.default(DEFAULT_AUDIENCE_RULES),
 });
 

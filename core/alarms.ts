@@ -85,3 +85,19 @@ export function alarmView(ctx: Ctx, a: AlarmRow): AlarmView {
     details: JSON.parse(a.details) as unknown,
   };
 }
+
+/**
+ * An acknowledged alarm is a one-time permission for what the person saw, not for anything
+ * worse: it covers the current condition only if its measure (`field` in the alarm's details: how
+ * many would be deleted, how far the clock is off) is no larger than when it was acknowledged,
+ * give or take `slack`.
+ */
+export function permitCovers(permit: AlarmRow, field: string, now: number, slack: (acked: number) => number): boolean {
+  let acked: unknown;
+  try {
+    acked = (JSON.parse(permit.details) as Record<string, unknown>)[field];
+  } catch {
+    return false;
+  }
+  return typeof acked === 'number' && now <= acked + slack(acked);
+}

@@ -11,7 +11,7 @@
  * This module decides WHEN the material goes; WHAT goes is core/package-state.ts (copiesToDelete);
  * the deleting, by record, is the deletion door's (core/deletion/incident-material.ts).
  */
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { documentHead } from '../common/api/http.js';
 import { failure } from '../common/errors.js';
@@ -20,11 +20,13 @@ import { formatWhen } from '../common/i18n/dates.js';
 import { actorMsg, methodMsg, organisationMsg } from '../common/i18n/words.js';
 import { VERIFY_COMMANDS } from '../common/manifest.js';
 import { formatInstant } from '../common/time.js';
+import { auditByAction } from '../db/audit.js';
 import { getHandover, handoverOfPackage, handoversOf, insertHandover, listHandovers, setReceipts, type HandoverRow } from '../db/handovers.js';
 import { closeIncidentRow, getIncident, setIncidentStatus, type IncidentRow } from '../db/incidents.js';
 import { findPackage, markPackageDiscarded, packagesOf, type PackageRow } from '../db/packages.js';
 import { renderPdf } from '../native/pdf.js';
 import { conditionEnded, raiseAlarm } from './alarms.js';
+import { anchorChain, anchorsDir } from './anchors.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
 import { verifyPackageForSite } from './exports.js';
@@ -87,8 +89,8 @@ function receiptWords(lang: Language): Words {
 
 /**
  * The record chain's signed anchor (the chain head and its signature with the site key), printed
- * on a receipt so a recomputed chain is caught. The records work provides it: until then there
- * is none, and the receipt has no anchor row.
+ * on a receipt so a recomputed chain is caught: the head a handover's anchor signed is on paper
+ * the recipient keeps (`custodian audit verify --expect SEQ:HASH` checks it later).
  */
 export interface ReceiptAnchor {
   /** The chain head the anchor signs (hex). */
@@ -99,9 +101,32 @@ export interface ReceiptAnchor {
   at: string;
 }
 
-/** The anchor for this handover's receipt, when the record chain provides one (see ReceiptAnchor). */
-export function receiptAnchor(_ctx: Ctx, _h: HandoverRow): ReceiptAnchor | undefined {
-  return undefined;
+/** What the anchor made right after handover `h` is called (found again when a receipt is made again). */
+const anchorWhy = (h: Pick<HandoverRow, 'id'>): string => `handover #${h.id}`;
+
+/** The anchor made right after this handover, from the record (its signature from the anchor file, if still there). */
+export function receiptAnchor(ctx: Ctx, h: HandoverRow): ReceiptAnchor | undefined {
+  const ev = auditByAction(ctx.db, 'records.anchored')
+    .map((e) => ({ at: e.ts_ms, d: JSON.parse(e.details) as { seq?: number; hash?: string; file?: string; why?: string } }))
+    .find((e) => e.d.why === anchorWhy(h));
+  if (!ev || ev.d.seq === undefined || ev.d.hash === undefined) return undefined;
+  let signature = '—';
+  try {
+    if (ev.d.file) signature = readFileSync(path.join(anchorsDir(ctx.dataDir), ev.d.file.replace(/\.json$/, '.sig'))).toString('base64');
+  } catch {
+    // the anchor file is gone: the head is still on the record
+  }
+  return { head: `${ev.d.seq}:${ev.d.hash}`, signature, at: formatInstant(ev.at, ctx.settings().siteTimeZone) };
+}
+
+/** Signs the chain's head right after the handover committed; a chain that does not verify is an alarm, not a stop. */
+function anchorHandover(ctx: Ctx, h: Pick<HandoverRow, 'id'>): void {
+  try {
+    anchorChain(ctx, anchorWhy(h));
+  } catch (e) {
+    // anchorChain raised the records-broken alarm; the handover stands, its receipt has no anchor.
+    audit(ctx, 'handover.anchor-failed', { handover: h.id, error: e instanceof Error ? e.message : String(e) });
+  }
 }
 
 /** Packages of the incident that still waited when handover `h` was recorded (from the record, so a receipt made again says the same). */
@@ -276,6 +301,7 @@ export async function recordHandover(ctx: Ctx, ref: string, spec: HandoverSpec):
     audit(ctx, 'handover', { incident: inc.ref, handover: hid, to, audience: to, recipient: spec.recipient, reference: spec.reference, package: pkg.package_id, manifestSha256: pkg.manifest_sha256, keyFingerprint: verdict.fingerprint });
     return hid;
   }).immediate();
+  anchorHandover(ctx, { id });
   let handover = getHandover(ctx.db, id) as HandoverRow;
   const receipts = await writeReceipts(ctx, inc, handover);
   setReceipts(ctx.db, id, receipts.html, receipts.pdf);

@@ -6,6 +6,7 @@ import { failure } from '../common/errors.js';
 import { getCamera } from '../db/cameras.js';
 import { getHold, insertHold, listHolds, pinCoveredSegments, releaseHold, unpinHold, type HoldRow } from '../db/holds.js';
 import { audit } from './audit.js';
+import { writeHoldCopies } from './hold-copies.js';
 import type { Ctx } from './context.js';
 
 export interface HoldSpec {
@@ -24,7 +25,7 @@ export function addHold(ctx: Ctx, spec: HoldSpec): HoldRow {
   for (const c of spec.cameras) {
     if (!getCamera(ctx.db, c)) throw failure('not_found', 'incident:errNoCamera', { camera: c });
   }
-  return ctx.db.transaction(() => {
+  const row = ctx.db.transaction(() => {
     const id = insertHold(ctx.db, {
       fromMs: spec.fromMs,
       toMs: spec.toMs,
@@ -43,6 +44,8 @@ export function addHold(ctx: Ctx, spec: HoldSpec): HoldRow {
     audit(ctx, 'hold.added', { ...(spec.source === 'incident' ? { incident: spec.sourceRef } : {}), hold: id, cameras: spec.cameras, fromMs: spec.fromMs, toMs: spec.toMs, reason: spec.reason, source: spec.source ?? 'manual', sourceRef: spec.sourceRef ?? null, pinned });
     return getHold(ctx.db, id) as HoldRow;
   }).immediate();
+  writeHoldCopies(ctx);
+  return row;
 }
 
 export function releaseHoldById(ctx: Ctx, id: number, reason: string): HoldRow {
@@ -55,6 +58,7 @@ export function releaseHoldById(ctx: Ctx, id: number, reason: string): HoldRow {
     unpinHold(ctx.db, id);
     audit(ctx, 'hold.released', { ...(h.source === 'incident' ? { incident: h.source_ref } : {}), hold: id, reason: reason.trim() });
   })();
+  writeHoldCopies(ctx);
   return getHold(ctx.db, id) as HoldRow;
 }
 

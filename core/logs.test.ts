@@ -14,10 +14,11 @@ import { DAY, MINUTE, fastTempBase, tempDir, testCtx, writeSegments, type TestCl
 import { CustodianApi } from './api/index.js';
 import type { Ctx } from './context.js';
 import { scanAll } from './indexer.js';
-import { csvCell } from './logs.js';
+import { csvCell, toCsv } from './logs.js';
 import { sweep } from './retention.js';
 import { addRoot } from './roots.js';
 import { addUser } from './users.js';
+import { csvCells as parseCsv } from '../test/csv.js';
 
 const PASSWORD = 'a long test password';
 
@@ -132,5 +133,20 @@ describe('the DPO’s logs through the API', () => {
     expect(csvCell('plain, with comma')).toBe('"plain, with comma"');
     expect(csvCell(null)).toBe('');
     expect(csvCell(12)).toBe('12');
+  });
+});
+
+describe('the CSV the DPO opens in a spreadsheet', () => {
+  it('never starts a cell with = + - @ tab or CR, and keeps the text otherwise as it was', () => {
+    const nasty = ['=HYPERLINK("http://evil.example","click")', '+SUM(A1:A9)', '-2+3', '@SUM(1)', '\t=1+1', '\r=1+1', 'plain, with "quotes"\nand a newline', '', '2026-11-25T10:00:00+01:00'];
+    const rows = nasty.map((v, i) => ({ id: i, path: v, reason: v }));
+    const parsed = parseCsv([...toCsv(rows, ['id', 'path', 'reason'])].join(''));
+    expect(parsed[0]).toEqual(['id', 'path', 'reason']);
+    for (const [i, v] of nasty.entries()) {
+      const cells = parsed[i + 1] as string[];
+      for (const c of cells) expect(/^[=+\-@\t\r]/.test(c), JSON.stringify(c)).toBe(false);
+      // What the spreadsheet shows as text is the original, after the apostrophe it drops.
+      expect(cells[1]).toBe(/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+    }
   });
 });

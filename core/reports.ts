@@ -11,8 +11,9 @@ import { listAlarms } from '../db/alarms.js';
 import { deletionTotalsByReason } from '../db/deletions.js';
 import { listIncidents } from '../db/incidents.js';
 import { alarmMsg } from './alarms.js';
-import { verifyAuditChain } from './audit.js';
+import { anchorChain } from './anchors.js';
 import type { Ctx } from './context.js';
+import { verifyRecords } from './records.js';
 import { handoverLog } from './handover.js';
 import { isOverdue } from './incidents.js';
 import { verdictOf } from './report/facts.js';
@@ -66,6 +67,26 @@ export async function complianceReport(ctx: Ctx, opts: { fromMs?: number; toMs?:
     alarms: listAlarms(ctx.db, fromMs)
       .filter((a) => a.raised_ms <= toMs)
       .map((a) => ({ id: a.id, kind: a.kind, message: a.message, msg: alarmMsg(a), raised: iso(a.raised_ms), acknowledged: a.acked_ms === null ? null : iso(a.acked_ms), acknowledgedBy: a.acked_by })),
-    auditChain: verifyAuditChain(ctx.db),
+    auditChain: chainVerdict(ctx),
+    anchor: reportAnchor(ctx),
   };
+}
+
+/** The records checked whole, with their anchors (not only the database: issue 11). */
+function chainVerdict(ctx: Ctx): ComplianceReportView['auditChain'] {
+  const v = verifyRecords(ctx);
+  return { ok: v.ok, events: v.records.audit ?? 0, ...(v.firstBroken ? { firstBroken: { id: v.firstBroken.rowId ?? v.firstBroken.seq ?? 0, reason: v.firstBroken.text } } : {}) };
+}
+
+/**
+ * The report carries the chain's head signed now: a report printed or sent to the DPO is an
+ * anchor that has left the machine, so history behind it cannot be rewritten unseen.
+ */
+function reportAnchor(ctx: Ctx): ComplianceReportView['anchor'] {
+  try {
+    const a = anchorChain(ctx, 'compliance report');
+    return { seq: a.seq, hash: a.hash, signature: a.signature, keyFingerprint: a.keyFingerprint, at: formatInstant(Date.parse(a.at), ctx.settings().siteTimeZone) };
+  } catch {
+    return null; // the chain does not verify: anchorChain raised the alarm, the report says BROKEN
+  }
 }

@@ -19,7 +19,7 @@ import { deletedBeforeDue } from '../db/deletions.js';
 import type { RootRow } from '../db/roots.js';
 import { countUnheldEndingBetween, newestEnd } from '../db/segments.js';
 import type { SweepRow } from '../db/sweeps.js';
-import { raiseAlarm } from './alarms.js';
+import { permitCovers, raiseAlarm } from './alarms.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
 import type { MachineClock } from './machine-clock.js';
@@ -67,7 +67,7 @@ function findings(ctx: Ctx, last: SweepRow | undefined, machine: MachineClock, o
       count > 0
         ? { key: 'deletion:alarmClockBackwardsEarly', params: { ...base, count, cameras: early.map((e) => e.camera_id ?? '?').join(', '), from: formatInstant(from, tz), to: formatInstant(to, tz) } }
         : { key: 'deletion:alarmClockBackwards', params: base };
-    return { kind: 'clock-backwards', alarm, refusal: { key: 'deletion:refusedClockBackwards' }, details: { now, lastSweep: last.started_ms, wentEarly: early } };
+    return { kind: 'clock-backwards', alarm, refusal: { key: 'deletion:refusedClockBackwards' }, details: { now, lastSweep: last.started_ms, offMs: last.started_ms - now, wentEarly: early } };
   }
   // 2. Same boot: the wall clock may not run ahead of the machine's own clock.
   if (last && last.uptime_ms !== null && machine.uptimeMs >= last.uptime_ms && (machine.bootId === null || last.boot_id === null || machine.bootId === last.boot_id)) {
@@ -78,7 +78,7 @@ function findings(ctx: Ctx, last: SweepRow | undefined, machine: MachineClock, o
         kind: 'clock-suspect',
         alarm: { key: 'deletion:alarmClockJump', params: { jump: spanWords(jump), ...early } },
         refusal: { key: 'deletion:refusedClockJump', params: { jump: spanWords(jump) } },
-        details: { jumpMs: jump, wouldGoEarly: early.count },
+        details: { jumpMs: jump, offMs: jump, wouldGoEarly: early.count },
       };
     }
   }
@@ -93,7 +93,7 @@ function findings(ctx: Ctx, last: SweepRow | undefined, machine: MachineClock, o
         kind: 'clock-suspect',
         alarm: { key: 'deletion:alarmRecordersBehind', params: { skew: spanWords(skew), newest: formatInstant(latest, tz), ...early } },
         refusal: { key: 'deletion:refusedRecordersBehind', params: { skew: spanWords(skew) } },
-        details: { skewMs: skew, newestEndMs: latest, wouldGoEarly: early.count },
+        details: { skewMs: skew, offMs: skew, newestEndMs: latest, wouldGoEarly: early.count },
       };
     }
   }
@@ -116,7 +116,10 @@ export function checkClock(ctx: Ctx, opts: { last: SweepRow | undefined; machine
     }
     return { ok: true };
   }
-  const permit = unusedAckedAlarm(ctx.db, f.kind, 0);
+  const acked = unusedAckedAlarm(ctx.db, f.kind, 0);
+  // The permission covers the clock error the person saw (give or take half an hour), not a larger one.
+  const off = typeof f.details.offMs === 'number' ? f.details.offMs : Infinity;
+  const permit = acked && permitCovers(acked, 'offMs', off, () => 30 * 60_000) ? acked : undefined;
   if (permit) {
     if (!opts.dryRun) {
       markAlarmUsed(ctx.db, permit.id, ctx.now());

@@ -27,7 +27,7 @@ import {
   pickDueSegments,
 } from '../db/segments.js';
 import { finishSweep, insertSweep, lastSweep } from '../db/sweeps.js';
-import { blockingAlarms, conditionEnded, raiseAlarm } from './alarms.js';
+import { blockingAlarms, conditionEnded, permitCovers, raiseAlarm } from './alarms.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
 import { Lease, LeaseLost } from './deletion/lease.js';
@@ -222,7 +222,9 @@ function sweepRoot(ctx: Ctx, run: RootRun): void {
   const share = total > 0 ? r.due / total : 0;
   const key = `mass-deletion:${root.id}`;
   if (share > s.massDeletionShare) {
-    const permit = unusedAckedAlarm(ctx.db, key, now - 7 * 86_400_000);
+    const acked = unusedAckedAlarm(ctx.db, key, now - 7 * 86_400_000);
+    // The permission covers the deletion the person saw (a tenth more at most), not a larger one.
+    const permit = acked && permitCovers(acked, 'due', r.due, (n) => Math.max(10, n / 10)) ? acked : undefined;
     if (!permit) {
       r.refusal = { key: 'deletion:refusedMassDeletion', params: { share: Math.round(share * 100) } };
       if (!run.dryRun) {
@@ -255,7 +257,9 @@ function sweepRoot(ctx: Ctx, run: RootRun): void {
     deleter.adoptInterrupted(interrupted);
     report.recovered += interrupted.length;
     let ok = deleter.deleteMarked(interrupted);
-    const skip = new Set<number>();
+    // Rows this sweep has handled are never picked again by it: a recovered row whose file the
+    // interrupted sweep unlinked goes back to present until the end of the root (then logged).
+    const skip = new Set<number>(interrupted);
     while (ok) {
       // Mark (journal) a chunk: the hold check is in the statement that picks, in this transaction.
       const marked = ctx.db

@@ -6,8 +6,9 @@ import { english } from '../common/i18n/catalog.js';
 import { assertTimeZone, formatInstant } from '../common/time.js';
 import { markAlarmUsed, unusedAckedAlarm } from '../db/alarms.js';
 import { deleteRoot, findRootByPath, getRoot, insertRoot, listRoots, setRootIdentity, type RootRow } from '../db/roots.js';
-import { assertUsableRoot, ensureSentinel, readSentinel } from '../native/recorder-fs.js';
+import { assertUsableRoot, ensureSentinel, folderIdentities, isLink, readSentinel, realFolder, type FolderIdentity } from '../native/recorder-fs.js';
 import { audit } from './audit.js';
+import { adoptRoot, writeHoldCopies } from './hold-copies.js';
 import type { Ctx } from './context.js';
 import { whyNotARoot } from './root-admission.js';
 
@@ -15,6 +16,8 @@ export interface RootSpec {
   readonly path: string;
   readonly layout?: string;
   readonly layoutTimeZone?: string;
+  /** Take over a root whose sentinel an earlier installation wrote, restoring its holds first. */
+  readonly adopt?: boolean;
 }
 
 export function layoutOf(ctx: Ctx, root: Pick<RootRow, 'layout' | 'layout_tz'>): Layout {
@@ -27,8 +30,7 @@ export function addRoot(ctx: Ctx, spec: RootSpec): RootRow {
   // Validate before touching the disk: a bad layout must not leave a sentinel behind.
   compileLayout(layoutName, ctx.settings().siteTimeZone, spec.layoutTimeZone);
   const abs = assertUsableRoot(spec.path);
-  const refusal = whyNotARoot({ abs, dataDir: ctx.dataDir, home: homedir(), platform: process.platform, env: process.env });
-  if (refusal) throw failure('refused_by_safety_rule', refusal.key, refusal.params);
+  admitFolder(ctx, abs);
   const existing = findRootByPath(ctx.db, abs);
   if (existing) throw failure('conflict', 'core:rootExists', { folder: abs, root: existing.id });
   for (const r of listRoots(ctx.db)) {
@@ -38,12 +40,54 @@ export function addRoot(ctx: Ctx, spec: RootSpec): RootRow {
       throw failure('conflict', 'core:rootOverlaps', { folder: abs, other: r.path });
     }
   }
+  refuseSameStorage(ctx, abs);
+  adoptRoot(ctx, abs, spec.adopt ?? false);
   const uuid = ensureSentinel(abs, formatInstant(ctx.now(), ctx.settings().siteTimeZone));
   const id = insertRoot(ctx.db, { path: abs, sentinelUuid: uuid, layout: layoutName, layoutTz: spec.layoutTimeZone ?? null, addedMs: ctx.now() });
   const sentinel = readSentinel(abs);
   if (sentinel.ok) setRootIdentity(ctx.db, id, sentinel.rootIno, sentinel.sentinelIno);
   audit(ctx, 'root.added', { root: id, path: abs, layout: layoutName, layoutTimeZone: spec.layoutTimeZone ?? null, sentinel: uuid });
+  writeHoldCopies(ctx);
   return getRoot(ctx.db, id) as RootRow;
+}
+
+/**
+ * Safety rule: the folder may be a root. A link is refused (the sweep never deletes through one,
+ * and a link to / or to a folder holding the data folder would otherwise pass by its name), and
+ * the rules are applied to where the folder really is as well as to the name given.
+ */
+function admitFolder(ctx: Ctx, abs: string): void {
+  const real = realFolder(abs);
+  if (isLink(abs)) throw failure('refused_by_safety_rule', 'deletion:rootIsLink', { folder: abs, target: real });
+  for (const folder of real === abs ? [abs] : [abs, real]) {
+    const refusal = whyNotARoot({ abs: folder, dataDir: realFolder(ctx.dataDir), home: homedir(), platform: process.platform, env: process.env });
+    if (refusal) throw failure('refused_by_safety_rule', refusal.key, { ...refusal.params, folder: real === abs ? abs : `${abs} (${real})` });
+  }
+}
+
+type Identity = Pick<FolderIdentity, 'dev' | 'ino'>;
+const sameFolder = (a: Identity) => (b: Identity): boolean => a.dev === b.dev && a.ino === b.ino;
+
+/**
+ * Safety rule: one storage is one root. The same disk reached by a second path (a bind mount, a
+ * share mapped twice) has the same folder identities whatever its names; a disk that carries a
+ * registered root's sentinel is that root or a copy of it. Either would let two roots' sweeps and
+ * holds disagree about the same files.
+ */
+function refuseSameStorage(ctx: Ctx, abs: string): void {
+  const mine = folderIdentities(abs);
+  const sentinel = readSentinel(abs);
+  for (const r of listRoots(ctx.db)) {
+    const refuse = (key: string): never => {
+      throw failure('refused_by_safety_rule', key, { folder: abs, other: r.path, id: r.id });
+    };
+    if (sentinel.ok && sentinel.uuid === r.sentinel_uuid) refuse('deletion:rootSentinelTaken');
+    const theirs = folderIdentities(r.path);
+    const [me] = mine;
+    const [them] = theirs;
+    // The new folder is (or holds) the registered one, or lies inside it.
+    if (me && them && (theirs.some(sameFolder(me)) || mine.some(sameFolder(them)))) refuse('deletion:rootSameStorage');
+  }
 }
 
 export function removeRoot(ctx: Ctx, idOrPath: string): RootRow {

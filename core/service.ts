@@ -7,7 +7,7 @@
 import { watch, type FSWatcher } from 'chokidar';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
-import { SENTINEL_FILE } from '../common/domain.js';
+import { isCustodianRootFile } from '../common/domain.js';
 import { messageOf } from '../common/errors.js';
 import { dirsChangedSince } from '../db/dirs.js';
 import { listRoots, type RootRow } from '../db/roots.js';
@@ -18,6 +18,7 @@ import { layoutOf } from './roots.js';
 import { fillSizes, probeSome } from './probe-queue.js';
 import { archiveIncident, flagOverdue, incidents } from './incidents.js';
 import { pruneLogs } from './log-retention.js';
+import { recordsUpkeep } from './records-upkeep.js';
 import { resolveMediaTools } from '../native/media-tools.js';
 import { sweep, type SweepReport } from './retention.js';
 
@@ -76,7 +77,7 @@ export class RetentionService {
         // chokidar takes one inotify watch per file it tracks. Closed files (not modified for a
         // minute) are the scan's business, so only files still being written are tracked, and
         // each is dropped again once indexed.
-        ignored: (p: string, stats?: Stats) => path.basename(p) === SENTINEL_FILE || (stats !== undefined && stats.isFile() && stats.mtimeMs < Date.now() - 60_000),
+        ignored: (p: string, stats?: Stats) => isCustodianRootFile(path.basename(p)) || (stats !== undefined && stats.isFile() && stats.mtimeMs < Date.now() - 60_000),
       });
       this.watcher.on('add', (file: string) => this.serial(() => this.onAdd(file)));
       this.watcher.on('addDir', (dir: string) => this.onAddDir(dir));
@@ -126,6 +127,7 @@ export class RetentionService {
       if (pruned.deletions || pruned.handovers) this.events.log(`pruned ${pruned.deletions} deletion and ${pruned.handovers} handover log rows past their retention`);
     }
     this.events.scanned?.(reports);
+    await recordsUpkeep(this.ctx, (line) => this.events.log(line));
     this.refreshWatches();
     await this.sweepNow();
     const overdue = flagOverdue(this.ctx);

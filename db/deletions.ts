@@ -1,3 +1,4 @@
+import { insertChained } from './ledger.js';
 import { stmt, type Db, type ReadDb } from './open.js';
 import { whereOf } from './where.js';
 import { OVERDUE_AT_INDEX_SQL } from './overdue-at-index.js';
@@ -27,26 +28,6 @@ export interface DeletionRow {
 
 export type NewDeletion = Omit<DeletionRow, 'id' | 'deleted_ms' | 'outcome' | 'note'>;
 
-export function insertPendingDeletion(db: Db, d: NewDeletion): number {
-  return Number(
-    stmt(
-      db,
-      `INSERT INTO deletions (kind, segment_id, root_id, camera_id, path, from_ms, to_ms, size, sha256, due_ms, marked_ms, sweep_id, handover_id, incident_ref, reason)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(d.kind, d.segment_id, d.root_id, d.camera_id, d.path, d.from_ms, d.to_ms, d.size, d.sha256, d.due_ms, d.marked_ms, d.sweep_id, d.handover_id, d.incident_ref, d.reason)
-      .lastInsertRowid,
-  );
-}
-
-export function completeDeletion(db: Db, id: number, outcome: 'deleted' | 'already-gone', atMs: number): void {
-  stmt(db, 'UPDATE deletions SET outcome = ?, deleted_ms = ? WHERE id = ?').run(outcome, atMs, id);
-}
-
-/** A pending row whose unlink was refused or rescued by a hold: it never became a deletion. */
-export function dropPendingDeletion(db: Db, id: number): void {
-  stmt(db, "DELETE FROM deletions WHERE id = ? AND outcome = 'pending'").run(id);
-}
-
 export function listDeletions(db: ReadDb, sinceMs: number, limit: number): DeletionRow[] {
   return stmt(db, "SELECT * FROM deletions WHERE outcome != 'pending' AND deleted_ms >= ? ORDER BY id LIMIT ?").all(sinceMs, limit) as DeletionRow[];
 }
@@ -71,10 +52,15 @@ const FIN_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const FIN_MULTI_SQL = `INSERT INTO deletions ${FIN_COLS} VALUES ${Array(DEL_MULTI).fill(FIN_ROW).join(', ')}`;
 
 /**
- * Records deletions that have happened, 64 rows per statement. The retention sweep journals in
- * the segment row itself (state 'deleting'), so its log rows are written once, complete.
+ * Records deletions that have happened, 64 rows per statement, chained in the same transaction.
+ * The retention sweep journals in the segment row itself (state 'deleting'), so its log rows
+ * are written once, complete.
  */
 export function insertFinalDeletions(db: Db, rows: readonly FinalDeletion[]): void {
+  if (rows.length > 0) insertChained(db, 'deletions', rows.length, () => insertRows(db, rows));
+}
+
+function insertRows(db: Db, rows: readonly FinalDeletion[]): void {
   const args: (string | number | null)[] = [];
   let i = 0;
   const push = (d: FinalDeletion): void => {

@@ -1,4 +1,5 @@
 /** The handover log (append-only: triggers refuse rewriting who, to whom, what and when). One row per package. */
+import { chainInserted, insertChained } from './ledger.js';
 import { stmt, type Db, type ReadDb } from './open.js';
 
 export interface HandoverRow {
@@ -23,19 +24,27 @@ export interface HandoverRow {
   incident_ref: string;
 }
 
-const SELECT = 'SELECT h.*, i.ref AS incident_ref FROM handovers h JOIN incidents i ON i.id = h.incident_id';
+// Receipts written since migration 007 are in handover_receipts (the handover row never changes).
+const SELECT = `SELECT h.id, h.incident_id, h.package_id, h.manifest_sha256, h.audience, h.organisation, h.recipient, h.reference, h.method, h.note,
+  h.handed_ms, h.recorded_by, h.key_fingerprint, h.recipient_copy, COALESCE(r.html, h.receipt_html) AS receipt_html, COALESCE(r.pdf, h.receipt_pdf) AS receipt_pdf, i.ref AS incident_ref
+  FROM handovers h JOIN incidents i ON i.id = h.incident_id LEFT JOIN handover_receipts r ON r.handover_id = h.id`;
 
 export function insertHandover(db: Db, h: Omit<HandoverRow, 'id' | 'incident_ref' | 'receipt_html' | 'receipt_pdf'>): number {
-  return Number(
+  return insertChained(db, 'handovers', 1, () => Number(
     stmt(
       db,
       'INSERT INTO handovers (incident_id, package_id, manifest_sha256, audience, organisation, recipient, reference, method, note, handed_ms, recorded_by, key_fingerprint, recipient_copy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ).run(h.incident_id, h.package_id, h.manifest_sha256, h.audience, h.organisation, h.recipient, h.reference, h.method, h.note, h.handed_ms, h.recorded_by, h.key_fingerprint, h.recipient_copy).lastInsertRowid,
-  );
+  ));
 }
 
+/** Where the handover's receipt files are: written once, chained. */
 export function setReceipts(db: Db, id: number, html: string, pdf: string): void {
-  stmt(db, 'UPDATE handovers SET receipt_html = ?, receipt_pdf = ? WHERE id = ?').run(html, pdf, id);
+  // Its rowid is the handover's id, not the next one: chained by that id.
+  db.transaction(() => {
+    stmt(db, 'INSERT INTO handover_receipts (handover_id, html, pdf) VALUES (?, ?, ?)').run(id, html, pdf);
+    chainInserted(db, 'handover_receipts', id, id);
+  })();
 }
 
 export function getHandover(db: ReadDb, id: number): HandoverRow | undefined {

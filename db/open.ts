@@ -31,14 +31,16 @@ export function migrate(db: Db, upTo: number = LATEST_VERSION, migrations: reado
     if (m.version <= current || m.version > upTo) continue;
     db.transaction(() => {
       db.exec(m.sql);
+      m.after?.(db);
       db.pragma(`user_version = ${m.version}`);
     })();
   }
 }
 
 /**
- * Opens (creating if needed) the database: WAL so readers never block the sweeper, foreign
- * keys on, a busy timeout so two processes (service and app) wait for each other briefly.
+ * Opens (creating if needed) the database: WAL so readers never block the sweeper, every commit
+ * durable (synchronous FULL), foreign keys on, a busy timeout so two processes (service and
+ * app) wait for each other briefly.
  */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   let db: Db;
@@ -51,7 +53,12 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.pragma('busy_timeout = 5000');
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
+      // FULL: a commit returns only once the WAL is on the disk. The sweep unlinks a file only
+      // after its mark committed, and tells nobody "deleted" before the record committed; with
+      // NORMAL a power cut could take back a commit whose unlink had already happened, leaving
+      // a file gone without its mark or record. The cost is one fsync per transaction: the sweep
+      // commits twice per 1,000 files, a cold index once per 20,000 rows (bench/sweep.bench.ts).
+      db.pragma('synchronous = FULL');
     }
     db.pragma('foreign_keys = ON');
     // 64 MB of page cache: a cold index writes a million rows into five B-trees.
@@ -72,6 +79,16 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     if (e instanceof CustodianError) throw e;
     throw new CustodianError('invalid_request', `Cannot use the database ${file}: ${(e as Error).message}.`);
   }
+}
+
+/**
+ * Opens a database file as a plain file (a backup just written): no migrations, and rollback
+ * journal instead of WAL, so it stays one self-contained file with no -wal or -shm beside it.
+ */
+export function openBackupFile(file: string): Db {
+  const db = new Database(file);
+  db.pragma('journal_mode = DELETE');
+  return db;
 }
 
 /** The segments' time indexes, which a first bulk index drops and builds once at the end. */

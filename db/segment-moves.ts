@@ -13,12 +13,17 @@ export interface NewPlace {
   readonly mtimeMs: number | null;
 }
 
-/** Points a segment row at where its file is now; it is no longer missing. */
-export function moveSegment(db: Db, id: number, to: NewPlace): void {
-  stmt(
-    db,
-    'UPDATE segments SET root_id = ?, dir_id = ?, camera_id = ?, size = COALESCE(?, size), mtime_ms = COALESCE(?, mtime_ms), missing_ms = NULL WHERE id = ?',
-  ).run(to.rootId, to.dirId, to.cameraId, to.size, to.mtimeMs, id);
+/**
+ * Points a segment row at where its file is now; it is no longer missing. False when the row
+ * is gone or a sweep has marked it meanwhile (then it is not moved).
+ */
+export function moveSegment(db: Db, id: number, to: NewPlace): boolean {
+  return (
+    stmt(
+      db,
+      "UPDATE segments SET root_id = ?, dir_id = ?, camera_id = ?, size = COALESCE(?, size), mtime_ms = COALESCE(?, mtime_ms), missing_ms = NULL WHERE id = ? AND state = 'present'",
+    ).run(to.rootId, to.dirId, to.cameraId, to.size, to.mtimeMs, id).changes > 0
+  );
 }
 
 /**

@@ -314,16 +314,11 @@ export function missingSegments(db: ReadDb, rootId?: number): ScanSegment[] {
     : stmt(db, `SELECT ${SCAN_COLS} FROM segments WHERE missing_ms IS NOT NULL AND root_id = ?`).all(rootId)) as ScanSegment[];
 }
 
-/**
- * SQL fragment true when segment alias `s` is kept by an active hold: pinned by it (hold_pins,
- * the recordings the hold covered when it was made) or inside its cameras and window.
- */
-const KEPT_SQL = `(${HELD_SQL} OR EXISTS (SELECT 1 FROM hold_pins p JOIN holds hp ON hp.id = p.hold_id WHERE p.segment_id = s.id AND hp.released_ms IS NULL))`;
 
 /** Of these ids, the segments an active hold keeps (by pin, or by camera and window). */
 export function heldAmong(db: ReadDb, ids: readonly number[]): Set<number> {
   if (ids.length === 0) return new Set();
-  const rows = stmt(db, `SELECT s.id FROM segments s WHERE s.id IN (SELECT value FROM json_each(?)) AND ${KEPT_SQL}`).all(JSON.stringify(ids)) as { id: number }[];
+  const rows = stmt(db, `SELECT s.id FROM segments s WHERE s.id IN (SELECT value FROM json_each(?)) AND ${HELD_SQL}`).all(JSON.stringify(ids)) as { id: number }[];
   return new Set(rows.map((r) => r.id));
 }
 
@@ -352,7 +347,7 @@ export function clearSegmentMissing(db: Db, id: number): void {
 
 /** Missing recordings of a root that no active hold keeps any more: they leave the index. */
 export function unheldMissingIn(db: ReadDb, rootId: number): number[] {
-  const rows = stmt(db, `SELECT s.id FROM segments s WHERE s.root_id = ? AND s.missing_ms IS NOT NULL AND NOT ${KEPT_SQL}`).all(rootId) as { id: number }[];
+  const rows = stmt(db, `SELECT s.id FROM segments s WHERE s.root_id = ? AND s.missing_ms IS NOT NULL AND NOT ${HELD_SQL}`).all(rootId) as { id: number }[];
   return rows.map((r) => r.id);
 }
 

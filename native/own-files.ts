@@ -5,12 +5,15 @@
  * core/deletion/). To keep this from becoming a second way to delete, only the names Custodian
  * gives its working files are accepted; any other name is refused (and reported as a bug).
  */
-import { rmdirSync, rmSync, unlinkSync } from 'node:fs';
+import { lstatSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { rm, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
-/** `x.partial`, `.x.partial-<id>`, `x.<pid>.<ms>.tmp`, `custodian-<what>-XXXXXX` (mkdtemp). */
-const WORKING_NAME = /(\.partial$|\.partial-[0-9A-Za-z-]+$|\.\d+\.\d+\.tmp$|^custodian-[a-z]+-[0-9A-Za-z]{6}$)/;
+/** `x.partial`, `.x.partial-<id>`, `x.<pid>.<time>.tmp`, `custodian-<what>-XXXXXX` (mkdtemp). */
+const WORKING_NAME = /(\.partial$|\.partial-[0-9A-Za-z-]+$|\.\d+\.[0-9a-z]+\.tmp$|^custodian-[a-z]+-[0-9A-Za-z]{6}$)/;
+
+/** A database backup Custodian wrote (core/backup.ts names them). */
+const BACKUP_NAME = /^custodian-backup-[0-9a-f]{8}-\d{8}T\d{6}Z\.db$/;
 
 export class NotAWorkingFile extends Error {
   constructor(abs: string) {
@@ -50,6 +53,15 @@ export async function removeWorkingFolder(abs: string): Promise<void> {
 export function removeScratchFolder(abs: string, scratchParent: string): void {
   if (path.basename(path.dirname(abs)) !== scratchParent) throw new NotAWorkingFile(abs);
   rmSync(abs, { recursive: true, force: true });
+}
+
+/**
+ * Removes one of this installation's old backups (a regular file, never a link, named as
+ * Custodian names its backups): the backup folder's own retention.
+ */
+export function removeOwnBackup(abs: string): void {
+  if (!BACKUP_NAME.test(path.basename(abs)) || !lstatSync(abs).isFile()) throw new NotAWorkingFile(abs);
+  unlinkSync(abs);
 }
 
 /** Removes an empty folder (never anything in it: rmdir fails on a folder that is not empty). */

@@ -4,7 +4,7 @@
  * node:path, so the same code works on Windows shares and POSIX mounts.
  */
 import { randomUUID } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { failure } from '../common/errors.js';
 import { english } from '../common/i18n/catalog.js';
@@ -36,6 +36,45 @@ export function assertUsableRoot(dir: string): string {
     throw failure('invalid_request', 'media:folderUnlistable', { folder: abs, detail: (e as Error).message });
   }
   return abs;
+}
+
+/**
+ * The identities of `abs` and of every folder above it, nearest first. Two paths whose lists
+ * share an entry reach the same folder (a bind mount, a second mapping of one share), whatever
+ * their names say.
+ */
+export function folderIdentities(abs: string): Pick<FolderIdentity, 'dev' | 'ino'>[] {
+  const out: Pick<FolderIdentity, 'dev' | 'ino'>[] = [];
+  let dir = path.resolve(abs);
+  for (;;) {
+    try {
+      const st = statSync(dir, { bigint: true });
+      out.push({ dev: st.dev, ino: st.ino });
+    } catch {
+      // A folder above that cannot be read says nothing about sameness: leave it out.
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return out;
+    dir = up;
+  }
+}
+
+/** True when `abs` itself is a symbolic link (or a Windows junction), not a folder. */
+export function isLink(abs: string): boolean {
+  try {
+    return lstatSync(abs).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** Where `abs` really is once every link on the way is followed; `abs` when it cannot be read. */
+export function realFolder(abs: string): string {
+  try {
+    return realpathSync.native(abs);
+  } catch {
+    return abs;
+  }
 }
 
 /**

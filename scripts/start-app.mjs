@@ -67,8 +67,8 @@ function demoLogins() {
 }
 
 console.log('Building Custodian (core and the user interface) …');
-step('npm', ['run', '--silent', 'build'], 'Building the core');
-step(process.execPath, [path.join(top, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'renderer', '--logLevel', 'warn'], 'Building the user interface');
+// `npm run build` builds both: the core (dist/) and the user interface (dist-renderer/).
+step('npm', ['run', '--silent', 'build'], 'Building the core and the user interface');
 
 if (!existsSync(path.join(data, 'custodian.db'))) {
   step(process.execPath, [cli, 'demo', '--out', demo], 'Making the demo');

@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,7 +22,7 @@ import { addUser, disableUser, LOGIN_LIMIT, UNKNOWN_USER } from '../core/users.j
 import { listAudit } from '../db/audit.js';
 import { openSessionsOfUser } from '../db/sessions.js';
 import { getUserByName } from '../db/users.js';
-import { DAY, tempDir, testCtx, type TestClock } from '../test/helpers.js';
+import { DAY, tempDir, testCtx, writeSegments, type TestClock } from '../test/helpers.js';
 import { CustodianServer, type ServerOptions } from './server.js';
 
 const TOP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -420,6 +420,37 @@ describe('browser mode under attack from the same machine (issue 13)', () => {
       await endsWithin(hedda, at2, 1_500, port);
     }, 60_000);
   });
+
+  it("6. a DPO's dry run over what would be a mass deletion writes nothing: no alarm, no state, no file touched, one 'sweep.previewed'", async () => {
+    // 300 recordings 100 days old on a camera of their own: the next sweep would be a mass deletion.
+    const root = path.join(t.dir, 'rec');
+    const old = writeSegments(root, 'archive-room', clock.now - 100 * DAY, 300, 5 * 60_000);
+    scanAll(ctx);
+    await addUser(ctx, { name: 'dora', role: 'dpo', password: PW });
+    // The test's own picture of everything a sweep could write: every table's rows, as text.
+    const tables = (ctx.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((r) => r.name);
+    const picture = (): Record<string, string> =>
+      Object.fromEntries(tables.filter((n) => n !== 'audit' && n !== 'ledger' && n !== 'sessions' && n !== 'login_attempts' && n !== 'users').map((n) => [n, JSON.stringify(ctx.db.prepare(`SELECT * FROM "${n}"`).all())]));
+    const { port } = await serve();
+    const dora = await login(port, 'dora');
+    expect(dora.cookie).not.toBe('');
+    const lastAudit = listAudit(ctx.db, { sinceMs: 0, limit: 1_000_000 }).reduce((m, a) => Math.max(m, a.id), 0);
+    const before = picture();
+    for (let i = 0; i < 3; i++) {
+      const r = await api(port, dora.cookie, 'sweep.dryRun');
+      expect(r.status, r.text).toBe(200);
+      // It did look: all 300 are due (the preview shows a refusal, if any, without raising it).
+      const view = (JSON.parse(r.text) as { data: { due: number; refused: string | null } }).data;
+      expect(view.due).toBe(300);
+      expect(view.refused).not.toBeNull(); // a mass deletion (and a stale clock): shown, not raised
+    }
+    const after = picture();
+    for (const n of Object.keys(before)) expect(after[n], `table ${n} changed by a dry run`).toBe(before[n]);
+    const written = listAudit(ctx.db, { sinceMs: 0, limit: 1_000_000 }).filter((a) => a.id > lastAudit).map((a) => a.action);
+    // Logging in is the DPO's own event; the dry runs add one "previewed" each and nothing else.
+    expect(written.filter((a) => !a.startsWith('auth.') && !a.startsWith('session.'))).toEqual(['sweep.previewed', 'sweep.previewed', 'sweep.previewed']);
+    expect(old.every((f) => existsSync(f))).toBe(true);
+  }, 60_000);
 
   it('7. malformed static paths are answered 400/403/404 with our headers, never 500, and the log gets one line for the whole burst', async () => {
     const { port, logs } = await serve();

@@ -1,4 +1,5 @@
 /** Shared test helpers: temporary folders, a Custodian on a movable clock, small real trees. */
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -76,4 +77,10 @@ export async function writeRealSegments(root: string, workDir: string, cameras: 
       utimesSync(dest, new Date(s.endMs), new Date(s.endMs));
     }
   }
+}
+
+/** Runs the built CLI (`bin/custodian.js`) on a data folder; for tests that drive the real command. */
+export function custodianCli(data: string, ...args: string[]): { status: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [path.resolve('bin', 'custodian.js'), '--data', data, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  return { status: r.status ?? -1, out: r.stdout, err: r.stderr };
 }

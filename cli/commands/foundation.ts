@@ -42,7 +42,8 @@ export function registerFoundation(program: Command, c: CliContext): void {
     .option('--layout <name|pattern>', `how the recorder names files: ${LAYOUT_PRESETS.map((p) => p.name).join(', ')} or a pattern`, 'camera-date-time')
     .option('--layout-timezone <tz>', 'the time zone file names are written in (default: the site\'s; presets carry their own)')
     .option('--timezone <tz>', 'the site time zone', 'Europe/Stockholm')
-    .action((opts: { storage: string[]; layout: string; layoutTimezone?: string; timezone: string }, cmd: Command) => {
+    .option('--adopt', 'take over roots whose sentinel an earlier installation wrote, restoring the holds copied beside it')
+    .action((opts: { storage: string[]; layout: string; layoutTimezone?: string; timezone: string; adopt?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       assertTimeZone(opts.timezone);
       const now = clockFrom(c.io);
@@ -55,7 +56,7 @@ export function registerFoundation(program: Command, c: CliContext): void {
         // The first init makes an administrator; its password goes to stderr so --json stays one document.
         const firstAdmin = ensureFirstAdmin(ctx);
         if (firstAdmin) c.io.err(`${words(c.io)(firstAdmin.msg)}\n`);
-        const added = opts.storage.map((dir) => addRoot(ctx, { path: dir, layout: opts.layout, ...(opts.layoutTimezone ? { layoutTimeZone: opts.layoutTimezone } : {}) }));
+        const added = opts.storage.map((dir) => addRoot(ctx, { path: dir, layout: opts.layout, adopt: opts.adopt ?? false, ...(opts.layoutTimezone ? { layoutTimeZone: opts.layoutTimezone } : {}) }));
         const out = { dataDir: ctx.dataDir, siteTimeZone: opts.timezone, keyFingerprint: keys.fingerprint, roots: added.map((r) => ({ id: r.id, path: r.path, layout: r.layout, sentinel: r.sentinel_uuid })) };
         if (g.json) printJson(c.io, out);
         else {
@@ -89,10 +90,11 @@ export function registerFoundation(program: Command, c: CliContext): void {
     .description('register another recording root')
     .option('--layout <name|pattern>', 'layout preset or pattern', 'camera-date-time')
     .option('--layout-timezone <tz>', 'the time zone file names are written in')
-    .action((dir: string, opts: { layout: string; layoutTimezone?: string }, cmd: Command) => {
+    .option('--adopt', 'take over a root whose sentinel an earlier installation wrote, restoring the holds copied beside it')
+    .action((dir: string, opts: { layout: string; layoutTimezone?: string; adopt?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       withCtx(g, c.io, (ctx) => {
-        const r = addRoot(ctx, { path: dir, layout: opts.layout, ...(opts.layoutTimezone ? { layoutTimeZone: opts.layoutTimezone } : {}) });
+        const r = addRoot(ctx, { path: dir, layout: opts.layout, adopt: opts.adopt ?? false, ...(opts.layoutTimezone ? { layoutTimeZone: opts.layoutTimezone } : {}) });
         if (g.json) printJson(c.io, { id: r.id, path: r.path, layout: r.layout, sentinel: r.sentinel_uuid });
         else c.io.out(`${words(c.io)('cli:rootLine', { id: r.id, path: r.path, layout: r.layout })}\n`);
       });

@@ -4,7 +4,6 @@ import { actorMsg, textMsg } from '../../common/i18n/words.js';
 import { SettingsSchema, type SettingKey } from '../../common/settings.js';
 import { formatInstant, parseUserTime } from '../../common/time.js';
 import { acknowledgeAlarm, alarmList, alarmView } from '../../core/alarms.js';
-import { verifyAuditChain } from '../../core/audit.js';
 import { addHold, holds, releaseHoldById } from '../../core/holds.js';
 import { sweep, type SweepReport } from '../../core/retention.js';
 import { changeSetting, coerceSettingValue } from '../../core/settings.js';
@@ -155,21 +154,6 @@ export function registerRetention(program: Command, c: CliContext): void {
 
   const log = program.command('log').description('the logs the data protection officer reviews');
   registerDpoLogs(log, c);
-
-  const auditCmd = program.command('audit').description('the tamper-evident audit log');
-  auditCmd
-    .command('verify')
-    .description('check that the audit chain is whole (exit 0) or name the first broken event')
-    .action((_o: unknown, cmd: Command) => {
-      const g = globals(cmd);
-      withCtx(g, c.io, (ctx) => {
-        const v = verifyAuditChain(ctx.db);
-        if (g.json) printJson(c.io, v);
-        else if (v.ok) c.io.out(`${words(c.io)('cli:auditWhole', { events: v.events })}\n`);
-        else c.io.err(`${words(c.io)('cli:auditBroken', { reason: textMsg(v.firstBroken?.reason ?? '') })}\n`);
-        if (!v.ok) c.setExit(EXIT.failed);
-      });
-    });
 
   const settings = program.command('settings').description('show or change site settings (every change is audit-logged)');
   settings

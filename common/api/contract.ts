@@ -68,7 +68,7 @@ const SETTING_KEYS = Object.keys(SettingsSchema.shape) as [SettingKey, ...Settin
  * whoever runs Custodian as the OS user), never through the API, so logging in as an
  * administrator cannot make Custodian run another program or write elsewhere.
  */
-export const LOCAL_ONLY_SETTINGS: readonly SettingKey[] = ['ffmpegPath', 'ffprobePath', 'archiveDir'];
+export const LOCAL_ONLY_SETTINGS: readonly SettingKey[] = ['ffmpegPath', 'ffprobePath', 'archiveDir', 'backupDir'];
 
 /** One operation: its request schema, a sentence for the docs, and (as a type only) its answer. */
 export interface OperationDef<Req extends z.ZodType, Res> {

@@ -117,7 +117,10 @@ export interface ComplianceReportView {
   deletionsByReason: { reason: string; n: number; bytes: number | null }[];
   /** `message` is the English log form; `msg` what the alarm says, for a face to word (absent on old alarms: read `message` back). */
   alarms: { id: number; kind: string; message: string; msg?: Msg | null; raised: string; acknowledged: string | null; acknowledgedBy: string | null }[];
+  /** The records (audit events, deletion and handover records: one chain) checked against its anchors. */
   auditChain: { ok: boolean; events: number; firstBroken?: { id: number; reason: string } };
+  /** The chain's head, signed with the site key when this report was made (null: the chain would not verify, so nothing was signed). */
+  anchor: { seq: number; hash: string; signature: string; keyFingerprint: string; at: string } | null;
 }
 
 // ---- The DPO's logs ----

@@ -14,6 +14,7 @@ import { formatIso, isIsoDay, isIsoInstant } from './dates.js';
 import * as deletion from './deletion.js';
 import * as evidence from './evidence.js';
 import * as masking from './masking.js';
+import * as records from './records.js';
 import * as report from './report.js';
 import * as scan from './scan.js';
 import * as server from './server.js';
@@ -42,6 +43,7 @@ const NAMESPACES = {
   media,
   layout,
   cli,
+  records,
 } as const;
 
 export type Namespace = keyof typeof NAMESPACES;

@@ -82,8 +82,6 @@ export const sv = {
   alarmHead: 'nr {{id}} [{{kind}}] {{raised}}',
   alarmAcked: '  kvitterat {{when}} av {{by}}',
   alarmAck: 'Larm nr {{id}} kvitterat.',
-  auditWhole: 'Granskningsloggen är hel: {{events}} händelser, var och en länkad till den före.',
-  auditBroken: 'Granskningsloggen är INTE hel: {{reason}}.',
   noSettingList: 'Det finns ingen inställning "{{key}}". Inställningar: {{keys}}.',
 
   // cameras, incidents, clips, archive
@@ -248,8 +246,6 @@ export const en: Record<keyof typeof sv, string> = {
   alarmHead: '#{{id}} [{{kind}}] {{raised}}',
   alarmAcked: '  acknowledged {{when}} by {{by}}',
   alarmAck: 'Alarm #{{id}} acknowledged.',
-  auditWhole: 'The audit log is whole: {{events}} events, each linked to the one before.',
-  auditBroken: 'The audit log is NOT whole: {{reason}}.',
   noSettingList: 'There is no setting "{{key}}". Settings: {{keys}}.',
 
   cameraSet_one: 'Camera {{id}}: {{name}} zone {{zone}}, {{count}} mask',

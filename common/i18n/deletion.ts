@@ -8,6 +8,8 @@ export const sv = {
   rootIsHome: '{{folder}} är eller innehåller hemmappen. Custodian raderar i en inspelningsrot: välj mappen där recordern skriver sina filer.',
   rootIsSystem: '{{folder}} är en systemmapp. Custodian raderar i en inspelningsrot och tar aldrig en systemmapp: välj mappen där recordern skriver sina filer.',
   rootIsLink: '{{folder}} är en symbolisk länk. Ange den verkliga mappen ({{target}}): Custodian raderar aldrig genom länkar.',
+  rootSameStorage: '{{folder}} är samma lagring som inspelningsroten {{other}} (#{{id}}), nådd på en annan väg (en bindmontering eller en andra anslutning av samma resurs). En lagring får bara vara en rot: använd {{other}}.',
+  rootSentinelTaken: '{{folder}} har inspelningsroten {{other}}s (#{{id}}) vaktfil: det är samma disk eller en kopia av den. En lagring får bara vara en rot: använd {{other}}, eller ta bort den roten först.',
 
   refusedLease: 'En annan Custodian-process sveper just nu.',
   refusedLeaseLost: 'Svepet avbröts: en annan Custodian-process tog över svepet (det här svepet hade stått stilla för länge).',
@@ -59,6 +61,8 @@ export const en: Record<keyof typeof sv, string> = {
   rootIsHome: '{{folder}} is or contains the home folder. Custodian deletes in a recording root: choose the folder the recorder writes its files to.',
   rootIsSystem: '{{folder}} is a system folder. Custodian deletes in a recording root and never takes a system folder: choose the folder the recorder writes its files to.',
   rootIsLink: '{{folder}} is a symbolic link. Give the real folder ({{target}}): Custodian never deletes through links.',
+  rootSameStorage: '{{folder}} is the same storage as the recording root {{other}} (#{{id}}), reached by another path (a bind mount or a second mapping of the same share). One storage may be one root only: use {{other}}.',
+  rootSentinelTaken: '{{folder}} holds the sentinel of the recording root {{other}} (#{{id}}): it is the same disk or a copy of it. One storage may be one root only: use {{other}}, or remove that root first.',
 
   refusedLease: 'Deletion waits: another Custodian process is sweeping right now.',
   refusedLeaseLost: 'The sweep stopped: another Custodian process took the sweep over (this one had stalled for too long).',

@@ -128,6 +128,7 @@ export const sv = {
   lateness: '{{days}} d {{hours}} h {{minutes}} min',
   chainOk: 'Hel: {{events}} händelser, var och en länkad till den före.',
   chainBroken: 'BRUTEN vid händelse #{{id}}: {{reason}}',
+  anchor: 'Kedjans huvud signerat med platsens nyckel {{at}}: post {{seq}}, {{hash}}; signatur {{signature}}; nyckelns fingeravtryck {{fingerprint}}. Kontrollera senare med custodian audit verify --expect {{seq}}:{{hash}} --key-fingerprint {{fingerprint}}.',
   retention: '{{months}} månader; svep var {{interval}} min; raderas nu det som slutade före {{horizon}}. Raderingsloggen sparas {{deletionLog}} månader, överlämningsloggen {{handoverLog}} månader.',
 } as const;
 
@@ -256,5 +257,6 @@ export const en: Record<keyof typeof sv, string> = {
   lateness: '{{days}} d {{hours}} h {{minutes}} min',
   chainOk: 'Whole: {{events}} events, each linked to the one before.',
   chainBroken: 'BROKEN at event #{{id}}: {{reason}}',
+  anchor: 'The chain head signed with the site key {{at}}: entry {{seq}}, {{hash}}; signature {{signature}}; key fingerprint {{fingerprint}}. Check it later with custodian audit verify --expect {{seq}}:{{hash}} --key-fingerprint {{fingerprint}}.',
   retention: '{{months}} months; a sweep every {{interval}} min; what ended before {{horizon}} is deleted now. The deletion log is kept {{deletionLog}} months, the handover log {{handoverLog}} months.',
 };

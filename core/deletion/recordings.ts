@@ -74,7 +74,8 @@ const isOpen = (f: GovernedFolder | OpenProblem): f is GovernedFolder => 'unlink
 export class RecordingDeleter {
   private readonly folders = new Map<number, Folder>();
   private readonly touched = new Set<number>();
-  private readonly vanished: Vanished[] = [];
+  /** Recordings found already gone, by id (one entry each, the first sighting's). */
+  private readonly vanished = new Map<number, Vanished>();
   private batchNo = 0;
   /** Rows marked before this sweep began: an interrupted sweep's journal. */
   private readonly recovered = new Set<number>();
@@ -157,7 +158,7 @@ export class RecordingDeleter {
       if (!isOpen(f.open)) {
         if (f.open.outcome === 'absent') {
           // The whole folder is gone: not "the same folder", so never logged here; the scan decides.
-          this.vanished.push({ seg, recovered: false });
+          this.noteVanished(seg, false);
           backToPresent.push(seg.id);
         } else if (f.open.outcome === 'retry-later') {
           this.defer(f.open.reason);
@@ -179,7 +180,7 @@ export class RecordingDeleter {
       const e = f.open.entry(seg.name);
       const shown = path.join(f.abs, seg.name);
       if (e.kind === 'absent') {
-        this.vanished.push({ seg, recovered });
+        this.noteVanished(seg, recovered);
         backToPresent.push(seg.id);
       } else if (e.kind === 'error') {
         this.defer(`${e.code} while checking ${shown}`);
@@ -196,7 +197,7 @@ export class RecordingDeleter {
         toUnlink.push({ seg, f: f as Folder & { open: GovernedFolder }, recovered });
       }
     }
-    if (this.vanished.length > this.vanishLimit()) {
+    if (this.vanished.size > this.vanishLimit()) {
       this.stop('mass-vanished');
       notReached.push(...toUnlink.map((u) => u.seg.id));
       toUnlink.length = 0;
@@ -210,7 +211,7 @@ export class RecordingDeleter {
         syncNeeded.add(f);
         this.touched.add(seg.dir_id);
       } else if (u.outcome === 'already-gone') {
-        this.vanished.push({ seg, recovered });
+        this.noteVanished(seg, recovered);
         backToPresent.push(seg.id);
       } else if (u.outcome === 'retry-later') {
         this.defer(u.reason);
@@ -247,7 +248,7 @@ export class RecordingDeleter {
   }
 
   private logVanished(): void {
-    if (this.result.stopped === null && this.vanished.length > 0) {
+    if (this.result.stopped === null && this.vanished.size > 0) {
       this.ctx.db
         .transaction(() => {
           this.scope.lease.renewOrStop();
@@ -256,7 +257,7 @@ export class RecordingDeleter {
           const rows: FinalDeletion[] = [];
           const ids: number[] = [];
           const confirmed = new Set<Folder>();
-          for (const v of this.vanished) {
+          for (const v of this.vanished.values()) {
             const f = this.folders.get(v.seg.dir_id);
             if (!f || !isOpen(f.open)) continue;
             if (!confirmed.has(f)) {
@@ -285,6 +286,11 @@ export class RecordingDeleter {
         })
         .immediate();
     }
+  }
+
+  /** One entry per recording, whatever number of times this sweep met it gone (the first says whether it was an interrupted sweep's). */
+  private noteVanished(seg: SegmentRow, recovered: boolean): void {
+    if (!this.vanished.has(seg.id)) this.vanished.set(seg.id, { seg, recovered });
   }
 
   private dueNow(seg: SegmentRow): boolean {
@@ -359,15 +365,15 @@ export class RecordingDeleter {
 
   private stop(kind: 'mass-vanished'): void {
     if (this.result.stopped !== null) return;
-    const params = { count: this.vanished.length, root: this.scope.root.path };
+    const params = { count: this.vanished.size, root: this.scope.root.path };
     this.result.stoppedAlarm = raiseAlarm(this.ctx, {
       kind,
       key: `${kind}:${this.scope.root.id}`,
       rootId: this.scope.root.id,
       message: english({ key: 'deletion:alarmMassVanished', params }),
-      details: { root: this.scope.root.id, vanished: this.vanished.length, msg: { key: 'deletion:alarmMassVanished', params } },
+      details: { root: this.scope.root.id, vanished: this.vanished.size, msg: { key: 'deletion:alarmMassVanished', params } },
     });
-    this.result.stopped = { key: 'deletion:refusedMassVanished', params: { count: this.vanished.length } };
+    this.result.stopped = { key: 'deletion:refusedMassVanished', params: { count: this.vanished.size } };
   }
 
   /** Marked rows this sweep will not reach go back to present (the journal stays honest). */

@@ -26,6 +26,7 @@ import { expectWords } from '../../test/report-words.js';
 import { addRoot } from '../roots.js';
 import { changeSetting } from '../settings.js';
 import { siteKeys } from '../site.js';
+import { csvCells } from '../../test/csv.js';
 
 const TZ = 'Europe/Stockholm';
 
@@ -35,34 +36,6 @@ function verdict(r: ComplianceReportView, clause: VerdictView['clause']): Verdic
   return v;
 }
 const deviations = (v: VerdictView): string[] => v.facts.filter((f) => f.severity === 'deviation').map((f) => f.key);
-
-/** A small RFC 4180 reader: the test's own, to see each cell as a spreadsheet would. */
-function csvCells(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  return rows;
-}
 
 describe('P4, P5 and P7 from packages, the archive and the disk (real ffmpeg)', () => {
   let t: ReturnType<typeof tempDir>;

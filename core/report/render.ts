@@ -84,7 +84,10 @@ function reportDoc(r: ComplianceReportView, lang: Language): PdfDoc {
     },
     {
       heading: t('report:section.audit'),
-      paragraphs: [r.auditChain.ok ? t('report:chainOk', { events: r.auditChain.events }) : t('report:chainBroken', { id: r.auditChain.firstBroken?.id ?? 0, reason: r.auditChain.firstBroken?.reason ?? '' })],
+      paragraphs: [
+        r.auditChain.ok ? t('report:chainOk', { events: r.auditChain.events }) : t('report:chainBroken', { id: r.auditChain.firstBroken?.id ?? 0, reason: r.auditChain.firstBroken?.reason ?? '' }),
+        ...(r.anchor ? [t('report:anchor', { seq: r.anchor.seq, hash: r.anchor.hash, signature: r.anchor.signature, fingerprint: r.anchor.keyFingerprint, at: r.anchor.at })] : []),
+      ],
     },
   ];
   return {

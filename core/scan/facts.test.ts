@@ -10,7 +10,8 @@ import { listOpenAlarms } from '../../db/alarms.js';
 import { DAY, HOUR, MINUTE, writeSegments } from '../../test/helpers.js';
 import { overwriteKeepingTimes, settleFolders, useRecorder } from '../../test/recorder-fixture.js';
 import type { Ctx } from '../context.js';
-import { addHold } from '../holds.js';
+import { addHold, releaseHoldById } from '../holds.js';
+import { createIncident } from '../incidents.js';
 import { scanAll } from '../indexer.js';
 import { addRoot } from '../roots.js';
 
@@ -72,7 +73,8 @@ describe('folder identity and rewritten recordings', () => {
     addHold(f.ctx, { cameras: ['entrance'], fromMs: f.clock.now - 3 * DAY, toMs: f.clock.now - 3 * DAY + 2 * HOUR, reason: 'held for the police' });
     overwriteKeepingTimes(files[0] as string, 'overwritten by the recorder'); // held
     overwriteKeepingTimes(files[5] as string, 'overwritten too'); // not held
-    expect(scanAll(f.ctx)[0]).toMatchObject({ changed: 0, dirsListed: 0 });
+    // Only the root is listed again: the hold rewrote its copy beside the sentinel there.
+    expect(scanAll(f.ctx)[0]).toMatchObject({ changed: 0, dirsListed: 1 });
     f.clock.now += 2 * MINUTE;
     const [full] = scanAll(f.ctx, { full: true });
     expect(full).toMatchObject({ full: true, changed: 2, rewritten: 2 });
@@ -83,6 +85,38 @@ describe('folder identity and rewritten recordings', () => {
     // Rewritten once is counted once.
     f.clock.now += 2 * MINUTE;
     expect(scanAll(f.ctx, { full: true })[0]).toMatchObject({ changed: 0, rewritten: 0 });
+  });
+
+  it('an overwritten recording an archived clip was cut from raises the alarm too, held or not', () => {
+    const inc = createIncident(f.ctx, { reason: 'crime-on-premises', justification: 'a window was broken', title: 'Broken window', fromMs: f.clock.now - 3 * DAY, toMs: f.clock.now - 3 * DAY + HOUR, cameras: ['entrance'] });
+    // What the archive leaves behind once the clip is safe: a complete clip and its sources; the hold released.
+    const seg = f.ctx.db.prepare("SELECT id, name, start_ms, end_ms, size FROM segments WHERE camera_id = 'entrance' ORDER BY start_ms LIMIT 1").get() as { id: number; name: string; start_ms: number; end_ms: number; size: number };
+    const clip = f.ctx.db
+      .prepare("INSERT INTO clips (incident_id, camera_id, run_index, subjects, rel_path, from_ms, to_ms, status, created_ms) VALUES (?, 'entrance', 0, 'mixed', 'x.mp4', ?, ?, 'complete', ?)")
+      .run(inc.id, seg.start_ms, seg.end_ms, f.clock.now).lastInsertRowid;
+    f.ctx.db.prepare("INSERT INTO clip_sources (clip_id, ord, name, path, sha256, size, start_ms, end_ms) VALUES (?, 0, ?, ?, 'abc', ?, ?, ?)").run(clip, seg.name, files[0], seg.size ?? 1, seg.start_ms, seg.end_ms);
+    releaseHoldById(f.ctx, inc.hold_id as number, 'archived');
+    overwriteKeepingTimes(files[0] as string, 'overwritten after it was archived');
+    f.clock.now += 2 * MINUTE;
+    expect(scanAll(f.ctx, { full: true })[0]).toMatchObject({ rewritten: 1 });
+    const alarm = listOpenAlarms(f.ctx.db).find((a) => a.kind === 'recording-rewritten');
+    expect(JSON.parse(alarm?.details ?? '{}')).toMatchObject({ segments: [seg.id], held: [], archivedSources: [seg.id] });
+  });
+
+  it('a folder changed again within its mtime\'s tick (a coarse share clock) right after a listing is not skipped later', () => {
+    // The folder's mtime is 10 s old when listed: too recent to store as trusted.
+    const day = path.dirname(files[47] as string);
+    const tick = new Date(f.clock.now - 10_000);
+    utimesSync(day, tick, tick);
+    scanAll(f.ctx);
+    // A new segment lands within the same (2 s) tick: the folder's mtime does not move.
+    const late = path.join(day, '23-59-00.mp4');
+    writeFileSync(late, 'x');
+    const end = new Date(f.clock.now - 60_000);
+    utimesSync(late, end, end);
+    utimesSync(day, tick, tick);
+    f.clock.now += 10 * MINUTE;
+    expect(scanAll(f.ctx)[0]).toMatchObject({ added: 1 });
   });
 
   it('"daily" is full only when the last full scan of that f.root is a day old', () => {

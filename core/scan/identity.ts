@@ -1,7 +1,10 @@
 /**
  * When two sightings are the same recording: the same file name, the same start time (read
- * from the path), and the same size and mtime wherever both are known. A recorder does not
- * write two files with the same name, start, size and mtime; a `mv` keeps all four.
+ * from the path), and the same size where both are known; the mtime must agree only when the
+ * size cannot tell. A `mv` keeps all four; a copy that does not keep times (`cp -r`, a restore)
+ * keeps name, start and size — and a hold must follow a copied recording too (issue 10: "wherever
+ * it is indexed later"): treating a look-alike as the held recording keeps too much, never too
+ * little.
  */
 export interface Sighting {
   readonly name: string;
@@ -21,7 +24,7 @@ function known(v: number | null): v is number {
 
 export function sameRecording(a: Sighting, b: Sighting): boolean {
   if (a.name !== b.name || a.startMs !== b.startMs) return false;
-  if (known(a.size) && known(b.size) && a.size !== b.size) return false;
+  if (known(a.size) && known(b.size)) return a.size === b.size;
   if (known(a.mtimeMs) && known(b.mtimeMs) && a.mtimeMs !== b.mtimeMs) return false;
   return true;
 }

@@ -7,7 +7,7 @@
  */
 import { noteOverdueAtIndex } from '../report/first-index.js';
 import path from 'node:path';
-import { SENTINEL_FILE } from '../../common/domain.js';
+import { isCustodianRootFile } from '../../common/domain.js';
 import { LayoutMatcher } from '../../common/layout.js';
 import { ensureCamera } from '../../db/cameras.js';
 import { findDir, upsertDir } from '../../db/dirs.js';
@@ -27,7 +27,7 @@ export function indexFile(ctx: Ctx, root: RootRow, absFile: string): IndexOneRes
   const rel = path.relative(root.path, absFile);
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return 'outside';
   const comps = rel.split(path.sep);
-  if (comps.length === 1 && comps[0] === SENTINEL_FILE) return 'known';
+  if (comps.length === 1 && isCustodianRootFile(comps[0] as string)) return 'known';
   if (!checkSentinel(root).online) return 'offline';
   const layout = layoutOf(ctx, root);
   const parsed = new LayoutMatcher(layout).parse(comps);

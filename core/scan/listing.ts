@@ -5,7 +5,7 @@
  * matcher), and entries that are not recordings (unrecognised, never touched).
  */
 import path from 'node:path';
-import { SENTINEL_FILE } from '../../common/domain.js';
+import { isCustodianRootFile } from '../../common/domain.js';
 import { LayoutMatcher } from '../../common/layout.js';
 import { upsertDir } from '../../db/dirs.js';
 import { clearSegmentMissing, scanSegment, segmentsInDir } from '../../db/segments.js';
@@ -15,7 +15,7 @@ import { insertGroup } from './fresh.js';
 import type { MoveMatcher } from './moves.js';
 import { compareFacts } from './rewrites.js';
 import type { FreshFile, FreshGroup, PassState, RootScan } from './state.js';
-import type { Folder } from './walk.js';
+import { MTIME_TRUST_MS, type Folder } from './walk.js';
 
 export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatcher, folder: Folder, listing: DirListing): void {
   const { ctx } = pass;
@@ -45,7 +45,7 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
   const pendingBefore = report.pending;
   const byCamera = new Map<string, FreshGroup>();
   for (const name of listing.files) {
-    if (folder.rel === '' && name === SENTINEL_FILE) continue;
+    if (folder.rel === '' && isCustodianRootFile(name)) continue;
     const ex = existingByName.get(name);
     if (ex) {
       if (ex.missing_ms !== null) {
@@ -97,7 +97,10 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
       if (report.newlyUnrecognised.length < 50) report.newlyUnrecognised.push({ path: path.join(folder.abs, u.name), reason: u.reason });
     }
   }
-  // A folder with a file still being written must be listed again: its mtime will not change
-  // when that file is finished.
-  rs.listed.push({ id: dirId, mtime: report.pending > pendingBefore ? null : listing.mtimeMs, identity: folder.identity });
+  // Listed again next time, whatever its mtime says then: a folder with a file still being
+  // written (its mtime will not change when that file is finished), and one changed within the
+  // last minute (on a coarse clock — a share, FAT, 1 s or 2 s timestamps — a change right after
+  // this listing can leave the very mtime stored now).
+  const settled = report.pending === pendingBefore && listing.mtimeMs < pass.now - MTIME_TRUST_MS;
+  rs.listed.push({ id: dirId, mtime: settled ? listing.mtimeMs : null, identity: folder.identity });
 }

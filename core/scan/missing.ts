@@ -11,7 +11,7 @@ import { markAlarmUsed, unusedAckedAlarm } from '../../db/alarms.js';
 import { deleteDirIfEmpty, forgetDirListing } from '../../db/dirs.js';
 import { countSegments, deleteSegmentRow, heldAmong, markSegmentsMissing, missingSegments, unheldMissingIn, type ScanSegment } from '../../db/segments.js';
 import { clearUnrecognisedUnder } from '../../db/unrecognised.js';
-import { conditionEnded, raiseAlarm } from '../alarms.js';
+import { conditionEnded, permitCovers, raiseAlarm } from '../alarms.js';
 import { audit } from '../audit.js';
 import type { PassState, RootScan } from './state.js';
 
@@ -34,7 +34,9 @@ export function settleMissing(pass: PassState, rs: RootScan, gone: readonly Scan
   const missingKey = `mass-missing:${root.id}`;
   let apply = true;
   if (unheld.length > 0 && share > pass.settings.massMissingShare) {
-    const permit = unusedAckedAlarm(ctx.db, missingKey, pass.now - 86_400_000);
+    const acked = unusedAckedAlarm(ctx.db, missingKey, pass.now - 86_400_000);
+    // The permission covers the disappearance the person saw (a tenth more at most), not a larger one.
+    const permit = acked && permitCovers(acked, 'missing', ids.length, (n) => Math.max(10, n / 10)) ? acked : undefined;
     if (permit) {
       markAlarmUsed(ctx.db, permit.id, pass.now);
       audit(ctx, 'scan.mass-missing-approved', { root: root.id, alarm: permit.id, missing: ids.length });

@@ -22,14 +22,17 @@ import { changeSetting } from '../settings.js';
 
 const layout = compileLayout('camera-date-time', 'Europe/Stockholm');
 
-/** Writes `count` recordings of random size (as real video is), mtime at their end. */
+/** Every recording written by a test has its own size, as real video has. */
+let nextSize = 16;
+
+/** Writes `count` recordings, each of another size, mtime at their end. */
 function record(root: string, camera: string, fromMs: number, count: number, stepMs: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     const start = fromMs + i * stepMs;
     const file = path.join(root, ...formatLayoutPath(layout, camera, start));
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(16 + Math.floor(Math.random() * 2000)));
+    writeFileSync(file, randomBytes(nextSize++));
     const end = new Date(start + stepMs);
     utimesSync(file, end, end);
     out.push(file);

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { english } from '../../common/i18n/catalog.js';
 import { ensureCamera } from '../../db/cameras.js';
 import { followHoldsToCamera, mergeIntoEarlierRow, moveSegment } from '../../db/segment-moves.js';
-import { segmentsNamed, type ScanSegment } from '../../db/segments.js';
+import { scanSegment, segmentsNamed, type ScanSegment } from '../../db/segments.js';
 import { fileFacts } from '../../native/recorder-fs.js';
 import { raiseAlarm } from '../alarms.js';
 import { segmentFile } from '../paths.js';
@@ -91,7 +91,7 @@ export class MoveMatcher {
     const partner = this.bestWaiting(l);
     if (partner) {
       this.move(l, partner.file, partner.group);
-      this.dropWaiting(partner);
+      if (partner.file.claimed) this.dropWaiting(partner);
       return;
     }
     this.register(l);
@@ -111,7 +111,7 @@ export class MoveMatcher {
       const l = this.bestLost(file, group);
       if (l) {
         this.move(l, file, group);
-        continue;
+        if (file.claimed) continue;
       }
       const key = recordingKey(file.name, file.startMs);
       const list = this.waiting.get(key);
@@ -150,7 +150,7 @@ export class MoveMatcher {
         (t) => t.id !== l.row.id && t.state === 'present' && t.missing_ms === null && !this.lostById.has(t.id) && sameRecording(rowSighting(l.row), rowSighting(t)),
       );
       const t = this.pick(twins, (x) => agreement(rowSighting(l.row), rowSighting(x)), (x) => x.camera_id, l.row.camera_id, undefined, (x) => this.hint.get(x.dir_id) === l.row.camera_id);
-      if (!t) continue;
+      if (!t || scanSegment(ctx.db, l.row.id)?.state !== 'present') continue;
       mergeIntoEarlierRow(ctx.db, l.row.id, t.id);
       const dest = this.pass.roots.get(t.root_id);
       if (dest) dest.report.added--;
@@ -254,18 +254,18 @@ export class MoveMatcher {
   }
 
   private move(l: Lost, file: FreshFile, group: FreshGroup): void {
-    file.claimed = true;
-    this.place(l, { rootId: group.rootId, dirId: group.dirId, camera: group.camera, size: file.facts?.size ?? null, mtimeMs: file.facts?.mtimeMs ?? null });
+    // A row a sweep took meanwhile is not moved: the file stays fresh and is inserted.
+    file.claimed = this.place(l, { rootId: group.rootId, dirId: group.dirId, camera: group.camera, size: file.facts?.size ?? null, mtimeMs: file.facts?.mtimeMs ?? null });
   }
 
-  private place(l: Lost, to: { rootId: number; dirId: number; camera: string; size: number | null; mtimeMs: number | null }): void {
+  private place(l: Lost, to: { rootId: number; dirId: number; camera: string; size: number | null; mtimeMs: number | null }): boolean {
     const { ctx } = this.pass;
     this.unregister(l);
     if (!this.pass.cameras.has(to.camera)) {
       ensureCamera(ctx.db, to.camera, this.pass.now);
       this.pass.cameras.add(to.camera);
     }
-    moveSegment(ctx.db, l.row.id, { rootId: to.rootId, dirId: to.dirId, cameraId: to.camera, size: to.size, mtimeMs: to.mtimeMs });
+    if (!moveSegment(ctx.db, l.row.id, { rootId: to.rootId, dirId: to.dirId, cameraId: to.camera, size: to.size, mtimeMs: to.mtimeMs })) return false;
     const pairKey = `${l.row.camera_id}\u0000${to.camera}`;
     let m = this.moves.get(pairKey);
     if (!m) {
@@ -287,5 +287,6 @@ export class MoveMatcher {
       if (l.wasMissing) dest.report.found++;
     }
     this.pass.batch.tick();
+    return true;
   }
 }

@@ -44,7 +44,6 @@ export interface ScanOptions {
 }
 
 export function scanRoots(ctx: Ctx, roots: readonly RootRow[], opts: ScanOptions = {}): ScanReport[] {
-  const t0 = performance.now();
   const now = ctx.now();
   const settings = ctx.settings();
   const maxSegMs = settings.maxSegmentMinutes * 60_000;
@@ -98,11 +97,14 @@ export function scanRoots(ctx: Ctx, roots: readonly RootRow[], opts: ScanOptions
   if (pass.firstIndex) dropTimeIndexes(ctx.db);
   try {
     moves.loadMissing(missing);
-    for (const rs of scans) walkOne(pass, rs, moves);
+    for (const rs of scans) timed(rs, () => walkOne(pass, rs, moves));
+    // Shared by every root of the pass; each root's duration includes it.
+    const t = performance.now();
     moves.matchInserted();
     insertWaiting(pass, moves);
     if (pass.firstIndex) createTimeIndexes(ctx.db);
-    for (const rs of scans) finishRoot(pass, rs, moves);
+    for (const rs of scans) rs.report.durationMs += performance.now() - t;
+    for (const rs of scans) timed(rs, () => finishRoot(pass, rs, moves));
     moves.finish();
     batch.commit();
   } catch (e) {
@@ -117,9 +119,15 @@ export function scanRoots(ctx: Ctx, roots: readonly RootRow[], opts: ScanOptions
       audit(ctx, 'scan', { root: rs.root.id, added: r.added, changed: r.changed, rewritten: r.rewritten, missing: r.missing, missingRefused: r.missingRefused, moved: r.moved, heldMissing: r.heldMissing, found: r.found, full: r.full });
     }
   }
-  const ms = Math.round(performance.now() - t0);
-  for (const r of reports) r.durationMs = ms;
+  for (const r of reports) r.durationMs = Math.round(r.durationMs);
   return reports;
+}
+
+/** A root's share of the pass: its walk and its settling (the cross-root matching is the pass's). */
+function timed(rs: RootScan, fn: () => void): void {
+  const t = performance.now();
+  fn();
+  rs.report.durationMs += performance.now() - t;
 }
 
 function walkOne(pass: PassState, rs: RootScan, moves: MoveMatcher): void {
@@ -138,6 +146,9 @@ function walkOne(pass: PassState, rs: RootScan, moves: MoveMatcher): void {
           setDirIdentity(ctx.db, folder.known.id, folder.identity);
           pass.batch.tick();
         }
+      },
+      rootGone: () => {
+        rs.report.problems.push(`${rs.root.path}: the root folder could not be reached`);
       },
       unreadable: (folder, e) => {
         rs.report.problems.push(`${folder.abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);

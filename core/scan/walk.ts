@@ -37,6 +37,8 @@ export interface WalkHandlers {
   unreadable(folder: Folder, error: unknown): void;
   /** Known folders that are gone (with every known folder below them). */
   vanished(dirs: readonly DirRow[]): void;
+  /** The root folder could not be reached at all: the walk did nothing. */
+  rootGone(): void;
 }
 
 export interface WalkOptions {
@@ -88,8 +90,14 @@ export function walkRoot(opts: WalkOptions, on: WalkHandlers): void {
   const visited = new Set<string>();
   const gone = new Set<string>();
   const rootIdentity = folderIdentity(opts.rootPath);
+  if (rootIdentity === null) {
+    // The root itself is gone since its sentinel was read (a share dropping now): nothing in
+    // it is called missing.
+    on.rootGone();
+    return;
+  }
   const rootKnown = known.get('');
-  const deviceTrusted = rootIdentity !== null && (rootKnown?.dev == null || rootKnown.dev === identityText(rootIdentity.dev));
+  const deviceTrusted = rootKnown?.dev == null || rootKnown.dev === identityText(rootIdentity.dev);
 
   const vanishSubtree = (rel: string): void => {
     const out: DirRow[] = [];

@@ -8,7 +8,8 @@ import { sql as m003 } from './003-incidents.js';
 import { sql as m004 } from './004-handover.js';
 import { sql as m005 } from './005-users.js';
 import { sql as m006 } from './006-deletion-safety.js';
-import { sql as m007 } from './007-records.js';
+import { after as m007after, sql as m007 } from './007-records.js';
+import type { Db } from '../open.js';
 import { sql as m008 } from './008-evidence.js';
 import { sql as m009 } from './009-server.js';
 import { sql as m010 } from './010-access-requests.js';
@@ -18,6 +19,8 @@ export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /** Work SQL cannot do (hashing), run in the migration's transaction after `sql`. */
+  readonly after?: (db: Db) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -27,7 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'handover', sql: m004 },
   { version: 5, name: 'users', sql: m005 },
   { version: 6, name: 'deletion-safety', sql: m006 },
-  { version: 7, name: 'records', sql: m007 },
+  { version: 7, name: 'records', sql: m007, after: m007after },
   { version: 8, name: 'evidence', sql: m008 },
   { version: 9, name: 'server', sql: m009 },
   { version: 10, name: 'access-requests', sql: m010 },

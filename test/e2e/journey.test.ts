@@ -328,7 +328,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
     const { context, page, errors } = await newPage(browser);
     await login(page, base, 'dpo');
     const handovers = page.getByRole('table', { name: 'Överlämningar' });
-    const row = handovers.getByRole('row').filter({ hasText: incidentRef });
+    // The incident was handed to the Police and to HR: one row each; this is HR's.
+    const row = handovers.getByRole('row').filter({ hasText: incidentRef }).filter({ hasText: 'HR-2026-17' });
     await row.waitFor();
     // What the package held: HR got the staff corridor's clip.
     expect(await row.textContent()).toMatch(/1 klipp · staff-corridor · personal 1, besökare 0, blandat 0/);
