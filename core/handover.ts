@@ -16,7 +16,7 @@ import path from 'node:path';
 import { documentHead } from '../common/api/http.js';
 import { failure } from '../common/errors.js';
 import { translator, type Language } from '../common/i18n/catalog.js';
-import { formatWhen } from '../common/i18n/dates.js';
+import { formatIso, formatWhen } from '../common/i18n/dates.js';
 import { actorMsg, methodMsg, organisationMsg } from '../common/i18n/words.js';
 import { VERIFY_COMMANDS } from '../common/manifest.js';
 import { formatInstant } from '../common/time.js';
@@ -170,7 +170,7 @@ function receiptRows(ctx: Ctx, w: Words, inc: IncidentRow, h: HandoverRow, pkg: 
     [w('receiptController'), s.controller],
     [w('receiptDpo'), s.dpoContact],
     [w('receiptNote'), h.note ?? ''],
-    ...(anchor ? ([[w('receiptAnchor'), `${anchor.head} · ${anchor.signature} · ${anchor.at}`]] as [string, string][]) : []),
+    ...(anchor ? ([[w('receiptAnchor'), `${anchor.head} · ${anchor.signature} · ${formatIso(anchor.at, s.language, 'dateTimeSeconds')}`]] as [string, string][]) : []),
   ];
 }
 

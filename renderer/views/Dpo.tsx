@@ -13,6 +13,7 @@ import { translator } from '../../common/i18n/catalog.js';
 import { deletionOutcomeMsg, deletionReasonMsg, methodMsg } from '../../common/i18n/words.js';
 import { Badge, Dl, ErrorText, Loading, Section } from '../components/ui.js';
 import { VirtualTable } from '../components/VirtualTable.js';
+import { DateField } from '../components/WallTimeInput.js';
 import { addSiteDays, fromLocalInput } from '../lib/format.js';
 import { useFormat } from '../lib/hooks.js';
 import { printPart } from '../lib/print.js';
@@ -174,11 +175,11 @@ function PeriodInputs(p: { from: string; to: string; setFrom(v: string): void; s
     <>
       <label>
         {t('dpo.from')}
-        <input type="date" value={p.from} onChange={(e) => p.setFrom(e.target.value)} />
+        <DateField value={p.from} onChange={p.setFrom} />
       </label>
       <label>
         {t('dpo.to')}
-        <input type="date" value={p.to} onChange={(e) => p.setTo(e.target.value)} />
+        <DateField value={p.to} onChange={p.setTo} />
       </label>
     </>
   );

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { ClipView, IncidentDetailView, IncidentSummaryView } from '../../common/api/types.js';
 import { ZONES, type Zone } from '../../common/domain.js';
 import { Dialog } from '../components/Dialog.js';
+import { DateField } from '../components/WallTimeInput.js';
 import { Progress } from '../components/Progress.js';
 import { Badge, Dl, ErrorText, Loading, Section } from '../components/ui.js';
 import { VirtualTable } from '../components/VirtualTable.js';
@@ -236,7 +237,7 @@ function ReviewBox({ detail }: { detail: IncidentDetailView }): ReactNode {
           {mode === 'extend' ? (
             <label>
               {t('incidents.newReviewDate')}
-              <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required />
+              <DateField value={date} onChange={setDate} required />
             </label>
           ) : (
             <p className="warn">{t('incidents.closeWarning')}</p>

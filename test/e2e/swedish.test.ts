@@ -182,6 +182,35 @@ describe('Swedish in every sentence the user reads (issue 15)', () => {
     await context.close();
   }, 60_000);
 
+  it("date fields read the Swedish way in a browser set to American English (a picker of Custodian's own)", async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-US', timezoneId: 'America/New_York' });
+    const page = await context.newPage();
+    await login(page, base, 'dpo');
+    await page.getByRole('tab', { name: 'Efterlevnadsrapport' }).click();
+    const from = page.getByRole('textbox', { name: 'Från' });
+    await from.fill('1 dec. 2026');
+    await from.press('Enter');
+    expect(await from.inputValue()).toBe('1 dec. 2026');
+    await from.fill('2026-11-03');
+    await from.blur();
+    expect(await from.inputValue()).toBe('3 nov. 2026');
+    // What is not a day stays as typed, marked, and is not used.
+    await from.fill('12/03/2026 03:10 PM');
+    await from.blur();
+    expect(await from.getAttribute('aria-invalid')).toBe('true');
+    expect(await from.inputValue()).toBe('12/03/2026 03:10 PM');
+    // The calendar: Swedish month and weekday names, Monday first.
+    await from.fill('2026-12-02');
+    await from.blur();
+    await page.getByRole('button', { name: 'Välj dag i kalendern' }).first().click();
+    const calendar = page.getByRole('group', { name: 'december 2026' });
+    expect(await calendar.locator('th').allTextContents()).toEqual(['må', 'ti', 'on', 'to', 'fr', 'lö', 'sö']);
+    await calendar.getByRole('button', { name: 'fredag 18 december 2026' }).click();
+    expect(await from.inputValue()).toBe('18 dec. 2026');
+    expectSwedish('dpo report with date fields', await visibleText(page), data);
+    await context.close();
+  }, 60_000);
+
   it('the handover receipt (PDF) is Swedish', () => {
     const text = execFileSync('pdftotext', ['-layout', receiptPdf, '-'], { encoding: 'utf8' });
     expect(text).toContain('Polismyndigheten');
