@@ -13,6 +13,7 @@ import { registerHandover } from './commands/handover.js';
 import { registerUsers } from './commands/users.js';
 import { registerServe } from './commands/serve.js';
 import { registerCheck } from './commands/check.js';
+import { registerRequests } from './commands/requests.js';
 import { registerRecords } from './commands/records.js';
 
 export const VERSION = '0.1.0';
@@ -36,6 +37,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerUsers(program, ctxt);
   registerServe(program, ctxt);
   registerCheck(program, ctxt);
+  registerRequests(program, ctxt);
   registerRecords(program, ctxt);
   for (const c of program.commands) {
     c.exitOverride();

@@ -38,6 +38,9 @@ export const ALARM_KINDS = [
   'recording-rewritten',
   'archive-failed',
   'foreign-files',
+  // Access requests (issue 14): an answer due within seven days, or overdue (not blocking).
+  'request-due-soon',
+  'request-overdue',
   // Records (issue 11): the chain or an anchor does not check out; a daily backup or a hold
   // copy beside a root's sentinel could not be written.
   'records-broken',

@@ -13,7 +13,15 @@
  */
 import { z } from 'zod';
 import { AUDIENCES, INCIDENT_REASONS, ZONES } from './domain.js';
+import { MaskTrackSetSchema } from './mask-track.js';
 import { isValidTimeZone } from './time.js';
+
+/**
+ * The case a data subject's package answers (issue 14): an access request, not one of the
+ * incident reasons. Its manifest's `incident` block names the request (reference DSR-…), and
+ * the `request` block says when it was received.
+ */
+export const ACCESS_REQUEST_REASON = 'access-request';
 
 /**
  * Format 2: the signed manifest lists every file (`contents`) and the key's fingerprint. Format 1
@@ -67,6 +75,8 @@ export const RedactionSchema = z.object({
   masks: z.array(MaskSchema),
   derivedFromSha256: sha256Hex,
   encoder: z.string().min(1),
+  /** Masks that move (a data subject's package): the tracks burned in, and the ones left visible. */
+  tracks: MaskTrackSetSchema.optional(),
 });
 
 export const SourceFileSchema = z.object({
@@ -105,7 +115,7 @@ export const IncidentSchema = z
   .object({
     reference: z.string().min(1),
     title: z.string().min(1),
-    reason: z.enum(INCIDENT_REASONS),
+    reason: z.enum([...INCIDENT_REASONS, ACCESS_REQUEST_REASON]),
     justification: z.string(),
     fromMs: epochMs,
     toMs: epochMs,
@@ -121,6 +131,16 @@ export const IncidentSchema = z
     if (!sameInstant(i.fromMs, i.from)) ctx.addIssue({ code: 'custom', path: ['from'], message: `from ${i.from} is not fromMs ${i.fromMs}` });
     if (!sameInstant(i.toMs, i.to)) ctx.addIssue({ code: 'custom', path: ['to'], message: `to ${i.to} is not toMs ${i.toMs}` });
   });
+
+/** What a data subject's package says of the access request it answers (no ID numbers, no contact details). */
+export const RequestInfoSchema = z.object({
+  reference: z.string().min(1),
+  receivedMs: epochMs,
+  /** The day it was received, site time (yyyy-MM-dd). */
+  received: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  /** The letter inside the package, if there is one (its path, listed in contents). */
+  letter: z.string().min(1).nullable(),
+});
 
 /** A path inside a package: forward slashes, no empty, "." or ".." parts, nothing absolute. */
 export const PACKAGE_PATH_RE = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))[\p{L}\p{N} ._-]+(?:\/[\p{L}\p{N} ._-]+)*$/u;
@@ -155,9 +175,18 @@ const bodyShape = {
     toolVersion: z.string().min(1),
     signingKey: SigningKeySchema,
     files: z.array(PackageFileSchema),
+    /** Only in a data subject's package: the access request it answers. */
+    request: RequestInfoSchema.optional(),
 };
 
 type RefineCtx = z.core.$RefinementCtx<{ files: PackageFile[] }>;
+
+/** A data subject's package answers an access request, and only it does (issue 14). */
+function audienceFitsCase(m: { audience: string; incident: { reason: string }; request?: unknown }, ctx: RefineCtx): void {
+  const subject = m.audience === 'data-subject';
+  if (subject !== (m.incident.reason === ACCESS_REQUEST_REASON)) ctx.addIssue({ code: 'custom', path: ['incident', 'reason'], message: 'a package answers an access request exactly when it is for the data subject' });
+  if (subject !== (m.request !== undefined)) ctx.addIssue({ code: 'custom', path: ['request'], message: 'the access request is named exactly in a package for the data subject' });
+}
 
 function uniqueClipNames(m: { files: readonly { name: string }[] }, ctx: RefineCtx): void {
   const seen = new Set<string>();
@@ -170,12 +199,16 @@ function uniqueClipNames(m: { files: readonly { name: string }[] }, ctx: RefineC
 }
 
 /** The manifest without `contents`: what index.html and VERIFY.txt are rendered from. */
-export const PackageBodySchema = z.object(bodyShape).superRefine(uniqueClipNames);
+export const PackageBodySchema = z.object(bodyShape).superRefine((m, ctx) => {
+  uniqueClipNames(m, ctx);
+  audienceFitsCase(m, ctx);
+});
 
 export const PackageManifestSchema = z
   .object({ ...bodyShape, contents: z.array(ContentEntrySchema).min(1) })
   .superRefine((m, ctx) => {
     uniqueClipNames(m, ctx);
+    audienceFitsCase(m, ctx);
     const byPath = new Map<string, ContentEntry>();
     const folded = new Set<string>();
     m.contents.forEach((c, i) => {
@@ -252,6 +285,7 @@ function orderKeys(m: PackageManifest): PackageManifest {
       signingKey: pick(m.signingKey, shapeKeys(SigningKeySchema)),
       contents: [...m.contents].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((c) => pick(c, shapeKeys(ContentEntrySchema))),
       incident: pick(m.incident, shapeKeys(IncidentSchema)),
+      ...(m.request !== undefined ? { request: pick(m.request, shapeKeys(RequestInfoSchema)) } : {}),
       files: m.files.map((f) =>
         pick(
           {

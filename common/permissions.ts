@@ -35,6 +35,9 @@ export const PERMISSIONS: { readonly [A in Action]: readonly Role[] } = {
   'segments.list': READERS,
   'playback.url': ['officer'],
   'footage.view': ['officer'],
+  'thumbnails.get': ['officer'],
+  // The administrator draws privacy masks on the camera's picture: one still, audit-logged; no playback.
+  'cameras.frame': ['admin'],
 
   'holds.list': READERS,
   'holds.add': ['officer'],
@@ -56,6 +59,27 @@ export const PERMISSIONS: { readonly [A in Action]: readonly Role[] } = {
   'packages.verifyFinish': ALL,
   'receipts.download': ['officer', 'dpo'],
 
+  // Access requests: the officer handles them; the DPO answers for them and reads them (no footage).
+  'requests.list': ['officer', 'dpo'],
+  'requests.show': ['officer', 'dpo'],
+  'requests.create': ['officer'],
+  'requests.addWindow': ['officer'],
+  'requests.extend': ['officer'],
+  'requests.mark': ['officer'],
+  'requests.unmark': ['officer'],
+  'requests.notFound': ['officer'],
+  'requests.masks': ['officer'],
+  'requests.propose': ['officer'],
+  'requests.saveMasks': ['officer'],
+  'requests.render': ['officer'],
+  'requests.answer': ['officer'],
+  'requests.deliver': ['officer'],
+  'requests.withdraw': ['officer'],
+  'requests.letter': ['officer', 'dpo'],
+  'requests.package': ['officer'],
+  'requests.register': ['officer', 'dpo'],
+  'requests.download': ['officer', 'dpo'],
+
   'alarms.list': READERS,
   'alarms.ack': ['admin'],
 
@@ -74,6 +98,7 @@ export const PERMISSIONS: { readonly [A in Action]: readonly Role[] } = {
   'users.setRole': ['admin'],
   'users.disable': ['admin'],
   'users.unlock': ['admin'],
+  'users.setPassword': ['admin'],
 
   'sweep.dryRun': READERS,
 };

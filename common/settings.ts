@@ -52,6 +52,10 @@ export const SettingsSchema = z.object({
   ffmpegPath: z.string().nullable().default(null),
   ffprobePath: z.string().nullable().default(null),
   archiveDir: z.string().nullable().default(null),
+  /** Where the person detector's model files are for assisted masking (null: the ones Custodian ships). */
+  maskingModelDir: z.string().nullable().default(null),
+  /** How long an access request's own record is kept after it was answered or withdrawn (POLICY G2). */
+  requestRecordRetentionMonths: z.number().int().min(1).max(120).default(36),
   /** Where the service puts a daily backup of the database (null: no daily backup). */
   backupDir: z.string().nullable().default(null),
   /** How many of its own daily backups the service keeps in backupDir (older ones are removed). */

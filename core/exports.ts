@@ -152,6 +152,7 @@ export async function exportPackage(
       clips: sources,
       dataDir: ctx.dataDir,
       zip: opts.zip ?? false,
+      tools,
       onProgress: (e) => report({ phase: e.phase, fraction: e.total > 0 ? e.done / e.total : 1, label: e.file ?? '' }),
     });
     const location = packageLocation(ctx, written.dir);

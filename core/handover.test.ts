@@ -251,7 +251,7 @@ describe('export packages, handover and the DPO view (real ffmpeg)', () => {
 
   it('the compliance report says in words what held, as HTML, PDF and JSON', async () => {
     const r = await complianceReport(ctx);
-    expect(r.verdicts.map((v) => v.clause)).toEqual(['P2', 'P4', 'P5', 'P7']);
+    expect(r.verdicts.map((v) => v.clause)).toEqual(['P2', 'P4', 'P5', 'P7', 'G1']);
     const p5now = r.verdicts.find((v) => v.clause === 'P5');
     expect(p5now?.facts.filter((f) => f.severity === 'deviation')).toEqual([]);
     expect(p5now?.held).toBe(true);

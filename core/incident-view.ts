@@ -6,6 +6,7 @@
 import type { IncidentDetailView, IncidentSummaryView, PackageView } from '../common/api/types.js';
 import type { Role } from '../common/permissions.js';
 import { formatInstant } from '../common/time.js';
+import { getCamera } from '../db/cameras.js';
 import { handoversOf } from '../db/handovers.js';
 import { clipSources, clipsOf, type IncidentRow } from '../db/incidents.js';
 import { clipIdsInPackages, packagesOf, type PackageRow } from '../db/packages.js';
@@ -51,6 +52,10 @@ export function incidentSummary(ctx: Ctx, inc: IncidentRow, reader?: Reader): In
     closed: inc.closed_ms === null ? null : formatInstant(inc.closed_ms, tz),
     // The reason names every recipient and their reference: not one audience's to read.
     closedReason: only === null ? inc.closed_reason : null,
+    cameraInfo: cameras.map((id) => {
+      const c = getCamera(ctx.db, id);
+      return { id, name: c?.name ?? null, zone: c?.zone ?? 'mixed' };
+    }),
   };
 }
 

@@ -5,7 +5,7 @@
  * run, hashed, linked to the hashes of its source segments, filed under staff/visitor/mixed.
  * When every clip is safe the hold on the recorder is released (the archive carries the evidence).
  */
-import { mkdirSync, renameSync, statSync } from 'node:fs';
+import { mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { INCIDENT_REASONS, ZONES, type IncidentReason, type Zone } from '../common/domain.js';
 import { CustodianError, failure } from '../common/errors.js';
@@ -35,8 +35,7 @@ import {
   type IncidentRow,
   type Subjects,
 } from '../db/incidents.js';
-import { segmentsForCamera, type SegmentRow } from '../db/segments.js';
-import { cutClip } from '../native/clip.js';
+import type { SegmentRow } from '../db/segments.js';
 import { sha256File } from '../native/hash.js';
 import { resolveMediaTools } from '../native/media-tools.js';
 import { removeEmptyFolders } from '../native/governed-fs.js';
@@ -47,10 +46,10 @@ import type { Ctx } from './context.js';
 import { deleteIncidentMaterial, type MaterialDeletion } from './deletion/incident-material.js';
 import { addHold, releaseHoldById } from './holds.js';
 import { closureReason, copiesToDelete, discardPendingOnClose } from './package-state.js';
-import { archiveDir, segmentFile } from './paths.js';
+import { archiveDir } from './paths.js';
+import { cutIntoArchive, planRuns, presentSegments, type Gap } from './archive-cut.js';
 
-/** Segments closer than this are one continuous run (recorders leave a frame or two between files). */
-const RUN_GAP_TOLERANCE_MS = 2_000;
+export { planRuns, type Gap } from './archive-cut.js';
 
 export interface IncidentSpec {
   reason: string;
@@ -60,12 +59,6 @@ export interface IncidentSpec {
   toMs: number;
   cameras: readonly string[];
   reviewByMs?: number;
-}
-
-export interface Gap {
-  camera: string;
-  fromMs: number;
-  toMs: number;
 }
 
 export interface ArchiveProgress {
@@ -98,32 +91,10 @@ function validate(ctx: Ctx, spec: IncidentSpec): void {
   if (spec.reviewByMs !== undefined && spec.reviewByMs <= ctx.now()) throw failure('invalid_request', 'incident:errReviewPast');
 }
 
-function windowSegments(ctx: Ctx, camera: string, fromMs: number, toMs: number): SegmentRow[] {
-  const maxSeg = ctx.settings().maxSegmentMinutes * 60_000;
-  return segmentsForCamera(ctx.db, camera, fromMs, toMs, maxSeg).filter((s) => s.state === 'present');
-}
-
-/** Splits a camera's segments in the window into continuous runs, and names the gaps. */
-export function planRuns(segments: readonly Pick<SegmentRow, 'start_ms' | 'end_ms'>[], fromMs: number, toMs: number, camera: string): { runs: number[][]; gaps: Gap[] } {
-  const runs: number[][] = [];
-  const gaps: Gap[] = [];
-  let cursor = fromMs;
-  segments.forEach((s, i) => {
-    if (s.start_ms - cursor > RUN_GAP_TOLERANCE_MS) gaps.push({ camera, fromMs: cursor, toMs: Math.min(s.start_ms, toMs) });
-    const last = runs[runs.length - 1];
-    const prev = segments[i - 1];
-    if (last && prev && s.start_ms - prev.end_ms <= RUN_GAP_TOLERANCE_MS) last.push(i);
-    else runs.push([i]);
-    cursor = Math.max(cursor, s.end_ms);
-  });
-  if (toMs - cursor > RUN_GAP_TOLERANCE_MS) gaps.push({ camera, fromMs: cursor, toMs });
-  return { runs, gaps };
-}
-
 export function createIncident(ctx: Ctx, spec: IncidentSpec): IncidentRow {
   validate(ctx, spec);
   const tz = ctx.settings().siteTimeZone;
-  const withFootage = spec.cameras.filter((c) => windowSegments(ctx, c, spec.fromMs, spec.toMs).length > 0);
+  const withFootage = spec.cameras.filter((c) => presentSegments(ctx, c, spec.fromMs, spec.toMs).length > 0);
   if (withFootage.length === 0) {
     throw failure('invalid_request', 'incident:errNoRecordings', { cameras: cameraNames(ctx, spec.cameras), from: formatInstant(spec.fromMs, tz), to: formatInstant(spec.toMs, tz) });
   }
@@ -200,7 +171,7 @@ export async function archiveIncident(ctx: Ctx, ref: string, onProgress?: (p: Ar
   const plan: { clip: ClipRow; segs: SegmentRow[] }[] = [];
   ctx.db.transaction(() => {
     for (const cam of cameras) {
-      const segs = windowSegments(ctx, cam, inc.from_ms, inc.to_ms);
+      const segs = presentSegments(ctx, cam, inc.from_ms, inc.to_ms);
       const { runs, gaps: g } = planRuns(segs, inc.from_ms, inc.to_ms, cam);
       gaps.push(...g);
       const subjects = subjectsOf(getCamera(ctx.db, cam)?.zone);
@@ -224,20 +195,7 @@ export async function archiveIncident(ctx: Ctx, ref: string, onProgress?: (p: Ar
     const report = (f: number): void => onProgress?.({ incident: inc.ref, clip: clip.id, camera: clip.camera_id, clipIndex: index, clips: todo.length, fraction: (done + f) / todo.length });
     report(0);
     try {
-      mkdirSync(path.dirname(out), { recursive: true, mode: 0o700 });
-      // A file under the final name whose clip is not recorded complete is the leftover of a crash
-      // between rename and record: it is not evidence yet; the new clip's rename replaces it.
-      // Hash the sources at copy time: the clip is linked to exactly these bytes.
-      const sources: { name: string; path: string; sha256: string; size: number; start_ms: number; end_ms: number }[] = [];
-      for (const seg of segs) {
-        const file = segmentFile(ctx, seg);
-        const facts = file ? fileFacts(file) : null;
-        if (!file || !facts) throw failure('internal', 'incident:errVanished', { file: file ?? seg.name });
-        sources.push({ name: seg.name, path: file, sha256: await sha256File(file), size: facts.size, start_ms: seg.start_ms, end_ms: seg.end_ms });
-      }
-      const cut = await cutClip({ tools, sources: sources.map((x) => ({ path: x.path, startMs: x.start_ms, endMs: x.end_ms })), fromMs: clip.from_ms, toMs: clip.to_ms, out, onProgress: (f) => report(f * 0.95) });
-      const sha = await sha256File(out);
-      const size = statSync(out).size;
+      const { cut, sha256: sha, size, sources } = await cutIntoArchive(ctx, tools, segs, clip.from_ms, clip.to_ms, out, (f) => report(f * 0.95));
       ctx.db.transaction(() => {
         completeClip(ctx.db, clip.id, { startMs: cut.startMs, endMs: cut.endMs, sha256: sha, size, sourceHadAudio: cut.sourceHadAudio, atMs: ctx.now(), sources });
         audit(ctx, 'clip.archived', { incident: inc.ref, clip: clip.id, camera: clip.camera_id, path: clip.rel_path, sha256: sha, size, sources: sources.map((x) => ({ name: x.name, sha256: x.sha256 })) });

@@ -83,6 +83,6 @@ export function openHeldPackage(ctx: Ctx, packageId: string): PackageDownload {
     throw e;
   }
   audit(ctx, 'package.downloaded', { ...details, zip: false });
-  const { stream } = packageZipStream(name, files.map((f) => ({ path: f.rel_path })), (p) => createReadStream('', { fd: fds.get(p) as number, autoClose: true }));
+  const { stream } = packageZipStream(name, files.map((f) => ({ path: f.rel_path })), (p) => createReadStream('', { fd: fds.get(p) as number, autoClose: true }), { ms: pkg.created_ms, timeZone: ctx.settings().siteTimeZone });
   return { fileName: `${name}.zip`, size: null, stream };
 }

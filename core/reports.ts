@@ -21,6 +21,8 @@ import { retentionPart } from './report/p2.js';
 import { separationPart } from './report/p4.js';
 import { keepingPart } from './report/p5.js';
 import { audioPart } from './report/p7.js';
+import { requestsPart } from './report/g1.js';
+import { settingFacts } from './report/settings.js';
 
 export { renderComplianceHtml, writeComplianceReport } from './report/render.js';
 
@@ -41,6 +43,8 @@ export async function complianceReport(ctx: Ctx, opts: { fromMs?: number; toMs?:
   const p4 = await separationPart(ctx, fromMs, toMs);
   const p5 = keepingPart(ctx, fromMs, toMs);
   const p7 = await audioPart(ctx, fromMs, toMs);
+  const g1 = requestsPart(ctx, fromMs, toMs);
+  const policySettings = settingFacts(ctx, fromMs, toMs);
 
   const incidents = listIncidents(ctx.db)
     .map((i) => ({ ref: i.ref, title: i.title, reason: i.reason, status: i.status, reviewBy: iso(i.review_by_ms), ageDays: Math.floor((now - i.created_ms) / DAY), overdue: isOverdue(i, now) }))
@@ -56,11 +60,12 @@ export async function complianceReport(ctx: Ctx, opts: { fromMs?: number; toMs?:
       handoverLogRetentionMonths: s.handoverLogRetentionMonths,
       horizon: iso(retentionCutoff(now, s.retentionMonths, tz)),
     },
-    verdicts: [verdictOf('P2', p2.facts), verdictOf('P4', p4.facts), verdictOf('P5', p5.facts), verdictOf('P7', p7.facts)],
+    verdicts: [verdictOf('P2', [...p2.facts, ...policySettings.p2]), verdictOf('P4', [...p4.facts, ...policySettings.p4]), verdictOf('P5', p5.facts), verdictOf('P7', p7.facts), verdictOf('G1', g1.facts)],
     p2: p2.section,
     p4: p4.section,
     p5: p5.section,
     p7: p7.section,
+    g1: g1.section,
     incidents,
     handovers: handoverLog(ctx, fromMs).filter((h) => Date.parse(h.handedOver) <= toMs),
     deletionsByReason: deletionTotalsByReason(ctx.db, fromMs, toMs),

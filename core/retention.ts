@@ -30,6 +30,7 @@ import { finishSweep, insertSweep, lastSweep } from '../db/sweeps.js';
 import { blockingAlarms, conditionEnded, permitCovers, raiseAlarm } from './alarms.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
+import { deleteOrphanedThumbnails } from './deletion/thumbnails.js';
 import { Lease, LeaseLost } from './deletion/lease.js';
 import { RecordingDeleter } from './deletion/recordings.js';
 import { RootGuard } from './deletion/root-guard.js';
@@ -150,6 +151,8 @@ export function sweep(ctx: Ctx, opts: { dryRun?: boolean } = {}): SweepReport {
       }
     }
     report.nextDueMs = nextDueMs(ctx);
+    // Stills of recordings that left the index go with them, through the door (issue 15).
+    if (sweepId !== null) deleteOrphanedThumbnails(ctx);
     if (sweepId !== null) {
       finishSweep(ctx.db, sweepId, { finishedMs: ctx.now(), due: report.due, deleted: report.deleted, held: report.held, deferred: report.deferred, refused: report.refusals.map((m) => english(m)).join('; ') || null });
     }

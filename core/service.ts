@@ -18,6 +18,7 @@ import { layoutOf } from './roots.js';
 import { fillSizes, probeSome } from './probe-queue.js';
 import { archiveIncident, flagOverdue, incidents } from './incidents.js';
 import { pruneLogs } from './log-retention.js';
+import { requestUpkeep } from './access-requests/register.js';
 import { recordsUpkeep } from './records-upkeep.js';
 import { resolveMediaTools } from '../native/media-tools.js';
 import { sweep, type SweepReport } from './retention.js';
@@ -132,6 +133,7 @@ export class RetentionService {
     await this.sweepNow();
     const overdue = flagOverdue(this.ctx);
     if (overdue.length > 0) this.events.log(`${overdue.length} incident(s) overdue for review: ${overdue.map((i) => i.ref).join(', ')}`);
+    requestUpkeep(this.ctx, (line) => this.events.log(line));
   }
 
   /** Incidents created with --no-wait (or interrupted) are archived here, one at a time. */

@@ -89,6 +89,11 @@ export function auditForIncident(db: ReadDb, ref: string): Pick<AuditRow, 'ts_ms
   return stmt(db, "SELECT ts_ms, actor, action, details FROM audit WHERE json_extract(details, '$.incident') = ? ORDER BY id").all(ref) as Pick<AuditRow, 'ts_ms' | 'actor' | 'action' | 'details'>[];
 }
 
+/** The audit events that name an access request (its story), oldest first. */
+export function auditForRequest(db: ReadDb, ref: string): Pick<AuditRow, 'ts_ms' | 'actor' | 'action' | 'details'>[] {
+  return stmt(db, "SELECT ts_ms, actor, action, details FROM audit WHERE json_extract(details, '$.request') = ? ORDER BY id").all(ref) as Pick<AuditRow, 'ts_ms' | 'actor' | 'action' | 'details'>[];
+}
+
 const LEGACY_GENESIS = '0'.repeat(64);
 
 /**

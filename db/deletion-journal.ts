@@ -7,7 +7,7 @@ import { stmt, type Db, type ReadDb } from './open.js';
 
 export interface JournalRow {
   id: number;
-  kind: 'clip' | 'package';
+  kind: 'clip' | 'package' | 'request-file' | 'request-package';
   record_id: number;
   base: string;
   rel: string;

@@ -165,3 +165,27 @@ export function setClipSubjects(db: Db, id: number, subjects: Subjects, relPath:
 export function clipSources(db: ReadDb, clipId: number): ClipSourceRow[] {
   return stmt(db, 'SELECT * FROM clip_sources WHERE clip_id = ? ORDER BY ord').all(clipId) as ClipSourceRow[];
 }
+
+export interface IncidentProgressRow {
+  ref: string;
+  status: IncidentRow['status'];
+  clips: number;
+  complete: number;
+  failed: number;
+  /** Packages exported, handed over, discarded or deleted: changes when any of them does. */
+  packages: number;
+}
+
+/** Per incident: its status, how many clips it has and how many are archived or failed, and its packages (for live pages). */
+export function incidentProgress(db: ReadDb): IncidentProgressRow[] {
+  return stmt(
+    db,
+    `SELECT i.ref, i.status,
+       (SELECT COUNT(*) FROM clips c WHERE c.incident_id = i.id) AS clips,
+       (SELECT COUNT(*) FROM clips c WHERE c.incident_id = i.id AND c.status = 'complete') AS complete,
+       (SELECT COUNT(*) FROM clips c WHERE c.incident_id = i.id AND c.status = 'failed') AS failed,
+       (SELECT COUNT(*) + COUNT(p.discarded_ms) + COUNT(p.deleted_ms) FROM packages p WHERE p.incident_id = i.id)
+         + (SELECT COUNT(*) FROM handovers h WHERE h.incident_id = i.id) AS packages
+     FROM incidents i ORDER BY i.id`,
+  ).all() as IncidentProgressRow[];
+}

@@ -24,7 +24,7 @@ export interface ChainedTable {
   /** Which log horizon (log_horizon.log) may prune this table's rows, by rowid. */
   readonly horizon?: 'deletions' | 'handovers';
   /** What a person calls one row ("deletion record"), for messages. */
-  readonly noun: 'audit' | 'deletion' | 'handover' | 'receipt';
+  readonly noun: 'audit' | 'deletion' | 'handover' | 'receipt' | 'request';
 }
 
 export const CHAINED_TABLES: readonly ChainedTable[] = [
@@ -35,6 +35,8 @@ export const CHAINED_TABLES: readonly ChainedTable[] = [
   { table: 'deletions', draft: "outcome = 'pending'", horizon: 'deletions', noun: 'deletion' },
   { table: 'handovers', horizon: 'handovers', noun: 'handover' },
   { table: 'handover_receipts', horizon: 'handovers', noun: 'receipt' },
+  // Access requests' deadline facts (migration 010; issue 14), one snapshot per change.
+  { table: 'request_records', noun: 'request' },
 ];
 
 export function chainedTable(table: string): ChainedTable {
@@ -209,7 +211,13 @@ export function maxRowid(db: ReadDb, table: string): number {
 
 /** rowids of a table in order, with whether each is a draft (for "rows not in the chain"). */
 export function iterateRowids(db: ReadDb, t: ChainedTable): IterableIterator<{ id: number; draft: number }> {
+  // A database not yet migrated to the table's migration (request_records, 010) has no rows of it.
+  if (!tableExists(db, t.table)) return [][Symbol.iterator]();
   return stmt(db, `SELECT rowid AS id, ${t.draft ? `(${t.draft})` : '0'} AS draft FROM "${t.table}" ORDER BY rowid`).iterate() as IterableIterator<{ id: number; draft: number }>;
+}
+
+export function tableExists(db: ReadDb, table: string): boolean {
+  return stmt(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
 }
 
 export function countRows(db: ReadDb, table: string): number {
@@ -224,6 +232,8 @@ export function countRows(db: ReadDb, table: string): number {
 export function chainExistingRecords(db: Db): Record<string, number> {
   const adopted: Record<string, number> = {};
   for (const t of CHAINED_TABLES) {
+    // A table a later migration creates (request_records, 010) has no rows from before the ledger.
+    if (!tableExists(db, t.table)) continue;
     let n = 0;
     let runStart = -1;
     let runEnd = -1;

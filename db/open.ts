@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { CustodianError } from '../common/errors.js';
-import { MIGRATIONS, type Migration } from './migrations/index.js';
+import { LATE_MIGRATIONS, MIGRATIONS, type Migration } from './migrations/index.js';
 
 /** A writable connection. Query functions take it (or ReadDb) as their first argument. */
 export type Db = Database.Database;
@@ -34,6 +34,17 @@ export function migrate(db: Db, upTo: number = LATEST_VERSION, migrations: reado
       m.after?.(db);
       db.pragma(`user_version = ${m.version}`);
     })();
+  }
+  if (migrations === MIGRATIONS) applyLateMigrations(db, Math.min(current, upTo));
+}
+
+/** A reserved migration filled in after a later one was applied here (LATE_MIGRATIONS): applied once, now. */
+function applyLateMigrations(db: Db, appliedBefore: number): void {
+  for (const late of LATE_MIGRATIONS) {
+    if (late.version > appliedBefore) continue;
+    const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(late.table) !== undefined;
+    const m = MIGRATIONS.find((x) => x.version === late.version);
+    if (!has && m) db.transaction(() => db.exec(m.sql))();
   }
 }
 

@@ -3,6 +3,7 @@
  * reads the next chunk only when the player wants it), event subscriptions, the tray status.
  * No `electron` import; main.ts gives it the utility process's port.
  */
+import type { FootageKind } from '../common/api/http.js';
 import type { ApiEvent } from '../common/api/types.js';
 import type { CallOutcomeMsg, FromBackend, Port, ToBackend, TrayStatus } from './backend-protocol.js';
 
@@ -126,7 +127,7 @@ export class BackendClient {
     });
   }
 
-  media(token: string | undefined, kind: 'segment' | 'clip', mediaId: number, range: string | undefined): Promise<MediaHeadMsg> {
+  media(token: string | undefined, kind: FootageKind, mediaId: number, range: string | undefined): Promise<MediaHeadMsg> {
     if (this.dead) return Promise.resolve({ status: 503, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: null, error: this.dead });
     const id = ++this.seq;
     return new Promise<MediaHeadMsg>((resolve, reject) => {

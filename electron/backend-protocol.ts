@@ -3,6 +3,7 @@
  * hosts the core: the API, the retention service, footage). Main never touches the database;
  * a long scan, sweep or export in the service process never freezes the window.
  */
+import type { FootageKind } from '../common/api/http.js';
 import type { ApiEvent, ApiResult } from '../common/api/types.js';
 
 /** What a call did to the session: the token to keep, or that it ended (mirrors core's CallOutcome). */
@@ -24,7 +25,7 @@ export interface TrayStatus {
 
 export type ToBackend =
   | { t: 'call'; id: number; token: string | undefined; op: string; body: unknown }
-  | { t: 'media'; id: number; token: string | undefined; kind: 'segment' | 'clip'; mediaId: number; range: string | undefined }
+  | { t: 'media'; id: number; token: string | undefined; kind: FootageKind; mediaId: number; range: string | undefined }
   | { t: 'pull'; id: number }
   | { t: 'cancel'; id: number }
   | { t: 'subscribe'; sub: number; token: string | undefined }

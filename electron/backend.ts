@@ -97,6 +97,8 @@ export async function runBackend(port: Port<ToBackend, FromBackend>, dataDir: st
   port.post({ t: 'ready' });
   host.pushTray();
   timers.push(setInterval(() => api.pushStatus(), 5_000));
+  // Incident pages follow archiving and handovers as they happen (issue 15).
+  timers.push(setInterval(() => api.subscriberCount > 0 && api.pushIncidents(), 1_000));
   timers.push(setInterval(() => host.pushTray(), 15_000));
   if (service) {
     try {

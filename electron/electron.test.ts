@@ -76,7 +76,11 @@ describe('the app scheme', () => {
     expect(classifyAppUrl(`${APP_ORIGIN}/assets/index-abc.js`)).toEqual({ kind: 'asset', rel: 'assets/index-abc.js' });
     expect(classifyAppUrl(`${APP_ORIGIN}/media/segment/42`)).toEqual({ kind: 'media', media: 'segment', id: 42 });
     expect(classifyAppUrl(`${APP_ORIGIN}/media/clip/7`)).toEqual({ kind: 'media', media: 'clip', id: 7 });
+    // An access request's clip or masked copy (issue 14).
+    expect(classifyAppUrl(`${APP_ORIGIN}/media/request-clip/3`)).toEqual({ kind: 'media', media: 'request-clip', id: 3 });
     for (const u of [
+      `${APP_ORIGIN}/media/request-clip/0`,
+      `${APP_ORIGIN}/media/request-clip/3/..`,
       `${APP_ORIGIN}/media/segment/0`,
       `${APP_ORIGIN}/media/segment/..%2f..%2fetc`,
       `${APP_ORIGIN}/media/segment/1/x`,

@@ -8,13 +8,13 @@
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { MEDIA_PREFIX } from '../common/api/http.js';
+import { MEDIA_PREFIX, isFootageKind, type FootageKind } from '../common/api/http.js';
 import { decideRange } from '../common/api/range.js';
 import { APP_HOST, APP_SCHEME } from './security.js';
 
 export type AppRequest =
   | { readonly kind: 'asset'; readonly rel: string }
-  | { readonly kind: 'media'; readonly media: 'segment' | 'clip'; readonly id: number }
+  | { readonly kind: 'media'; readonly media: FootageKind; readonly id: number }
   | { readonly kind: 'refused'; readonly reason: string };
 
 const ID_RE = /^[1-9][0-9]{0,14}$/;
@@ -37,7 +37,7 @@ export function classifyAppUrl(raw: string): AppRequest {
   if (p.includes('\0') || p.includes('\\')) return { kind: 'refused', reason: 'path not allowed' };
   if (p.startsWith(MEDIA_PREFIX)) {
     const [kind, id, ...rest] = p.slice(MEDIA_PREFIX.length).split('/');
-    if (rest.length > 0 || (kind !== 'segment' && kind !== 'clip') || !id || !ID_RE.test(id)) return { kind: 'refused', reason: 'not a footage path' };
+    if (rest.length > 0 || kind === undefined || !isFootageKind(kind) || !id || !ID_RE.test(id)) return { kind: 'refused', reason: 'not a footage path' };
     return { kind: 'media', media: kind, id: Number(id) };
   }
   const parts = p.split('/').filter((x) => x !== '');

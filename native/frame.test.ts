@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { grabFrame } from './frame.js';
+import { grabFrame, grabKeyframeJpeg, jpegSize } from './frame.js';
 import { resolveMediaTools } from './media-tools.js';
 
 const tools = resolveMediaTools();
@@ -49,5 +49,32 @@ describe('grabFrame', () => {
 
   it('says when the video is not there', async () => {
     await expect(grabFrame(tools, path.join(dir, 'nope.mp4'), 1, path.join(dir, 'nope.png'))).rejects.toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/does not exist/) });
+  });
+});
+
+describe('grabKeyframeJpeg', () => {
+  it('writes the first keyframe, scaled to the width asked, as a JPEG that ffmpeg reads back', async () => {
+    const jpg = path.join(dir, 'thumb.jpg');
+    const size = await grabKeyframeJpeg(tools, input, 160, jpg);
+    expect(size).toEqual({ width: 160, height: 120 });
+    expect(await jpegSize(jpg)).toEqual(size);
+    // The still is the recording's first picture: compare it, decoded at the same size, with the source's.
+    const still = ffmpeg(['-i', jpg, '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
+    const first = ffmpeg(['-i', input, '-frames:v', '1', '-vf', 'scale=160:120', '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
+    const later = ffmpeg(['-ss', '2.5', '-i', input, '-frames:v', '1', '-vf', 'scale=160:120', '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
+    const diff = (a: Buffer, b: Buffer): number => a.reduce((acc, v, i) => acc + Math.abs(v - (b[i] ?? 0)), 0) / a.length;
+    expect(still).toHaveLength(160 * 120);
+    expect(diff(still, first)).toBeLessThan(6);
+    expect(diff(still, later)).toBeGreaterThan(diff(still, first) * 2);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('refuses a file that is not a video, leaving nothing behind', async () => {
+    const notVideo = path.join(dir, 'not-video.mp4');
+    execFileSync('sh', ['-c', `printf 'hello' > "${notVideo}"`]);
+    const jpg = path.join(dir, 'bad.jpg');
+    await expect(grabKeyframeJpeg(tools, notVideo, 160, jpg)).rejects.toMatchObject({ code: 'invalid_request' });
+    expect(existsSync(jpg)).toBe(false);
+    expect(existsSync(jpg + '.partial')).toBe(false);
   });
 });

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PACKAGE_FORMAT, type PackageBody } from '../common/manifest.js';
 import { formatInstant } from '../common/time.js';
+import { resolveMediaTools } from './media-tools.js';
 import { formatPackageTime, renderPackageHtml } from './package-html.js';
-import { writePackage } from './package-writer.js';
+import { POSTER_WIDTH, writePackage } from './package-writer.js';
 
 const TZ = 'Europe/Stockholm';
 
@@ -122,8 +123,13 @@ describe('renderPackageHtml', () => {
     expect(en).toContain('Crime against the organisation');
     expect(en).toContain('The Police');
     expect(en).toContain('Staff');
-    expect(en).not.toContain('Brott begånget');
-    expect(en).not.toContain('Skäl till arkivering');
+    // What the page shows is English; the Swedish waits in data-sv for the language switch.
+    const shownEn = en.replace(/ data-(sv|en)="[^"]*"/g, '');
+    expect(shownEn).not.toContain('Brott begånget');
+    expect(shownEn).not.toContain('Skäl till arkivering');
+    expect(en).toContain('data-sv="Skäl till arkivering" data-en="Reason for archiving">Reason for archiving<');
+    // The fingerprint with a sentence on how to compare it.
+    expect(sv).toContain('Jämför de 64 tecknen med fingeravtrycket på överlämningskvittot');
   });
 
   it('needs no network: no remote URL anywhere, and a CSP that forbids fetching', () => {
@@ -148,7 +154,7 @@ describe('index.html in Chromium from file://', () => {
   const dir = mkdtempSync(join(tmpdir(), 'custodian-html-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('plays the clip and shows the package-zone wall time at the playhead', async () => {
+  it('plays the clip and shows the package-zone wall time at the playhead; a poster for the clip, Swedish and English switchable, zip entries in site time', async () => {
     expect(existsSync('/usr/bin/chromium'), 'needs Debian chromium: apt-get install -y chromium').toBe(true);
     const ffmpeg = (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string }).path;
     const mp4 = join(dir, 'src.mp4');
@@ -161,7 +167,15 @@ describe('index.html in Chromium from file://', () => {
       dataDir: join(dir, 'data'),
       manifest: { ...rest, files: m.files.map(({ sha256: _s, size: _z, ...f }) => f) },
       clips: [{ name: 'Entré 1', sourcePath: mp4 }],
+      tools: resolveMediaTools(),
+      zip: true,
     });
+    // The zip's entries carry the export's site time (14:30 in Stockholm), not the machine's zone's.
+    expect(pkg.zipPath).toBeDefined();
+    const listing = execFileSync('zipinfo', ['-T', pkg.zipPath ?? ''], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+    const stamps = [...listing.matchAll(/ (\d{8}\.\d{6}) /g)].map((x) => x[1]);
+    expect(stamps.length).toBeGreaterThan(5);
+    expect(new Set(stamps)).toEqual(new Set(['20261125.143000']));
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
     try {
@@ -186,6 +200,26 @@ describe('index.html in Chromium from file://', () => {
       expect(shown.duration).toBeCloseTo(8, 0);
       expect(shown.width).toBe(320);
       expect(shown.now).toBe('2026-03-29 03:00:02 (UTC+02:00)'); // 01:59:57 + 5 s, across the switch
+      // The poster: a JPEG inlined in the page, a real picture the width the writer makes.
+      const poster = (await page.evaluate(`(async () => {
+        const v = document.querySelector('video');
+        const img = new Image();
+        img.src = v.poster;
+        await img.decode();
+        return { scheme: v.poster.slice(0, 23), width: img.naturalWidth };
+      })()`)) as { scheme: string; width: number };
+      expect(poster).toEqual({ scheme: 'data:image/jpeg;base64,', width: POSTER_WIDTH });
+      // The language switch swaps every text, and back.
+      const heading = "document.querySelectorAll('h2')[1].textContent";
+      expect(await page.evaluate(heading)).toBe('Klipp (1)');
+      await page.getByRole('button', { name: 'English' }).click();
+      expect(await page.evaluate(heading)).toBe('Clips (1)');
+      expect(await page.evaluate('document.documentElement.lang')).toBe('en');
+      expect(await page.getByRole('button', { name: 'English' }).getAttribute('aria-pressed')).toBe('true');
+      expect(await page.locator('body').innerText()).not.toContain('Tidsperiod');
+      await page.getByRole('button', { name: 'Svenska' }).click();
+      expect(await page.evaluate(heading)).toBe('Klipp (1)');
+      expect(await page.locator('body').innerText()).toContain('Tidsperiod');
       expect(errors).toEqual([]);
       expect(requests.every((u) => u.startsWith('file://'))).toBe(true);
     } finally {

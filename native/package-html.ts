@@ -7,9 +7,12 @@
  * computer may be set to any zone. The small script only adds the wall-clock time at the
  * playhead, from offsets precomputed here too (including a DST change inside a clip).
  *
- * The page's texts come from the catalogue (common/i18n/evidence.ts), rendered once at export in
- * the language the package was made for. The page is itself listed (size and SHA-256) in the
- * signed manifest, so it is rendered from the manifest's body, before the file list exists.
+ * The page's texts come from the catalogue (common/i18n/evidence.ts), rendered at export in the
+ * language the package was made for, with the other language beside each text (data-sv/data-en):
+ * the reader switches with a button in the page, which only swaps those precomputed texts. Every
+ * clip has a poster (its first keyframe, inlined as a data: URL, so the page stays one file and
+ * fetches nothing). The page is itself listed (size and SHA-256) in the signed manifest, so it is
+ * rendered from the manifest's body, before the file list exists.
  */
 import { tzOffset } from '@date-fns/tz';
 import { translator } from '../common/i18n/catalog.js';
@@ -17,12 +20,31 @@ import { actorMsg } from '../common/i18n/words.js';
 import { clipPackagePath, VERIFY_COMMANDS, type PackageBody, type PackageFile, type PackageLanguage } from '../common/manifest.js';
 import { formatLocal } from '../common/time.js';
 
-type T = (key: string, params?: Record<string, string | number>) => string;
+/**
+ * A text of the page as HTML: in the package's language, the other one beside it for the
+ * language switch. `t(key)` is escaped text; `t.plain` the bare string (for <title>).
+ */
+interface T {
+  (key: string, params?: Record<string, string | number>): string;
+  plain(key: string, params?: Record<string, string | number>): string;
+  /** Two ready strings (e.g. a size with a decimal comma or point) as one switchable text. */
+  pair(sv: string, en: string): string;
+}
 
-/** The viewer's words, in the package's language, from the catalogue (namespace "evidence"). */
+export const PAGE_LANGUAGES: readonly PackageLanguage[] = ['sv', 'en'];
+
+/** The viewer's words, from the catalogue (namespace "evidence"), in both languages, `language` shown. */
 function textsFor(language: PackageLanguage): T {
-  const tr = translator(language);
-  return (key, params) => tr(`evidence:${key}`, params);
+  const trs = { sv: translator('sv'), en: translator('en') };
+  const pair = (sv: string, en: string): string => {
+    const shown = language === 'sv' ? sv : en;
+    if (sv === en) return escapeHtml(shown);
+    return `<span class="tx" data-sv="${escapeHtml(sv)}" data-en="${escapeHtml(en)}">${escapeHtml(shown)}</span>`;
+  };
+  const t = ((key: string, params?: Record<string, string | number>) => pair(trs.sv(`evidence:${key}`, params), trs.en(`evidence:${key}`, params))) as T;
+  t.plain = (key, params) => trs[language](`evidence:${key}`, params);
+  t.pair = pair;
+  return t;
 }
 
 /** Escapes text for HTML element content and for double- or single-quoted attribute values. */
@@ -82,11 +104,11 @@ function offsetsFor(startMs: number, endMs: number, timeZone: string): { off1: n
   return { off1, switchMs: hi, off2: offEnd };
 }
 
-function row(label: string, valueHtml: string): string {
-  return `<tr><th scope="row">${escapeHtml(label)}</th><td>${valueHtml}</td></tr>`;
+function row(labelHtml: string, valueHtml: string): string {
+  return `<tr><th scope="row">${labelHtml}</th><td>${valueHtml}</td></tr>`;
 }
 
-function clipSection(f: PackageFile, index: number, m: PackageBody, t: T, lang: PackageLanguage): string {
+function clipSection(f: PackageFile, index: number, m: PackageBody, t: T, poster: string | undefined): string {
   const path = clipPackagePath(f.name);
   const href = path.split('/').map(encodeURIComponent).join('/');
   const o = offsetsFor(f.startMs, f.endMs, m.timeZone);
@@ -97,22 +119,23 @@ function clipSection(f: PackageFile, index: number, m: PackageBody, t: T, lang: 
     f.sources.length === 0
       ? '—'
       : `<ul class="sources">${f.sources.map((s) => `<li><code>${escapeHtml(s.name)}</code> <span class="hash">SHA-256 ${escapeHtml(s.sha256)}</span></li>`).join('')}</ul>`;
-  const redaction = f.redaction === null ? escapeHtml(t('viewerNotRedacted')) : escapeHtml(t('viewerRedacted', { method: f.redaction.method, count: f.redaction.masks.length, encoder: f.redaction.encoder }));
+  const redaction = f.redaction === null ? t('viewerNotRedacted') : t('viewerRedacted', { method: f.redaction.method, count: f.redaction.masks.length, encoder: f.redaction.encoder });
+  const posterAttr = poster === undefined ? '' : ` poster="${escapeHtml(poster)}"`;
   return `
 <section class="clip" id="clip-${index + 1}">
   <h3>${index + 1}. ${escapeHtml(f.cameraName)} — ${escapeHtml(formatPackageTime(f.startMs, m.timeZone))}</h3>
-  <video controls preload="metadata" src="${escapeHtml(href)}" ${data}>
-    <p>${escapeHtml(t('viewerNoVideo'))} <a href="${escapeHtml(href)}">${escapeHtml(path)}</a></p>
+  <video controls preload="metadata" src="${escapeHtml(href)}"${posterAttr} ${data}>
+    <p>${t('viewerNoVideo')} <a href="${escapeHtml(href)}">${escapeHtml(path)}</a></p>
   </video>
-  <p class="playhead">${escapeHtml(t('viewerAtPlayhead'))}: <output class="now">${escapeHtml(formatPackageTime(f.startMs, m.timeZone))}</output></p>
+  <p class="playhead">${t('viewerAtPlayhead')}: <output class="now">${escapeHtml(formatPackageTime(f.startMs, m.timeZone))}</output></p>
   <table>
     ${row(t('viewerCamera'), `${escapeHtml(f.cameraName)} <span class="muted">(${escapeHtml(f.camera)})</span>`)}
-    ${row(t('viewerZone'), escapeHtml(t(`zone-${f.zone}`)))}
+    ${row(t('viewerZone'), t(`zone-${f.zone}`))}
     ${row(t('viewerStart'), `<time datetime="${escapeHtml(f.start)}">${escapeHtml(formatPackageTime(f.startMs, m.timeZone))}</time>`)}
     ${row(t('viewerEnd'), `<time datetime="${escapeHtml(f.end)}">${escapeHtml(formatPackageTime(f.endMs, m.timeZone))}</time>`)}
     ${row(t('viewerDuration'), escapeHtml(formatDuration(f.endMs - f.startMs)))}
     ${row(t('viewerRedaction'), redaction)}
-    ${row(t('viewerFile'), `<a href="${escapeHtml(href)}"><code>${escapeHtml(path)}</code></a> · ${escapeHtml(formatBytes(f.size, lang))}<br><span class="hash">SHA-256 ${escapeHtml(f.sha256)}</span>`)}
+    ${row(t('viewerFile'), `<a href="${escapeHtml(href)}"><code>${escapeHtml(path)}</code></a> · ${t.pair(formatBytes(f.size, 'sv'), formatBytes(f.size, 'en'))}<br><span class="hash">SHA-256 ${escapeHtml(f.sha256)}</span>`)}
     ${row(t('viewerSources'), sources)}
   </table>
 </section>`;
@@ -134,8 +157,12 @@ video { width: 100%; max-height: 70vh; background: #000; }
 .sources { margin: 0; padding-left: 1.2rem; }
 .playhead output { font-weight: 600; font-variant-numeric: tabular-nums; }
 .intro { background: #fff8e1; border-left: 4px solid #f0b400; padding: .5rem .75rem; }
+.lang { float: right; display: flex; gap: .25rem; }
+.lang button { font: inherit; padding: .2rem .6rem; border: 1px solid #888; background: #fff; border-radius: 4px; cursor: pointer; }
+.lang button[aria-pressed="true"] { background: #1a1a1a; color: #fff; }
+.fingerprint-box { border: 1px solid #ccc; border-radius: 6px; padding: .75rem 1rem; }
 pre { white-space: pre-wrap; background: #f5f5f5; padding: .5rem; }
-@media print { video, .playhead { display: none; } }
+@media print { video, .playhead, .lang { display: none; } }
 `;
 
 // Shows the package-zone wall time at the playhead. Only numbers precomputed at export are used,
@@ -164,21 +191,43 @@ const SCRIPT = `
     v.addEventListener('timeupdate', update);
     v.addEventListener('seeked', update);
   });
+  // The language switch: every text carries both languages, precomputed at export.
+  function show(lang) {
+    document.documentElement.setAttribute('lang', lang);
+    Array.prototype.forEach.call(document.querySelectorAll('.tx'), function (e) {
+      var text = e.getAttribute('data-' + lang);
+      if (text !== null) e.textContent = text;
+    });
+    Array.prototype.forEach.call(document.querySelectorAll('.lang button'), function (b) {
+      b.setAttribute('aria-pressed', b.getAttribute('data-lang') === lang ? 'true' : 'false');
+    });
+    var title = document.querySelector('title');
+    if (title && title.getAttribute('data-' + lang) !== null) title.textContent = title.getAttribute('data-' + lang);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('.lang button'), function (b) {
+    b.addEventListener('click', function () { show(b.getAttribute('data-lang')); });
+  });
 })();
 `;
 
-/** The whole index.html, as a string (UTF-8 when written), from the manifest's body. */
-export function renderPackageHtml(manifest: PackageBody, language: PackageLanguage): string {
+/**
+ * The whole index.html, as a string (UTF-8 when written), from the manifest's body. `posters`:
+ * each clip's still (a data: URL of a JPEG) by clip name; a clip without one shows the player's
+ * black until it is played.
+ */
+export function renderPackageHtml(manifest: PackageBody, language: PackageLanguage, posters?: ReadonlyMap<string, string>): string {
   const t = textsFor(language);
   const m = manifest;
   const i = m.incident;
   const tz = m.timeZone;
-  const clips = m.files.length === 0 ? `<p>${escapeHtml(t('viewerNoClips'))}</p>` : m.files.map((f, n) => clipSection(f, n, m, t, language)).join('\n');
+  const clips = m.files.length === 0 ? `<p>${t('viewerNoClips')}</p>` : m.files.map((f, n) => clipSection(f, n, m, t, posters?.get(f.name))).join('\n');
   const toc =
     m.files.length < 2
       ? ''
       : `<ol>${m.files.map((f, n) => `<li><a href="#clip-${n + 1}">${escapeHtml(f.cameraName)} — ${escapeHtml(formatPackageTime(f.startMs, tz))}</a></li>`).join('')}</ol>`;
   const audience = t(`audience-${m.audience}`);
+  const titleOf = (lang: PackageLanguage): string => `${translator(lang)('evidence:viewerPageTitle')}: ${i.reference} — ${i.title}`;
+  const switcher = PAGE_LANGUAGES.map((l) => `<button type="button" lang="${l}" data-lang="${l}" aria-pressed="${l === language ? 'true' : 'false'}">${escapeHtml(translator(l)('evidence:viewerLanguageName'))}</button>`).join('');
   return `<!DOCTYPE html>
 <html lang="${language}">
 <head>
@@ -186,24 +235,25 @@ export function renderPackageHtml(manifest: PackageBody, language: PackageLangua
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; media-src 'self' file:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <meta name="referrer" content="no-referrer">
-<title>${escapeHtml(t('viewerPageTitle'))}: ${escapeHtml(i.reference)} — ${escapeHtml(i.title)}</title>
+<title data-sv="${escapeHtml(titleOf('sv'))}" data-en="${escapeHtml(titleOf('en'))}">${escapeHtml(titleOf(language))}</title>
 <style>${CSS}</style>
 </head>
 <body>
 <header>
+  <nav class="lang" aria-label="${escapeHtml(t.plain('viewerLanguage'))}">${switcher}</nav>
   <h1>${escapeHtml(i.title)}</h1>
-  <p class="muted">${escapeHtml(t('viewerPageTitle'))} · ${escapeHtml(i.reference)} · ${escapeHtml(audience)}</p>
-  <p class="intro">${escapeHtml(t('viewerIntro'))}</p>
+  <p class="muted">${t('viewerPageTitle')} · ${escapeHtml(i.reference)} · ${audience}</p>
+  <p class="intro">${t('viewerIntro')}</p>
 </header>
 <main>
-<h2>${escapeHtml(t('viewerIncident'))}</h2>
+<h2>${t('viewerIncident')}</h2>
 <table>
   ${row(t('viewerReference'), escapeHtml(i.reference))}
   ${row(t('viewerTitle'), escapeHtml(i.title))}
-  ${row(t('viewerReason'), escapeHtml(t(`reason-${i.reason}`)))}
+  ${row(t('viewerReason'), t(`reason-${i.reason}`))}
   ${row(t('viewerJustification'), i.justification.trim() === '' ? '—' : escapeHtml(i.justification).replace(/\r?\n/g, '<br>'))}
   ${row(t('viewerPeriod'), `<time datetime="${escapeHtml(i.from)}">${escapeHtml(formatPackageTime(i.fromMs, tz))}</time> – <time datetime="${escapeHtml(i.to)}">${escapeHtml(formatPackageTime(i.toMs, tz))}</time>`)}
-  ${row(t('viewerAudience'), escapeHtml(audience))}
+  ${row(t('viewerAudience'), audience)}
   ${row(t('viewerController'), escapeHtml(m.site.controller))}
   ${row(t('viewerDpo'), escapeHtml(m.site.dpoContact))}
   ${row(t('viewerOperator'), escapeHtml(translator(language)(actorMsg(m.operator))))}
@@ -211,19 +261,22 @@ export function renderPackageHtml(manifest: PackageBody, language: PackageLangua
   ${row(t('viewerTimeZone'), escapeHtml(tz))}
   ${row(t('viewerPackageId'), `<code>${escapeHtml(m.packageId)}</code>`)}
 </table>
-<p class="note">${escapeHtml(t('viewerTimesNote', { tz }))} ${escapeHtml(t('viewerNoAudio'))}</p>
+<p class="note">${t('viewerTimesNote', { tz })} ${t('viewerNoAudio')}</p>
 
-<h2>${escapeHtml(t('viewerClips'))} (${m.files.length})</h2>
+<h2>${t('viewerClips')} (${m.files.length})</h2>
 ${toc}
 ${clips}
 
-<h2>${escapeHtml(t('viewerVerifyHeading'))}</h2>
-<p>${escapeHtml(t('viewerVerifyText'))}</p>
+<h2>${t('viewerVerifyHeading')}</h2>
+<p>${t('viewerVerifyText')}</p>
 <pre>${escapeHtml(VERIFY_COMMANDS.sums)}
 ${escapeHtml(VERIFY_COMMANDS.signature)}</pre>
-<p>${escapeHtml(t('viewerFingerprint'))}: <code class="fingerprint">${escapeHtml(m.signingKey.fingerprint)}</code></p>
-<p>${escapeHtml(t('viewerFingerprintHow'))}</p>
+<div class="fingerprint-box">
+<p>${t('viewerFingerprint')}: <code class="fingerprint">${escapeHtml(m.signingKey.fingerprint)}</code></p>
+<p>${t('viewerFingerprintCompare')}</p>
+<p>${t('viewerFingerprintHow')}</p>
 <pre>${escapeHtml(VERIFY_COMMANDS.fingerprint)}</pre>
+</div>
 </main>
 <footer class="muted"><p>${escapeHtml(m.toolVersion)} · ${escapeHtml(m.format)}</p></footer>
 <script>${SCRIPT}</script>

@@ -22,11 +22,12 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir, open, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { removeEmptyFolder, removeWorkingFile, removeWorkingFolder } from './own-files.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { tzOffset } from '@date-fns/tz';
 import { ZipArchive, type ZipEntryData } from 'archiver';
 import { failure } from '../common/errors.js';
 import { translator } from '../common/i18n/catalog.js';
@@ -49,7 +50,9 @@ import {
   type PackageManifest,
   type PackageManifestDraft,
 } from '../common/manifest.js';
+import { grabKeyframeJpeg } from './frame.js';
 import { sha256File, sha256Text } from './hash.js';
+import type { MediaTools } from './media-tools.js';
 import { ensureSiteKeys, signDetached } from './keys.js';
 import { renderPackageHtml } from './package-html.js';
 
@@ -79,7 +82,17 @@ export interface WritePackageOptions {
   dataDir: string;
   zip?: boolean;
   onProgress?: (e: PackageProgress) => void;
+  /**
+   * Documents that travel with the clips (a data subject's package carries its letter): written
+   * at the top of the package under `path`, listed in the signed manifest like the viewer.
+   */
+  documents?: readonly { path: string; bytes: Buffer }[];
+  /** ffmpeg for the viewer's poster frames (each clip's first keyframe); without it, no posters. */
+  tools?: MediaTools;
 }
+
+/** How wide the viewer's poster of a clip is (pixels): enough for the page's player, a few tens of kB. */
+export const POSTER_WIDTH = 640;
 
 /** One file written, relative to the package folder (forward slashes), as it was written. */
 export interface WrittenFile {
@@ -245,14 +258,25 @@ async function copyClip(source: string, dest: string, onBytes: (n: number) => vo
  * compress further; the rest deflated). `open` gives each file's bytes, so a caller can read
  * them through descriptors it opened and checked itself.
  */
-export function packageZipStream(topName: string, files: readonly { path: string }[], open: (path: string) => Readable): { stream: Readable; done: Promise<void> } {
+/**
+ * The time a zip entry carries, for an instant: zip stores a wall time without a zone (DOS time),
+ * and archiver writes a Date's UTC fields, so the instant is moved by the site's UTC offset to
+ * make the entry read as site time wherever the zip is opened (a UTC server would otherwise
+ * stamp 14:30 Stockholm as 13:30).
+ */
+export function zipEntryDate(ms: number, timeZone: string): Date {
+  return new Date(ms + tzOffset(timeZone, new Date(ms)) * 60_000);
+}
+
+export function packageZipStream(topName: string, files: readonly { path: string }[], open: (path: string) => Readable, stamp: { ms: number; timeZone: string }): { stream: Readable; done: Promise<void> } {
   const archive = new ZipArchive({ zlib: { level: 6 } });
+  const date = zipEntryDate(stamp.ms, stamp.timeZone);
   let failure: Error | undefined;
   archive.on('warning', (e) => {
     failure ??= e;
   });
   for (const f of files) {
-    const entry: ZipEntryData = { name: `${topName}/${f.path}`, store: f.path.endsWith('.mp4'), mode: FILE_MODE };
+    const entry: ZipEntryData = { name: `${topName}/${f.path}`, store: f.path.endsWith('.mp4'), mode: FILE_MODE, date };
     archive.append(open(f.path), entry);
   }
   const done = archive.finalize().then(() => {
@@ -263,8 +287,8 @@ export function packageZipStream(topName: string, files: readonly { path: string
   return { stream: archive, done };
 }
 
-async function writeZip(srcDir: string, topName: string, files: { path: string; size: number }[], zipTmp: string, onBytes: (done: number) => void): Promise<{ sha256: string; size: number }> {
-  const { stream, done } = packageZipStream(topName, files, (p) => createReadStream(join(srcDir, ...p.split('/'))));
+async function writeZip(srcDir: string, topName: string, files: { path: string; size: number }[], zipTmp: string, stamp: { ms: number; timeZone: string }, onBytes: (done: number) => void): Promise<{ sha256: string; size: number }> {
+  const { stream, done } = packageZipStream(topName, files, (p) => createReadStream(join(srcDir, ...p.split('/'))), stamp);
   const hash = createHash('sha256');
   let size = 0;
   const counter = new Transform({
@@ -281,6 +305,27 @@ async function writeZip(srcDir: string, topName: string, files: { path: string; 
 }
 
 /**
+ * Each written clip's poster for the viewer: its first keyframe as a JPEG data: URL (inlined, so
+ * index.html stays one file that fetches nothing). A clip ffmpeg cannot make a still of simply
+ * has none: a poster is a convenience, never a reason to fail an export.
+ */
+async function posters(tools: MediaTools, tmpDir: string, clips: readonly { name: string }[], workPrefix: string, suffix: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const [i, c] of clips.entries()) {
+    const work = `${workPrefix}-${i}.partial-${suffix}`;
+    try {
+      await grabKeyframeJpeg(tools, join(tmpDir, ...clipPackagePath(c.name).split('/')), POSTER_WIDTH, work);
+      out.set(c.name, `data:image/jpeg;base64,${(await readFile(work)).toString('base64')}`);
+    } catch {
+      // no poster for this clip
+    } finally {
+      await removeWorkingFile(work);
+    }
+  }
+  return out;
+}
+
+/**
  * Writes the package. Throws CustodianError 'conflict' if outDir exists and is not empty (or the
  * zip exists), 'invalid_request' if the manifest and clips disagree, 'not_found' for a missing
  * source clip, and 'refused_by_safety_rule' if a clip's given sha256 differs from what was
@@ -294,6 +339,11 @@ export async function writePackage(opts: WritePackageOptions): Promise<WrittenPa
   const report = opts.onProgress ?? ((): void => undefined);
 
   validateClips(opts.manifest, opts.clips);
+  for (const d of opts.documents ?? []) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(d.path) || [MANIFEST_FILE, SIGNATURE_FILE, SUMS_FILE, VERIFY_FILE, INDEX_FILE, PUBLIC_KEY_FILE, CLIPS_DIR].includes(d.path)) {
+      throw invalid(`"${d.path}" cannot be a document's name in a package.`);
+    }
+  }
   await checkTarget(outDir, zipPath);
   const keys = ensureSiteKeys(opts.dataDir); // also fails early if the key is unusable
   const signingKey = { algorithm: 'Ed25519' as const, fingerprint: keys.fingerprint };
@@ -373,7 +423,8 @@ export async function writePackage(opts: WritePackageOptions): Promise<WrittenPa
     const listed: [string, Buffer][] = [
       [PUBLIC_KEY_FILE, Buffer.from(keys.publicKeyPem, 'utf8')],
       [VERIFY_FILE, Buffer.from(renderVerifyText(body), 'utf8')],
-      [INDEX_FILE, Buffer.from(renderPackageHtml(body, body.language), 'utf8')],
+      [INDEX_FILE, Buffer.from(renderPackageHtml(body, body.language, opts.tools ? await posters(opts.tools, tmpDir, opts.clips, `${parent}/.${name}.poster`, suffix) : undefined), 'utf8')],
+      ...(opts.documents ?? []).map((d): [string, Buffer] => [d.path, d.bytes]),
     ];
     const contents: ContentEntry[] = [
       ...files.map((f) => ({ path: clipPackagePath(f.name), size: f.size, sha256: f.sha256 })),
@@ -403,7 +454,7 @@ export async function writePackage(opts: WritePackageOptions): Promise<WrittenPa
       const zipTotal = allFiles.reduce((a, f) => a + f.size, 0);
       report({ phase: 'zip', done: 0, total: zipTotal });
       let last = 0;
-      zipWritten = await writeZip(tmpDir, name, allFiles, zipTmp, (n) => {
+      zipWritten = await writeZip(tmpDir, name, allFiles, zipTmp, { ms: Date.parse(body.createdAt), timeZone: body.timeZone }, (n) => {
         if (n - last >= PROGRESS_STEP || n === zipTotal) {
           last = n;
           report({ phase: 'zip', done: Math.min(n, zipTotal), total: zipTotal });

@@ -14,6 +14,7 @@ import { Incidents } from './views/Incidents.js';
 import { LanguageSwitch } from './views/LanguageSwitch.js';
 import { Login } from './views/Login.js';
 import { Overview } from './views/Overview.js';
+import { Requests } from './views/Requests.js';
 import { Settings } from './views/Settings.js';
 import { Verify } from './views/Verify.js';
 
@@ -44,6 +45,11 @@ function Shell(): ReactNode {
   const screens = s ? screensFor(s) : [];
   const first = screens[0];
 
+  // Cameras by name and zone, for every screen that names one (roles that may list them).
+  useEffect(() => {
+    if (s?.operations.includes('cameras.list')) void stores.cameras.getState().load();
+  }, [s, stores]);
+
   // Site time zone for formatting instants (roles that may read the status).
   useEffect(() => {
     if (!s || !s.operations.includes('status')) return;
@@ -71,10 +77,12 @@ function Shell(): ReactNode {
   if (!s) return null;
   const current: Screen | undefined = screens.includes(route.screen) ? route.screen : first;
   return (
-    <div className="shell">
+    <div className={`shell screen-${current ?? 'none'}`}>
       <a className="skip" href="#main">
         {t('app.skip')}
       </a>
+      {/* The chrome stays at the top: notices sit under the menu, never over the page's buttons. */}
+      <div className="chrome">
       <header className="topbar">
         <div className="brand">
           <img src="./icon.svg" alt="" width={28} height={28} />
@@ -114,10 +122,12 @@ function Shell(): ReactNode {
           </div>
         ))}
       </div>
+      </div>
       <main id="main" tabIndex={-1}>
         {current === 'overview' ? <Overview /> : null}
         {current === 'cameras' ? <Cameras /> : null}
         {current === 'incidents' ? <Incidents /> : null}
+        {current === 'requests' ? <Requests /> : null}
         {current === 'dpo' ? <Dpo /> : null}
         {current === 'settings' ? <Settings /> : null}
         {current === 'verify' ? <Verify /> : null}

@@ -6,7 +6,7 @@
  *
  *   POST /api/<operation>        JSON body → {ok:true,data} | {ok:false,error:{code,message}}
  *   GET  /api/events             text/event-stream: progress, status, session-ended
- *   GET  /media/<segment|clip>/<id>   the file, with Range (206), to roles that may see footage
+ *   GET  /media/<segment|clip|request-clip>/<id>   the file, with Range (206), to roles that may see footage
  *   GET  /download/package/<id>       a package copy Custodian holds, as a zip (officers; audit-logged)
  *   GET  /download/receipt/<id>.<html|pdf>   a handover receipt (officers and the DPO)
  *   PUT  /upload/<upload id>?path=P   one file of a package being verified (raw bytes, any role)
@@ -28,7 +28,7 @@ import { closeSync, createReadStream, existsSync, realpathSync, statSync } from 
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { API_PREFIX, BODY_LIMIT_BYTES, DOWNLOAD_PREFIX, EVENTS_PATH, HTTP_STATUS, LANG_HEADER, MEDIA_PREFIX, SESSION_COOKIE, UPLOAD_PREFIX } from '../common/api/http.js';
+import { API_PREFIX, BODY_LIMIT_BYTES, DOWNLOAD_PREFIX, EVENTS_PATH, HTTP_STATUS, LANG_HEADER, MEDIA_PREFIX, SESSION_COOKIE, UPLOAD_PREFIX, isFootageKind } from '../common/api/http.js';
 import { decideRange } from '../common/api/range.js';
 import type { ApiEvent, ApiFailure } from '../common/api/types.js';
 import type { CustodianError, ErrorCode } from '../common/errors.js';
@@ -305,7 +305,7 @@ export class CustodianServer {
     const { kind, id } = request.params;
     // Nothing from the URL becomes a path: only an id the index knows.
     const lang = this.langOf(request);
-    if ((kind !== 'segment' && kind !== 'clip') || !ID_RE.test(id)) return sendCode(reply, 'not_found', NOTHING_HERE, lang);
+    if (!isFootageKind(kind) || !ID_RE.test(id)) return sendCode(reply, 'not_found', NOTHING_HERE, lang);
     let f;
     try {
       f = this.api.openFootage(request.cookies[SESSION_COOKIE], kind, Number(id));
@@ -446,6 +446,8 @@ export class CustodianServer {
     // open stream is checked against the database each second.
     this.sessionTimer = setInterval(() => {
       if (this.api.subscriberCount > 0) this.api.recheckSubscribers();
+      // Incident pages follow archiving and handovers as they happen, also the service's.
+      if (this.api.subscriberCount > 0) this.api.pushIncidents();
     }, this.options.sessionCheckMs ?? 1_000);
     this.log(`serving on ${this.url}${this.staticDir ? '' : ' (no dist-renderer/: API only)'}`);
     return { url: this.url, port: this.port };

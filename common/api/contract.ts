@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { INCIDENT_REASONS, ZONES } from '../domain.js';
 import { ROLES } from '../permissions.js';
 import { SettingsSchema, type SettingKey } from '../settings.js';
+import { FOOTAGE_KINDS } from './http.js';
 import type {
   AlarmView,
   ComplianceReportView,
@@ -32,8 +33,22 @@ import type {
   SettingsView,
   StatusView,
   SweepPreviewView,
+  StillView,
   UserView,
 } from './types.js';
+import { MaskTrackSchema } from '../mask-track.js';
+import type {
+  RequestCloseView,
+  RequestDetailView,
+  RequestFileView,
+  RequestIntakeView,
+  RequestMarkView,
+  RequestMasksView,
+  RequestPackageChunkView,
+  RequestProposalView,
+  RequestRegisterRow,
+  RequestSummaryView,
+} from './requests.js';
 import { REASON_CLASSES, type DeletionLogPageView, type FootageViewsPageView, type HandoverLogEntryView, type LogDownloadView, type ReceiptView } from './report.js';
 
 /** An instant: ISO 8601 text (site time without an offset) or UTC milliseconds. */
@@ -42,6 +57,9 @@ const text = (max: number) => z.string().max(max);
 const id = z.number().int().positive();
 const cameraId = z.string().min(1).max(100);
 const incidentRef = z.string().min(1).max(40);
+const requestRef = z.string().min(1).max(40);
+/** A time and place an access request names: cameras and a window. */
+const RequestWindow = z.strictObject({ cameras: z.array(cameraId).min(1).max(100), from: Instant, to: Instant });
 /** Where a page of the deletion log ends: its last row's deletion time and id. */
 const DeletionCursor = z.strictObject({ at: z.number().int().min(0), id: z.number().int().min(0) });
 /** The deletion log's filters (the screen and the download take the same). */
@@ -68,7 +86,7 @@ const SETTING_KEYS = Object.keys(SettingsSchema.shape) as [SettingKey, ...Settin
  * whoever runs Custodian as the OS user), never through the API, so logging in as an
  * administrator cannot make Custodian run another program or write elsewhere.
  */
-export const LOCAL_ONLY_SETTINGS: readonly SettingKey[] = ['ffmpegPath', 'ffprobePath', 'archiveDir', 'backupDir'];
+export const LOCAL_ONLY_SETTINGS: readonly SettingKey[] = ['ffmpegPath', 'ffprobePath', 'archiveDir', 'maskingModelDir', 'backupDir'];
 
 /** One operation: its request schema, a sentence for the docs, and (as a type only) its answer. */
 export interface OperationDef<Req extends z.ZodType, Res> {
@@ -103,7 +121,12 @@ export const CONTRACT = {
     z.strictObject({ camera: cameraId, from: Instant, to: Instant, limit: z.number().int().min(1).max(50_000).optional() }),
     'The recorded segments of one camera in a time range (at most 31 days), with holds and the retention line.',
   ),
-  'playback.url': op<PlaybackView>()(z.strictObject({ kind: z.enum(['segment', 'clip']), id }), 'A URL that streams a segment or an archived clip (the viewing is audit-logged).'),
+  'playback.url': op<PlaybackView>()(
+    z.strictObject({ kind: z.enum(FOOTAGE_KINDS), id }),
+    "A URL that streams a segment, an archived clip, or an access request's clip or masked copy (the viewing is audit-logged).",
+  ),
+  'thumbnails.get': op<StillView>()(z.strictObject({ segment: id }), "A recording's still for the timeline (its first keyframe, 240 px wide), made on first use and deleted with the recording (the viewing is audit-logged)."),
+  'cameras.frame': op<StillView>()(z.strictObject({ camera: cameraId }), "The camera's current picture, full size, to draw privacy masks on (from its newest readable recording; the viewing is audit-logged)."),
 
   'holds.list': op<{ holds: HoldView[] }>()(z.strictObject({ all: z.boolean().optional() }), 'Active holds (with `all`, released ones too).'),
   'holds.add': op<HoldView>()(
@@ -154,6 +177,62 @@ export const CONTRACT = {
   ),
   'clips.reclassify': op<ClipReclassifyView>()(z.strictObject({ clip: id, subjects: z.enum(ZONES), reason: text(2000) }), "Correct an archived clip's staff/visitor/mixed classification."),
 
+  'requests.list': op<{ requests: RequestSummaryView[] }>()(empty, 'Access requests (GDPR art. 15): each with its deadline and where it stands, the ones to answer first on top.'),
+  'requests.show': op<RequestDetailView>()(z.strictObject({ ref: requestRef }), "An access request: the requester, the windows it froze, the clips marked, their masks, the answer, the delivery and its history."),
+  'requests.create': op<RequestIntakeView>()(
+    z.strictObject({
+      received: Instant,
+      name: text(200),
+      contact: text(500),
+      identityCheckedBy: text(200),
+      identityMethod: text(500),
+      description: text(4000),
+      language: z.enum(['sv', 'en']).optional(),
+      windows: z.array(RequestWindow).min(1).max(20),
+    }),
+    'Register a signed access request (reference DSR-YYYY-NNNN): due one calendar month after receipt; the windows it names are held at once.',
+  ),
+  'requests.addWindow': op<RequestIntakeView>()(z.strictObject({ ref: requestRef, ...RequestWindow.shape }), 'Add a time and place to an open access request; it is held at once.'),
+  'requests.extend': op<RequestDetailView>()(
+    z.strictObject({ ref: requestRef, reason: text(2000), told: Instant, until: Instant.optional() }),
+    'Extend an access request once, before its first deadline, by at most two months, with the reason and when the requester was told.',
+  ),
+  'requests.mark': op<RequestMarkView>()(
+    z.strictObject({ ref: requestRef, camera: cameraId, from: Instant, to: Instant }),
+    'Mark where the requester appears (a camera, from–to, inside a window of the request): archived at once as hashed clips; progress is pushed as events.',
+  ),
+  'requests.unmark': op<RequestCloseView>()(z.strictObject({ ref: requestRef, clip: id, reason: text(2000) }), "Take back a mark: its clip and masked copy are deleted and the deletion logged."),
+  'requests.notFound': op<RequestDetailView>()(z.strictObject({ ref: requestRef, note: text(2000) }), 'Answer that no recordings of the requester were found: the holds are released at once.'),
+  'requests.masks': op<RequestMasksView>()(z.strictObject({ ref: requestRef, clip: id }), "A clip's mask tracks (the ones kept visible are the requester's) and its masked copy."),
+  'requests.propose': op<RequestProposalView>()(
+    z.strictObject({ ref: requestRef, clip: id }),
+    "Propose mask tracks for every person in a clip with the offline detector (the requester's are then picked); progress is pushed as events. Without the detector, says so: masks drawn by hand still work.",
+  ),
+  'requests.saveMasks': op<RequestMasksView>()(
+    z.strictObject({ ref: requestRef, clip: id, tracks: z.array(MaskTrackSchema).max(5000), keep: z.array(z.string().max(64)).max(5000) }),
+    'Save the mask tracks drawn or corrected on a clip, and which of them are the requester (left visible); an empty set says nobody else is in it.',
+  ),
+  'requests.render': op<RequestMasksView>()(
+    z.strictObject({ ref: requestRef, clip: id }),
+    'Burn the saved masks into a masked copy of the clip (re-encoded, irreversible): the preview, and what the answer holds; progress is pushed as events.',
+  ),
+  'requests.answer': op<RequestDetailView>()(
+    z.strictObject({ ref: requestRef }),
+    "Make the answer: a signed package for the data subject with the masked clips and the letter (or the letter alone when nothing was found); progress is pushed as events.",
+  ),
+  'requests.deliver': op<RequestCloseView>()(
+    z.strictObject({ ref: requestRef, method: text(200), note: text(2000).optional() }),
+    "Record how the answer was delivered (once); then the holds are released and the request's material deleted, each deletion logged.",
+  ),
+  'requests.withdraw': op<RequestCloseView>()(z.strictObject({ ref: requestRef, reason: text(2000) }), 'The requester withdrew: the holds are released and what was made for the request deleted.'),
+  'requests.letter': op<RequestFileView>()(z.strictObject({ ref: requestRef }), 'The letter that answers a request (PDF), made from the record.'),
+  'requests.package': op<RequestPackageChunkView>()(
+    z.strictObject({ ref: requestRef, offset: z.number().int().min(0).optional() }),
+    "The data subject's package as a zip, one chunk of at most 4 MB per call (pass `offset` for the next), to carry to the requester; audit-logged.",
+  ),
+  'requests.register': op<{ requests: RequestRegisterRow[] }>()(empty, "The DPO's register of access requests: received, due, extended, answered, days taken, outcome."),
+  'requests.download': op<LogDownloadView>()(z.strictObject({ format: z.enum(['csv', 'json']) }), 'The register of access requests as CSV or JSON (one chunk).'),
+
   'alarms.list': op<{ alarms: AlarmView[] }>()(z.strictObject({ all: z.boolean().optional() }), 'Open alarms (with `all`, those acknowledged in the last 90 days too).'),
   'alarms.ack': op<AlarmView>()(z.strictObject({ id, note: text(2000).optional() }), 'Acknowledge an alarm (for a paused deletion: lets the next sweep go ahead once).'),
 
@@ -199,6 +278,7 @@ export const CONTRACT = {
   'users.setRole': op<UserView>()(z.strictObject({ name: userName, role: z.enum(ROLES) }), "Change a user's role: their sessions and event streams end at once, and they log in again with the new role."),
   'users.disable': op<UserView>()(z.strictObject({ name: userName }), 'Disable a user: their sessions end at once and they cannot log in.'),
   'users.unlock': op<UserView>()(z.strictObject({ name: userName }), 'Lift the lock that failed logins put on a user (before its 15 minutes are over).'),
+  'users.setPassword': op<UserView>()(z.strictObject({ name: userName, password }), "Give a user a new password (an administrator's reset): their sessions end and a lock from failed logins is lifted."),
 
   'sweep.dryRun': op<SweepPreviewView>()(empty, 'What the retention sweep would delete now, and when the next deletion is due; deletes nothing.'),
 } as const;

@@ -66,7 +66,15 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function mediaPath(kind: 'segment' | 'clip', id: number): string {
+/** What can be streamed: a recorder's segment, an incident's archived clip, an access request's clip or masked copy. */
+export const FOOTAGE_KINDS = ['segment', 'clip', 'request-clip'] as const;
+export type FootageKind = (typeof FOOTAGE_KINDS)[number];
+
+export function isFootageKind(kind: string): kind is FootageKind {
+  return (FOOTAGE_KINDS as readonly string[]).includes(kind);
+}
+
+export function mediaPath(kind: FootageKind, id: number): string {
   return `${MEDIA_PREFIX}${kind}/${id}`;
 }
 

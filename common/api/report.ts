@@ -6,10 +6,11 @@
  * are UTC milliseconds for programs.
  */
 import type { Zone } from '../domain.js';
+import type { G1Section } from './requests.js';
 import type { DeletionRecordView, HandoverRecordView, IncidentStatus } from './types.js';
 import type { Msg } from '../i18n/catalog.js';
 
-export const REPORT_CLAUSES = ['P2', 'P4', 'P5', 'P7'] as const;
+export const REPORT_CLAUSES = ['P2', 'P4', 'P5', 'P7', 'G1'] as const;
 export type ReportClause = (typeof REPORT_CLAUSES)[number];
 
 /** held: every fact checked and none a deviation; incomplete: no deviation found, but something could not be checked. */
@@ -112,6 +113,8 @@ export interface ComplianceReportView {
   p4: SeparationSection;
   p5: KeepingSection;
   p7: AudioSection;
+  /** Access requests (POLICY G1, issue 14). */
+  g1: G1Section;
   incidents: { ref: string; title: string; reason: string; status: IncidentStatus; reviewBy: string; ageDays: number; overdue: boolean }[];
   handovers: HandoverRecordView[];
   deletionsByReason: { reason: string; n: number; bytes: number | null }[];

@@ -88,13 +88,41 @@ export interface SegmentsView {
   holds: { id: number; fromMs: number; toMs: number; reason: string; source: string; sourceRef: string | null }[];
   /** True when more segments exist than `limit` allowed: ask for a narrower range. */
   truncated: boolean;
+  /**
+   * Incident windows and holds on this camera overlapping the range, released ones too (drawn on
+   * the timeline: what was kept, and when it stopped being kept).
+   */
+  windows: TimelineWindowView[];
+}
+
+export interface TimelineWindowView {
+  kind: 'incident' | 'hold';
+  /** The hold's id, or the incident's reference. */
+  ref: string;
+  fromMs: number;
+  toMs: number;
+  /** A hold released (or an incident handed over or closed): the window is drawn, but nothing is kept for it any more. */
+  released: boolean;
+  title: string | null;
+}
+
+/** A still picture of a recording (the timeline's thumbnails, the mask editor's picture). */
+export interface StillView {
+  segment: number;
+  camera: string;
+  /** When the picture was recorded (UTC ms). */
+  atMs: number;
+  width: number;
+  height: number;
+  /** The picture as a data: URL (JPEG or PNG), so it travels over IPC as well as HTTP. */
+  image: string;
 }
 
 export interface PlaybackView {
   /** A same-origin URL (browser mode) that streams the file with HTTP range requests. */
   url: string;
   contentType: string;
-  kind: 'segment' | 'clip';
+  kind: 'segment' | 'clip' | 'request-clip';
   id: number;
   camera: string;
   startMs: number;
@@ -137,6 +165,8 @@ export interface IncidentSummaryView {
   createdBy: string;
   closed: string | null;
   closedReason: string | null;
+  /** The cameras above with their names and zones (a reader who may not list cameras still reads them by name). */
+  cameraInfo: { id: string; name: string | null; zone: Zone }[];
 }
 
 export interface ClipView {
@@ -363,9 +393,14 @@ export interface VerifyView {
 export type { ComplianceReportView } from './report.js';
 
 /** Pushed to the browser (server-sent events) and to the desktop window (IPC). */
+/** Long work on an access request that reports progress (core/api/request-handlers.ts). */
+export type RequestTask = 'request-mark' | 'request-propose' | 'request-render' | 'request-answer';
+
 export type ApiEvent =
   /** `step`: what the task is doing now, as a code with words in the catalogue (ui:steps.<step>); `label` names the file or camera. */
-  | { type: 'progress'; task: 'archive' | 'export'; ref: string; fraction: number; label: string; step?: string }
+  | { type: 'progress'; task: 'archive' | 'export' | RequestTask; ref: string; fraction: number; label: string; step?: string }
   | { type: 'status'; alarms: number; blocking: number; rootsOffline: number; nextDeletion: string | null; openIncidents: number; overdueIncidents: number }
   /** `reason` is the English log form; `msg` the sentence for the face to word. */
-  | { type: 'session-ended'; reason: string; msg?: Msg };
+  | { type: 'session-ended'; reason: string; msg?: Msg }
+  /** An incident changed (status, clips archived) — also when another process (the service) did it. */
+  | { type: 'incident'; ref: string; status: IncidentStatus; clips: number; complete: number; failed: number; packages: number };

@@ -12,8 +12,10 @@ import * as check from './check.js';
 import * as core from './core.js';
 import { formatIso, isIsoDay, isIsoInstant } from './dates.js';
 import * as deletion from './deletion.js';
+import * as desk from './desk.js';
 import * as evidence from './evidence.js';
 import * as masking from './masking.js';
+import * as requests from './requests.js';
 import * as records from './records.js';
 import * as report from './report.js';
 import * as scan from './scan.js';
@@ -43,6 +45,8 @@ const NAMESPACES = {
   media,
   layout,
   cli,
+  requests,
+  desk,
   records,
 } as const;
 

@@ -7,6 +7,7 @@ export const sv = {
   noun_deletion: 'Raderingspost',
   noun_handover: 'Överlämningspost',
   noun_receipt: 'Kvittopost',
+  noun_request: 'Registerutdragspost',
 
   'problem.gap': 'Kedjeposterna #{{from}}–#{{to}} saknas: poster har tagits bort ur kedjan.',
   'problem.link': 'Kedjepost #{{seq}} följer inte på posten före: kedjan har klippts eller skarvats där.',
@@ -74,6 +75,7 @@ export const en: Record<keyof typeof sv, string> = {
   noun_deletion: 'Deletion record',
   noun_handover: 'Handover record',
   noun_receipt: 'Receipt record',
+  noun_request: 'Access-request record',
 
   'problem.gap': 'Chain entries #{{from}}–#{{to}} are missing: records were removed from the chain.',
   'problem.link': 'Chain entry #{{seq}} does not follow the entry before it: the chain was cut or spliced there.',

@@ -19,7 +19,7 @@ import { english, isLanguage, translator, type Language, type Msg } from '../../
 import { requestIssues } from '../../common/i18n/zod.js';
 import { may, type Action } from '../../common/permissions.js';
 import { formatInstant } from '../../common/time.js';
-import { listIncidents } from '../../db/incidents.js';
+import { incidentProgress, listIncidents } from '../../db/incidents.js';
 import { listRoots } from '../../db/roots.js';
 import { blockingAlarms, openAlarms } from '../alarms.js';
 import { audit } from '../audit.js';
@@ -73,7 +73,7 @@ interface Subscriber {
 }
 
 /** Operations after which another user's sessions may have ended: their streams are checked at once. */
-const ENDS_SESSIONS: ReadonlySet<string> = new Set(['users.setRole', 'users.disable']);
+const ENDS_SESSIONS: ReadonlySet<string> = new Set(['users.setRole', 'users.disable', 'users.setPassword']);
 
 const MAX_VIEWS_REMEMBERED = 10_000;
 
@@ -85,6 +85,8 @@ export class CustodianApi {
   private readonly subscribers = new Set<Subscriber>();
   private readonly viewed = new Map<number, Set<string>>();
   private lastStatus = '';
+  /** Each incident's last pushed state, to push only what changed (null: not read yet). */
+  private lastIncidents: Map<string, string> | null = null;
   private readonly mediaUrl: (kind: FootageKind, id: number) => string;
   /** Packages being uploaded to "Verify a package", per session. */
   readonly uploads: PackageUploads;
@@ -189,7 +191,8 @@ export class CustodianApi {
       seen = new Set();
       this.viewed.set(user.sessionId, seen);
     }
-    const key = `${kind}:${id}`;
+    // A still of a recording and its playback are two viewings (each logged once per session).
+    const key = `${kind}:${id}:${typeof details.still === 'string' ? details.still : ''}`;
     if (seen.has(key)) return;
     if (seen.size >= MAX_VIEWS_REMEMBERED) seen.clear();
     seen.add(key);
@@ -327,6 +330,36 @@ export class CustodianApi {
     if (text === this.lastStatus) return;
     this.lastStatus = text;
     for (const s of [...this.subscribers]) if (may(s.role, 'status') && this.stillValid(s)) safeDeliver(s.listener, ev);
+  }
+
+  /**
+   * Pushes an `incident` event for each incident whose status, clips or packages changed since
+   * the last look — whoever changed it: this process, or the service archiving in another one.
+   * Read from the database (one small query), so the server can call it every second. Officers
+   * and the DPO get them; HR reads only its share and reloads on its own.
+   */
+  pushIncidents(): void {
+    let rows;
+    try {
+      rows = incidentProgress(this.ctx.db);
+    } catch (e) {
+      this.options.onInternalError?.('incident events', e);
+      return;
+    }
+    const first = this.lastIncidents === null;
+    const seen = new Map<string, string>();
+    const changed: Extract<ApiEvent, { type: 'incident' }>[] = [];
+    for (const r of rows) {
+      const text = `${r.status}|${r.clips}|${r.complete}|${r.failed}|${r.packages}`;
+      seen.set(r.ref, text);
+      if (!first && this.lastIncidents?.get(r.ref) !== text) changed.push({ type: 'incident', ref: r.ref, status: r.status, clips: r.clips, complete: r.complete, failed: r.failed, packages: r.packages });
+    }
+    this.lastIncidents = seen;
+    if (changed.length === 0) return;
+    for (const s of [...this.subscribers]) {
+      if (s.role === 'hr' || !may(s.role, 'incidents.show') || !this.stillValid(s)) continue;
+      for (const ev of changed) safeDeliver(s.listener, ev);
+    }
   }
 
   get subscriberCount(): number {

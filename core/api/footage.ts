@@ -8,9 +8,11 @@
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { FootageKind } from '../../common/api/http.js';
 import { CustodianError, failure } from '../../common/errors.js';
 import type { Msg } from '../../common/i18n/catalog.js';
 import { textMsg } from '../../common/i18n/words.js';
+import { getFile } from '../../db/access-requests.js';
 import { getDir } from '../../db/dirs.js';
 import { getClip } from '../../db/incidents.js';
 import { getRoot } from '../../db/roots.js';
@@ -20,7 +22,7 @@ import type { Ctx } from '../context.js';
 import { archiveDir } from '../paths.js';
 import { checkSentinel } from '../roots.js';
 
-export type FootageKind = 'segment' | 'clip';
+export type { FootageKind } from '../../common/api/http.js';
 
 export interface FootageItem {
   kind: FootageKind;
@@ -119,6 +121,13 @@ export function footageItem(ctx: Ctx, kind: FootageKind, id: number): FootageIte
     const online = checkSentinel(root);
     if (!online.online) throw failure('conflict', 'server:recordingOffline', { id, reason: textMsg(online.reason) });
     return { kind, id, camera: seg.camera_id, startMs: seg.start_ms, endMs: seg.end_ms, base: root.path, components: [...relComponents(dir.rel), seg.name], name: seg.name };
+  }
+  if (kind === 'request-clip') {
+    // An access request's clip or masked copy (core/access-requests/), in the archive folder.
+    const f = getFile(ctx.db, id);
+    if (!f || f.status !== 'complete') throw new CustodianError('not_found', `There is no clip #${id} of an access request (it may be unfinished, or deleted after the answer).`);
+    const parts = f.rel_path.split('/');
+    return { kind, id, camera: f.camera_id ?? '', startMs: f.start_ms ?? f.from_ms ?? 0, endMs: f.end_ms ?? f.to_ms ?? 0, base: archiveDir(ctx), components: parts, name: parts[parts.length - 1] ?? '' };
   }
   const clip = getClip(ctx.db, id);
   if (!clip || clip.status !== 'complete') throw failure('not_found', 'server:noArchivedClip', { id });

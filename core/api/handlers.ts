@@ -8,13 +8,13 @@
 import { closeSync } from 'node:fs';
 import path from 'node:path';
 import { LOCAL_ONLY_SETTINGS, type GuardedOperation, type ParsedRequestOf, type ResponseOf } from '../../common/api/contract.js';
-import type { ApiEvent, CameraView, HoldView, IncidentSummaryView, Mask, SegmentsView, SessionView } from '../../common/api/types.js';
+import type { ApiEvent, CameraView, HoldView, IncidentSummaryView, Mask, SegmentsView, SessionView, StillView, TimelineWindowView } from '../../common/api/types.js';
 import { CustodianError, failure, isCustodianError } from '../../common/errors.js';
 import { allowedActions, may } from '../../common/permissions.js';
 import { formatInstant, formatLocal, parseUserTime, retentionCutoff } from '../../common/time.js';
 import { getCamera, type CameraRow } from '../../db/cameras.js';
 import { listHolds, type HoldRow } from '../../db/holds.js';
-import type { IncidentRow } from '../../db/incidents.js';
+import { listIncidents, type IncidentRow } from '../../db/incidents.js';
 import { findPackage } from '../../db/packages.js';
 import { segmentsForCamera } from '../../db/segments.js';
 import { acknowledgeAlarm, alarmList } from '../alarms.js';
@@ -23,6 +23,7 @@ import type { Ctx } from '../context.js';
 import { exportPackage } from '../exports.js';
 import { discardPackage, handoverLog, recordHandover } from '../handover.js';
 import { dpoHandlers } from './dpo-handlers.js';
+import { requestHandlers } from './request-handlers.js';
 import { addHold, holds, releaseHoldById } from '../holds.js';
 import { incidentDetail, incidentSummary, incidentVisibleTo, packageView } from '../incident-view.js';
 import type { PackageUploads } from '../package-check.js';
@@ -30,7 +31,8 @@ import { archiveIncident, closeIncident, createIncident, extendIncident, findInc
 import { sweep } from '../retention.js';
 import { changeSetting } from '../settings.js';
 import { status } from '../status.js';
-import { addUser, disableUser, listUsers, logout, setUserRole, unlockUser, type SessionUser } from '../users.js';
+import { addUser, changePassword, disableUser, listUsers, logout, setUserRole, unlockUser, type SessionUser } from '../users.js';
+import { cameraFrame, thumbnailOf, type Still } from '../thumbnails.js';
 import { openFootageFile, type FootageKind } from './footage.js';
 import { alarmView } from '../alarms.js';
 
@@ -85,6 +87,16 @@ export function holdView(ctx: Ctx, h: HoldRow): HoldView {
 }
 
 
+function stillView(s: Still): StillView {
+  return { segment: s.segmentId, camera: s.camera, atMs: s.atMs, width: s.width, height: s.height, image: `data:${s.mime};base64,${s.bytes.toString('base64')}` };
+}
+
+/** A still is footage seen: audit-logged like a playback (once per session and recording and purpose). */
+function noteStill(call: CallContext, s: Still, purpose: 'thumbnail' | 'mask-frame'): void {
+  const tz = call.ctx.settings().siteTimeZone;
+  call.noteViewing('segment', s.segmentId, { camera: s.camera, from: formatInstant(s.atMs, tz), to: formatInstant(s.atMs, tz), still: purpose });
+}
+
 /** HR sees only incidents handed over to HR, and of them only HR's share (see common/permissions.ts SCOPES). */
 function visibleTo(call: CallContext, inc: IncidentRow): boolean {
   return incidentVisibleTo(call.ctx, inc, call.user);
@@ -120,7 +132,27 @@ function retentionLine(ctx: Ctx): number {
   return cutoffMemo.value;
 }
 
-export function segmentsView(ctx: Ctx, camera: string, fromMs: number, toMs: number, limit = 20_000): SegmentsView {
+/**
+ * Incident windows and holds of one camera overlapping a range, released ones too: the timeline
+ * draws what was kept and, after the release, that it was. An incident's own hold is drawn as
+ * the incident; titles only for readers who may read incidents.
+ */
+function timelineWindows(ctx: Ctx, camera: string, fromMs: number, toMs: number, titles: boolean): TimelineWindowView[] {
+  const out: TimelineWindowView[] = [];
+  const holdsById = new Map(listHolds(ctx.db, true).map((h) => [h.id, h]));
+  for (const inc of listIncidents(ctx.db)) {
+    if (inc.from_ms >= toMs || inc.to_ms <= fromMs || !inc.cameras.split(',').includes(camera)) continue;
+    const hold = inc.hold_id === null ? undefined : holdsById.get(inc.hold_id);
+    out.push({ kind: 'incident', ref: inc.ref, fromMs: inc.from_ms, toMs: inc.to_ms, released: hold?.released_ms != null || inc.status === 'handed-over' || inc.status === 'deleted', title: titles ? inc.title : null });
+  }
+  for (const h of holdsById.values()) {
+    if (h.source === 'incident' || h.from_ms >= toMs || h.to_ms <= fromMs || !h.cameras.split(',').includes(camera)) continue;
+    out.push({ kind: 'hold', ref: String(h.id), fromMs: h.from_ms, toMs: h.to_ms, released: h.released_ms !== null, title: titles ? h.reason : null });
+  }
+  return out.sort((a, b) => a.fromMs - b.fromMs);
+}
+
+export function segmentsView(ctx: Ctx, camera: string, fromMs: number, toMs: number, limit = 20_000, titles = false): SegmentsView {
   if (!(toMs > fromMs)) throw failure('invalid_request', 'server:rangeInverted');
   if (toMs - fromMs > MAX_RANGE_MS) throw failure('invalid_request', 'server:rangeTooLong');
   if (!getCamera(ctx.db, camera)) throw failure('not_found', 'incident:errNoCamera', { camera });
@@ -146,6 +178,7 @@ export function segmentsView(ctx: Ctx, camera: string, fromMs: number, toMs: num
     segments,
     holds: camHolds.map((h) => ({ id: h.id, fromMs: h.from_ms, toMs: h.to_ms, reason: h.reason, source: h.source, sourceRef: h.source_ref })),
     truncated,
+    windows: timelineWindows(ctx, camera, fromMs, toMs, titles),
   };
 }
 
@@ -183,7 +216,7 @@ export const handlers: HandlerMap = {
         ...(req.masks !== undefined ? { masks: req.masks } : {}),
       }),
     ),
-  'segments.list': (call, req) => segmentsView(call.ctx, req.camera, toMs(call.ctx, req.from), toMs(call.ctx, req.to), req.limit),
+  'segments.list': (call, req) => segmentsView(call.ctx, req.camera, toMs(call.ctx, req.from), toMs(call.ctx, req.to), req.limit, may(call.user.role, 'incidents.list')),
   'playback.url': (call, req) => {
     // Opened (and closed) now, so a URL is only given for footage that can really be streamed.
     const f = openFootageFile(call.ctx, req.kind, req.id);
@@ -191,6 +224,18 @@ export const handlers: HandlerMap = {
     const tz = call.ctx.settings().siteTimeZone;
     call.noteViewing(req.kind, req.id, { camera: f.camera, from: formatInstant(f.startMs, tz), to: formatInstant(f.endMs, tz) });
     return { url: call.mediaUrl(req.kind, req.id), contentType: f.contentType, kind: req.kind, id: req.id, camera: f.camera, startMs: f.startMs, endMs: f.endMs, size: f.size };
+  },
+
+  'thumbnails.get': async (call, req) => {
+    const still = await thumbnailOf(call.ctx, req.segment);
+    noteStill(call, still, 'thumbnail');
+    return stillView(still);
+  },
+  'cameras.frame': async (call, req) => {
+    if (!getCamera(call.ctx.db, req.camera)) throw new CustodianError('not_found', `There is no camera "${req.camera}".`);
+    const still = await cameraFrame(call.ctx, req.camera);
+    noteStill(call, still, 'mask-frame');
+    return stillView(still);
   },
 
   'holds.list': (call, req) => ({ holds: holds(call.ctx, req.all ?? false).map((h) => holdView(call.ctx, h)) }),
@@ -284,6 +329,7 @@ export const handlers: HandlerMap = {
   'alarms.ack': (call, req) => alarmView(call.ctx, acknowledgeAlarm(call.ctx, req.id, req.note ?? null)),
 
   ...dpoHandlers,
+  ...requestHandlers,
 
   'settings.get': (call) => call.ctx.settings(),
   'settings.set': (call, req) => {
@@ -298,6 +344,7 @@ export const handlers: HandlerMap = {
   'users.setRole': (call, req) => setUserRole(call.ctx, req.name, req.role),
   'users.disable': (call, req) => disableUser(call.ctx, req.name),
   'users.unlock': (call, req) => unlockUser(call.ctx, req.name).user,
+  'users.setPassword': (call, req) => changePassword(call.ctx, req.name, req.password),
 
   'sweep.dryRun': (call) => {
     const r = sweep(call.ctx, { dryRun: true });

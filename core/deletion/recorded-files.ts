@@ -15,9 +15,18 @@ import { listTree, openGovernedFolder, removeEmptyTree, walkFolder, type Governe
 import { raiseAlarm } from '../alarms.js';
 import type { Ctx } from '../context.js';
 
+/**
+ * What a recorded file is: an incident's archived clip, a recorded package file, an access
+ * request's clip or masked copy (request_files), or a file of the data subject's package
+ * (request_package_files). The journal keeps the kinds apart (their ids are from other tables);
+ * the deletion log knows clips and package files (LOGGED_KIND).
+ */
+export type RecordedKind = 'clip' | 'package' | 'request-file' | 'request-package';
+const LOGGED_KIND: Readonly<Record<RecordedKind, 'clip' | 'package'>> = { clip: 'clip', package: 'package', 'request-file': 'clip', 'request-package': 'package' };
+
 export interface RecordedFile {
-  readonly kind: 'clip' | 'package';
-  /** The record's id: a clip id, or a recorded package file's id. */
+  readonly kind: RecordedKind;
+  /** The record's id: a clip id, a recorded package file's id, a request file's or request package file's id. */
   readonly recordId: number;
   /** The folder Custodian wrote it under (the archive, or the package copy's folder). */
   readonly base: string;
@@ -39,7 +48,7 @@ export interface RecordedDeletion {
   /** Not deleted now: why (a file in use, a share gone, a changed or unrecorded file). */
   failed: { path: string; reason: string }[];
   /** Record ids whose file is gone now (deleted now or found gone): the caller marks them deleted. */
-  gone: { kind: 'clip' | 'package'; recordId: number }[];
+  gone: { kind: RecordedKind; recordId: number }[];
 }
 
 function journalOf(f: RecordedFile, now: number): Omit<JournalRow, 'id'> {
@@ -62,7 +71,7 @@ function journalOf(f: RecordedFile, now: number): Omit<JournalRow, 'id'> {
 
 function logRow(j: JournalRow, abs: string, outcome: 'deleted' | 'already-gone', at: number, note: string | null): FinalDeletion {
   return {
-    kind: j.kind,
+    kind: LOGGED_KIND[j.kind],
     segment_id: null,
     root_id: null,
     camera_id: j.camera_id,

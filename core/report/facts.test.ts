@@ -27,7 +27,7 @@ describe('the catalogue has a sentence for every fact the report can state', () 
       ...['gone', 'no-tools'].map((w) => `p7.package.unchecked-${w}`),
       ...['overdue-at-index', 'offline', 'alarm', 'deferred', 'no-sweep', 'unexplained'].map((c) => `cause.${c}`),
       ...['held', 'not-held', 'incomplete'].map((x) => `status.${x}`),
-      ...['P2', 'P4', 'P5', 'P7'].map((x) => `clause.${x}`),
+      ...['P2', 'P4', 'P5', 'P7', 'G1'].map((x) => `clause.${x}`),
     ];
     expect(built.filter((k) => !hasKey(`report:${k}`))).toEqual([]);
   });

@@ -13,7 +13,7 @@
 import path from 'node:path';
 import type { ReportFactView, SeparationSection } from '../../common/api/report.js';
 import { ZONES, type Zone } from '../../common/domain.js';
-import type { AudienceRules } from '../../common/settings.js';
+import { ruleDeviations } from '../../common/policy-guard.js';
 import { listCameras } from '../../db/cameras.js';
 import { clipsOf, listIncidents } from '../../db/incidents.js';
 import { packagesCreated } from '../../db/packages.js';
@@ -22,19 +22,6 @@ import { archiveDir } from '../paths.js';
 import { filesUnder } from './disk.js';
 import { fact, someRefs } from './facts.js';
 import { packageContents, type PackageContents } from './package-contents.js';
-
-type RuleDeviation = 'visitor-for-hr' | 'mixed-unmasked-for-hr';
-
-/** What the policy allows each audience (POLICY P4 as the product reads it). */
-export function ruleDeviations(rules: AudienceRules): { audience: 'police' | 'hr'; deviations: RuleDeviation[] }[] {
-  const hr: RuleDeviation[] = [];
-  if (rules.hr.visitor !== 'exclude') hr.push('visitor-for-hr');
-  if (rules.hr.mixed === 'include') hr.push('mixed-unmasked-for-hr');
-  return [
-    { audience: 'police', deviations: [] },
-    { audience: 'hr', deviations: hr },
-  ];
-}
 
 type PackageDeviation = SeparationSection['packages'][number]['deviations'][number];
 

@@ -48,7 +48,7 @@ export interface HttpApi {
   files: FileTransfers;
 }
 
-const EVENT_TYPES: readonly ApiEvent['type'][] = ['progress', 'status', 'session-ended'];
+const EVENT_TYPES: readonly ApiEvent['type'][] = ['progress', 'status', 'session-ended', 'incident'];
 const CLOSED = 2;
 
 /** A failure this client makes itself (no answer, or not one): its sentence from the catalogue. */

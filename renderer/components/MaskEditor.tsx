@@ -14,7 +14,6 @@ export interface MaskEditorLabels {
 }
 
 const W = 480;
-const H = 270;
 
 export function normaliseMask(x0: number, y0: number, x1: number, y1: number): Mask | null {
   const x = Math.max(0, Math.min(x0, x1));
@@ -26,7 +25,9 @@ export function normaliseMask(x0: number, y0: number, x1: number, y1: number): M
   return { x: r(x), y: r(y), w: r(w), h: r(h) };
 }
 
-export function MaskEditor({ masks, onChange, frameUrl, labels }: { masks: readonly Mask[]; onChange(m: Mask[]): void; frameUrl: string | null; labels: MaskEditorLabels }): ReactNode {
+export function MaskEditor({ masks, onChange, frameUrl, frameSize, labels }: { masks: readonly Mask[]; onChange(m: Mask[]): void; frameUrl: string | null; frameSize?: { width: number; height: number } | null; labels: MaskEditorLabels }): ReactNode {
+  // The drawing has the picture's own proportions, so a mask lies where it was drawn at any resolution.
+  const H = frameSize && frameSize.width > 0 ? Math.round((W * frameSize.height) / frameSize.width) : 270;
   const [drag, setDrag] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
   const pos = (e: PointerEvent<SVGSVGElement>): { x: number; y: number } => {
@@ -69,7 +70,7 @@ export function MaskEditor({ masks, onChange, frameUrl, labels }: { masks: reado
           setDrag(null);
         }}
       >
-        {frameUrl ? <image href={frameUrl} x={0} y={0} width={W} height={H} preserveAspectRatio="xMidYMid slice" /> : <rect x={0} y={0} width={W} height={H} className="mask-noframe" />}
+        {frameUrl ? <image href={frameUrl} x={0} y={0} width={W} height={H} preserveAspectRatio="none" data-testid="mask-frame" /> : <rect x={0} y={0} width={W} height={H} className="mask-noframe" />}
         {frameUrl ? null : (
           <text x={W / 2} y={H / 2} textAnchor="middle" className="mask-noframe-text">
             {labels.noFrame}

@@ -1,21 +1,37 @@
 /**
  * One camera's row on the timeline: recorded runs (merged to at most a rectangle per pixel),
- * gaps (the track shows through, hatched), held spans (amber band), the retention line (what
- * lies left of it is due for deletion now), the selected range and the selected moment.
+ * gaps (the track shows through, hatched), held spans (amber band), incident and hold windows
+ * (a band above the track, outlined once released), the retention line (what lies left of it is
+ * due for deletion now), the selected range and the playhead.
  *
- * Mouse: click plays that moment, drag selects a range, wheel zooms around the pointer.
- * Keyboard (the row is a slider over time): ←/→ move the moment, Shift+←/→ extend the selection,
- * +/− zoom, Enter plays the moment.
+ * Mouse: click plays that moment, drag the playhead's handle to scrub, drag anywhere else to
+ * select a range (snapped to what the axis shows), wheel zooms around the pointer, hovering asks
+ * for the still of that moment. Keyboard (the row is a slider over time): ←/→ move the moment,
+ * Shift+←/→ extend the selection, +/− zoom, Enter plays the moment.
  */
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode, type RefObject } from 'react';
+import { snap, snapStep } from '../lib/playback.js';
 import { gapsIn, msToX, pixelRuns, spanPixels, ticks, xToMs, type Span, type View } from '../lib/timeline.js';
 
 export interface TimelineSegment extends Span {
   held: boolean;
 }
 
+/** An incident window or a hold on the row; `released`: drawn outlined (nothing is kept for it any more). */
+export interface TimelineWindow extends Span {
+  key: string;
+  kind: 'incident' | 'hold';
+  released: boolean;
+  title: string;
+}
+
 export interface TimelineRowProps {
   label: string;
+  windows?: readonly TimelineWindow[];
+  /** Dragging the playhead's handle: each position, then the last. */
+  onScrub?(ms: number, done: boolean): void;
+  /** The pointer rests over the row at `ms` (x pixels in), or left it (null). */
+  onHover?(at: { ms: number; x: number } | null): void;
   view: View;
   width: number;
   height?: number;
@@ -34,12 +50,14 @@ export interface TimelineRowProps {
 }
 
 const DRAG_PX = 4;
+/** How close to the playhead a press grabs it rather than starting a selection. */
+const HANDLE_PX = 7;
 
 export function TimelineRow(p: TimelineRowProps): ReactNode {
   const { view, width } = p;
   const height = p.height ?? 44;
   const svgRef = useRef<SVGSVGElement>(null);
-  const [drag, setDrag] = useState<{ x0: number; x1: number } | null>(null);
+  const [drag, setDrag] = useState<{ x0: number; x1: number; scrub: boolean } | null>(null);
   const runs = useMemo(() => pixelRuns(p.segments, view, width), [p.segments, view, width]);
   const gaps = useMemo(() => gapsIn(runs, { fromMs: Math.max(view.fromMs, p.segments[0]?.startMs ?? view.toMs), toMs: view.toMs }), [runs, view, p.segments]);
   const held = useMemo(() => spanPixels(p.holds, view, width), [p.holds, view, width]);
@@ -61,25 +79,38 @@ export function TimelineRow(p: TimelineRowProps): ReactNode {
     const rect = e.currentTarget.getBoundingClientRect();
     return Math.min(width, Math.max(0, e.clientX - rect.left));
   };
+  const momentPx = p.moment !== null && p.moment >= view.fromMs && p.moment <= view.toMs ? msToX(view, width, p.moment) : null;
+  const step = snapStep(view.toMs - view.fromMs, width);
   const down = (e: PointerEvent<SVGSVGElement>): void => {
     if (e.button !== 0) return;
     e.currentTarget.setPointerCapture(e.pointerId);
     const x = xOf(e);
-    setDrag({ x0: x, x1: x });
+    const scrub = p.onScrub !== undefined && momentPx !== null && Math.abs(x - momentPx) <= HANDLE_PX;
+    p.onHover?.(null);
+    setDrag({ x0: x, x1: x, scrub });
   };
   const move = (e: PointerEvent<SVGSVGElement>): void => {
-    if (drag) setDrag({ ...drag, x1: xOf(e) });
+    const x = xOf(e);
+    if (!drag) {
+      p.onHover?.({ ms: xToMs(view, width, x), x });
+      return;
+    }
+    setDrag({ ...drag, x1: x });
+    if (drag.scrub) p.onScrub?.(xToMs(view, width, x), false);
   };
   const up = (e: PointerEvent<SVGSVGElement>): void => {
     if (!drag) return;
     const x1 = xOf(e);
     setDrag(null);
-    if (Math.abs(x1 - drag.x0) < DRAG_PX) {
+    if (drag.scrub) {
+      p.onScrub?.(xToMs(view, width, x1), true);
+    } else if (Math.abs(x1 - drag.x0) < DRAG_PX) {
       const ms = xToMs(view, width, x1);
       p.onSeek(ms);
       p.onPlay(ms);
     } else {
-      p.onSelect(xToMs(view, width, drag.x0), xToMs(view, width, x1));
+      // A selection reads as the axis does: 15:00–15:10, not 15:00:03–15:09:58.
+      p.onSelect(snap(xToMs(view, width, drag.x0), step), snap(xToMs(view, width, x1), step));
     }
   };
 
@@ -111,9 +142,12 @@ export function TimelineRow(p: TimelineRowProps): ReactNode {
     e.preventDefault();
   };
 
-  const sel = drag && Math.abs(drag.x1 - drag.x0) >= DRAG_PX ? { x: Math.min(drag.x0, drag.x1), w: Math.abs(drag.x1 - drag.x0) } : p.selection ? spanPixels([p.selection], view, width)[0] : undefined;
+  const selecting = drag !== null && !drag.scrub && Math.abs(drag.x1 - drag.x0) >= DRAG_PX;
+  const sel = selecting ? { x: Math.min(drag.x0, drag.x1), w: Math.abs(drag.x1 - drag.x0) } : p.selection ? spanPixels([p.selection], view, width)[0] : undefined;
+  const windows = p.windows ?? [];
+  const bands = spanPixels(windows, view, width);
   const cutX = p.cutoffMs !== null && p.cutoffMs > view.fromMs ? Math.min(width, msToX(view, width, p.cutoffMs)) : null;
-  const momentX = p.moment !== null && p.moment >= view.fromMs && p.moment <= view.toMs ? msToX(view, width, p.moment) : null;
+  const momentX = drag?.scrub ? drag.x1 : momentPx;
   const now = p.moment ?? (view.fromMs + view.toMs) / 2;
 
   return (
@@ -129,7 +163,7 @@ export function TimelineRow(p: TimelineRowProps): ReactNode {
       aria-busy={p.loading}
       onKeyDown={key}
     >
-      <svg ref={svgRef} width={width} height={height} className="tl-svg" onPointerDown={down} onPointerMove={move} onPointerUp={up} aria-hidden="true" data-runs={runs.length} data-gaps={gaps.length}>
+      <svg ref={svgRef} width={width} height={height} className="tl-svg" onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerLeave={() => p.onHover?.(null)} aria-hidden="true" data-runs={runs.length} data-gaps={gaps.length} data-windows={bands.length}>
         <rect className="tl-track" x={0} y={4} width={width} height={height - 8} />
         {cutX !== null && cutX > 0 ? <rect className="tl-due" x={0} y={0} width={cutX} height={height} /> : null}
         {runs.map((r) => (
@@ -138,9 +172,19 @@ export function TimelineRow(p: TimelineRowProps): ReactNode {
         {held.map((h) => (
           <rect key={`h${h.span.startMs}-${h.span.endMs}`} className="tl-held" x={h.x} y={4} width={h.w} height={6} />
         ))}
+        {bands.map((b) => (
+          <rect key={b.span.key} className={`tl-window ${b.span.kind}${b.span.released ? ' released' : ''}`} x={b.x} y={height - 7} width={b.w} height={6} data-window={b.span.key} data-released={b.span.released ? 'yes' : 'no'}>
+            <title>{b.span.title}</title>
+          </rect>
+        ))}
         {cutX !== null && cutX > 0 && cutX < width ? <line className="tl-cutoff" x1={cutX} x2={cutX} y1={0} y2={height} /> : null}
         {sel ? <rect className="tl-sel" x={sel.x} y={2} width={Math.max(1, sel.w)} height={height - 4} /> : null}
-        {momentX !== null ? <line className="tl-moment" x1={momentX} x2={momentX} y1={0} y2={height} /> : null}
+        {momentX !== null ? (
+          <g className={`tl-playhead${drag?.scrub ? ' dragging' : ''}`} data-testid="playhead">
+            <line className="tl-moment" x1={momentX} x2={momentX} y1={0} y2={height} />
+            {p.onScrub ? <rect className="tl-handle" x={momentX - 5} y={0} width={10} height={9} rx={2} /> : null}
+          </g>
+        ) : null}
       </svg>
     </div>
   );

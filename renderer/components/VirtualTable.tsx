@@ -57,7 +57,14 @@ export function VirtualTable<T>(props: VirtualTableProps<T>): ReactNode {
         </div>
       </div>
       <div ref={scrollRef} className="vtable-body" role="rowgroup" tabIndex={0} aria-label={label} style={{ height }}>
-        {rows.length === 0 && empty ? <p className="muted vtable-empty">{empty}</p> : null}
+        {rows.length === 0 && empty ? (
+          // A rowgroup holds rows only (ARIA): the "nothing here" sentence is a row of its own.
+          <div role="row" className="vtable-row">
+            <div role="cell" className="muted vtable-empty">
+              {empty}
+            </div>
+          </div>
+        ) : null}
         <div style={{ height: v.getTotalSize(), position: 'relative' }}>
           {items.map((it) => {
             const row = rows[it.index] as T;

@@ -196,8 +196,8 @@ export function selectionSpan(aMs: number, bMs: number): Span {
 }
 
 /** Spans (e.g. holds) clipped to the view, as pixel ranges. */
-export function spanPixels(spans: readonly Span[], view: View, width: number): { x: number; w: number; span: Span }[] {
-  const out: { x: number; w: number; span: Span }[] = [];
+export function spanPixels<T extends Span>(spans: readonly T[], view: View, width: number): { x: number; w: number; span: T }[] {
+  const out: { x: number; w: number; span: T }[] = [];
   for (const s of spans) {
     if (s.endMs <= view.fromMs || s.startMs >= view.toMs) continue;
     const x = msToX(view, width, Math.max(s.startMs, view.fromMs));

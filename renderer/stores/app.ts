@@ -2,6 +2,8 @@
 import { isMsg, translator } from '../../common/i18n/catalog.js';
 import type { Api } from '../lib/api.js';
 import type { Lang } from '../lib/format.js';
+import { createCamerasStore, type CamerasStore } from './cameras.js';
+import { createThumbnailsStore, type ThumbnailsStore } from './thumbnails.js';
 import { createDpoStore, type DpoStore } from './dpo.js';
 import { createIncidentsStore, type IncidentsStore } from './incidents.js';
 import { createJobsStore, type JobsStore } from './jobs.js';
@@ -21,6 +23,8 @@ export interface Stores {
   incidents: IncidentsStore;
   dpo: DpoStore;
   settings: SettingsStore;
+  cameras: CamerasStore;
+  thumbnails: ThumbnailsStore;
   /** Stops listening to pushed events. */
   dispose(): void;
 }
@@ -39,12 +43,15 @@ export function createStores(api: Api, opts: { lang?: Lang; now?: () => number }
     incidents: createIncidentsStore(api, jobs),
     dpo: createDpoStore(api),
     settings: createSettingsStore(api),
+    cameras: createCamerasStore(api),
+    thumbnails: createThumbnailsStore(api),
     dispose: () => undefined,
   };
   const off = api.subscribe((e) => {
     jobs.getState().onEvent(e);
     // Why it ended, in the language the page shows (the event's `reason` is the English log form).
     if (e.type === 'session-ended') session.getState().expire(isMsg(e.msg) ? translator(ui.getState().lang)(e.msg) : e.reason);
+    if (e.type === 'incident') stores.incidents.getState().onIncidentEvent(e);
   });
   stores.dispose = off;
   return stores;

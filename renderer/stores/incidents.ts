@@ -4,7 +4,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RequestOf } from '../../common/api/contract.js';
-import type { ExportView, HandoverResultView, IncidentDetailView, IncidentSummaryView, PackageDiscardView, PackageView } from '../../common/api/types.js';
+import type { ApiEvent, ExportView, HandoverResultView, IncidentDetailView, IncidentSummaryView, PackageDiscardView, PackageView } from '../../common/api/types.js';
 import type { Zone } from '../../common/domain.js';
 import { errorText, unwrap, type Api } from '../lib/api.js';
 import type { JobsStore } from './jobs.js';
@@ -30,6 +30,10 @@ export interface IncidentsState {
   discardPackage(ref: string, packageId: string, reason: string): Promise<PackageDiscardView>;
   /** The package written last in this window, by incident (its folder, zip and what was left out). */
   exported: Record<string, ExportView>;
+  /** What the server last said of each incident's clips (also when the service archived them). */
+  live: Record<string, { clips: number; complete: number; failed: number; status: IncidentSummaryView['status'] }>;
+  /** An incident changed somewhere (this window, another, the service): the list and the open page follow. */
+  onIncidentEvent(e: Extract<ApiEvent, { type: 'incident' }>): void;
 }
 
 /** The incident's packages still waiting for their handover (the ones a handover can be recorded for). */
@@ -72,6 +76,24 @@ export function createIncidentsStore(api: Api, jobs: JobsStore): IncidentsStore 
       await get().loadList();
       if (ref && get().detail?.ref === ref) await get().open(ref);
     };
+    // Events come in bursts (a clip a second while archiving): one reload at a time, and one more after it if needed.
+    let reloading: Promise<void> | null = null;
+    let again = false;
+    const follow = (ref: string): void => {
+      if (reloading) {
+        again = true;
+        return;
+      }
+      reloading = (async () => {
+        do {
+          again = false;
+          await get().loadList();
+          if (get().detail?.ref === ref) await get().open(ref);
+        } while (again);
+      })().finally(() => {
+        reloading = null;
+      });
+    };
     return {
       list: [],
       listLoaded: false,
@@ -81,6 +103,11 @@ export function createIncidentsStore(api: Api, jobs: JobsStore): IncidentsStore 
       loadingDetail: false,
       filter: 'all',
       exported: {},
+      live: {},
+      onIncidentEvent(e) {
+        set({ live: { ...get().live, [e.ref]: { clips: e.clips, complete: e.complete, failed: e.failed, status: e.status } } });
+        if (get().listLoaded || get().detail?.ref === e.ref) follow(e.ref);
+      },
       setFilter(filter) {
         set({ filter });
       },

@@ -10,14 +10,14 @@ import type { SessionView } from '../../common/api/types.js';
 import type { Action, Role } from '../../common/permissions.js';
 import { errorCode, errorText, unwrap, type Api } from '../lib/api.js';
 
-export const SCREENS = ['overview', 'cameras', 'incidents', 'dpo', 'settings', 'verify'] as const;
+export const SCREENS = ['overview', 'cameras', 'incidents', 'requests', 'dpo', 'settings', 'verify'] as const;
 export type Screen = (typeof SCREENS)[number];
 
 /** What each role's work needs, in the order the navigation shows it. */
 const WORK: Readonly<Record<Role, readonly Screen[]>> = {
-  officer: ['overview', 'cameras', 'incidents', 'verify'],
+  officer: ['overview', 'cameras', 'incidents', 'requests', 'verify'],
   hr: ['incidents', 'verify'],
-  dpo: ['dpo', 'incidents', 'verify'],
+  dpo: ['dpo', 'requests', 'incidents', 'verify'],
   admin: ['overview', 'settings', 'verify'],
 };
 
@@ -26,6 +26,7 @@ const NEEDS: Readonly<Record<Screen, OperationName>> = {
   overview: 'status',
   cameras: 'segments.list',
   incidents: 'incidents.list',
+  requests: 'requests.list',
   dpo: 'logs.deletions',
   settings: 'settings.set',
   verify: 'packages.verifyStart',

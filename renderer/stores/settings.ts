@@ -18,6 +18,9 @@ export interface SettingsState {
   addUser(name: string, role: Role, password: string): Promise<void>;
   setRole(name: string, role: Role): Promise<void>;
   disableUser(name: string): Promise<void>;
+  /** An administrator's reset: the user's sessions end, a lock from failed logins goes. */
+  setPassword(name: string, password: string): Promise<void>;
+  unlockUser(name: string): Promise<void>;
 }
 
 export type SettingsStore = StoreApi<SettingsState>;
@@ -61,6 +64,14 @@ export function createSettingsStore(api: Api): SettingsStore {
     },
     async disableUser(name) {
       await unwrap(api.call('users.disable', { name }));
+      set({ users: (await unwrap(api.call('users.list', {}))).users });
+    },
+    async setPassword(name, password) {
+      await unwrap(api.call('users.setPassword', { name, password }));
+      set({ users: (await unwrap(api.call('users.list', {}))).users });
+    },
+    async unlockUser(name) {
+      await unwrap(api.call('users.unlock', { name }));
       set({ users: (await unwrap(api.call('users.list', {}))).users });
     },
   }));

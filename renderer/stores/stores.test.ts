@@ -1,5 +1,5 @@
 import { translator } from '../../common/i18n/catalog.js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { IncidentDetailView, IncidentSummaryView, PackageView, SegmentsView, SessionView } from '../../common/api/types.js';
 import { ACTIONS, allowedActions, ROLES, type Role } from '../../common/permissions.js';
 import { fakeApi } from '../lib/fake-api.js';
@@ -9,15 +9,15 @@ import { afterHandover, byReviewDate, filterIncidents, pendingPackages } from '.
 import { createJobsStore } from './jobs.js';
 import { screensFor } from './session.js';
 import { MAX_FETCH_MS, requestWindow } from './timeline.js';
-import { formatHash, parseHash } from './ui.js';
+import { formatHash, NOTICE_ERROR_MS, NOTICE_INFO_MS, parseHash } from './ui.js';
 
 const session = (role: Role): SessionView => ({ user: { name: role, role }, operations: allowedActions(role).filter((a) => a !== 'footage.view'), footage: allowedActions(role).includes('footage.view'), idleMinutes: 30 });
 
 describe('what each role sees', () => {
   it('gives each role the screens its work needs, and no more', () => {
-    expect(screensFor(session('officer'))).toEqual(['overview', 'cameras', 'incidents', 'verify']);
+    expect(screensFor(session('officer'))).toEqual(['overview', 'cameras', 'incidents', 'requests', 'verify']);
     expect(screensFor(session('hr'))).toEqual(['incidents', 'verify']);
-    expect(screensFor(session('dpo'))).toEqual(['dpo', 'incidents', 'verify']);
+    expect(screensFor(session('dpo'))).toEqual(['dpo', 'requests', 'incidents', 'verify']);
     expect(screensFor(session('admin'))).toEqual(['overview', 'settings', 'verify']);
   });
   it('never shows the timeline to a role without footage, whatever else it may do', () => {
@@ -57,7 +57,7 @@ describe('timeline store', () => {
   it('fetches a window around the view once, and not again for small pans', async () => {
     const now = Date.UTC(2026, 10, 25, 12);
     const api = fakeApi({
-      'segments.list': (req): SegmentsView => ({ camera: req.camera, fromMs: Number(req.from), toMs: Number(req.to), retentionCutoffMs: now - 61 * DAY, segments: [seg(0, now - 2 * HOUR), seg(1, now - 2 * HOUR)], holds: [], truncated: false }),
+      'segments.list': (req): SegmentsView => ({ camera: req.camera, fromMs: Number(req.from), toMs: Number(req.to), retentionCutoffMs: now - 61 * DAY, segments: [seg(0, now - 2 * HOUR), seg(1, now - 2 * HOUR)], holds: [], truncated: false, windows: [] }),
     });
     const s = createStores(api, { now: () => now });
     const tl = s.timeline;
@@ -84,7 +84,7 @@ describe('timeline store', () => {
         n++;
         const mine = n;
         if (mine === 1) await new Promise<void>((r) => (release = r));
-        return { camera: req.camera, fromMs: 0, toMs: 0, retentionCutoffMs: 0, segments: [seg(mine, now)], holds: [], truncated: false };
+        return { camera: req.camera, fromMs: 0, toMs: 0, retentionCutoffMs: 0, segments: [seg(mine, now)], holds: [], truncated: false, windows: [] };
       },
     });
     const s = createStores(api, { now: () => now });
@@ -146,7 +146,7 @@ describe('jobs store', () => {
 
 describe('incidents', () => {
   const inc = (ref: string, status: IncidentSummaryView['status'], reviewBy: string, overdue = false): IncidentSummaryView =>
-    ({ ref, title: ref, reason: 'other', justification: '', status, from: '', to: '', cameras: [], reviewBy, overdue, ageDays: 1, created: '', createdBy: '', closed: null, closedReason: null }) as IncidentSummaryView;
+    ({ ref, title: ref, reason: 'other', justification: '', status, from: '', to: '', cameras: [], reviewBy, overdue, ageDays: 1, created: '', createdBy: '', closed: null, closedReason: null, cameraInfo: [] }) as IncidentSummaryView;
   const list = [inc('A', 'archived', '2026-12-01T00:00:00+01:00'), inc('B', 'open', '2026-11-28T00:00:00+01:00', true), inc('C', 'handed-over', '2026-11-01T00:00:00+01:00'), inc('D', 'deleted', '2026-10-01T00:00:00+02:00')];
 
   it('filters and sorts by review date', () => {
@@ -188,5 +188,23 @@ describe('routes in the URL', () => {
     expect(parseHash('#/dpo')).toEqual({ screen: 'dpo' });
     expect(parseHash('#/nowhere')).toBeNull();
     expect(parseHash('#/incidents/<script>')).toEqual({ screen: 'incidents' });
+  });
+});
+
+describe('notices', () => {
+  it('go away by themselves, an error later than information', () => {
+    vi.useFakeTimers();
+    try {
+      const s = createStores(fakeApi({}));
+      s.ui.getState().notify('info', 'Sparat.');
+      s.ui.getState().notify('error', 'Det gick inte.');
+      expect(s.ui.getState().notices.map((n) => n.text)).toEqual(['Sparat.', 'Det gick inte.']);
+      vi.advanceTimersByTime(NOTICE_INFO_MS + 1);
+      expect(s.ui.getState().notices.map((n) => n.text)).toEqual(['Det gick inte.']);
+      vi.advanceTimersByTime(NOTICE_ERROR_MS - NOTICE_INFO_MS);
+      expect(s.ui.getState().notices).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -19,6 +19,7 @@ interface Loaded {
   window: View;
   segments: SegmentView[];
   holds: SegmentsView['holds'];
+  windows: SegmentsView['windows'];
   cutoffMs: number;
   truncated: boolean;
 }
@@ -33,6 +34,8 @@ export interface Track {
   pending: View | null;
   segments: SegmentView[];
   holds: SegmentsView['holds'];
+  /** Incident windows and holds, released ones too. */
+  windows: SegmentsView['windows'];
   cutoffMs: number | null;
   truncated: boolean;
   loading: boolean;
@@ -68,7 +71,7 @@ export interface TimelineState {
 
 export type TimelineStore = StoreApi<TimelineState>;
 
-const emptyTrack = (): Track => ({ window: null, cache: [], pending: null, segments: [], holds: [], cutoffMs: null, truncated: false, loading: false, error: null, seq: 0 });
+const emptyTrack = (): Track => ({ window: null, cache: [], pending: null, segments: [], holds: [], windows: [], cutoffMs: null, truncated: false, loading: false, error: null, seq: 0 });
 
 /** The window to fetch for a view, within what one request may ask. */
 export function requestWindow(view: View): View {
@@ -120,7 +123,7 @@ export function createTimelineStore(api: Api, now: () => number = () => Date.now
         if (covers(t.window, want) || covers(t.pending, want)) return;
         const hit = t.cache.find((c) => covers(c.window, want));
         if (hit) {
-          putTrack(camera, { window: hit.window, segments: hit.segments, holds: hit.holds, cutoffMs: hit.cutoffMs, truncated: hit.truncated, cache: [hit, ...t.cache.filter((c) => c !== hit)] });
+          putTrack(camera, { window: hit.window, segments: hit.segments, holds: hit.holds, windows: hit.windows, cutoffMs: hit.cutoffMs, truncated: hit.truncated, cache: [hit, ...t.cache.filter((c) => c !== hit)] });
           return;
         }
         const win = requestWindow(want);
@@ -129,8 +132,8 @@ export function createTimelineStore(api: Api, now: () => number = () => Date.now
         try {
           const r = await unwrap(api.call('segments.list', { camera, from: win.fromMs, to: win.toMs, limit: LIMIT }));
           if (track(camera).seq !== seq) return;
-          const loaded: Loaded = { window: win, segments: r.segments, holds: r.holds, cutoffMs: r.retentionCutoffMs, truncated: r.truncated };
-          putTrack(camera, { window: win, pending: null, loading: false, segments: r.segments, holds: r.holds, cutoffMs: r.retentionCutoffMs, truncated: r.truncated, cache: [loaded, ...track(camera).cache].slice(0, TRACK_CACHE) });
+          const loaded: Loaded = { window: win, segments: r.segments, holds: r.holds, windows: r.windows, cutoffMs: r.retentionCutoffMs, truncated: r.truncated };
+          putTrack(camera, { window: win, pending: null, loading: false, segments: r.segments, holds: r.holds, windows: r.windows, cutoffMs: r.retentionCutoffMs, truncated: r.truncated, cache: [loaded, ...track(camera).cache].slice(0, TRACK_CACHE) });
         } catch (e) {
           if (track(camera).seq !== seq) return;
           putTrack(camera, { pending: null, loading: false, error: errorText(e) });

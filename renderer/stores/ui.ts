@@ -44,6 +44,8 @@ export function formatHash(r: Route): string {
 }
 
 let noticeSeq = 0;
+export const NOTICE_INFO_MS = 6_000;
+export const NOTICE_ERROR_MS = 15_000;
 
 export function createUiStore(initialLang: Lang = 'sv'): UiStore {
   return createStore<UiState>()((set, get) => ({
@@ -63,8 +65,9 @@ export function createUiStore(initialLang: Lang = 'sv'): UiStore {
     notify(kind, text) {
       const id = ++noticeSeq;
       set({ notices: [...get().notices.slice(-3), { id, kind, text }] });
-      // Information goes away by itself; errors stay until dismissed.
-      if (kind === 'info') setTimeout(() => get().dismiss(id), 8_000);
+      // Every notice goes away by itself (an error stays long enough to read twice); the same
+      // sentence is also where the action happened (the form's own error text).
+      setTimeout(() => get().dismiss(id), kind === 'info' ? NOTICE_INFO_MS : NOTICE_ERROR_MS);
     },
     dismiss(id) {
       set({ notices: get().notices.filter((n) => n.id !== id) });

@@ -15,7 +15,7 @@ import { Badge, Dl, ErrorText, Loading, Section } from '../components/ui.js';
 import { VirtualTable } from '../components/VirtualTable.js';
 import { DateField } from '../components/WallTimeInput.js';
 import { addSiteDays, fromLocalInput } from '../lib/format.js';
-import { useFormat } from '../lib/hooks.js';
+import { useCameraLabel, useFormat } from '../lib/hooks.js';
 import { printPart } from '../lib/print.js';
 import { base64Bytes, saveFile } from '../lib/save-file.js';
 import { useSlice, useStores } from '../stores/context.js';
@@ -100,8 +100,9 @@ function Downloads({ log }: { log: 'deletions' | 'handovers' | 'views' }): React
 function Contents({ h }: { h: HandoverLogEntryView }): ReactNode {
   const { t } = useTranslation();
   const c = h.contents;
+  const camLabel = useCameraLabel();
   if (c.source === 'none') return <span className="muted">{t('dpo.contentsUnknown')}</span>;
-  const summary = `${t('dpo.clips', { count: c.clips })} · ${c.cameras.join(', ')} · ${t('dpo.zonesSummary', { staff: c.zones.staff, visitor: c.zones.visitor, mixed: c.zones.mixed })} · ${t('dpo.masked', { count: c.masked })}`;
+  const summary = `${t('dpo.clips', { count: c.clips })} · ${c.cameras.map(camLabel).join(', ')} · ${t('dpo.zonesSummary', { staff: c.zones.staff, visitor: c.zones.visitor, mixed: c.zones.mixed })} · ${t('dpo.masked', { count: c.masked })}`;
   return (
     <span className="ellipsis" title={`${summary} (${t(`dpo.contentsFrom.${c.source}`)})`}>
       {summary}
@@ -281,6 +282,7 @@ function Lateness({ d }: { d: DeletionLogEntryView }): ReactNode {
 function Deletions(): ReactNode {
   const { t } = useTranslation();
   const f = useFormat();
+  const camLabel = useCameraLabel();
   const duration = useDuration();
   const stores = useStores();
   const rows = useSlice(stores.dpo, (s) => s.deletions);
@@ -317,7 +319,7 @@ function Deletions(): ReactNode {
           { key: 'due', header: t('dpo.due'), width: '9.5rem', render: (r) => f.iso(r.due) },
           { key: 'late', header: t('dpo.lateness'), width: '10rem', render: (r) => <Lateness d={r} /> },
           { key: 'kind', header: t('dpo.kind'), width: '6.5rem', render: (r) => t(`deletionKinds.${r.kind}`, { defaultValue: r.kind }) },
-          { key: 'camera', header: t('incidents.camera'), width: '7rem', render: (r) => r.camera ?? '—' },
+          { key: 'camera', header: t('incidents.camera'), width: '11rem', render: (r) => (r.camera ? <span className="ellipsis" title={camLabel(r.camera)}>{camLabel(r.camera)}</span> : '—') },
           { key: 'root', header: t('dpo.root'), width: '8rem', render: (r) => <span className="ellipsis" title={r.root === null ? '' : (rootName.get(r.root) ?? '')}>{r.root === null ? '—' : (rootName.get(r.root) ?? `#${r.root}`)}</span> },
           { key: 'recorded', header: t('overview.recorded'), width: '9.5rem', render: (r) => f.iso(r.recordedFrom) },
           { key: 'reason', header: t('dpo.reason'), width: 'minmax(10rem,2fr)', render: (r) => <span className="ellipsis" title={f.msg(deletionReasonMsg(r.reason))}>{r.incident ? `${r.incident}: ` : ''}{f.msg(deletionReasonMsg(r.reason))}</span> },
@@ -357,6 +359,7 @@ function ViewFilters(): ReactNode {
 function Views(): ReactNode {
   const { t } = useTranslation();
   const f = useFormat();
+  const camLabel = useCameraLabel();
   const stores = useStores();
   const rows = useSlice(stores.dpo, (s) => s.views);
   const total = useSlice(stores.dpo, (s) => s.viewsTotal);
@@ -381,7 +384,7 @@ function Views(): ReactNode {
         columns={[
           { key: 'at', header: t('dpo.viewedAt'), width: '10rem', render: (r) => f.iso(r.at) },
           { key: 'user', header: t('dpo.user'), width: '8rem', render: (r) => r.user },
-          { key: 'camera', header: t('incidents.camera'), width: '8rem', render: (r) => r.camera ?? '—' },
+          { key: 'camera', header: t('incidents.camera'), width: '11rem', render: (r) => (r.camera ? <span className="ellipsis" title={camLabel(r.camera)}>{camLabel(r.camera)}</span> : '—') },
           { key: 'footage', header: t('dpo.footage'), width: '10rem', render: (r) => t(`dpo.footageKind.${r.kind}`, { id: r.footage }) },
           { key: 'range', header: t('dpo.viewedRange'), width: 'minmax(12rem,2fr)', render: (r) => (r.from ? `${f.iso(r.from)} – ${f.iso(r.to)}` : '—') },
         ]}
@@ -450,6 +453,7 @@ const FACT_TONE: Record<FactSeverity, 'ok' | 'bad' | 'warn' | 'muted'> = { ok: '
 function Report(): ReactNode {
   const { t } = useTranslation();
   const f = useFormat();
+  const camLabel = useCameraLabel();
   const duration = useDuration();
   const stores = useStores();
   const report = useSlice(stores.dpo, (s) => s.report);
@@ -526,7 +530,7 @@ function Report(): ReactNode {
                 <tbody>
                   {report.p2.mostLate.map((d) => (
                     <tr key={d.deletion}>
-                      <td className="ellipsis" title={d.path}>#{d.deletion} {d.camera ?? ''}</td>
+                      <td className="ellipsis" title={d.path}>#{d.deletion} {d.camera ? camLabel(d.camera) : ''}</td>
                       <td>{f.iso(d.due)}</td>
                       <td>{f.iso(d.deleted)}</td>
                       <td>{duration(d.latenessMs)}</td>

@@ -17,7 +17,8 @@ import { Progress } from '../components/Progress.js';
 import { Badge, Dl, ErrorText, Section } from '../components/ui.js';
 import { errorText } from '../lib/api.js';
 import { printPart } from '../lib/print.js';
-import { useFormat } from '../lib/hooks.js';
+import { useActorLabel, useCameraLabel, useFormat } from '../lib/hooks.js';
+import { charsLeft, Waits } from '../components/Waits.js';
 import { useSlice, useStores } from '../stores/context.js';
 import { afterHandover, pendingPackages } from '../stores/incidents.js';
 import { jobKey } from '../stores/jobs.js';
@@ -80,6 +81,7 @@ function PackageTable({ detail, onDiscard }: { detail: IncidentDetailView; onDis
   const stores = useStores();
   const session = useSlice(stores.session, (s) => s.session);
   const files = stores.api.files;
+  const actor = useActorLabel();
   if (detail.packages.length === 0) return <p className="muted">{t('exports.noPackages')}</p>;
   const mayReceipt = can(session, 'receipts.download') && files !== undefined;
   const mayZip = can(session, 'packages.download') && files !== undefined;
@@ -103,7 +105,7 @@ function PackageTable({ detail, onDiscard }: { detail: IncidentDetailView; onDis
               <tr key={p.packageId} data-package={p.packageId} data-audience={p.audience} data-state={p.state}>
                 <th scope="row">{audience}</th>
                 <td>
-                  {f.iso(p.exported)} · {f.msg(actorMsg(p.exportedBy))}
+                  {f.iso(p.exported)} · {actor(p.exportedBy)}
                   <br />
                   <code className="small">{p.packageId}</code>
                 </td>
@@ -159,6 +161,10 @@ function ExportBox({ detail }: { detail: IncidentDetailView }): ReactNode {
   const f = useFormat();
   const stores = useStores();
   const last = useSlice(stores.incidents, (s) => s.exported[detail.ref]);
+  const camLabel = useCameraLabel(detail.cameraInfo);
+  const session = useSlice(stores.session, (s) => s.session);
+  const files = stores.api.files;
+  const held = last ? detail.packages.find((p) => p.packageId === last.packageId)?.held === true : false;
   const job = useSlice(stores.jobs, (s) => s.jobs[jobKey('export', detail.ref)]);
   const [audience, setAudience] = useState<Audience>('hr');
   const [zip, setZip] = useState(false);
@@ -211,13 +217,20 @@ function ExportBox({ detail }: { detail: IncidentDetailView }): ReactNode {
               [t('exports.fingerprint'), <code key="f">{last.fingerprint}</code>],
             ]}
           />
+          {files && held && can(session, 'packages.download') ? (
+            <p>
+              <a className="button" href={files.href(packageDownloadPath(last.packageId))} download data-testid="export-download">
+                {t('exports.downloadLabel', { audience: t(`audiences.${last.audience}`) })}
+              </a>
+            </p>
+          ) : null}
           {last.leftOut.length > 0 ? (
             <>
               <p className="warn">{t('exports.leftOut', { count: last.leftOut.length })}</p>
               <ul className="small">
                 {last.leftOut.map((l) => (
                   <li key={l.clip}>
-                    {l.camera} ({t(`zones.${l.subjects}`)}): {f.msg(l.msg, l.reason)}
+                    {camLabel(l.camera)} ({t(`zones.${l.subjects}`)}): {f.msg(l.msg, l.reason)}
                   </li>
                 ))}
               </ul>
@@ -270,6 +283,12 @@ function HandoverDialog({ detail, onClose, onDone }: { detail: IncidentDetailVie
     }
   };
   const ok = chosen !== undefined && recipient.trim().length >= 2 && reference.trim().length >= 2 && understood;
+  const waits = [
+    ...(chosen === undefined ? [t('handover.waitPackage')] : []),
+    ...(recipient.trim().length < 2 ? [t('handover.waitRecipient')] : []),
+    ...(reference.trim().length < 2 ? [t('handover.waitReference')] : []),
+    ...(!understood ? [t('handover.waitUnderstood')] : []),
+  ];
   return (
     <Dialog open title={t('handover.dialogTitle', { ref: detail.ref })} onClose={onClose} wide>
       <form
@@ -341,20 +360,21 @@ function HandoverDialog({ detail, onClose, onDone }: { detail: IncidentDetailVie
           <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} />
           {after.deletes ? t('handover.understand') : t('handover.understandKeep')}
         </label>
-        <SubmitRow err={err} busy={busy} disabled={!ok} danger={after.deletes} label={after.deletes ? t('handover.confirm') : t('handover.confirmKeep')} onCancel={onClose} />
+        <SubmitRow err={err} busy={busy} disabled={!ok} danger={after.deletes} label={after.deletes ? t('handover.confirm') : t('handover.confirmKeep')} onCancel={onClose} waits={waits} waitsId="handover-waits" />
       </form>
     </Dialog>
   );
 }
 
 /** A dialog form's last row: what went wrong, the submit button (red when it deletes) and cancel. */
-function SubmitRow({ err, busy, disabled, danger, label, onCancel }: { err: string | null; busy: boolean; disabled: boolean; danger: boolean; label: string; onCancel(): void }): ReactNode {
+function SubmitRow({ err, busy, disabled, danger, label, onCancel, waits, waitsId }: { err: string | null; busy: boolean; disabled: boolean; danger: boolean; label: string; onCancel(): void; waits: readonly string[]; waitsId: string }): ReactNode {
   const { t } = useTranslation();
   return (
     <>
       <ErrorText text={err} />
+      <Waits id={waitsId} items={disabled ? waits : []} />
       <div className="buttons">
-        <button type="submit" className={danger ? 'danger' : 'primary'} disabled={disabled || busy}>
+        <button type="submit" className={danger ? 'danger' : 'primary'} disabled={disabled || busy} aria-describedby={disabled ? waitsId : undefined}>
           {busy ? t('common.working') : label}
         </button>
         <button type="button" onClick={onCancel}>
@@ -399,7 +419,7 @@ function DiscardDialog({ detail, pkg, onClose }: { detail: IncidentDetailView; p
           {t('exports.discardReason')}
           <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} maxLength={2000} required />
         </label>
-        <SubmitRow err={err} busy={busy} disabled={reason.trim().length < 10} danger label={t('exports.discardConfirm')} onCancel={onClose} />
+        <SubmitRow err={err} busy={busy} disabled={reason.trim().length < 10} danger label={t('exports.discardConfirm')} onCancel={onClose} waits={[t('forms.needChars', { min: 10, left: charsLeft(reason, 10) ?? 0 })]} waitsId="discard-waits" />
       </form>
     </Dialog>
   );
@@ -411,6 +431,7 @@ function Receipt({ r, onClose }: { r: HandoverResultView; onClose(): void }): Re
   const stores = useStores();
   const files = stores.api.files;
   const h = r.handover;
+  const actor = useActorLabel();
   const ref = useRef<HTMLDivElement>(null);
   const waiting = [...new Set(r.pending.map((p) => t(`audiences.${audienceKey(p.audience)}`)))].join(', ');
   return (
@@ -423,7 +444,7 @@ function Receipt({ r, onClose }: { r: HandoverResultView; onClose(): void }): Re
           [t('handover.reference'), h.reference],
           [t('handover.method'), f.msg(methodMsg(h.method))],
           [t('handover.when'), f.iso(h.handedOver)],
-          [t('handover.recordedBy'), f.msg(actorMsg(h.recordedBy))],
+          [t('handover.recordedBy'), actor(h.recordedBy)],
           [t('handover.package'), <code key="p">{h.package}</code>],
           [t('exports.manifest'), <code key="m">{h.manifestSha256}</code>],
           [t('handover.fingerprint'), <code key="f">{h.keyFingerprint ?? '—'}</code>],

@@ -3,7 +3,7 @@
  * staff/visitor/mixed classification (an officer corrects it), hashes, gaps, history, the review
  * date (extend or close), archiving with a progress bar, exports and the handover.
  */
-import { useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ClipView, IncidentDetailView, IncidentSummaryView } from '../../common/api/types.js';
 import { ZONES, type Zone } from '../../common/domain.js';
@@ -12,9 +12,13 @@ import { DateField } from '../components/WallTimeInput.js';
 import { Progress } from '../components/Progress.js';
 import { Badge, Dl, ErrorText, Loading, Section } from '../components/ui.js';
 import { VirtualTable } from '../components/VirtualTable.js';
+import { CameraGrid, type GridTile } from '../components/CameraGrid.js';
+import { charsLeft, Waits } from '../components/Waits.js';
+import type { Source } from '../lib/playback.js';
 import { errorText, unwrap } from '../lib/api.js';
 import { addSiteDays, fromLocalInput, isoDay, shortHash } from '../lib/format.js';
-import { useFormat } from '../lib/hooks.js';
+import { useActorLabel, useCameraLabel, useFormat } from '../lib/hooks.js';
+import { fmt } from '../lib/format.js';
 import { useSlice, useStores } from '../stores/context.js';
 import { filterIncidents, type IncidentsState } from '../stores/incidents.js';
 import { jobKey } from '../stores/jobs.js';
@@ -52,11 +56,18 @@ export function Incidents(): ReactNode {
   }, [route.ref, stores]);
   const rows = filterIncidents(list, filter);
   const filters: IncidentsState['filter'][] = ['all', 'open', 'overdue', 'closed'];
+  const hr = useSlice(stores.session, (s) => s.session?.user.role === 'hr');
   return (
     <div className="screen incidents">
       <h1>{t('incidents.title')}</h1>
       <div className="split">
         <Section title={t('incidents.list')} id="inc-list" className="list-pane">
+          {hr ? (
+            <div className="intro" data-testid="hr-intro">
+              <p>{t('incidents.hrIntro')}</p>
+              {loaded && list.length === 0 ? <p className="muted">{t('incidents.hrEmpty')}</p> : null}
+            </div>
+          ) : null}
           <div className="tabs" role="group" aria-label={t('incidents.filter')}>
             {filters.map((x) => (
               <button key={x} type="button" aria-pressed={filter === x} onClick={() => stores.incidents.getState().setFilter(x)}>
@@ -71,7 +82,7 @@ export function Incidents(): ReactNode {
               rows={rows}
               rowKey={(r) => r.ref}
               selectedKey={route.ref ?? null}
-              empty={t('incidents.none')}
+              empty={hr ? t('incidents.hrNone') : t('incidents.none')}
               height={520}
               rowHeight={52}
               onActivate={(r) => stores.ui.getState().go({ screen: 'incidents', ref: r.ref })}
@@ -100,6 +111,9 @@ function IncidentDetail({ refId }: { refId: string }): ReactNode {
   const d = useSlice(stores.incidents, (s) => s.detail);
   const loading = useSlice(stores.incidents, (s) => s.loadingDetail);
   const err = useSlice(stores.incidents, (s) => s.detailError);
+  const camLabel = useCameraLabel(d?.cameraInfo);
+  const actor = useActorLabel();
+  const hr = session?.user.role === 'hr';
   if (loading || (!d && !err)) return <Loading text={t('common.loading')} />;
   if (!d || d.ref !== refId) return <ErrorText text={err ?? t('incidents.notFound')} />;
   const active = d.status === 'open' || d.status === 'archived';
@@ -120,8 +134,8 @@ function IncidentDetail({ refId }: { refId: string }): ReactNode {
             [t('incidents.reason'), t(`reasons.${d.reason}`)],
             [t('incidents.justification'), d.justification],
             [t('incidents.window'), `${f.iso(d.from)} – ${f.iso(d.to)}`],
-            [t('incidents.cameras'), d.cameras.join(', ')],
-            [t('incidents.created'), `${f.iso(d.created)} · ${f.msg(actorMsg(d.createdBy))}`],
+            [t('incidents.cameras'), <span key="c" data-testid="incident-cameras">{d.cameras.map(camLabel).join(', ')}</span>],
+            [t('incidents.created'), `${f.iso(d.created)} · ${actor(d.createdBy)}`],
             [t('incidents.reviewBy'), f.isoDate(d.reviewBy)],
             ...(d.closed ? ([[t('incidents.closed'), `${f.iso(d.closed)} · ${d.closedReason ? f.msg(deletionReasonMsg(d.closedReason)) : ''}`]] as const) : []),
           ]}
@@ -129,6 +143,7 @@ function IncidentDetail({ refId }: { refId: string }): ReactNode {
         {active && can(session, 'incidents.archive') ? <ArchiveBox detail={d} /> : null}
         {active && can(session, 'incidents.extend') ? <ReviewBox detail={d} /> : null}
       </Section>
+      {hr ? <HrReceived detail={d} /> : null}
       <Section title={t('incidents.clips')} id="inc-clips">
         <ClipTable detail={d} />
         {d.gaps.length > 0 ? (
@@ -137,19 +152,20 @@ function IncidentDetail({ refId }: { refId: string }): ReactNode {
             <ul>
               {d.gaps.map((g, i) => (
                 <li key={i}>
-                  {g.camera}: {f.iso(g.from)} – {f.iso(g.to)}
+                  {camLabel(g.camera)}: {f.iso(g.from)} – {f.iso(g.to)}
                 </li>
               ))}
             </ul>
           </div>
         ) : null}
+        {session?.footage === true && can(session, 'playback.url') ? <SideBySide detail={d} /> : null}
       </Section>
       <IncidentHandover detail={d} />
       <Section title={t('incidents.history')} id="inc-history">
         <ol className="history">
           {d.history.map((h, i) => (
             <li key={i}>
-              <span className="small muted">{f.iso(h.at)}</span> <strong>{f.msg(auditActionMsg(h.action))}</strong> <span className="small">{f.msg(actorMsg(h.actor))}</span>
+              <span className="small muted">{f.iso(h.at)}</span> <strong>{f.msg(auditActionMsg(h.action))}</strong> <span className="small">{actor(h.actor)}</span>
             </li>
           ))}
         </ol>
@@ -164,6 +180,10 @@ function ArchiveBox({ detail }: { detail: IncidentDetailView }): ReactNode {
   const job = useSlice(stores.jobs, (s) => s.jobs[jobKey('archive', detail.ref)]);
   const [err, setErr] = useState<string | null>(null);
   const archived = detail.status === 'archived' && detail.clips.every((c) => c.status === 'complete' || c.status === 'deleted');
+  // Archived by another process (the service, another window): the page follows its events.
+  const pendingClips = detail.clips.filter((c) => c.status === 'pending').length;
+  const doneClips = detail.clips.filter((c) => c.status === 'complete').length;
+  const elsewhere = job?.state !== 'running' && detail.status === 'open' && pendingClips > 0;
   const run = async (): Promise<void> => {
     setErr(null);
     try {
@@ -178,6 +198,7 @@ function ArchiveBox({ detail }: { detail: IncidentDetailView }): ReactNode {
       <h3>{t('incidents.archive')}</h3>
       {archived ? <p className="ok">{t('incidents.archivedText')}</p> : <p className="small muted">{t('incidents.archiveHelp')}</p>}
       {job && job.state === 'running' ? <Progress label={t('incidents.archiving')} fraction={job.fraction} detail={job.label} /> : null}
+      {elsewhere ? <Progress label={t('incidents.archivingElsewhere')} fraction={doneClips / Math.max(1, detail.clips.length)} detail={t('incidents.clipsDone', { done: doneClips, count: detail.clips.length })} /> : null}
       {!archived ? (
         <button type="button" className="primary" onClick={() => void run()} disabled={job?.state === 'running'}>
           {t('incidents.archiveNow')}
@@ -248,11 +269,12 @@ function ReviewBox({ detail }: { detail: IncidentDetailView }): ReactNode {
           </label>
           <ErrorText text={err} />
           <div className="buttons">
-            <button type="submit" className={mode === 'close' ? 'danger' : 'primary'} disabled={busy || reason.trim().length < 10}>
+            <button type="submit" className={mode === 'close' ? 'danger' : 'primary'} disabled={busy || reason.trim().length < 10} aria-describedby="review-waits">
               {mode === 'close' ? t('incidents.closeConfirm') : t('incidents.extendConfirm')}
             </button>
             <button type="button" onClick={() => setMode('none')}>{t('common.cancel')}</button>
           </div>
+          <Waits id="review-waits" items={charsLeft(reason, 10) === null ? [] : [t('forms.needChars', { min: 10, left: charsLeft(reason, 10) })]} />
         </form>
       </Dialog>
     </div>
@@ -268,6 +290,8 @@ function ClipTable({ detail }: { detail: IncidentDetailView }): ReactNode {
   const [fix, setFix] = useState<{ clip: ClipView; subjects: Zone } | null>(null);
   const [reason, setReason] = useState('');
   const [err, setErr] = useState<string | null>(null);
+  const camLabel = useCameraLabel(detail.cameraInfo);
+  const hr = session?.user.role === 'hr';
   const mayPlay = session?.footage === true && can(session, 'playback.url');
   const mayFix = can(session, 'clips.reclassify') && (detail.status === 'open' || detail.status === 'archived');
   const play = async (c: ClipView): Promise<void> => {
@@ -309,10 +333,10 @@ function ClipTable({ detail }: { detail: IncidentDetailView }): ReactNode {
           <tbody>
             {detail.clips.map((c) => (
               <tr key={c.id}>
-                <th scope="row">{c.camera}</th>
+                <th scope="row">{camLabel(c.camera)}</th>
                 <td>
                   {mayFix && c.status !== 'deleted' ? (
-                    <select aria-label={t('incidents.subjectsFor', { camera: c.camera })} value={c.subjects} onChange={(e) => setFix({ clip: c, subjects: e.target.value as Zone })}>
+                    <select aria-label={t('incidents.subjectsFor', { camera: camLabel(c.camera) })} value={c.subjects} onChange={(e) => setFix({ clip: c, subjects: e.target.value as Zone })}>
                       {ZONES.map((z) => (
                         <option key={z} value={z}>
                           {t(`zones.${z}`)}
@@ -324,7 +348,11 @@ function ClipTable({ detail }: { detail: IncidentDetailView }): ReactNode {
                   )}
                 </td>
                 <td>
-                  <Badge tone={c.status === 'complete' ? 'ok' : c.status === 'failed' ? 'bad' : 'muted'}>{t(`clipStatus.${c.status}`)}</Badge>
+                  {hr && c.status === 'deleted' ? (
+                    <Badge tone="ok">{t('incidents.inHrPackage')}</Badge>
+                  ) : (
+                    <Badge tone={c.status === 'complete' ? 'ok' : c.status === 'failed' ? 'bad' : 'muted'}>{t(`clipStatus.${c.status}`)}</Badge>
+                  )}
                   {c.sourceHadAudio ? <Badge tone="warn">{t('incidents.audioRemoved')}</Badge> : null}
                   {c.error ? <div className="small error">{f.msg(textMsg(c.error))}</div> : null}
                 </td>
@@ -337,7 +365,7 @@ function ClipTable({ detail }: { detail: IncidentDetailView }): ReactNode {
                 </td>
                 <td>
                   {mayPlay && c.status === 'complete' ? (
-                    <button type="button" onClick={() => void play(c)} aria-label={t('incidents.playClip', { camera: c.camera })}>
+                    <button type="button" onClick={() => void play(c)} aria-label={t('incidents.playClip', { camera: camLabel(c.camera) })}>
                       {t('incidents.play')}
                     </button>
                   ) : null}
@@ -359,7 +387,7 @@ function ClipTable({ detail }: { detail: IncidentDetailView }): ReactNode {
         {detail.clips.map((c) => (
           <div key={c.id}>
             <h4>
-              {c.camera} · {c.path}
+              {camLabel(c.camera)} · {c.path}
             </h4>
             <ul className="small">
               {c.sources.map((s) => (
@@ -380,20 +408,91 @@ function ClipTable({ detail }: { detail: IncidentDetailView }): ReactNode {
               void saveFix();
             }}
           >
-            <p>{t('incidents.reclassifyText', { camera: fix.clip.camera, from: t(`zones.${fix.clip.subjects}`), to: t(`zones.${fix.subjects}`) })}</p>
+            <p>{t('incidents.reclassifyText', { camera: camLabel(fix.clip.camera), from: t(`zones.${fix.clip.subjects}`), to: t(`zones.${fix.subjects}`) })}</p>
             <label>
               {t('incidents.reclassifyReason')}
               <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} required />
             </label>
             <div className="buttons">
-              <button type="submit" className="primary" disabled={reason.trim().length < 3}>
+              <button type="submit" className="primary" disabled={reason.trim().length < 3} aria-describedby="reclassify-waits">
                 {t('common.save')}
               </button>
               <button type="button" onClick={() => setFix(null)}>{t('common.cancel')}</button>
             </div>
+            <Waits id="reclassify-waits" items={charsLeft(reason, 3) === null ? [] : [t('forms.needChars', { min: 3, left: charsLeft(reason, 3) })]} />
           </form>
         ) : null}
       </Dialog>
     </>
+  );
+}
+
+/**
+ * What HR received (HR's view of a handed-over incident): each package handed to HR, its id, the
+ * key's fingerprint to compare with the package, and the receipt's facts. Custodian's own copy
+ * of the material is gone by design (P5); what HR has is the package.
+ */
+function HrReceived({ detail }: { detail: IncidentDetailView }): ReactNode {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const got = detail.packages.filter((p) => p.audience === 'hr' && p.handover);
+  if (got.length === 0) return null;
+  return (
+    <Section title={t('incidents.hrReceived')} id="inc-hr" className="hr-received">
+      <p className="small">{t('incidents.hrReceivedHelp')}</p>
+      {got.map((p) => (
+        <Dl
+          key={p.packageId}
+          items={[
+            [t('exports.package'), <code key="p" data-testid="hr-package-id">{p.packageId}</code>],
+            [t('exports.fingerprint'), <code key="f" className="hash" data-testid="hr-fingerprint">{p.handover?.keyFingerprint ?? p.fingerprint ?? '—'}</code>],
+            [t('exports.manifest'), <code key="m" className="hash">{p.manifestSha256}</code>],
+            [t('incidents.hrReceipt'), t('incidents.hrReceiptText', { id: p.handover?.id ?? 0, when: f.iso(p.handover?.handedOver ?? null), recipient: p.handover?.recipient ?? '', organisation: p.handover?.organisation ?? '', reference: p.handover?.reference ?? '', method: p.handover?.method ?? '' })],
+            [t('exports.files'), String(p.clips)],
+          ]}
+        />
+      ))}
+    </Section>
+  );
+}
+
+/** The incident's cameras side by side, their archived clips in sync from the window's start. */
+function SideBySide({ detail }: { detail: IncidentDetailView }): ReactNode {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const stores = useStores();
+  const camLabel = useCameraLabel(detail.cameraInfo);
+  const [open, setOpen] = useState(false);
+  const tiles: GridTile[] = useMemo(() => {
+    const byCam = new Map<string, Source[]>();
+    for (const c of detail.clips) {
+      if (c.status !== 'complete' || !c.start || !c.end) continue;
+      const list = byCam.get(c.camera) ?? [];
+      list.push({ kind: 'clip', id: c.id, startMs: Date.parse(c.start), endMs: Date.parse(c.end) });
+      byCam.set(c.camera, list);
+    }
+    return [...byCam.entries()].map(([cam, sources]) => ({ key: cam, label: camLabel(cam), sources: sources.sort((a, b) => a.startMs - b.startMs) }));
+  }, [detail.clips, camLabel]);
+  const urlFor = useCallback(async (src: Source) => (await unwrap(stores.api.call('playback.url', { kind: src.kind, id: src.id }))).url, [stores]);
+  if (tiles.length === 0) return null;
+  const start = Math.min(...tiles.map((x) => x.sources[0]?.startMs ?? Number.POSITIVE_INFINITY));
+  return (
+    <div className="box">
+      <button type="button" onClick={() => setOpen(!open)} aria-expanded={open}>
+        {open ? t('incidents.sideBySideClose') : t('incidents.sideBySide', { count: tiles.length })}
+      </button>
+      {open ? (
+        <CameraGrid
+          testId="incident-grid"
+          tiles={tiles}
+          columns={Math.min(3, tiles.length)}
+          startMs={start}
+          autoplay
+          urlFor={urlFor}
+          clock={(ms) => fmt(ms, f.tz, f.lang, 'd MMM yyyy HH:mm:ss')}
+          labels={{ grid: t('incidents.sideBySide', { count: tiles.length }), play: t('player.play'), pause: t('player.pause'), back10: t('player.back10'), forward10: t('player.forward10'), speed: t('player.speed'), noRecording: t('cameras.noRecordingHere'), loading: t('common.loading'), failed: t('cameras.playFailed') }}
+        />
+      ) : null}
+    </div>
   );
 }

@@ -26,10 +26,29 @@ export interface IncidentDraft {
   reviewBy: string;
 }
 
+/** The longest title and justification the server takes (the contract's limits). */
+export const TITLE_MAX = 200;
+export const JUSTIFICATION_MAX = 4000;
+
+/** An instant as a datetime-local value in site time, with seconds only when it has them. */
+export function localInputExact(ms: number, tz: string): string {
+  const s = Math.round(ms / 1000) * 1000;
+  const base = toLocalInput(s, tz);
+  const sec = Math.floor(((s % 60_000) + 60_000) % 60_000 / 1000);
+  return sec === 0 ? base : `${base}:${String(sec).padStart(2, '0')}`;
+}
+
+/** The form as a selection (or a mark in / mark out) opens it: exactly the period chosen. */
+export function draftFromSelection(selection: Selection, tz: string, reviewBy: string): IncidentDraft {
+  return { title: '', reason: '', justification: '', cameras: [selection.camera], from: localInputExact(selection.startMs, tz), to: localInputExact(selection.endMs, tz), reviewBy };
+}
+
 /** The problems the server would refuse, as translation keys (empty when the draft is fine). */
 export function draftProblems(d: IncidentDraft, tz: string, nowMs: number): string[] {
   const out: string[] = [];
   if (d.title.trim().length < 3) out.push('newIncident.errTitle');
+  if (d.title.trim().length > TITLE_MAX) out.push('newIncident.errTitleLong');
+  if (d.justification.trim().length > JUSTIFICATION_MAX) out.push('newIncident.errJustificationLong');
   if (d.reason === '') out.push('newIncident.errReason');
   const just = d.justification.trim();
   if (just.length < 10) out.push('newIncident.errJustification');
@@ -47,15 +66,7 @@ export function NewIncidentDialog({ cameras, selection, onClose, onCreated }: { 
   const { t } = useTranslation();
   const f = useFormat();
   const stores = useStores();
-  const [d, setD] = useState<IncidentDraft>({
-    title: '',
-    reason: '',
-    justification: '',
-    cameras: [selection.camera],
-    from: toLocalInput(selection.startMs, f.tz),
-    to: toLocalInput(selection.endMs + 59_999, f.tz),
-    reviewBy: isoDay(addSiteDays(Date.now(), 30, f.tz), f.tz),
-  });
+  const [d, setD] = useState<IncidentDraft>(() => draftFromSelection(selection, f.tz, isoDay(addSiteDays(Date.now(), 30, f.tz), f.tz)));
   const [shown, setShown] = useState(false);
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState<string | null>(null);
@@ -94,8 +105,9 @@ export function NewIncidentDialog({ cameras, selection, onClose, onCreated }: { 
       <form className="form" onSubmit={(e) => void submit(e)} noValidate>
         <label>
           {t('newIncident.name')}
-          <input value={d.title} onChange={(e) => setD({ ...d, title: e.target.value })} required maxLength={200} />
+          <input value={d.title} onChange={(e) => setD({ ...d, title: e.target.value })} required aria-describedby="title-count" aria-invalid={d.title.trim().length > TITLE_MAX} />
         </label>
+        <Counter id="title-count" length={d.title.trim().length} max={TITLE_MAX} />
         <fieldset>
           <legend>{t('newIncident.reason')}</legend>
           {INCIDENT_REASONS.map((r) => (
@@ -111,8 +123,9 @@ export function NewIncidentDialog({ cameras, selection, onClose, onCreated }: { 
         <div className="field">
           <label>
             {t('newIncident.justification')}
-            <textarea value={d.justification} onChange={(e) => setD({ ...d, justification: e.target.value })} rows={4} maxLength={4000} aria-describedby="just-help" />
+            <textarea value={d.justification} onChange={(e) => setD({ ...d, justification: e.target.value })} rows={4} aria-describedby="just-help just-count" aria-invalid={d.justification.trim().length > JUSTIFICATION_MAX} />
           </label>
+          <Counter id="just-count" length={d.justification.trim().length} max={JUSTIFICATION_MAX} />
           <span id="just-help" className="small muted">
             {d.reason === 'other' ? t('newIncident.justHelpOther') : t('newIncident.justHelp')}
           </span>
@@ -150,7 +163,7 @@ export function NewIncidentDialog({ cameras, selection, onClose, onCreated }: { 
         {shown && problems.length > 0 ? (
           <ul className="error" role="alert">
             {problems.map((p) => (
-              <li key={p}>{t(p as 'newIncident.errTitle')}</li>
+              <li key={p}>{t(p as 'newIncident.errTitle', { max: p === 'newIncident.errTitleLong' ? TITLE_MAX : JUSTIFICATION_MAX, count: p === 'newIncident.errTitleLong' ? d.title.trim().length : d.justification.trim().length })}</li>
             ))}
           </ul>
         ) : null}
@@ -165,5 +178,16 @@ export function NewIncidentDialog({ cameras, selection, onClose, onCreated }: { 
         </div>
       </form>
     </Dialog>
+  );
+}
+
+/** Characters used of the limit; over it, said plainly (the text is kept as typed, never cut). */
+function Counter({ id, length, max }: { id: string; length: number; max: number }): ReactNode {
+  const { t } = useTranslation();
+  const over = length > max;
+  return (
+    <span id={id} className={`small counter${over ? ' error' : ' muted'}`} aria-live={over ? 'polite' : 'off'}>
+      {over ? t('newIncident.overLimit', { count: length, max, over: length - max }) : t('newIncident.charCount', { count: length, max })}
+    </span>
   );
 }

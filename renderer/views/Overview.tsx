@@ -11,7 +11,7 @@ import { StoredHoursChart } from '../components/StoredHoursChart.js';
 import { Badge, Dl, ErrorText, Loading, Section } from '../components/ui.js';
 import { errorText, isoMs } from '../lib/api.js';
 import { fmt } from '../lib/format.js';
-import { useFormat } from '../lib/hooks.js';
+import { useCameraLabel, useFormat } from '../lib/hooks.js';
 import { useSlice, useStores } from '../stores/context.js';
 import { CHART_AUTO_MAX_SEGMENTS } from '../stores/overview.js';
 import { can } from '../stores/session.js';
@@ -22,6 +22,7 @@ export function Overview(): ReactNode {
   const stores = useStores();
   const session = useSlice(stores.session, (s) => s.session);
   const o = useSlice(stores.overview, (s) => s);
+  const camLabel = useCameraLabel();
   useEffect(() => {
     if (!session) return;
     void stores.overview.getState().load(new Set(session.operations)).then(() => {
@@ -58,27 +59,17 @@ export function Overview(): ReactNode {
           />
           {st.audioSegments > 0 ? <p className="warn">{t('overview.audio', { count: st.audioSegments })}</p> : null}
         </Section>
-        <Section title={t('overview.roots')} id="ov-roots" actions={offline > 0 ? <Badge tone="bad">{t('overview.offlineCount', { count: offline })}</Badge> : <Badge tone="ok">{t('overview.allOnline')}</Badge>}>
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('overview.root')}</th>
-                <th scope="col">{t('overview.state')}</th>
-                <th scope="col" className="num">{t('overview.segments')}</th>
-                <th scope="col">{t('overview.lastScan')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {st.roots.map((r) => (
-                <tr key={r.id}>
-                  <td className="path">{r.path}</td>
-                  <td>{r.online ? <Badge tone="ok">{t('overview.online')}</Badge> : <Badge tone="bad">{t('overview.offline')}</Badge>}{r.offlineReason ? <div className="small">{f.msg(textMsg(r.offlineReason))}</div> : null}</td>
-                  <td className="num">{f.num(r.segments)}</td>
-                  <td>{f.iso(r.lastScan)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <Section title={t('overview.alarms')} id="ov-alarms">
+          {o.alarms.length === 0 ? <p className="muted">{t('overview.noAlarms')}</p> : null}
+          {o.alarms.length > 0 ? (
+            <div className="alarms-scroll" tabIndex={0} role="region" aria-label={t('overview.alarms')}>
+              <ul className="alarms">
+                {o.alarms.map((a) => (
+                  <AlarmItem key={a.id} id={a.id} kind={a.kind} message={f.msg(a.msg, a.message)} raised={f.iso(a.raised)} ended={a.conditionEnded} canAck={canAck} />
+                ))}
+              </ul>
+            </div>
+          ) : null}
         </Section>
       </div>
 
@@ -113,6 +104,28 @@ export function Overview(): ReactNode {
       </Section>
 
       <div className="grid-2">
+        <Section title={t('overview.roots')} id="ov-roots" actions={offline > 0 ? <Badge tone="bad">{t('overview.offlineCount', { count: offline })}</Badge> : <Badge tone="ok">{t('overview.allOnline')}</Badge>}>
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('overview.root')}</th>
+                <th scope="col">{t('overview.state')}</th>
+                <th scope="col" className="num">{t('overview.segments')}</th>
+                <th scope="col">{t('overview.lastScan')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {st.roots.map((r) => (
+                <tr key={r.id}>
+                  <td className="path">{r.path}</td>
+                  <td>{r.online ? <Badge tone="ok">{t('overview.online')}</Badge> : <Badge tone="bad">{t('overview.offline')}</Badge>}{r.offlineReason ? <div className="small">{f.msg(textMsg(r.offlineReason))}</div> : null}</td>
+                  <td className="num">{f.num(r.segments)}</td>
+                  <td>{f.iso(r.lastScan)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Section>
         <Section title={t('overview.nextDeletions')} id="ov-next">
           {o.preview ? (
             <>
@@ -135,7 +148,7 @@ export function Overview(): ReactNode {
                   <tbody>
                     {o.preview.wouldDelete.slice(0, 8).map((d) => (
                       <tr key={`${d.root}:${d.path}`}>
-                        <td>{d.camera}</td>
+                        <td>{camLabel(d.camera)}</td>
                         <td>{f.iso(d.start)}</td>
                         <td>{f.iso(d.dueAt)}</td>
                       </tr>
@@ -175,14 +188,6 @@ export function Overview(): ReactNode {
         ) : null}
       </div>
 
-      <Section title={t('overview.alarms')} id="ov-alarms">
-        {o.alarms.length === 0 ? <p className="muted">{t('overview.noAlarms')}</p> : null}
-        <ul className="alarms">
-          {o.alarms.map((a) => (
-            <AlarmItem key={a.id} id={a.id} kind={a.kind} message={f.msg(a.msg, a.message)} raised={f.iso(a.raised)} ended={a.conditionEnded} canAck={canAck} />
-          ))}
-        </ul>
-      </Section>
 
       <Section title={t('overview.chart')} id="ov-chart">
         {o.chart ? (

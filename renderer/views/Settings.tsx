@@ -9,7 +9,10 @@ import type { CameraView, Mask } from '../../common/api/types.js';
 import { ZONES, type Zone } from '../../common/domain.js';
 import { LAYOUT_PRESETS } from '../../common/layout.js';
 import { ROLES, type Role } from '../../common/permissions.js';
-import type { SettingKey } from '../../common/settings.js';
+import type { AudienceRules, SettingKey } from '../../common/settings.js';
+import { newRuleDeviations, POLICY_RETENTION_MONTHS, retentionDeviates, ruleChanges } from '../../common/policy-guard.js';
+import { charsLeft, Waits } from '../components/Waits.js';
+import { unwrap } from '../lib/api.js';
 import { Dialog } from '../components/Dialog.js';
 import { MaskEditor } from '../components/MaskEditor.js';
 import { Badge, ErrorText, Loading, Section } from '../components/ui.js';
@@ -17,6 +20,7 @@ import { VirtualTable } from '../components/VirtualTable.js';
 import { errorText } from '../lib/api.js';
 import { fmt } from '../lib/format.js';
 import { useFormat } from '../lib/hooks.js';
+import { PASSWORD_MIN } from '../../common/api/contract.js';
 import { previewLayout } from '../lib/layout-preview.js';
 import { useSlice, useStores } from '../stores/context.js';
 import { can } from '../stores/session.js';
@@ -95,11 +99,15 @@ function SiteSettings(): ReactNode {
   const [draft, setDraft] = useState<Record<string, string>>({});
   const [err, setErr] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const zones = useMemo(timeZones, []);
   if (!settings) return null;
   const value = (k: SettingKey): string => draft[k] ?? String(settings[k] ?? '');
   const changed = SITE_FIELDS.filter((f) => draft[f.key] !== undefined && draft[f.key] !== String(settings[f.key] ?? ''));
+  const newMonths = draft.retentionMonths !== undefined ? Number(draft.retentionMonths) : settings.retentionMonths;
+  const breaksP2 = changed.some((c) => c.key === 'retentionMonths') && retentionDeviates(newMonths);
   const save = async (): Promise<void> => {
+    setConfirming(false);
     setBusy(true);
     setErr(null);
     try {
@@ -123,7 +131,9 @@ function SiteSettings(): ReactNode {
         className="form grid-form"
         onSubmit={(e) => {
           e.preventDefault();
-          void save();
+          // A change away from the policy is made only knowingly: the clause it breaks is named first.
+          if (breaksP2) setConfirming(true);
+          else void save();
         }}
       >
         {SITE_FIELDS.map((fld) => (
@@ -158,6 +168,16 @@ function SiteSettings(): ReactNode {
           </button>
         </div>
       </form>
+      {confirming ? (
+        <PolicyConfirm
+          clause="P2"
+          quote={t('policy.p2Quote')}
+          effect={t('policy.p2Effect', { months: newMonths, policy: POLICY_RETENTION_MONTHS })}
+          onConfirm={() => void save()}
+          onCancel={() => setConfirming(false)}
+        />
+      ) : null}
+      <AudienceRulesEditor />
     </Section>
   );
 }
@@ -331,6 +351,18 @@ function MaskDialog({ camera, onClose }: { camera: CameraView; onClose(): void }
   const stores = useStores();
   const [masks, setMasks] = useState<Mask[]>(camera.masks);
   const [err, setErr] = useState<string | null>(null);
+  const [frame, setFrame] = useState<{ url: string; width: number; height: number; atMs: number } | null>(null);
+  const [frameErr, setFrameErr] = useState<string | null>(null);
+  const f = useFormat();
+  useEffect(() => {
+    let live = true;
+    void unwrap(stores.api.call('cameras.frame', { camera: camera.id }))
+      .then((r) => live && setFrame({ url: r.image, width: r.width, height: r.height, atMs: r.atMs }))
+      .catch((e: unknown) => live && setFrameErr(errorText(e)));
+    return () => {
+      live = false;
+    };
+  }, [camera.id, stores]);
   const save = async (): Promise<void> => {
     try {
       await stores.settings.getState().setCamera(camera.id, { masks });
@@ -342,11 +374,13 @@ function MaskDialog({ camera, onClose }: { camera: CameraView; onClose(): void }
   return (
     <Dialog open title={t('settings.masksFor', { camera: camera.name ?? camera.id })} onClose={onClose} wide>
       <p className="small muted">{t('settings.masksHelp')}</p>
+      {frame ? <p className="small muted" data-testid="mask-frame-time">{t('settings.frameFrom', { when: f.dateTime(frame.atMs) })}</p> : frameErr ? <p className="small warn">{frameErr}</p> : <p className="small muted">{t('settings.frameLoading')}</p>}
       <MaskEditor
         masks={masks}
         onChange={setMasks}
-        frameUrl={null}
-        labels={{ area: t('settings.maskArea'), remove: t('common.remove'), noFrame: t('settings.noFrame'), mask: (n) => t('settings.maskN', { n }) }}
+        frameUrl={frame?.url ?? null}
+        frameSize={frame}
+        labels={{ area: t('settings.maskArea'), remove: t('common.remove'), noFrame: frameErr ? t('settings.noFrame') : t('settings.frameLoading'), mask: (n) => t('settings.maskN', { n }) }}
       />
       <ErrorText text={err} />
       <div className="buttons">
@@ -371,6 +405,7 @@ function Users(): ReactNode {
   const [role, setRole] = useState<Role>('officer');
   const [password, setPassword] = useState('');
   const [err, setErr] = useState<string | null>(null);
+  const [resetting, setResetting] = useState<string | null>(null);
   const mayEdit = can(session, 'users.add');
   const add = async (): Promise<void> => {
     try {
@@ -396,7 +431,7 @@ function Users(): ReactNode {
           {
             key: 'role',
             header: t('settings.role'),
-            width: '10rem',
+            width: 'minmax(12rem, 1fr)',
             render: (u) =>
               mayEdit && !u.disabled && u.name !== session?.user.name ? (
                 <select aria-label={t('settings.roleOf', { user: u.name })} value={u.role} onChange={(e) => void stores.settings.getState().setRole(u.name, e.target.value as Role).catch((x: unknown) => setErr(errorText(x)))}>
@@ -410,17 +445,29 @@ function Users(): ReactNode {
                 t(`roles.${u.role}`)
               ),
           },
-          { key: 'state', header: t('overview.state'), width: '9rem', render: (u) => (u.disabled ? <Badge tone="muted">{t('settings.disabled')}</Badge> : u.lockedUntil ? <Badge tone="warn">{t('settings.locked')}</Badge> : <Badge tone="ok">{t('settings.active')}</Badge>) },
+          { key: 'state', header: t('overview.state'), width: '11rem', render: (u) => (u.disabled ? <Badge tone="muted">{t('settings.disabled')}</Badge> : u.lockedUntil ? <span title={t('settings.lockedUntil', { when: f.iso(u.lockedUntil) })}><Badge tone="warn">{t('settings.locked')}</Badge></span> : <Badge tone="ok">{t('settings.active')}</Badge>) },
           { key: 'last', header: t('settings.lastLogin'), width: '10rem', render: (u) => f.iso(u.lastLogin) },
           {
             key: 'act',
             header: t('incidents.actions'),
-            width: '8rem',
+            width: 'minmax(20rem, 1.5fr)',
             render: (u) =>
-              mayEdit && !u.disabled && u.name !== session?.user.name ? (
-                <button type="button" className="danger" onClick={() => void stores.settings.getState().disableUser(u.name).catch((x: unknown) => setErr(errorText(x)))}>
-                  {t('settings.disable')}
-                </button>
+              mayEdit && !u.disabled ? (
+                <div className="row-actions">
+                  {u.lockedUntil ? (
+                    <button type="button" onClick={() => void stores.settings.getState().unlockUser(u.name).then(() => stores.ui.getState().notify('info', t('settings.unlocked', { user: u.name }))).catch((x: unknown) => setErr(errorText(x)))} aria-label={t('settings.unlockUser', { user: u.name })}>
+                      {t('settings.unlock')}
+                    </button>
+                  ) : null}
+                  <button type="button" onClick={() => setResetting(u.name)} aria-label={t('settings.resetPasswordOf', { user: u.name })}>
+                    {t('settings.resetPassword')}
+                  </button>
+                  {u.name !== session?.user.name ? (
+                    <button type="button" className="danger" onClick={() => void stores.settings.getState().disableUser(u.name).catch((x: unknown) => setErr(errorText(x)))} aria-label={t('settings.disableUser', { user: u.name })}>
+                      {t('settings.disable')}
+                    </button>
+                  ) : null}
+                </div>
               ) : null,
           },
         ]}
@@ -457,6 +504,169 @@ function Users(): ReactNode {
         </form>
       ) : null}
       <ErrorText text={err} />
+      {resetting ? <ResetPassword name={resetting} onClose={() => setResetting(null)} /> : null}
     </Section>
+  );
+}
+
+/** An administrator gives a user a new password (they are told it in person); their sessions end. */
+function ResetPassword({ name, onClose }: { name: string; onClose(): void }): ReactNode {
+  const { t } = useTranslation();
+  const stores = useStores();
+  const [pw, setPw] = useState('');
+  const [again, setAgain] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState<string | null>(null);
+  const left = charsLeft(pw, PASSWORD_MIN);
+  const waits = [...(left !== null ? [t('forms.needChars', { min: PASSWORD_MIN, left })] : []), ...(pw !== again ? [t('settings.passwordsDiffer')] : [])];
+  const submit = async (): Promise<void> => {
+    setBusy(true);
+    setErr(null);
+    try {
+      await stores.settings.getState().setPassword(name, pw);
+      stores.ui.getState().notify('info', t('settings.passwordReset', { user: name }));
+      onClose();
+    } catch (e) {
+      setErr(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog open title={t('settings.resetPasswordTitle', { user: name })} onClose={onClose}>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (waits.length === 0) void submit();
+        }}
+      >
+        <p className="small">{t('settings.resetPasswordHelp')}</p>
+        <label>
+          {t('settings.newPassword')}
+          <input type="password" value={pw} onChange={(e) => setPw(e.target.value)} autoComplete="new-password" />
+        </label>
+        <label>
+          {t('settings.newPasswordAgain')}
+          <input type="password" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="new-password" />
+        </label>
+        <ErrorText text={err} />
+        <Waits id="reset-waits" items={waits} />
+        <div className="buttons">
+          <button type="submit" className="primary" disabled={busy || waits.length > 0} aria-describedby={waits.length > 0 ? 'reset-waits' : undefined}>
+            {t('settings.setPassword')}
+          </button>
+          <button type="button" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/**
+ * A change the policy does not allow, made only knowingly: the clause it breaks, quoted; what
+ * the change means; that the DPO's compliance report will show it; and a box to tick.
+ */
+function PolicyConfirm({ clause, quote, effect, onConfirm, onCancel }: { clause: 'P2' | 'P4'; quote: string; effect: string; onConfirm(): void; onCancel(): void }): ReactNode {
+  const { t } = useTranslation();
+  const [sure, setSure] = useState(false);
+  return (
+    <Dialog open title={t('policy.confirmTitle', { clause })} onClose={onCancel}>
+      <div className="form" data-testid="policy-confirm">
+        <p>{t('policy.breaks', { clause })}</p>
+        <blockquote className="policy-quote">{quote}</blockquote>
+        <p>{effect}</p>
+        <p className="small muted">{t('policy.shownInReport', { clause })}</p>
+        <label className="check">
+          <input type="checkbox" checked={sure} onChange={(e) => setSure(e.target.checked)} />
+          {t('policy.understand', { clause })}
+        </label>
+        <Waits id="policy-waits" items={sure ? [] : [t('policy.waitUnderstand')]} />
+        <div className="buttons">
+          <button type="button" className="danger" disabled={!sure} onClick={onConfirm} aria-describedby={sure ? undefined : 'policy-waits'}>
+            {t('policy.changeAnyway')}
+          </button>
+          <button type="button" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}
+
+const RULES = ['include', 'mask', 'exclude'] as const;
+
+/** What each recipient receives of staff, visitor and mixed clips (POLICY P4); loosening it needs the confirmation. */
+function AudienceRulesEditor(): ReactNode {
+  const { t } = useTranslation();
+  const stores = useStores();
+  const settings = useSlice(stores.settings, (s) => s.settings);
+  const [draft, setDraft] = useState<AudienceRules | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [err, setErr] = useState<string | null>(null);
+  if (!settings) return null;
+  const current = settings.audienceRules;
+  const rules = draft ?? current;
+  const changes = ruleChanges(current, rules);
+  const breaks = newRuleDeviations(current, rules);
+  const save = async (): Promise<void> => {
+    setConfirming(false);
+    setErr(null);
+    try {
+      await stores.settings.getState().change('audienceRules', rules);
+      setDraft(null);
+      stores.ui.getState().notify('info', t('settings.saved'));
+    } catch (e) {
+      setErr(errorText(e));
+    }
+  };
+  return (
+    <div className="box" data-testid="audience-rules">
+      <h3>{t('settings.audienceRules')}</h3>
+      <p className="small muted">{t('settings.audienceRulesHelp')}</p>
+      <table className="table compact">
+        <thead>
+          <tr>
+            <th scope="col">{t('exports.audience')}</th>
+            {ZONES.map((z) => (
+              <th key={z} scope="col">
+                {t(`zones.${z}`)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {(['police', 'hr'] as const).map((a) => (
+            <tr key={a}>
+              <th scope="row">{t(`audiences.${a}`)}</th>
+              {ZONES.map((z) => (
+                <td key={z}>
+                  <select aria-label={t('settings.ruleFor', { audience: t(`audiences.${a}`), zone: t(`zones.${z}`) })} value={rules[a][z]} onChange={(e) => setDraft({ ...rules, [a]: { ...rules[a], [z]: e.target.value as (typeof RULES)[number] } })}>
+                    {RULES.map((r) => (
+                      <option key={r} value={r}>
+                        {t(`settings.rules.${r}`)}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ErrorText text={err} />
+      <div className="buttons">
+        <button type="button" className="primary" disabled={changes.length === 0} onClick={() => (breaks.length > 0 ? setConfirming(true) : void save())}>
+          {t('settings.saveRules')}
+        </button>
+        <button type="button" disabled={changes.length === 0} onClick={() => setDraft(null)}>
+          {t('common.undo')}
+        </button>
+      </div>
+      {confirming ? <PolicyConfirm clause="P4" quote={t('policy.p4Quote')} effect={breaks.map((b) => t(`policy.p4Effect.${b}`)).join(' ')} onConfirm={() => void save()} onCancel={() => setConfirming(false)} /> : null}
+    </div>
   );
 }

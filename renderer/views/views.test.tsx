@@ -132,6 +132,7 @@ describe('incident detail', () => {
     createdBy: 'officer',
     closed: null,
     closedReason: null,
+    cameraInfo: [{ id: 'staff-corridor', name: 'Personalkorridor', zone: 'staff' }],
     hold: null,
     packages: [
       { packageId: 'pkg-police', audience: 'police', exported: '2026-11-25T15:20:00+01:00', exportedBy: 'officer', fingerprint: 'f'.repeat(64), manifestSha256: 'm'.repeat(64), clips: 1, location: 'data', dir: '/d/exports/p', zip: true, state: 'handed-over', handover: { id: 3, handedOver: '2026-11-25T16:00:00+01:00', organisation: 'Polismyndigheten', recipient: 'Insp. Berg', reference: 'K-77', method: 'USB', recordedBy: 'officer', recipientCopy: null, keyFingerprint: 'f'.repeat(64) }, discarded: null, held: true, copyDeleted: null },
@@ -149,7 +150,10 @@ describe('incident detail', () => {
   };
   it('lets the officer correct the classification, play, export and hand over', () => {
     const html = at('officer');
-    expect(html).toContain('Innehåll i klippet från staff-corridor');
+    // Cameras by name with their zone, never the internal id alone.
+    expect(html).toContain('Innehåll i klippet från Personalkorridor (Personal)');
+    expect(html).toContain('<span data-testid="incident-cameras">Personalkorridor (Personal)</span>');
+    expect(html).not.toContain('>staff-corridor<');
     expect(html).toContain('>Spela<');
     expect(html).toContain('Exportera');
     expect(html).toContain('Registrera överlämning');
@@ -166,6 +170,27 @@ describe('incident detail', () => {
     const html = at('dpo');
     expect(html).toContain('href="/download/receipt/3.pdf"');
     for (const word of ['/download/package/', 'Kassera', '>Exportera<']) expect([word, html.includes(word)]).toEqual([word, false]);
+  });
+  it('shows HR what HR received of a handed-over incident: package id, fingerprint, receipt; not "Raderat"', () => {
+    const hrPkg = detail.packages.find((p) => p.audience === 'hr');
+    if (!hrPkg) throw new Error('fixture has an HR package');
+    const handedOver: IncidentDetailView = {
+      ...detail,
+      status: 'handed-over',
+      clips: detail.clips.map((c) => ({ ...c, status: 'deleted' as const })),
+      packages: [{ ...hrPkg, state: 'handed-over', handover: { id: 4, handedOver: '2026-11-26T10:00:00+01:00', organisation: 'HR', recipient: 'Anna Andersson', reference: 'HR-2026-17', method: 'USB', recordedBy: 'officer', recipientCopy: null, keyFingerprint: 'e'.repeat(64) } }],
+    };
+    const s = storesAs('hr');
+    s.ui.setState({ route: { screen: 'incidents', ref: detail.ref } });
+    s.incidents.setState({ list: [handedOver], listLoaded: true, detail: handedOver });
+    const html = render(<Incidents />, s);
+    expect(html).toContain('Vad HR har fått');
+    expect(html).toContain('<code data-testid="hr-package-id">pkg-hr</code>');
+    expect(html).toContain('e'.repeat(64));
+    expect(html).toContain('Nr 4: överlämnat 26 nov. 2026 10:00 till Anna Andersson, HR, referens HR-2026-17 (USB)');
+    expect(html).toContain('I HR:s paket');
+    expect(html).not.toContain('>Raderat<');
+    expect(html).toContain('data-testid="hr-intro"');
   });
   it('shows HR and the DPO the metadata only: no footage, no changes', () => {
     for (const role of ['hr', 'dpo'] as const) {

@@ -172,3 +172,13 @@ export async function axe(page: Page): Promise<AxeViolation[]> {
 export function describeViolations(v: readonly AxeViolation[]): string {
   return v.map((x) => `${x.id} (${x.impact}): ${x.help}\n  ${x.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n  ')}`).join('\n');
 }
+
+/** Pixel x of an instant on a timeline row (the row is a slider whose min/max are the view). */
+export async function xOf(page: Page, camera: string, ms: number): Promise<{ x: number; y: number }> {
+  const row = page.locator(`.tl-line[data-camera="${camera}"] [role="slider"]`);
+  const min = Number(await row.getAttribute('aria-valuemin'));
+  const max = Number(await row.getAttribute('aria-valuemax'));
+  const box = await row.locator('svg').boundingBox();
+  if (!box) throw new Error('timeline row not visible');
+  return { x: box.x + ((ms - min) / (max - min)) * box.width, y: box.y + box.height / 2 };
+}

@@ -22,7 +22,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
-import { axe, CHROMIUM, type PageGlobals, describeViolations, ensureRendererBuilt, launch, login, logout, makeDemo, newPage, SCREENSHOTS, serve, type DemoEnv, type Served } from './env.js';
+import { axe, CHROMIUM, type PageGlobals, describeViolations, ensureRendererBuilt, launch, login, logout, makeDemo, newPage, SCREENSHOTS, serve, xOf, type DemoEnv, type Served } from './env.js';
 
 const MINUTE = 60_000;
 
@@ -33,16 +33,6 @@ async function shot(page: Page, name: string): Promise<void> {
 async function accessible(page: Page, screen: string): Promise<void> {
   const v = await axe(page);
   expect(v, `${screen}: axe found\n${describeViolations(v)}`).toEqual([]);
-}
-
-/** Pixel x of an instant on a timeline row (the row is a slider whose min/max are the view). */
-async function xOf(page: Page, camera: string, ms: number): Promise<{ x: number; y: number }> {
-  const row = page.locator(`.tl-line[data-camera="${camera}"] [role="slider"]`);
-  const min = Number(await row.getAttribute('aria-valuemin'));
-  const max = Number(await row.getAttribute('aria-valuemax'));
-  const box = await row.locator('svg').boundingBox();
-  if (!box) throw new Error('timeline row not visible');
-  return { x: box.x + ((ms - min) / (max - min)) * box.width, y: box.y + box.height / 2 };
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and the DPO use it', () => {
@@ -92,7 +82,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
   it('officer: overview, finds a moment on the timeline and plays it across files', async () => {
     const { context, page, errors } = await newPage(browser);
     await login(page, base, 'officer');
-    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Översikt', 'Kameror och tidslinje', 'Ärenden', 'Kontrollera paket']);
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Översikt', 'Kameror och tidslinje', 'Ärenden', 'Registerutdrag', 'Kontrollera paket']);
     await page.getByTestId('horizon').waitFor();
     expect(await page.getByTestId('horizon').textContent()).toMatch(/^Raderas från: inspelningar som slutade före \d+ \w+\.? \d{4} \d\d:\d\d$/);
     await page.locator('figure.chart svg').waitFor({ timeout: 30_000 });
@@ -253,7 +243,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
   it('DPO: sees both handovers and the deletions they caused, the report, and the receipts; read-only', async () => {
     const { context, page, errors } = await newPage(browser);
     await login(page, base, 'dpo');
-    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Dataskyddsombud', 'Ärenden', 'Kontrollera paket']);
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Dataskyddsombud', 'Registerutdrag', 'Ärenden', 'Kontrollera paket']);
     const handovers = page.getByRole('table', { name: 'Överlämningar' });
     await handovers.getByText(incidentRef).first().waitFor();
     // One row per handover: the Police and HR, each with its own reference.
@@ -332,7 +322,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
     const row = handovers.getByRole('row').filter({ hasText: incidentRef }).filter({ hasText: 'HR-2026-17' });
     await row.waitFor();
     // What the package held: HR got the staff corridor's clip.
-    expect(await row.textContent()).toMatch(/1 klipp · staff-corridor · personal 1, besökare 0, blandat 0/);
+    expect(await row.textContent()).toMatch(/1 klipp · Personalkorridor \(Personal\) · personal 1, besökare 0, blandat 0/);
     const [receipt] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: `PDF – kvitto för ${incidentRef}` }).click()]);
     expect(readFileSync(await receipt.path()).subarray(0, 5).toString()).toBe('%PDF-');
 
@@ -360,8 +350,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
 
     await page.getByRole('tab', { name: 'Visningar' }).click();
     const views = page.getByRole('table', { name: 'Visningar' });
-    await views.getByText('staff-corridor').first().waitFor();
-    expect(await views.textContent()).toMatch(/officer.*staff-corridor.*Inspelning #\d+/);
+    // The camera by its name and zone (the DPO may list cameras), never the id alone.
+    await views.getByText('Personalkorridor (Personal)').first().waitFor();
+    expect(await views.textContent()).toMatch(/officer.*Personalkorridor \(Personal\).*Inspelning #\d+/);
     await shot(page, '14-dataskyddsombud-visningar');
     await accessible(page, 'dpo views');
     const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Ladda ner Visningar som JSON' }).click()]);
@@ -370,7 +361,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the app in Chromium, as officers, HR and
 
     await page.getByRole('tab', { name: 'Efterlevnadsrapport' }).click();
     await page.getByTestId('report').waitFor({ timeout: 30_000 });
-    for (const clause of ['P2', 'P4', 'P5', 'P7']) {
+    for (const clause of ['P2', 'P4', 'P5', 'P7', 'G1']) {
       const v = page.getByTestId(`verdict-${clause}`);
       expect(await v.getAttribute('data-status')).toMatch(/^(held|not-held|incomplete)$/);
       expect(await v.locator('li').count()).toBeGreaterThan(0);
