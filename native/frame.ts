@@ -3,7 +3,7 @@
  * an officer can draw masks on it. Written as `outPng + '.partial'` then renamed, like clips.
  */
 import { open, stat } from 'node:fs/promises';
-import { failure } from '../common/errors.js';
+import { CustodianError, failure } from '../common/errors.js';
 import { MediaToolFailed, classifyFailure, commitPartial, inputError, lastLines, outputError, preparePartial, removeQuietly, runTool } from './ffmpeg-run.js';
 import type { MediaTools } from './media-tools.js';
 

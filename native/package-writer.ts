@@ -29,7 +29,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { tzOffset } from '@date-fns/tz';
 import { ZipArchive, type ZipEntryData } from 'archiver';
-import { failure } from '../common/errors.js';
+import { failure, invalid } from '../common/errors.js';
 import { translator } from '../common/i18n/catalog.js';
 import {
   CLIPS_DIR,

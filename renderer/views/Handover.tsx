@@ -11,7 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { packageDownloadPath, receiptDownloadPath } from '../../common/api/http.js';
 import type { HandoverResultView, IncidentDetailView, PackageView } from '../../common/api/types.js';
 import { VERIFY_COMMANDS } from '../../common/manifest.js';
-import { actorMsg, methodMsg, organisationMsg, textMsg } from '../../common/i18n/words.js';
+import { methodMsg, organisationMsg, textMsg } from '../../common/i18n/words.js';
 import { Dialog } from '../components/Dialog.js';
 import { Progress } from '../components/Progress.js';
 import { Badge, Dl, ErrorText, Section } from '../components/ui.js';

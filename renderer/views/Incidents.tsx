@@ -24,7 +24,7 @@ import { filterIncidents, type IncidentsState } from '../stores/incidents.js';
 import { jobKey } from '../stores/jobs.js';
 import { can } from '../stores/session.js';
 import { IncidentHandover } from './Handover.js';
-import { actorMsg, auditActionMsg, deletionReasonMsg, textMsg } from '../../common/i18n/words.js';
+import { auditActionMsg, deletionReasonMsg, textMsg } from '../../common/i18n/words.js';
 
 export function statusTone(s: IncidentSummaryView['status']): 'ok' | 'warn' | 'bad' | 'info' | 'muted' {
   switch (s) {

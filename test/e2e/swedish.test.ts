@@ -134,9 +134,9 @@ describe('Swedish in every sentence the user reads (issue 15)', () => {
   });
 
   const screens: Record<Role, string[]> = {
-    officer: ['overview', 'cameras', 'incidents', 'incidents/HANDED', 'incidents/HR', 'incidents/OPEN', 'verify'],
+    officer: ['overview', 'cameras', 'incidents', 'incidents/HANDED', 'incidents/HR', 'incidents/OPEN', 'requests', 'verify'],
     hr: ['incidents', 'verify'],
-    dpo: ['dpo', 'incidents', 'incidents/HANDED', 'verify'],
+    dpo: ['dpo', 'requests', 'incidents', 'incidents/HANDED', 'verify'],
     admin: ['overview', 'settings', 'verify'],
   };
 
