@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < 3; i++) {
     data = path.join(BENCH_OUT, `index-data-${i}`);
     rmSync(data, { recursive: true, force: true });
-    custodian(data, ['init', '--storage', root]);
+    custodian(data, ['init', '--storage', root, '--layout', 'camera-date-time']);
     // The service below must not delete from the benchmark tree.
     custodian(data, ['settings', 'set', 'retentionMonths', '12']);
     const cold = custodian(data, ['scan', '--json']);

@@ -48,7 +48,7 @@ function main(): void {
   settleFolderTimes(root);
   console.log(`generated ${tree.files} files (${due} due) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-  custodian(data, ['init', '--storage', root]);
+  custodian(data, ['init', '--storage', root, '--layout', 'camera-date-time']);
   custodian(data, ['scan']);
   custodian(data, ['settings', 'set', 'massDeletionShare', '0.5']);
   timeCommand('sync', []);

@@ -34,7 +34,7 @@ describe('custodian command line', () => {
   };
 
   it('init, scan and status --json give the documented shape', async () => {
-    expect((await run(['init', '--storage', rec])).code).toBe(0);
+    expect((await run(['init', '--storage', rec, '--layout', 'camera-date-time'])).code).toBe(0);
     const scan = await run(['scan', '--json']);
     expect(scan.code).toBe(0);
     expect(JSON.parse(scan.out).roots[0].added).toBeGreaterThan(270);
@@ -50,7 +50,7 @@ describe('custodian command line', () => {
   });
 
   it('sweep --json reports deleted/held/due/refused, and exits 3 when a safety rule refuses', async () => {
-    await run(['init', '--storage', rec]);
+    await run(['init', '--storage', rec, '--layout', 'camera-date-time']);
     await run(['scan']);
     const dry = JSON.parse((await run(['sweep', '--dry-run', '--json'])).out);
     expect(dry.due).toBeGreaterThan(0);
@@ -68,7 +68,7 @@ describe('custodian command line', () => {
   });
 
   it('hold add prints the id; a bad time is one clear sentence and exit 1', async () => {
-    await run(['init', '--storage', rec]);
+    await run(['init', '--storage', rec, '--layout', 'camera-date-time']);
     await run(['scan']);
     const h = await run(['hold', 'add', '--camera', 'entrance', '--from', '2026-01-01T00:00', '--to', '2026-01-02T00:00', '--reason', 'test hold']);
     expect(h.out.trim()).toMatch(/^\d+$/);
@@ -101,7 +101,7 @@ describe('custodian command line', () => {
     // As root, chmod cannot make a folder read-only; /sys and /proc are file systems that refuse.
     for (const bad of ['/sys/custodian-test', '/proc/custodian-test/data']) {
       const c = io();
-      const code = await runCli(['--data', bad, 'init', '--storage', rec], c.io);
+      const code = await runCli(['--data', bad, 'init', '--storage', rec, '--layout', 'camera-date-time'], c.io);
       expect(code).toBe(1);
       expect(c.err()).toMatch(/Det gick inte att skapa datamappen/);
     }

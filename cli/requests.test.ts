@@ -39,7 +39,7 @@ describe('custodian request: an access request from the command line', () => {
     const rec = path.join(t.dir, 'rec');
     hallMs = Math.floor((Date.now() - 2 * HOUR) / 1000) * 1000;
     await writeRequestRecorder(rec, path.join(t.dir, 'work'), { hallMs, corridorMs: hallMs + 10 * MINUTE });
-    expect((await run(['init', '--storage', rec])).code).toBe(0);
+    expect((await run(['init', '--storage', rec, '--layout', 'camera-date-time'])).code).toBe(0);
     expect((await run(['scan'])).code).toBe(0);
   }, 120_000);
   afterAll(() => t?.cleanup());

@@ -38,6 +38,8 @@ export const ALARM_KINDS = [
   'recording-rewritten',
   'archive-failed',
   'foreign-files',
+  // A ring or database store found inside a root (issue 16): its files must never be deleted one by one.
+  'store-signature',
   // Access requests (issue 14): an answer due within seven days, or overdue (not blocking).
   'request-due-soon',
   'request-overdue',
@@ -60,4 +62,6 @@ export const BLOCKING_ALARMS: ReadonlySet<AlarmKind> = new Set([
   'folder-changed',
   'root-identity',
   'clock-suspect',
+  // Lifted only when the store's marks are gone: each scan raises it again while they are there.
+  'store-signature',
 ]);

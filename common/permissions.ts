@@ -90,6 +90,10 @@ export const PERMISSIONS: { readonly [A in Action]: readonly Role[] } = {
   'handovers.receipt': ['officer', 'dpo'],
   'reports.compliance': ['dpo', 'admin'],
 
+  // Registering a root says where Custodian will delete: the administrator's, like the settings.
+  'roots.propose': ['admin'],
+  'roots.add': ['admin'],
+
   'settings.get': READERS,
   'settings.set': ['admin'],
 

@@ -36,6 +36,7 @@ import { RecordingDeleter } from './deletion/recordings.js';
 import { RootGuard } from './deletion/root-guard.js';
 import { segmentFile } from './paths.js';
 import { checkClock } from './retention-clock.js';
+import { storeRefusalFor } from './store-watch.js';
 
 export interface SweepItem {
   root: number;
@@ -251,6 +252,12 @@ function sweepRoot(ctx: Ctx, run: RootRun): void {
   if (rootAlarms.length > 0) {
     r.refusal = { key: 'deletion:refusedRootAlarm' };
     r.refusalAlarm = rootAlarms[0]?.id;
+    return;
+  }
+  // A ring or database store in the root (issue 16): nothing in it goes, alarm acknowledged or not.
+  const store = storeRefusalFor(ctx, root.id);
+  if (store) {
+    r.refusal = store;
     return;
   }
 

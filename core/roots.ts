@@ -10,6 +10,7 @@ import { assertUsableRoot, ensureSentinel, folderIdentities, isLink, readSentine
 import { audit } from './audit.js';
 import { adoptRoot, writeHoldCopies } from './hold-copies.js';
 import type { Ctx } from './context.js';
+import { storeRefusal } from './store-refusal.js';
 import { whyNotARoot } from './root-admission.js';
 
 export interface RootSpec {
@@ -24,13 +25,17 @@ export function layoutOf(ctx: Ctx, root: Pick<RootRow, 'layout' | 'layout_tz'>):
   return compileLayout(root.layout, ctx.settings().siteTimeZone, root.layout_tz ?? undefined);
 }
 
-export function addRoot(ctx: Ctx, spec: RootSpec): RootRow {
-  const layoutName = spec.layout ?? 'camera-date-time';
-  if (spec.layoutTimeZone !== undefined) assertTimeZone(spec.layoutTimeZone);
-  // Validate before touching the disk: a bad layout must not leave a sentinel behind.
-  compileLayout(layoutName, ctx.settings().siteTimeZone, spec.layoutTimeZone);
-  const abs = assertUsableRoot(spec.path);
-  admitFolder(ctx, abs);
+/**
+ * Everything addRoot checks before it writes anything: the folder may be a root, is no store
+ * whose files must never be deleted one by one, and overlaps no registered root or its storage.
+ * The command line asks it before proposing a layout, so a refusal is said first.
+ */
+export function assertAddable(ctx: Ctx, dir: string): string {
+  const abs = assertUsableRoot(dir);
+  admitFolder(ctx.dataDir, abs);
+  // A ring or database store (Hikvision, Milestone, Moonfire, Scrypted) is never a root: its files must not be deleted one by one.
+  const store = storeRefusal(abs);
+  if (store) throw failure('refused_by_safety_rule', store.key, store.params);
   const existing = findRootByPath(ctx.db, abs);
   if (existing) throw failure('conflict', 'core:rootExists', { folder: abs, root: existing.id });
   for (const r of listRoots(ctx.db)) {
@@ -41,6 +46,15 @@ export function addRoot(ctx: Ctx, spec: RootSpec): RootRow {
     }
   }
   refuseSameStorage(ctx, abs);
+  return abs;
+}
+
+export function addRoot(ctx: Ctx, spec: RootSpec): RootRow {
+  const layoutName = spec.layout ?? 'camera-date-time';
+  if (spec.layoutTimeZone !== undefined) assertTimeZone(spec.layoutTimeZone);
+  // Validate before touching the disk: a bad layout must not leave a sentinel behind.
+  compileLayout(layoutName, ctx.settings().siteTimeZone, spec.layoutTimeZone);
+  const abs = assertAddable(ctx, spec.path);
   adoptRoot(ctx, abs, spec.adopt ?? false);
   const uuid = ensureSentinel(abs, formatInstant(ctx.now(), ctx.settings().siteTimeZone));
   const id = insertRoot(ctx.db, { path: abs, sentinelUuid: uuid, layout: layoutName, layoutTz: spec.layoutTimeZone ?? null, addedMs: ctx.now() });
@@ -56,11 +70,11 @@ export function addRoot(ctx: Ctx, spec: RootSpec): RootRow {
  * and a link to / or to a folder holding the data folder would otherwise pass by its name), and
  * the rules are applied to where the folder really is as well as to the name given.
  */
-function admitFolder(ctx: Ctx, abs: string): void {
+export function admitFolder(dataDir: string, abs: string): void {
   const real = realFolder(abs);
   if (isLink(abs)) throw failure('refused_by_safety_rule', 'deletion:rootIsLink', { folder: abs, target: real });
   for (const folder of real === abs ? [abs] : [abs, real]) {
-    const refusal = whyNotARoot({ abs: folder, dataDir: realFolder(ctx.dataDir), home: homedir(), platform: process.platform, env: process.env });
+    const refusal = whyNotARoot({ abs: folder, dataDir: realFolder(dataDir), home: homedir(), platform: process.platform, env: process.env });
     if (refusal) throw failure('refused_by_safety_rule', refusal.key, { ...refusal.params, folder: real === abs ? abs : `${abs} (${real})` });
   }
 }

@@ -22,6 +22,12 @@ export interface SegmentRow {
   probe_error: string | null;
   /** Set while a held recording is missing from the disk (its row is kept; see core/scan/missing.ts). */
   missing_ms: number | null;
+  /** The end the file name states (migration 013). */
+  name_end_ms: number | null;
+  /** The event kind the file name states: scheduled, motion, alarm, smart or the recorder's code. */
+  event_kind: string | null;
+  /** 'file': the path names only the day; the start is the file's time less its duration. */
+  time_from: 'file' | null;
 }
 
 export interface NewSegment {
@@ -34,20 +40,33 @@ export interface NewSegment {
   endSource: EndSource;
   size: number | null;
   mtimeMs: number | null;
+  /** What the name says beyond the start (layouts with {end:…} or {kind}; see NameFacts). */
+  readonly named?: NameFacts;
+}
+
+/** What a file's path says beyond its camera and start (migration 013). */
+export interface NameFacts {
+  readonly endMs?: number | null;
+  readonly kind?: string | null;
+  readonly timeFrom?: 'file' | null;
 }
 
 export function insertSegment(db: Db, s: NewSegment): number {
   const info = stmt(
     db,
-    `INSERT INTO segments (root_id, dir_id, name, camera_id, start_ms, end_ms, end_source, size, mtime_ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(s.rootId, s.dirId, s.name, s.cameraId, s.startMs, s.endMs, s.endSource, s.size, s.mtimeMs);
+    `INSERT INTO segments (root_id, dir_id, name, camera_id, start_ms, end_ms, end_source, size, mtime_ms, name_end_ms, event_kind, time_from)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(s.rootId, s.dirId, s.name, s.cameraId, s.startMs, s.endMs, s.endSource, s.size, s.mtimeMs, s.named?.endMs ?? null, s.named?.kind ?? null, s.named?.timeFrom ?? null);
   return Number(info.lastInsertRowid);
 }
 
 const COLS = '(root_id, dir_id, name, camera_id, start_ms, end_ms, end_source, size, mtime_ms)';
+const COLS_NAMED = '(root_id, dir_id, name, camera_id, start_ms, end_ms, end_source, size, mtime_ms, name_end_ms, event_kind, time_from)';
 const MULTI = 64;
 const MULTI_SQL = `INSERT INTO segments ${COLS} VALUES ${Array(MULTI).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
+// Names that say more than the start (Dahua's end and kind) take three more values a row; the
+// rest keep the shorter statement, the cold index's hot path.
+const MULTI_NAMED_SQL = `INSERT INTO segments ${COLS_NAMED} VALUES ${Array(MULTI).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
 
 /**
  * Inserts many segments, 64 rows per statement (a cold index of a million files spends most of
@@ -56,13 +75,15 @@ const MULTI_SQL = `INSERT INTO segments ${COLS} VALUES ${Array(MULTI).fill('(?, 
 export function insertSegments(db: Db, rows: readonly NewSegment[]): number[] {
   const ids: number[] = [];
   let i = 0;
-  const multi = rows.length >= MULTI ? stmt(db, MULTI_SQL) : null;
+  const named = rows.some((r) => r.named !== undefined);
+  const multi = rows.length >= MULTI ? stmt(db, named ? MULTI_NAMED_SQL : MULTI_SQL) : null;
   const args: (string | number | null)[] = [];
   for (; multi && i + MULTI <= rows.length; i += MULTI) {
     args.length = 0;
     for (let k = i; k < i + MULTI; k++) {
       const r = rows[k] as NewSegment;
       args.push(r.rootId, r.dirId, r.name, r.cameraId, r.startMs, r.endMs, r.endSource, r.size, r.mtimeMs);
+      if (named) args.push(r.named?.endMs ?? null, r.named?.kind ?? null, r.named?.timeFrom ?? null);
     }
     const last = Number(multi.run(...args).lastInsertRowid);
     for (let k = MULTI - 1; k >= 0; k--) ids.push(last - k);

@@ -57,7 +57,7 @@ describe('custodian user and custodian serve', () => {
     const rec = path.join(t.dir, 'rec');
     mkdirSync(rec);
     const m = memoryIo();
-    expect(await runCli(['--data', data, 'init', '--storage', rec], m.io)).toBe(0);
+    expect(await runCli(['--data', data, 'init', '--storage', rec, '--layout', 'camera-date-time'], m.io)).toBe(0);
   }, 60_000);
   afterAll(() => t?.cleanup());
 

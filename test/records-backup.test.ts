@@ -46,7 +46,7 @@ describe('backups and restore', () => {
     root = path.join(t.dir, 'rec');
     mkdirSync(root);
     writeSegments(root, 'entrance', now - 2 * DAY, 50, 10 * MINUTE);
-    expect(run(data, 'init', '--storage', root).status).toBe(0);
+    expect(run(data, 'init', '--storage', root, '--layout', 'camera-date-time').status).toBe(0);
     expect(run(data, 'scan').status).toBe(0);
     expect(run(data, 'settings', 'set', 'backupDir', path.join(t.dir, 'daily')).status).toBe(0);
     expect(run(data, 'hold', 'add', '--camera', 'entrance', '--from', iso(now - 2 * DAY), '--to', iso(now - 2 * DAY + 60 * MINUTE), '--reason', 'made before the backup').status).toBe(0);

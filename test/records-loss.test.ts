@@ -32,7 +32,7 @@ describe('holds that survive the database', () => {
     heldFiles = [...writeSegments(root, 'entrance', now - 100 * DAY, 20, 10 * MINUTE), ...writeSegments(root, 'till', now - 99 * DAY, 20, 10 * MINUTE)];
     dueFiles = [...writeSegments(root, 'entrance', now - 95 * DAY, 40, 10 * MINUTE), ...writeSegments(root, 'till', now - 94 * DAY, 40, 10 * MINUTE)];
     writeSegments(root, 'entrance', now - 301 * MINUTE, 30, 10 * MINUTE); // a live camera: its newest recording ends now (the clock check)
-    expect(run(data, 'init', '--storage', root).status).toBe(0);
+    expect(run(data, 'init', '--storage', root, '--layout', 'camera-date-time').status).toBe(0);
     expect(run(data, 'scan').status).toBe(0);
     const iso = (ms: number) => new Date(ms).toISOString();
     expect(run(data, 'hold', 'add', '--camera', 'entrance', '--from', iso(now - 100 * DAY - MINUTE), '--to', iso(now - 100 * DAY + 200 * MINUTE - MINUTE), '--reason', 'break-in, police report 2026-77').status).toBe(0);
@@ -48,7 +48,7 @@ describe('holds that survive the database', () => {
   it('a fresh data folder refuses the root without --adopt, saying what it found; with --adopt the holds come back and nothing held is deleted', () => {
     // The database is lost (the keys survive here; the next test loses them too).
     for (const f of ['custodian.db', 'custodian.db-wal', 'custodian.db-shm']) rmSync(path.join(data, f), { force: true });
-    const refused = run(data, 'init', '--storage', root);
+    const refused = run(data, 'init', '--storage', root, '--layout', 'camera-date-time');
     expect(refused.status).toBe(3);
     expect(refused.err).toContain(`earlier installation (${installation}`);
     expect(refused.err).toMatch(/2 hold\(s\)/);
@@ -56,7 +56,7 @@ describe('holds that survive the database', () => {
     // Nothing was taken over: no root registered, no sentinel rewritten.
     expect((JSON.parse(run(data, '--json', 'roots', 'list').out) as { roots: unknown[] }).roots).toEqual([]);
 
-    const adopted = run(data, 'init', '--storage', root, '--adopt');
+    const adopted = run(data, 'init', '--storage', root, '--layout', 'camera-date-time', '--adopt');
     expect(adopted.status, adopted.err).toBe(0);
     const holds = JSON.parse(run(data, '--json', 'hold', 'list').out) as { holds: { cameras: string[]; reason: string; source: string }[] };
     expect(holds.holds.map((h) => [h.cameras.join(','), h.reason, h.source]).sort()).toEqual([
@@ -80,14 +80,14 @@ describe('holds that survive the database', () => {
 
   it('the whole data folder lost, keys too: the copy is signed by a key this site no longer has, and is still restored', () => {
     rmSync(data, { recursive: true, force: true });
-    const refused = run(data, 'init', '--storage', root);
+    const refused = run(data, 'init', '--storage', root, '--layout', 'camera-date-time');
     expect(refused.status).toBe(3);
-    const adopted = run(data, 'init', '--storage', root, '--adopt');
+    const adopted = run(data, 'init', '--storage', root, '--layout', 'camera-date-time', '--adopt');
     expect(adopted.status, adopted.err).toBe(0);
     const holds = JSON.parse(run(data, '--json', 'hold', 'list').out) as { holds: { reason: string }[] };
     expect(holds.holds).toHaveLength(2);
     // The copy now belongs to the new installation; re-adding the root needs no --adopt.
     expect(run(data, 'roots', 'remove', '1').status).toBe(0);
-    expect(run(data, 'roots', 'add', root).status).toBe(0);
+    expect(run(data, 'roots', 'add', root, '--layout', 'camera-date-time').status).toBe(0);
   });
 });

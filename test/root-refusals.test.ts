@@ -32,7 +32,7 @@ describe('roots refused by what they are', () => {
     data = path.join(t.dir, 'data');
     rec = path.join(t.dir, 'nvr', 'rec');
     mkdirSync(rec, { recursive: true });
-    const init = run(data, 'init', '--storage', rec);
+    const init = run(data, 'init', '--storage', rec, '--layout', 'camera-date-time');
     expect(init.status, init.err).toBe(0);
   }, 60_000);
   afterAll(() => {

@@ -42,7 +42,7 @@ describe('custodian verify names its signer and calls a package valid only again
     data = path.join(t.dir, 'data');
     const rec = path.join(t.dir, 'rec');
     mkdirSync(rec);
-    expect(run('--data', data, 'init', '--storage', rec).code).toBe(0);
+    expect(run('--data', data, 'init', '--storage', rec, '--layout', 'camera-date-time').code).toBe(0);
     const src = path.join(t.dir, 'clip.mp4');
     writeFileSync(src, randomBytes(200_000));
     const t0 = Date.UTC(2026, 10, 25, 13, 30, 0);

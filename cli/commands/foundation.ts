@@ -1,19 +1,27 @@
 import type { Command } from 'commander';
-import { LAYOUT_PRESETS } from '../../common/layout.js';
+import { compileLayout, LAYOUT_PRESETS } from '../../common/layout.js';
+import { SettingsSchema } from '../../common/settings.js';
 import { assertTimeZone } from '../../common/time.js';
 import { failure } from '../../common/errors.js';
+import { english } from '../../common/i18n/catalog.js';
 import { textMsg } from '../../common/i18n/words.js';
 import { audit } from '../../core/audit.js';
 import { openCtx } from '../../core/context.js';
 import { scanAll, type ScanReport } from '../../core/indexer.js';
-import { addRoot, removeRoot, roots as listRoots } from '../../core/roots.js';
+import { checkFolder, proposeLayout } from '../../core/layout-detect.js';
+import { addRoot, assertAddable, removeRoot, roots as listRoots } from '../../core/roots.js';
 import { changeSetting } from '../../core/settings.js';
 import { status } from '../../core/status.js';
 import { siteKeys } from '../../core/site.js';
 import { ensureFirstAdmin } from '../../core/users.js';
-import { clockFrom, dataDirFrom, settleLanguage, withCtx } from '../context.js';
+import { clockFrom, dataDirFrom, settleLanguage, withCtx, withCtxAsync } from '../context.js';
 import { printJson, sentence, table, when, words } from '../io.js';
+import { confirmProposal, processConfirmInput, type ChosenLayout, type ConfirmInput } from './layout-prompt.js';
 import { collect, globals, type CliContext } from './shared.js';
+
+function registered(r: { id: number; path: string; layout: string; layoutTimeZone: string | null }): string {
+  return english({ key: 'layouts:confirm.registered', params: { id: r.id, folder: r.path, layout: r.layout, zone: r.layoutTimeZone ? `, ${r.layoutTimeZone}` : '' } });
+}
 
 function printScan(c: CliContext, reports: ScanReport[], json: boolean): void {
   if (json) {
@@ -34,20 +42,60 @@ function printScan(c: CliContext, reports: ScanReport[], json: boolean): void {
   }
 }
 
-export function registerFoundation(program: Command, c: CliContext): void {
+const LAYOUT_HELP = `how the recorder names files: ${LAYOUT_PRESETS.map((p) => p.name).join(', ')} or a pattern (without it Custodian looks at the folder, proposes one and asks)`;
+const LANG_HELP = 'language of the proposal (default en)';
+const YES_HELP = 'take the layout Custodian proposes without asking (only when it is not in doubt)';
+
+/**
+ * The layout of each folder: the one named with --layout, or the one a person confirms after
+ * Custodian has looked (null: nothing is to be registered; the exit code is set).
+ */
+async function layoutsFor(
+  c: CliContext,
+  input: ConfirmInput,
+  dirs: readonly string[],
+  opts: { layout?: string; layoutTimezone?: string; yes?: boolean; lang?: string; json: boolean; dataDir: string; siteTimeZone: string; maxSegmentMinutes: number },
+): Promise<ChosenLayout[] | null> {
+  if (opts.lang !== undefined && opts.lang !== 'sv' && opts.lang !== 'en') throw failure('invalid_request', 'layouts:badLang', { lang: opts.lang });
+  const out: ChosenLayout[] = [];
+  for (const dir of dirs) {
+    let chosen: ChosenLayout | null;
+    const folder = { dir, dataDir: opts.dataDir, siteTimeZone: opts.siteTimeZone, maxSegmentMinutes: opts.maxSegmentMinutes };
+    if (opts.layout !== undefined) {
+      compileLayout(opts.layout, opts.siteTimeZone, opts.layoutTimezone);
+      checkFolder(folder);
+      chosen = { layout: opts.layout };
+    } else {
+      const proposal = proposeLayout(folder);
+      chosen = await confirmProposal(c.io, input, proposal, { yes: opts.yes ?? false, json: opts.json, siteTimeZone: opts.siteTimeZone, lang: opts.lang === 'sv' ? 'sv' : 'en', setExit: c.setExit });
+    }
+    if (!chosen) return null;
+    out.push(opts.layoutTimezone ? { ...chosen, layoutTimeZone: opts.layoutTimezone } : chosen);
+  }
+  return out;
+}
+
+export function registerFoundation(program: Command, c: CliContext, input: ConfirmInput = processConfirmInput): void {
   program
     .command('init')
     .description('create the data folder and register recording roots (each gets a sentinel file)')
     .requiredOption('--storage <dir>', 'a recording root (repeat for more)', collect, [])
-    .option('--layout <name|pattern>', `how the recorder names files: ${LAYOUT_PRESETS.map((p) => p.name).join(', ')} or a pattern`, 'camera-date-time')
+    .option('--layout <name|pattern>', LAYOUT_HELP)
     .option('--layout-timezone <tz>', 'the time zone file names are written in (default: the site\'s; presets carry their own)')
+    .option('--yes', YES_HELP)
+    .option('--lang <sv|en>', LANG_HELP)
     .option('--timezone <tz>', 'the site time zone', 'Europe/Stockholm')
     .option('--adopt', 'take over roots whose sentinel an earlier installation wrote, restoring the holds copied beside it')
-    .action((opts: { storage: string[]; layout: string; layoutTimezone?: string; timezone: string; adopt?: boolean }, cmd: Command) => {
+    .action(async (opts: { storage: string[]; layout?: string; layoutTimezone?: string; yes?: boolean; lang?: string; timezone: string; adopt?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       assertTimeZone(opts.timezone);
+      if (opts.layoutTimezone !== undefined) assertTimeZone(opts.layoutTimezone);
+      const dataDir = dataDirFrom(g, c.io);
+      // Every folder's layout is settled before anything is created: a proposal declined leaves no data folder behind.
+      const layouts = await layoutsFor(c, input, opts.storage, { ...opts, json: g.json ?? false, dataDir, siteTimeZone: opts.timezone, maxSegmentMinutes: SettingsSchema.shape.maxSegmentMinutes.parse(undefined) });
+      if (!layouts) return;
       const now = clockFrom(c.io);
-      const ctx = openCtx({ dataDir: dataDirFrom(g, c.io), ...(now ? { now } : {}) });
+      const ctx = openCtx({ dataDir, ...(now ? { now } : {}) });
       try {
         settleLanguage(g, c.io, ctx);
         if (ctx.settings().siteTimeZone !== opts.timezone) changeSetting(ctx, 'siteTimeZone', opts.timezone);
@@ -56,13 +104,16 @@ export function registerFoundation(program: Command, c: CliContext): void {
         // The first init makes an administrator; its password goes to stderr so --json stays one document.
         const firstAdmin = ensureFirstAdmin(ctx);
         if (firstAdmin) c.io.err(`${words(c.io)(firstAdmin.msg)}\n`);
-        const added = opts.storage.map((dir) => addRoot(ctx, { path: dir, layout: opts.layout, adopt: opts.adopt ?? false, ...(opts.layoutTimezone ? { layoutTimeZone: opts.layoutTimezone } : {}) }));
-        const out = { dataDir: ctx.dataDir, siteTimeZone: opts.timezone, keyFingerprint: keys.fingerprint, roots: added.map((r) => ({ id: r.id, path: r.path, layout: r.layout, sentinel: r.sentinel_uuid })) };
+        const added = opts.storage.map((dir, i) => {
+          const l = layouts[i] as ChosenLayout;
+          return addRoot(ctx, { path: dir, layout: l.layout, adopt: opts.adopt ?? false, ...(l.layoutTimeZone ? { layoutTimeZone: l.layoutTimeZone } : {}) });
+        });
+        const out = { dataDir: ctx.dataDir, siteTimeZone: opts.timezone, keyFingerprint: keys.fingerprint, roots: added.map((r) => ({ id: r.id, path: r.path, layout: r.layout, layoutTimeZone: r.layout_tz, sentinel: r.sentinel_uuid })) };
         if (g.json) printJson(c.io, out);
         else {
           const t = words(c.io);
           c.io.out(`${t('cli:initDataFolder', { folder: ctx.dataDir })}\n${t('cli:initTimeZone', { tz: opts.timezone })}\n${t('cli:initFingerprint', { fingerprint: keys.fingerprint })}\n`);
-          for (const r of out.roots) c.io.out(`${t('cli:rootLine', { id: r.id, path: r.path, layout: r.layout })}\n`);
+          for (const r of out.roots) c.io.out(`${registered(r)}\n`);
           c.io.out(`${t('cli:initNext')}\n`);
         }
       } finally {
@@ -87,16 +138,25 @@ export function registerFoundation(program: Command, c: CliContext): void {
     });
   roots
     .command('add <dir>')
-    .description('register another recording root')
-    .option('--layout <name|pattern>', 'layout preset or pattern', 'camera-date-time')
+    .description('register another recording root (without --layout: Custodian looks at the folder, proposes a layout and asks)')
+    .option('--layout <name|pattern>', LAYOUT_HELP)
     .option('--layout-timezone <tz>', 'the time zone file names are written in')
+    .option('--yes', YES_HELP)
+    .option('--lang <sv|en>', LANG_HELP)
     .option('--adopt', 'take over a root whose sentinel an earlier installation wrote, restoring the holds copied beside it')
-    .action((dir: string, opts: { layout: string; layoutTimezone?: string; adopt?: boolean }, cmd: Command) => {
+    .action(async (dir: string, opts: { layout?: string; layoutTimezone?: string; yes?: boolean; lang?: string; adopt?: boolean }, cmd: Command) => {
       const g = globals(cmd);
-      withCtx(g, c.io, (ctx) => {
-        const r = addRoot(ctx, { path: dir, layout: opts.layout, adopt: opts.adopt ?? false, ...(opts.layoutTimezone ? { layoutTimeZone: opts.layoutTimezone } : {}) });
-        if (g.json) printJson(c.io, { id: r.id, path: r.path, layout: r.layout, sentinel: r.sentinel_uuid });
-        else c.io.out(`${words(c.io)('cli:rootLine', { id: r.id, path: r.path, layout: r.layout })}\n`);
+      if (opts.layoutTimezone !== undefined) assertTimeZone(opts.layoutTimezone);
+      await withCtxAsync(g, c.io, async (ctx) => {
+        const s = ctx.settings();
+        // A refusal (a link, a system folder, a store, a registered root's storage) is said before any proposal.
+        assertAddable(ctx, dir);
+        const layouts = await layoutsFor(c, input, [dir], { ...opts, json: g.json ?? false, dataDir: ctx.dataDir, siteTimeZone: s.siteTimeZone, maxSegmentMinutes: s.maxSegmentMinutes });
+        const l = layouts?.[0];
+        if (!l) return;
+        const r = addRoot(ctx, { path: dir, layout: l.layout, adopt: opts.adopt ?? false, ...(l.layoutTimeZone ? { layoutTimeZone: l.layoutTimeZone } : {}) });
+        if (g.json) printJson(c.io, { id: r.id, path: r.path, layout: r.layout, layoutTimeZone: r.layout_tz, sentinel: r.sentinel_uuid });
+        else c.io.out(`${registered({ id: r.id, path: r.path, layout: r.layout, layoutTimeZone: r.layout_tz })}\n`);
       });
     });
   roots

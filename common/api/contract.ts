@@ -27,6 +27,7 @@ import type {
   IncidentDetailView,
   IncidentSummaryView,
   PlaybackView,
+  RootAddedView,
   SegmentsView,
   SessionView,
   SettingChangedView,
@@ -36,6 +37,7 @@ import type {
   StillView,
   UserView,
 } from './types.js';
+import type { LayoutProposal } from '../layout-proposal.js';
 import { MaskTrackSchema } from '../mask-track.js';
 import type {
   RequestCloseView,
@@ -269,6 +271,15 @@ export const CONTRACT = {
   ),
   'handovers.receipt': op<ReceiptView>()(z.strictObject({ id, format: z.enum(['html', 'pdf']) }), "A handover's receipt (HTML or PDF), as kept in the data folder."),
   'reports.compliance': op<ComplianceReportView>()(z.strictObject({ from: Instant.optional(), to: Instant.optional() }), 'The compliance report for a period (default the last 90 days) with a verdict per policy clause.'),
+
+  'roots.propose': op<LayoutProposal>()(
+    z.strictObject({ path: text(4096).min(1) }),
+    'Look at a folder that is to become a recording root: the layout that explains its names, what it reads from a few real files, how many it cannot place, whether it is in doubt, or why the folder is refused; registers nothing.',
+  ),
+  'roots.add': op<RootAddedView>()(
+    z.strictObject({ path: text(4096).min(1), layout: text(500).min(1), layoutTimeZone: text(64).optional() }),
+    'Register a recording root with the layout a person confirmed after roots.propose (stores whose files must never be deleted one by one are refused); it is indexed at the next scan.',
+  ),
 
   'settings.get': op<SettingsView>()(empty, 'All site settings.'),
   'settings.set': op<SettingChangedView>()(z.strictObject({ key: z.enum(SETTING_KEYS), value: z.unknown() }), 'Change one setting (audit-logged with the old and new value); program paths and the archive folder only on the command line.'),

@@ -77,6 +77,8 @@ export const EXAMPLES: { readonly [Op in OperationName]: RequestOf<Op> } = {
   'logs.download': { log: 'deletions', format: 'csv' },
   'handovers.receipt': { id: 999_999, format: 'pdf' },
   'reports.compliance': {},
+  'roots.propose': { path: '/no/such/recorder/share' },
+  'roots.add': { path: '/no/such/recorder/share', layout: 'camera-date-time' },
   'settings.get': {},
   'settings.set': { key: 'incidentReviewDays', value: 30 },
   'users.list': {},

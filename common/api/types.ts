@@ -75,6 +75,12 @@ export interface SegmentView {
   /** Inside an active hold: it will not be deleted while the hold stands. */
   held: boolean;
   hasAudio: boolean | null;
+  /** The end the file's name states (e.g. Dahua's "14.30.00-14.40.00"); null when it states none. */
+  nameEndMs: number | null;
+  /** The event kind the name states: scheduled, motion, alarm, smart, or the recorder's code as written. */
+  eventKind: string | null;
+  /** 'file': the path names only the day, and the start is the file's own time (ZoneMinder medium). */
+  timeFrom: 'file' | null;
 }
 
 export interface SegmentsView {
@@ -270,6 +276,14 @@ export interface DeletionRecordView {
 }
 
 export type SettingsView = Settings;
+
+/** A recording root registered from the settings page, with the layout a person confirmed. */
+export interface RootAddedView {
+  id: number;
+  path: string;
+  layout: string;
+  layoutTimeZone: string | null;
+}
 
 export interface SettingChangedView {
   key: SettingKey;

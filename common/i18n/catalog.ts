@@ -14,6 +14,7 @@ import { formatIso, isIsoDay, isIsoInstant } from './dates.js';
 import * as deletion from './deletion.js';
 import * as desk from './desk.js';
 import * as evidence from './evidence.js';
+import * as layouts from './layouts.js';
 import * as masking from './masking.js';
 import * as requests from './requests.js';
 import * as records from './records.js';
@@ -45,6 +46,7 @@ const NAMESPACES = {
   media,
   layout,
   cli,
+  layouts,
   requests,
   desk,
   records,

@@ -5,7 +5,7 @@
  * been checked before it is called (core/api/api.ts). Handlers call the existing use cases and
  * shape their answers as the contract's view types.
  */
-import { closeSync } from 'node:fs';
+import { closeSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { LOCAL_ONLY_SETTINGS, type GuardedOperation, type ParsedRequestOf, type ResponseOf } from '../../common/api/contract.js';
 import type { ApiEvent, CameraView, HoldView, IncidentSummaryView, Mask, SegmentsView, SessionView, StillView, TimelineWindowView } from '../../common/api/types.js';
@@ -28,7 +28,9 @@ import { addHold, holds, releaseHoldById } from '../holds.js';
 import { incidentDetail, incidentSummary, incidentVisibleTo, packageView } from '../incident-view.js';
 import type { PackageUploads } from '../package-check.js';
 import { archiveIncident, closeIncident, createIncident, extendIncident, findIncident, incidents, reclassifyClip } from '../incidents.js';
+import { proposeLayout } from '../layout-detect.js';
 import { sweep } from '../retention.js';
+import { addRoot, assertAddable } from '../roots.js';
 import { changeSetting } from '../settings.js';
 import { status } from '../status.js';
 import { addUser, changePassword, disableUser, listUsers, logout, setUserRole, unlockUser, type SessionUser } from '../users.js';
@@ -152,6 +154,21 @@ function timelineWindows(ctx: Ctx, camera: string, fromMs: number, toMs: number,
   return out.sort((a, b) => a.fromMs - b.fromMs);
 }
 
+/** A folder named from the settings page that is not there is not_found (the command line says the same in its own words). */
+function folderExists(dir: string): void {
+  if (!existsSync(dir)) throw failure('not_found', 'layouts:noFolder', { folder: path.resolve(dir) });
+}
+
+function refusedBeforeLooking(ctx: Ctx, dir: string): void {
+  try {
+    assertAddable(ctx, dir);
+  } catch (e) {
+    // A store is shown as the proposal's verdict, with its sentence; every other refusal is the answer.
+    if (isCustodianError(e) && e.code === 'refused_by_safety_rule' && e.msg?.key.startsWith('layouts:store.')) return;
+    throw e;
+  }
+}
+
 export function segmentsView(ctx: Ctx, camera: string, fromMs: number, toMs: number, limit = 20_000, titles = false): SegmentsView {
   if (!(toMs > fromMs)) throw failure('invalid_request', 'server:rangeInverted');
   if (toMs - fromMs > MAX_RANGE_MS) throw failure('invalid_request', 'server:rangeTooLong');
@@ -169,6 +186,9 @@ export function segmentsView(ctx: Ctx, camera: string, fromMs: number, toMs: num
     state: r.state,
     held: camHolds.some((h) => h.from_ms < r.end_ms && h.to_ms > r.start_ms),
     hasAudio: r.has_audio === null ? null : r.has_audio === 1,
+    nameEndMs: r.name_end_ms,
+    eventKind: r.event_kind,
+    timeFrom: r.time_from,
   }));
   return {
     camera,
@@ -330,6 +350,19 @@ export const handlers: HandlerMap = {
 
   ...dpoHandlers,
   ...requestHandlers,
+
+  'roots.propose': (call, req) => {
+    folderExists(req.path);
+    // Refused first (a link, a system folder, a registered root's storage): a store comes back as the proposal's verdict.
+    refusedBeforeLooking(call.ctx, req.path);
+    const s = call.ctx.settings();
+    return proposeLayout({ dir: req.path, dataDir: call.ctx.dataDir, siteTimeZone: s.siteTimeZone, maxSegmentMinutes: s.maxSegmentMinutes });
+  },
+  'roots.add': (call, req) => {
+    folderExists(req.path);
+    const r = addRoot(call.ctx, { path: req.path, layout: req.layout, ...(req.layoutTimeZone ? { layoutTimeZone: req.layoutTimeZone } : {}) });
+    return { id: r.id, path: r.path, layout: r.layout, layoutTimeZone: r.layout_tz };
+  },
 
   'settings.get': (call) => call.ctx.settings(),
   'settings.set': (call, req) => {

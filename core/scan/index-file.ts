@@ -16,8 +16,9 @@ import { hasSegmentNamed, insertSegment, nextSegmentStart, previousSegment, segm
 import { fileFacts, type FileFacts } from '../../native/recorder-fs.js';
 import type { Ctx } from '../context.js';
 import { segmentFile } from '../paths.js';
+import { segmentTime } from '../layout-time.js';
 import { checkSentinel, layoutOf } from '../roots.js';
-import { estimateEnd } from './fresh.js';
+import { estimateEnd, statedEnd } from './fresh.js';
 import { sameRecording } from './identity.js';
 
 /** `moved`: the same recording is indexed where it no longer is; the scan settles it. */
@@ -35,20 +36,23 @@ export function indexFile(ctx: Ctx, root: RootRow, absFile: string): IndexOneRes
   const facts = fileFacts(absFile);
   if (!facts) return 'outside';
   if (facts.mtimeMs > ctx.now() - ctx.settings().settleSeconds * 1000) return 'pending';
+  const time = segmentTime(parsed, absFile, facts);
+  if (typeof time === 'string') return 'unrecognised';
   const dirRel = comps.slice(0, -1).join('/');
   const name = comps[comps.length - 1] as string;
   const maxSegMs = ctx.settings().maxSegmentMinutes * 60_000;
   return ctx.db.transaction((): IndexOneResult => {
     const dir = findDir(ctx.db, root.id, dirRel);
     if (dir && hasSegmentNamed(ctx.db, dir.id, name)) return 'known';
-    if (movedHere(ctx, dir?.id, name, parsed.startMs, facts)) return 'moved';
+    const startMs = time.startMs;
+    if (movedHere(ctx, dir?.id, name, startMs, facts)) return 'moved';
     const dirId = dir?.id ?? upsertDir(ctx.db, root.id, dirRel, null);
     ensureCamera(ctx.db, parsed.camera, ctx.now());
-    const prev = previousSegment(ctx.db, parsed.camera, parsed.startMs);
-    if (prev && prev.end_ms > parsed.startMs && prev.end_source !== 'probe') setSegmentEnd(ctx.db, prev.id, parsed.startMs, prev.end_source);
-    const next = nextSegmentStart(ctx.db, parsed.camera, parsed.startMs);
-    const { end, source } = estimateEnd(parsed.startMs, facts, next, maxSegMs);
-    const id = insertSegment(ctx.db, { rootId: root.id, dirId, name, cameraId: parsed.camera, startMs: parsed.startMs, endMs: end, endSource: source, size: facts.size, mtimeMs: facts.mtimeMs });
+    const prev = previousSegment(ctx.db, parsed.camera, startMs);
+    if (prev && prev.end_ms > startMs && prev.end_source !== 'probe' && !statedEnd(prev)) setSegmentEnd(ctx.db, prev.id, startMs, prev.end_source);
+    const next = nextSegmentStart(ctx.db, parsed.camera, startMs);
+    const { end, source } = estimateEnd(startMs, facts, next, maxSegMs, time.statedEndMs);
+    const id = insertSegment(ctx.db, { rootId: root.id, dirId, name, cameraId: parsed.camera, startMs, endMs: end, endSource: source, size: facts.size, mtimeMs: facts.mtimeMs, ...(time.named ? { named: time.named } : {}) });
     noteOverdueAtIndex(ctx, root.id, parsed.camera, [{ endMs: end }], [id]);
     return 'indexed';
   }).immediate();

@@ -11,6 +11,7 @@ import { upsertDir } from '../../db/dirs.js';
 import { clearSegmentMissing, scanSegment, segmentsInDir } from '../../db/segments.js';
 import { replaceUnrecognisedInDir } from '../../db/unrecognised.js';
 import { fileFacts, type DirListing, type FileFacts } from '../../native/recorder-fs.js';
+import { segmentTime } from '../layout-time.js';
 import { insertGroup } from './fresh.js';
 import type { MoveMatcher } from './moves.js';
 import { compareFacts } from './rewrites.js';
@@ -29,7 +30,8 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
   }
   const k = folder.known;
   const dirId = k?.id ?? upsertDir(ctx.db, rs.root.id, folder.rel, null);
-  const unrec: { name: string; reason: string }[] = listing.skipped.map((s) => ({ ...s }));
+  // Files a recorder writes beside its videos (snapshots, ids, links) are left alone without a word.
+  const unrec: { name: string; reason: string }[] = listing.skipped.filter((s) => !matcher.isCompanion(s.name)).map((s) => ({ ...s }));
   const atFileDepth = folder.comps.length === fileDepth;
   // A replaced folder's files are new facts: every one is stat'ed and compared.
   const statAll = listing.mtimeMs >= rs.recentAfter || rs.full || folder.replaced;
@@ -61,6 +63,7 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
       continue;
     }
     if (!atFileDepth || folder.caps === null) {
+      if (matcher.isCompanion(name)) continue;
       unrec.push({ name, reason: folder.why ?? (folder.comps.length < fileDepth ? 'a file where the layout expects a folder' : 'deeper than the layout puts recordings') });
       continue;
     }
@@ -68,11 +71,14 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
     const merged = m ? LayoutMatcher.merge(folder.caps, m) : null;
     const parsed = merged ? matcher.finish(merged) : `"${name}" does not match "${layout.components[fileDepth]?.source ?? ''}"`;
     if (typeof parsed === 'string') {
+      if (!merged && matcher.isCompanion(name)) continue;
       unrec.push({ name, reason: merged ? parsed : `does not match the layout ${layout.pattern}` });
       continue;
     }
     let facts: FileFacts | null = null;
-    if (statAll) {
+    // A layout whose path names only the day needs the file's own time, whatever the folder's age.
+    // So does a name in the autumn's repeated hour: the file's time says which pass wrote it.
+    if (statAll || parsed.timeFrom === 'file' || parsed.earlier !== undefined) {
       facts = fileFacts(path.join(folder.abs, name));
       if (!facts) continue;
       if (facts.mtimeMs > pass.now - pass.settleMs) {
@@ -80,7 +86,19 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
         continue;
       }
     }
-    const file: FreshFile = { name, startMs: parsed.startMs, facts, claimed: false };
+    const time = segmentTime(parsed, path.join(folder.abs, name), facts);
+    if (typeof time === 'string') {
+      unrec.push({ name, reason: time });
+      continue;
+    }
+    const file: FreshFile = {
+      name,
+      startMs: time.startMs,
+      facts,
+      claimed: false,
+      ...(time.statedEndMs !== undefined ? { statedEndMs: time.statedEndMs } : {}),
+      ...(time.named ? { named: time.named } : {}),
+    };
     const g = byCamera.get(parsed.camera);
     if (g) g.files.push(file);
     else byCamera.set(parsed.camera, { rootId: rs.root.id, dirId, absDir: folder.abs, camera: parsed.camera, files: [file] });

@@ -15,6 +15,7 @@ import { createTimeIndexes, dropTimeIndexes } from '../../db/open.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { layoutOf } from '../roots.js';
+import { StoreWatch } from '../store-watch.js';
 import { insertGroup, joinFolders } from './fresh.js';
 import { reconcileFolder } from './listing.js';
 import { settleMissing } from './missing.js';
@@ -85,6 +86,7 @@ export function scanRoots(ctx: Ctx, roots: readonly RootRow[], opts: ScanOptions
       replaced: [],
       rewritten: [],
       lastInDir: [],
+      stores: new StoreWatch(ctx, root),
     };
     scans.push(rs);
     pass.roots.set(root.id, rs);
@@ -136,6 +138,7 @@ function walkOne(pass: PassState, rs: RootScan, moves: MoveMatcher): void {
     { rootPath: rs.root.path, layout: rs.layout, known: listDirs(ctx.db, rs.root.id), full: rs.full, now: pass.now },
     {
       listed: (folder, listing) => {
+        rs.stores.listed(folder.rel, folder.abs, listing);
         reconcileFolder(pass, rs, moves, folder, listing);
         if (moves.waitingCount > pass.maxWaiting) insertWaiting(pass, moves);
       },
@@ -185,6 +188,7 @@ function finishRoot(pass: PassState, rs: RootScan, moves: MoveMatcher): void {
   }
   reportRewritten(pass, rs);
   joinFolders(pass, rs);
+  rs.stores.finish();
   // Every folder was listed (a full scan, or the first scan of this root): the daily clock starts here.
   markRootScanned(ctx.db, rs.root.id, pass.now, rs.full || rs.root.last_scan_ms === null);
 }

@@ -4,8 +4,10 @@ import type { Settings } from '../../common/settings.js';
 import type { WriteBatch } from '../../db/batch.js';
 import type { DirRow, StoredIdentity } from '../../db/dirs.js';
 import type { RootRow } from '../../db/roots.js';
+import type { NameFacts } from '../../db/segments.js';
 import type { FileFacts } from '../../native/recorder-fs.js';
 import type { Ctx } from '../context.js';
+import type { StoreWatch } from '../store-watch.js';
 import type { ScanReport } from './report.js';
 
 /** A file found where the index has no row: a new recording, or one that moved here. */
@@ -15,6 +17,10 @@ export interface FreshFile {
   facts: FileFacts | null;
   /** Taken by a move: an existing row now points here, nothing is inserted. */
   claimed: boolean;
+  /** An end the recorder stated (the name's, or a file-time layout's file time): never cut to the next start. */
+  readonly statedEndMs?: number;
+  /** What the name says beyond the start (core/layout-time.ts). */
+  readonly named?: NameFacts;
 }
 
 /** Fresh files of one camera in one folder, inserted together (their ends depend on each other). */
@@ -52,7 +58,9 @@ export interface RootScan {
   /** Recordings closed long ago whose size or mtime changed. */
   readonly rewritten: number[];
   /** Last new segment of each camera in each folder: its end may be cut by a later folder's first. */
-  readonly lastInDir: { id: number; camera: string; start: number; end: number }[];
+  readonly lastInDir: { id: number; camera: string; start: number; end: number; stated?: true }[];
+  /** Marks of stores that must never be deleted file by file, looked for in every listed folder. */
+  readonly stores: StoreWatch;
 }
 
 export interface PassState {

@@ -15,6 +15,7 @@ import { sql as m009 } from './009-server.js';
 import { sql as m010 } from './010-access-requests.js';
 import { sql as m011 } from './011-report.js';
 import { sql as m012 } from './012-thumbnails.js';
+import { sql as m013 } from './013-layouts.js';
 
 export interface Migration {
   readonly version: number;
@@ -37,6 +38,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'access-requests', sql: m010 },
   { version: 11, name: 'report', sql: m011 },
   { version: 12, name: 'thumbnails', sql: m012 },
+  { version: 13, name: 'layouts', sql: m013 },
 ];
 
 /**

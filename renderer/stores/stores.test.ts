@@ -52,7 +52,7 @@ describe('session store', () => {
 });
 
 describe('timeline store', () => {
-  const seg = (i: number, base: number) => ({ id: i, startMs: base + i * 600_000, endMs: base + (i + 1) * 600_000, endSource: 'probe' as const, size: 1, state: 'present' as const, held: false, hasAudio: false, dueMs: 0 });
+  const seg = (i: number, base: number) => ({ id: i, startMs: base + i * 600_000, endMs: base + (i + 1) * 600_000, endSource: 'probe' as const, size: 1, state: 'present' as const, held: false, hasAudio: false, nameEndMs: null, eventKind: null, timeFrom: null, dueMs: 0 });
 
   it('fetches a window around the view once, and not again for small pans', async () => {
     const now = Date.UTC(2026, 10, 25, 12);

@@ -23,6 +23,7 @@ import { useSlice, useStores } from '../stores/context.js';
 import { can } from '../stores/session.js';
 import type { Track } from '../stores/timeline.js';
 import { NewIncidentDialog } from './NewIncident.js';
+import { SegmentAtCursor } from './SegmentAtCursor.js';
 
 const ROW_HEIGHT = 48;
 /** A still every five minutes: the recording that holds that moment (or the one under the pointer). */
@@ -152,6 +153,7 @@ export function Cameras(): ReactNode {
     setResume(null);
     play(resume.camera, resume.ms);
   }, [resume, playingTrack, play, stores]);
+  const momentTrack = useSlice(stores.timeline, (s) => (s.moment ? s.tracks[s.moment.camera] : undefined));
   const playerSources = useMemo(() => sourcesOf(playingTrack), [playingTrack]);
   const gridTiles: GridTile[] = useMemo(() => shownInGrid.map((cam) => ({ key: cam, label: camLabel(cam), sources: sourcesOf(gridTracks?.[cam]) })), [shownInGrid.join(','), gridTracks, camLabel]);
 
@@ -326,6 +328,7 @@ export function Cameras(): ReactNode {
               }}
             />
             {moment ? <p className="small muted">{t('cameras.moment', { when: clock(moment.ms) })}</p> : null}
+            {moment ? <SegmentAtCursor segments={momentTrack?.segments ?? []} ms={moment.ms} clock={clock} /> : null}
           </Section>
         ) : null}
         <Section title={t('cameras.selection')} id="selection" className="selection-card">

@@ -1,6 +1,7 @@
 /**
  * Settings (admin): site (time zone, controller and DPO contact, retention and review defaults),
- * recording roots and layouts with a live preview of how files are recognised, cameras (names,
+ * recording roots (a new one added by looking at its folder, views/AddRoot.tsx) and layouts with
+ * a live preview of how files are recognised, cameras (names,
  * zones, privacy masks), and users. Every change is one contract call, audit-logged by core.
  */
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
@@ -24,6 +25,7 @@ import { PASSWORD_MIN } from '../../common/api/contract.js';
 import { previewLayout } from '../lib/layout-preview.js';
 import { useSlice, useStores } from '../stores/context.js';
 import { can } from '../stores/session.js';
+import { AddRoot } from './AddRoot.js';
 
 type Tab = 'site' | 'roots' | 'cameras' | 'users';
 const TABS: readonly Tab[] = ['site', 'roots', 'cameras', 'users'];
@@ -188,6 +190,7 @@ function Roots(): ReactNode {
   const stores = useStores();
   const status = useSlice(stores.settings, (s) => s.status);
   const settings = useSlice(stores.settings, (s) => s.settings);
+  const session = useSlice(stores.session, (s) => s.session);
   const siteTz = settings?.siteTimeZone ?? f.tz;
   const firstLayout = status?.roots[0]?.layout ?? 'camera-date-time';
   const [pattern, setPattern] = useState(firstLayout);
@@ -223,6 +226,7 @@ function Roots(): ReactNode {
         </table>
         <p className="small muted">{t('settings.rootsNote', { count: status?.unrecognised ?? 0 })}</p>
       </Section>
+      {session && can(session, 'roots.add') ? <AddRoot siteTimeZone={siteTz} onAdded={() => void stores.settings.getState().load(new Set(session.operations))} /> : null}
       <Section title={t('settings.preview')} id="set-preview">
         <div className="form grid-form">
           <label>
