@@ -78,7 +78,7 @@ describe('custodian command line', () => {
     expect(bad.err).toMatch(/ISO 8601/);
     const nocam = await run(['hold', 'add', '--camera', 'nope', '--from', '2026-01-01', '--to', '2026-01-02', '--reason', 'x y z']);
     expect(nocam.code).toBe(1);
-    expect(nocam.err).toMatch(/no camera "nope"/);
+    expect(nocam.err).toMatch(/ingen kamera "nope"/);
   });
 
   it('usage errors exit 2; a missing data folder exits 1 with one sentence', async () => {
@@ -86,15 +86,15 @@ describe('custodian command line', () => {
     expect((await run(['no-such-command'])).code).toBe(2);
     const missing = await run(['status']);
     expect(missing.code).toBe(1);
-    expect(missing.err).toMatch(/no Custodian data folder/);
+    expect(missing.err).toMatch(/ingen Custodian-datamapp/);
   });
 
   it('refuses bad roots and layouts clearly and writes no sentinel', async () => {
     const r1 = await run(['init', '--storage', path.join(t.dir, 'nope')]);
     expect(r1.code).toBe(1);
-    expect(r1.err).toMatch(/does not exist/);
+    expect(r1.err).toMatch(/finns inte/);
     const r2 = await run(['init', '--storage', rec, '--layout', '{yyyy}/{HH}.mp4']);
-    expect(r2.err).toMatch(/no \{camera\}/);
+    expect(r2.err).toMatch(/saknar \{camera\}/);
   });
 
   it('a data folder that cannot be written is one clear sentence, and nothing is made', async () => {
@@ -103,7 +103,7 @@ describe('custodian command line', () => {
       const c = io();
       const code = await runCli(['--data', bad, 'init', '--storage', rec, '--layout', 'camera-date-time'], c.io);
       expect(code).toBe(1);
-      expect(c.err()).toMatch(/Cannot create the data folder/);
+      expect(c.err()).toMatch(/Det gick inte att skapa datamappen/);
     }
   });
 

@@ -3,6 +3,7 @@
  * Exit codes: 0 done, 1 failed or bad input, 2 usage error, 3 refused by a safety rule.
  */
 import { Command, CommanderError } from 'commander';
+import { isLanguage } from '../common/i18n/catalog.js';
 import { errorLine, EXIT, printJson, type Io } from './io.js';
 import { registerFoundation } from './commands/foundation.js';
 import { registerRetention } from './commands/retention.js';
@@ -23,6 +24,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .version(VERSION)
     .option('--data <dir>', 'data folder (default: $CUSTODIAN_DATA or the per-user application data folder)')
     .option('--json', 'print one JSON document on stdout')
+    .option('--lang <sv|en>', "the language of text output (default: the data folder's language setting)")
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
@@ -46,6 +48,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   let exit: number = EXIT.ok;
+  // --lang is read before anything else, so even a refusal before the data folder opens is in the reader's words.
+  const i = argv.indexOf('--lang');
+  const lang = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--lang='))?.slice(7);
+  if (isLanguage(lang)) io.language = lang;
   const program = buildProgram(io, (c) => {
     exit = c;
   });
@@ -57,10 +63,10 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
       return EXIT.usage; // commander has printed the message
     }
-    const { message, exit: code, code: errCode } = errorLine(e);
+    const { message, text, msg, exit: code, code: errCode } = errorLine(e, io);
     const wantsJson = argv.includes('--json');
-    if (wantsJson) printJson(io, { ok: false, error: { code: errCode, message } });
-    io.err(`${message}\n`);
+    if (wantsJson) printJson(io, { ok: false, error: { code: errCode, message, ...(msg ? { msg } : {}) } });
+    io.err(`${text}\n`);
     return code;
   }
 }

@@ -29,7 +29,7 @@ describe('custodian request: an access request from the command line', () => {
   let ref = '';
   const run = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
     const c = io(env);
-    const code = await runCli(['--data', data, ...args], c.io);
+    const code = await runCli(['--lang', 'en', '--data', data, ...args], c.io);
     return { code, out: c.out(), err: c.err() };
   };
 

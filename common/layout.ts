@@ -19,7 +19,7 @@
  * Runtime-neutral: the renderer's preview and the fixtures' generator use the same parser.
  */
 import { tzOffset } from '@date-fns/tz';
-import { invalid } from './errors.js';
+import { failure, invalid } from './errors.js';
 import { WallClock, wallReadings } from './time.js';
 
 const tzOffsetMinutes = (tz: string, ms: number): number => tzOffset(tz, new Date(ms));
@@ -191,7 +191,7 @@ function compileDateFormat(fmt: string, fields: Field[], end: boolean, shown: st
     const ch = fmt.charAt(i);
     if (ch === "'") {
       const close = fmt.indexOf("'", i + 1);
-      if (close < 0) throw invalid(`Layout time part "{${shown}}" has an unclosed quote.`);
+      if (close < 0) throw failure('invalid_request', 'layout:unclosedQuote', { part: `{${shown}}` });
       out += escapeRe(fmt.slice(i + 1, close));
       i = close + 1;
       continue;
@@ -199,9 +199,7 @@ function compileDateFormat(fmt: string, fields: Field[], end: boolean, shown: st
     if (/[A-Za-z]/.test(ch)) {
       const tok = TOKENS.find(([t]) => fmt.startsWith(t, i));
       if (!tok) {
-        throw invalid(
-          `Layout time part "{${shown}}" uses "${ch}", which layouts do not support; use yyyy, yy, MM, dd, HH, mm, ss, SSS and 'quoted text'.`,
-        );
+        throw failure('invalid_request', 'layout:badToken', { part: `{${shown}}`, token: ch });
       }
       out += `(\\d{${tok[3]}})`;
       fields.push(end ? tok[2] : tok[1]);
@@ -224,7 +222,7 @@ function compileComponent(source: string): ComponentMatcher {
     const ch = source.charAt(i);
     if (ch === '{') {
       const close = source.indexOf('}', i);
-      if (close < 0) throw invalid(`Layout component "${source}" has an unclosed "{".`);
+      if (close < 0) throw failure('invalid_request', 'layout:unclosedBrace', { part: source });
       const inner = source.slice(i + 1, close);
       if (inner === 'camera') {
         re += '(.+?)';
@@ -238,7 +236,7 @@ function compileComponent(source: string): ComponentMatcher {
       } else if (inner === 'flags') {
         re += '(?:\\[[^\\]]*\\])*';
       } else if (inner.length === 0) {
-        throw invalid(`Layout component "${source}" has an empty "{}".`);
+        throw failure('invalid_request', 'layout:emptyBraces', { part: source });
       } else if (inner.includes('|')) {
         if (!ALTERNATIVE_RE.test(inner)) throw invalid(`Layout component "${source}": "{${inner}}" must list words separated by "|", e.g. {mp4|dav}.`);
         re += `(?:${inner.split('|').map(escapeRe).join('|')})`;
@@ -252,7 +250,7 @@ function compileComponent(source: string): ComponentMatcher {
       re += '.*?';
       i += 1;
     } else if (ch === '}') {
-      throw invalid(`Layout component "${source}" has a "}" without "{".`);
+      throw failure('invalid_request', 'layout:strayBrace', { part: source });
     } else {
       re += escapeRe(ch);
       i += 1;
@@ -274,24 +272,22 @@ export function compileLayout(nameOrPattern: string, siteTimeZone: string, layou
   const pattern = preset ? preset.pattern : nameOrPattern;
   const timeZone = layoutTimeZone ?? (preset && preset.timeZone === 'UTC' ? 'UTC' : siteTimeZone);
   if (!preset && !pattern.includes('{')) {
-    throw invalid(
-      `"${nameOrPattern}" is neither a layout preset (${LAYOUT_PRESETS.map((p) => p.name).join(', ')}) nor a pattern with {camera} and a time.`,
-    );
+    throw failure('invalid_request', 'layout:notAPattern', { text: nameOrPattern, presets: LAYOUT_PRESETS.map((p) => p.name).join(', ') });
   }
   if (pattern.startsWith('/') || pattern.endsWith('/') || pattern.includes('//') || pattern.includes('\\')) {
-    throw invalid(`Layout "${pattern}" must be relative to the root, with "/" between components and none at either end.`);
+    throw failure('invalid_request', 'layout:notRelative', { pattern });
   }
   const components = pattern.split('/').map((c) => {
-    if (c === '.' || c === '..') throw invalid(`Layout "${pattern}" may not contain "${c}".`);
+    if (c === '.' || c === '..') throw failure('invalid_request', 'layout:dots', { pattern, part: c });
     return compileComponent(c);
   });
   const all = components.flatMap((c) => c.fields);
-  if (!all.includes('camera')) throw invalid(`Layout "${pattern}" has no {camera}: Custodian could not tell cameras apart.`);
+  if (!all.includes('camera')) throw failure('invalid_request', 'layout:noCamera', { pattern });
   const has = (f: Field): boolean => all.includes(f);
   const timeOfDay = preset?.timeOfDay ?? 'name';
   const hasDate = (has('year4') || has('year2')) && has('month') && has('day');
   if (!hasDate || (timeOfDay === 'name' && (!has('hour') || !has('minute')))) {
-    throw invalid(`Layout "${pattern}" has no full start time: it needs year, month, day, hour and minute (e.g. {yyyy-MM-dd}/{HH-mm-ss}).`);
+    throw failure('invalid_request', 'layout:noTime', { pattern });
   }
   const endFields = all.filter((f) => f.startsWith('end'));
   if (endFields.length > 0 && (!has('endHour') || !has('endMinute'))) {

@@ -5,7 +5,7 @@
  */
 import { TZDate, tzOffset } from '@date-fns/tz';
 import { addMonths, format } from 'date-fns';
-import { failure, invalid } from './errors.js';
+import { failure } from './errors.js';
 
 export const DEFAULT_TIME_ZONE = 'Europe/Stockholm';
 
@@ -19,7 +19,7 @@ export function isValidTimeZone(tz: string): boolean {
 }
 
 export function assertTimeZone(tz: string): string {
-  if (!isValidTimeZone(tz)) throw invalid(`"${tz}" is not a time zone name (try e.g. Europe/Stockholm or UTC).`);
+  if (!isValidTimeZone(tz)) throw failure('invalid_request', 'core:timeZone', { text: tz });
   return tz;
 }
 
@@ -59,7 +59,7 @@ const ISO_RE =
  */
 export function parseUserTime(text: string, siteTimeZone: string): number {
   const m = ISO_RE.exec(text.trim());
-  if (!m) throw invalid(`"${text}" is not a date-time; use ISO 8601, e.g. 2026-11-25T14:30 or 2026-11-25T14:30:00+01:00.`);
+  if (!m) throw failure('invalid_request', 'core:notATime', { text });
   const [, y, mo, d, h, mi, s, ms, off] = m;
   const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), Number((ms ?? '0').padEnd(3, '0')));
   const check = new Date(wall);
@@ -71,7 +71,7 @@ export function parseUserTime(text: string, siteTimeZone: string): number {
     Number(mi ?? 0) > 59 ||
     Number(s ?? 0) > 59
   ) {
-    throw invalid(`"${text}" is not a real date-time.`);
+    throw failure('invalid_request', 'core:notARealTime', { text });
   }
   if (off === undefined) return onlyReading(text, wall, siteTimeZone);
   if (off === 'Z') return wall;
@@ -102,12 +102,12 @@ function onlyReading(text: string, wall: number, tz: string): number {
   if (readings.length === 1) return readings[0] as number;
   if (readings.length === 2) {
     const [a, b] = readings as [number, number];
-    throw failure('invalid_request', 'deletion:timeAmbiguous', { text, zone: tz, first: formatInstant(a, tz), second: formatInstant(b, tz) });
+    throw failure('invalid_request', 'deletion:timeAmbiguous', { text, zone: tz, firstIso: formatInstant(a, tz), secondIso: formatInstant(b, tz) });
   }
   // In the gap: the same wall time read with the offset before the gap, and after it.
   const before = wall - tzOffset(tz, new Date(wall - 14 * HOUR)) * 60_000;
   const after = wall - tzOffset(tz, new Date(wall + 14 * HOUR)) * 60_000;
-  throw failure('invalid_request', 'deletion:timeInGap', { text, zone: tz, before: formatInstant(Math.min(before, after), tz), after: formatInstant(Math.max(before, after), tz) });
+  throw failure('invalid_request', 'deletion:timeInGap', { text, zone: tz, beforeIso: formatInstant(Math.min(before, after), tz), afterIso: formatInstant(Math.max(before, after), tz) });
 }
 
 /** ISO 8601 with the zone's offset, e.g. 2026-11-25T14:30:00+01:00. */

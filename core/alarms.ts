@@ -4,17 +4,25 @@
  * acknowledged.
  */
 import { BLOCKING_ALARMS, type AlarmKind } from '../common/domain.js';
-import { CustodianError } from '../common/errors.js';
+import { failure } from '../common/errors.js';
+import { english, type Msg } from '../common/i18n/catalog.js';
+import { storedMsg } from '../common/i18n/words.js';
 import { ackAlarm, clearAlarm, getAlarm, insertAlarm, listAlarms, listOpenAlarms, openAlarmByKey, touchAlarm, type AlarmRow } from '../db/alarms.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
 import type { AlarmView } from '../common/api/types.js';
 import { formatInstant } from '../common/time.js';
 
+/**
+ * What an alarm says is `msg` (a catalogue sentence with its parameters): it goes into the
+ * alarm's details for every face to render in its reader's language, and its English rendering
+ * is the stored `message` (the log form). `message` alone is for callers not converted yet.
+ */
 export function raiseAlarm(
   ctx: Ctx,
-  a: { kind: AlarmKind; key: string; rootId?: number | null; message: string; details?: Record<string, unknown> },
+  alarm: { kind: AlarmKind; key: string; rootId?: number | null; details?: Record<string, unknown> } & ({ msg: Msg; message?: string } | { message: string; msg?: undefined }),
 ): number {
+  const a = alarm.msg ? { ...alarm, message: alarm.message ?? english(alarm.msg), details: { ...(alarm.details ?? {}), msg: alarm.msg } } : { ...alarm, message: alarm.message as string };
   const now = ctx.now();
   const open = openAlarmByKey(ctx.db, a.key);
   if (open) {
@@ -34,8 +42,8 @@ export function conditionEnded(ctx: Ctx, key: string): void {
 
 export function acknowledgeAlarm(ctx: Ctx, id: number, note: string | null): AlarmRow {
   const row = getAlarm(ctx.db, id);
-  if (!row) throw new CustodianError('not_found', `There is no alarm #${id}.`);
-  if (row.acked_ms !== null) throw new CustodianError('conflict', `Alarm #${id} was already acknowledged by ${row.acked_by ?? 'someone'}.`);
+  if (!row) throw failure('not_found', 'alarm:errNoAlarm', { alarm: id });
+  if (row.acked_ms !== null) throw failure('conflict', 'alarm:errAcked', { alarm: id, by: row.acked_by ?? { key: 'incident:unknownActor' } });
   ackAlarm(ctx.db, id, ctx.actor.name, note, ctx.now());
   audit(ctx, 'alarm.acknowledged', { alarm: id, kind: row.kind, note });
   return getAlarm(ctx.db, id) as AlarmRow;
@@ -56,6 +64,12 @@ export function alarmList(ctx: Ctx, all: boolean, days = 90): AlarmRow[] {
   return all ? listAlarms(ctx.db, ctx.now() - days * 86_400_000) : listOpenAlarms(ctx.db);
 }
 
+/** What an alarm says as a Msg: the one it was raised with, or (raised before alarms carried one) its stored English read back. */
+export function alarmMsg(a: Pick<AlarmRow, 'message' | 'details'>): Msg | null {
+  const d = JSON.parse(a.details) as { msg?: unknown };
+  return storedMsg(d.msg, a.message);
+}
+
 /** An alarm as people and programs read it (the API contract's AlarmView). */
 export function alarmView(ctx: Ctx, a: AlarmRow): AlarmView {
   const tz = ctx.settings().siteTimeZone;
@@ -63,6 +77,7 @@ export function alarmView(ctx: Ctx, a: AlarmRow): AlarmView {
     id: a.id,
     kind: a.kind,
     message: a.message,
+    msg: alarmMsg(a),
     raised: formatInstant(a.raised_ms, tz),
     acknowledged: a.acked_ms === null ? null : formatInstant(a.acked_ms, tz),
     acknowledgedBy: a.acked_by,

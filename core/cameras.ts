@@ -1,6 +1,6 @@
 /** Cameras: display name, zone (staff / visitor / mixed) and privacy masks (POLICY P4). */
 import { ZONES, type Zone } from '../common/domain.js';
-import { CustodianError } from '../common/errors.js';
+import { failure } from '../common/errors.js';
 import { getCamera, listCameras, updateCamera, type CameraRow } from '../db/cameras.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
@@ -15,20 +15,20 @@ export interface Mask {
 export function parseMask(text: string): Mask {
   const parts = text.split(',').map((p) => Number(p.trim()));
   if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) {
-    throw new CustodianError('invalid_request', `"${text}" is not a mask: give x,y,w,h as fractions of the picture (e.g. 0.5,0,0.5,1).`);
+    throw failure('invalid_request', 'incident:maskSyntax', { text });
   }
   const [x, y, w, h] = parts as [number, number, number, number];
   if (x < 0 || y < 0 || w <= 0 || h <= 0 || x + w > 1.0001 || y + h > 1.0001) {
-    throw new CustodianError('invalid_request', `Mask ${text} is outside the picture: x, y, w, h are fractions from 0 to 1 and x+w, y+h at most 1.`);
+    throw failure('invalid_request', 'incident:maskOutside', { text });
   }
   return { x, y, w, h };
 }
 
 export function setCamera(ctx: Ctx, id: string, patch: { name?: string | null; zone?: string; masks?: Mask[] }): CameraRow {
   const before = getCamera(ctx.db, id);
-  if (!before) throw new CustodianError('not_found', `There is no camera "${id}" (see custodian camera list).`);
+  if (!before) throw failure('not_found', 'incident:errNoCamera', { camera: id });
   if (patch.zone !== undefined && !ZONES.includes(patch.zone as Zone)) {
-    throw new CustodianError('invalid_request', `Zone must be staff, visitor or mixed, not "${patch.zone}".`);
+    throw failure('invalid_request', 'incident:cameraZone', { zone: patch.zone });
   }
   ctx.db.transaction(() => {
     updateCamera(ctx.db, id, {

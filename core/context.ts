@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import path from 'node:path';
-import { CustodianError } from '../common/errors.js';
+import { CustodianError, failure } from '../common/errors.js';
 import { parseSettings, type Settings } from '../common/settings.js';
 import { openDatabase, type Db } from '../db/open.js';
 import { readAllSettings } from '../db/settings.js';
@@ -73,10 +73,10 @@ export function prepareDataDir(dataDir: string): string {
   try {
     makeFolders(abs);
   } catch (e) {
-    throw new CustodianError('invalid_request', `Cannot create the data folder ${abs}: ${(e as Error).message}.`);
+    throw failure('invalid_request', 'core:dataFolderCreate', { folder: abs, detail: (e as Error).message });
   }
   const st = statSync(abs);
-  if (!st.isDirectory()) throw new CustodianError('invalid_request', `The data folder ${abs} is not a folder.`);
+  if (!st.isDirectory()) throw failure('invalid_request', 'core:dataFolderNotFolder', { folder: abs });
   if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
     // Tighten a folder we created earlier with a looser umask; the database names people.
     try {
@@ -109,10 +109,7 @@ export function openCtx(opts: OpenOptions): Ctx {
     try {
       statSync(dbFile);
     } catch {
-      throw new CustodianError(
-        'invalid_request',
-        `There is no Custodian data folder at ${dataDir}. Run "custodian init --storage DIR" first, or pass --data.`,
-      );
+      throw failure('invalid_request', 'core:dataFolderMissing', { folder: dataDir });
     }
   } else {
     prepareDataDir(dataDir);
@@ -122,7 +119,7 @@ export function openCtx(opts: OpenOptions): Ctx {
     db = openDatabase(opts.inMemory ? ':memory:' : dbFile);
   } catch (e) {
     if (e instanceof CustodianError && /readonly|read-only|SQLITE_CANTOPEN|unable to open/i.test(e.message)) {
-      throw new CustodianError('invalid_request', `The data folder ${dataDir} cannot be written (read-only?): ${e.message}`);
+      throw failure('invalid_request', 'core:dataFolderReadOnly', { folder: dataDir, detail: e.message });
     }
     throw e;
   }

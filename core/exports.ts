@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { removeScratchFolder } from '../native/own-files.js';
 import path from 'node:path';
 import type { Audience } from '../common/domain.js';
-import { CustodianError } from '../common/errors.js';
+import { english, type Msg } from '../common/i18n/catalog.js';
 import { CLIP_NAME_RE, PACKAGE_FORMAT, clipPackagePath, type PackageManifestDraft } from '../common/manifest.js';
 import { formatInstant, formatLocal } from '../common/time.js';
 import { getCamera } from '../db/cameras.js';
@@ -21,7 +21,7 @@ import { verifyPackage, type KeyReference, type VerifyResult } from '../native/p
 import { redactClip } from '../native/redact.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
-import { findIncident } from './incidents.js';
+import { cameraNames, findIncident } from './incidents.js';
 import { failure } from '../common/errors.js';
 import { archiveDir } from './paths.js';
 import { siteKeys } from './site.js';
@@ -41,6 +41,11 @@ export type ExportResult = ExportView;
 
 type PlanItem = { clip: ClipRow; action: 'include' | 'mask'; masks: Mask[] };
 
+/** A clip left out of a package, and why: the reason's words (`msg`) and its English log form. */
+function left(clip: ClipRow, msg: Msg): ExportResult['leftOut'][number] {
+  return { clip: clip.id, camera: clip.camera_id, subjects: clip.subjects, reason: english(msg), msg };
+}
+
 function plan(ctx: Ctx, clips: readonly ClipRow[], audience: 'police' | 'hr'): { items: PlanItem[]; leftOut: ExportResult['leftOut'] } {
   const rules = ctx.settings().audienceRules[audience];
   const items: PlanItem[] = [];
@@ -48,13 +53,13 @@ function plan(ctx: Ctx, clips: readonly ClipRow[], audience: 'police' | 'hr'): {
   for (const clip of clips) {
     const rule = rules[clip.subjects];
     if (rule === 'exclude') {
-      leftOut.push({ clip: clip.id, camera: clip.camera_id, subjects: clip.subjects, reason: `${clip.subjects} material is not for ${audience}` });
+      leftOut.push(left(clip, { key: 'incident:leftOutExcluded', params: { subjects: { key: `incident:subjects-${clip.subjects}` }, audience: { key: `incident:audience-${audience}` } } }));
       continue;
     }
     if (rule === 'mask') {
       const masks = JSON.parse(getCamera(ctx.db, clip.camera_id)?.masks ?? '[]') as Mask[];
       if (masks.length === 0) {
-        leftOut.push({ clip: clip.id, camera: clip.camera_id, subjects: clip.subjects, reason: `camera ${clip.camera_id} has no privacy masks, so its mixed clip cannot be masked for ${audience} (set masks with "custodian camera set ${clip.camera_id} --mask x,y,w,h" or reclassify the clip)` });
+        leftOut.push(left(clip, { key: 'incident:leftOutNoMasks', params: { camera: cameraNames(ctx, [clip.camera_id]), audience: { key: `incident:audience-${audience}` } } }));
         continue;
       }
       items.push({ clip, action: 'mask', masks });
@@ -73,14 +78,16 @@ export async function exportPackage(
   if (opts.audience !== 'police' && opts.audience !== 'hr') throw failure('invalid_request', 'evidence:errAudience', { audience: opts.audience });
   const audience = opts.audience;
   const inc = findIncident(ctx, ref);
-  if (inc.status === 'open') throw new CustodianError('conflict', `Incident ${inc.ref} is not archived yet: run "custodian incident archive ${inc.ref}" first.`);
-  if (inc.status !== 'archived') throw new CustodianError('conflict', `Incident ${inc.ref} is ${inc.status}: its material has been handed over and deleted.`);
+  if (inc.status === 'open') throw failure('conflict', 'incident:errNotArchivedYet', { ref: inc.ref });
+  if (inc.status !== 'archived') throw failure('conflict', 'incident:errHandedOverAlready', { ref: inc.ref, status: { key: `incident:status-${inc.status}` } });
   const s = ctx.settings();
   const tz = s.siteTimeZone;
   const clips = clipsOf(ctx.db, inc.id).filter((c) => c.status === 'complete');
   const { items, leftOut } = plan(ctx, clips, audience);
   if (items.length === 0) {
-    throw new CustodianError('refused_by_safety_rule', `There is nothing in ${inc.ref} that ${audience === 'hr' ? 'HR' : 'the Police'} may receive: ${leftOut.map((l) => l.reason).join('; ')}. No package was written.`);
+    // One reason is enough to say why (they are the same kind for every clip of a camera).
+    const first = leftOut[0]?.msg ?? '';
+    throw failure('refused_by_safety_rule', 'incident:errNothingForAudience', { ref: inc.ref, audience: { key: `incident:audience-${audience}` }, reasons: first });
   }
   const outDir = path.resolve(opts.outDir);
   const archive = archiveDir(ctx);
@@ -105,7 +112,7 @@ export async function exportPackage(
       if (item.action === 'mask') {
         mkdirSync(work, { recursive: true, mode: 0o700 });
         // The archived clip must still be the one we hashed before we derive from it.
-        if ((await sha256File(archived)) !== c.sha256) throw new CustodianError('refused_by_safety_rule', `The archived clip ${archived} no longer matches its recorded hash; run "custodian archive verify ${inc.ref}".`);
+        if ((await sha256File(archived)) !== c.sha256) throw failure('refused_by_safety_rule', 'incident:errClipChanged', { file: archived, ref: inc.ref });
         src = path.join(work, `${name}.mp4`);
         const r = await redactClip({ tools, input: archived, masks: item.masks, out: src, onProgress: (f) => report({ phase: 'redact', fraction: (redacted + f) / Math.max(1, toMask), label: name }) });
         redacted++;
@@ -146,7 +153,7 @@ export async function exportPackage(
       dataDir: ctx.dataDir,
       zip: opts.zip ?? false,
       tools,
-      onProgress: (e) => report({ phase: e.phase, fraction: e.total > 0 ? e.done / e.total : 1, label: e.file ?? e.phase }),
+      onProgress: (e) => report({ phase: e.phase, fraction: e.total > 0 ? e.done / e.total : 1, label: e.file ?? '' }),
     });
     const location = packageLocation(ctx, written.dir);
     const recorded = [

@@ -15,7 +15,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 import { documentHead } from '../common/api/http.js';
 import { failure } from '../common/errors.js';
-import { translator } from '../common/i18n/catalog.js';
+import { translator, type Language } from '../common/i18n/catalog.js';
+import { formatIso, formatWhen } from '../common/i18n/dates.js';
+import { actorMsg, methodMsg, organisationMsg } from '../common/i18n/words.js';
 import { VERIFY_COMMANDS } from '../common/manifest.js';
 import { formatInstant } from '../common/time.js';
 import { auditByAction } from '../db/audit.js';
@@ -69,7 +71,7 @@ async function finishDeletion(ctx: Ctx, inc: IncidentRow, handover: HandoverRow)
   })();
   const key = `handover-delete:${inc.ref}`;
   if (deletion.failed.length > 0) {
-    raiseAlarm(ctx, { kind: 'delete-failed', key, message: `${inc.ref} was handed over but ${deletion.failed.length} archived file(s) could not be deleted yet (${deletion.failed[0]?.reason ?? ''}). Run the handover command again to finish; the material must not be kept.`, details: { incident: inc.ref } });
+    raiseAlarm(ctx, { kind: 'delete-failed', key, msg: { key: 'alarm:handoverDeleteFailed', params: { ref: inc.ref, count: deletion.failed.length, reason: deletion.failed[0]?.reason ?? '' } }, details: { incident: inc.ref } });
   } else {
     conditionEnded(ctx, key);
   }
@@ -78,10 +80,12 @@ async function finishDeletion(ctx: Ctx, inc: IncidentRow, handover: HandoverRow)
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
-const sv = translator('sv');
-const en = translator('en');
-/** A receipt label in both languages: "svenska / English". */
-const both = (key: string, params?: Record<string, string | number>): string => `${sv(`evidence:${key}`, params)} / ${en(`evidence:${key}`, params)}`;
+/** A receipt's words, in the site's language (the `language` setting): the receipt is the organisation's document. */
+type Words = (key: string, params?: Record<string, string | number>) => string;
+function receiptWords(lang: Language): Words {
+  const tr = translator(lang);
+  return (key, params) => tr(`evidence:${key}`, params);
+}
 
 /**
  * The record chain's signed anchor (the chain head and its signature with the site key), printed
@@ -136,52 +140,44 @@ function pendingAt(ctx: Ctx, inc: IncidentRow, h: HandoverRow): PackageRow[] {
   });
 }
 
-function audienceWords(audience: string): string {
-  return both(`audience-${audience}`);
-}
-
-function recipientCopy(h: HandoverRow, pkg: PackageRow | undefined): string {
+function recipientCopy(w: Words, h: HandoverRow, pkg: PackageRow | undefined): string {
   if (h.recipient_copy !== null) {
-    const zip = pkg?.zip_path ? sv('evidence:receiptCopyZip', { path: pkg.zip_path }) : '';
-    return both('receiptCopyOut', { path: h.recipient_copy, zip });
+    const zip = pkg?.zip_path ? w('receiptCopyZip', { path: pkg.zip_path }) : '';
+    return w('receiptCopyOut', { path: h.recipient_copy, zip });
   }
-  return both('receiptCopyHeld', { path: pkg?.dir ?? '—' });
+  return w('receiptCopyHeld', { path: pkg?.dir ?? '—' });
 }
 
-function receiptRows(ctx: Ctx, inc: IncidentRow, h: HandoverRow, pkg: PackageRow | undefined, anchor: ReceiptAnchor | undefined): [string, string][] {
+function receiptRows(ctx: Ctx, w: Words, inc: IncidentRow, h: HandoverRow, pkg: PackageRow | undefined, anchor: ReceiptAnchor | undefined): [string, string][] {
   const s = ctx.settings();
   const tz = s.siteTimeZone;
   const fingerprint = h.key_fingerprint ?? pkg?.key_fingerprint ?? '—';
   return [
-    [both('receiptIncident'), `${inc.ref} — ${inc.title}`],
-    [both('receiptReason'), `${both(`reason-${inc.reason}`)}: ${inc.justification}`],
-    [both('receiptRecipient'), `${h.organisation}: ${h.recipient}`],
-    [both('receiptTheirReference'), h.reference],
-    [both('receiptMethod'), h.method],
-    [both('receiptTime'), formatInstant(h.handed_ms, tz)],
-    [both('receiptHandedBy'), h.recorded_by],
-    [both('receiptPackageId'), h.package_id],
-    [both('receiptAudience'), audienceWords(h.audience)],
-    [both('receiptManifestSha'), h.manifest_sha256],
-    [both('receiptClips'), String(pkg?.files ?? '—')],
-    [both('receiptFingerprint'), fingerprint],
-    [both('receiptFingerprintHow'), VERIFY_COMMANDS.fingerprint],
-    [both('receiptRecipientCopy'), recipientCopy(h, pkg)],
-    [both('receiptController'), s.controller],
-    [both('receiptDpo'), s.dpoContact],
-    [both('receiptNote'), h.note ?? ''],
-    ...(anchor ? ([[both('receiptAnchor'), `${anchor.head} · ${anchor.signature} · ${anchor.at}`]] as [string, string][]) : []),
+    [w('receiptIncident'), `${inc.ref} — ${inc.title}`],
+    [w('receiptReason'), `${w(`reason-${inc.reason}`)}: ${inc.justification}`],
+    [w('receiptRecipient'), `${translator(s.language)(organisationMsg(h.organisation))}: ${h.recipient}`],
+    [w('receiptTheirReference'), h.reference],
+    [w('receiptMethod'), translator(s.language)(methodMsg(h.method))],
+    [w('receiptTime'), formatWhen(h.handed_ms, tz, s.language, 'dateTimeSeconds')],
+    [w('receiptHandedBy'), translator(s.language)(actorMsg(h.recorded_by))],
+    [w('receiptPackageId'), h.package_id],
+    [w('receiptAudience'), w(`audience-${h.audience}`)],
+    [w('receiptManifestSha'), h.manifest_sha256],
+    [w('receiptClips'), String(pkg?.files ?? '—')],
+    [w('receiptFingerprint'), fingerprint],
+    [w('receiptFingerprintHow'), VERIFY_COMMANDS.fingerprint],
+    [w('receiptRecipientCopy'), recipientCopy(w, h, pkg)],
+    [w('receiptController'), s.controller],
+    [w('receiptDpo'), s.dpoContact],
+    [w('receiptNote'), h.note ?? ''],
+    ...(anchor ? ([[w('receiptAnchor'), `${anchor.head} · ${anchor.signature} · ${formatIso(anchor.at, s.language, 'dateTimeSeconds')}`]] as [string, string][]) : []),
   ];
 }
 
-function afterText(ctx: Ctx, inc: IncidentRow, h: HandoverRow): { sv: string; en: string } {
+function afterText(ctx: Ctx, w: Words, inc: IncidentRow, h: HandoverRow): string {
   const pending = pendingAt(ctx, inc, h);
-  if (pending.length === 0) {
-    const p = { controller: ctx.settings().controller };
-    return { sv: sv('evidence:receiptAfterAll', p), en: en('evidence:receiptAfterAll', p) };
-  }
-  const names = (tr: typeof sv): string => [...new Set(pending.map((x) => tr(`evidence:audience-${x.audience}`)))].join(', ');
-  return { sv: sv('evidence:receiptAfterPending', { pending: names(sv) }), en: en('evidence:receiptAfterPending', { pending: names(en) }) };
+  if (pending.length === 0) return w('receiptAfterAll', { controller: ctx.settings().controller });
+  return w('receiptAfterPending', { pending: [...new Set(pending.map((x) => w(`audience-${x.audience}`)))].join(', ') });
 }
 
 function receiptBase(ctx: Ctx, inc: IncidentRow, h: HandoverRow): string {
@@ -195,22 +191,24 @@ async function writeReceipts(ctx: Ctx, inc: IncidentRow, h: HandoverRow): Promis
   const base = receiptBase(ctx, inc, h);
   const pkg = findPackage(ctx.db, h.package_id);
   const anchor = receiptAnchor(ctx, h);
-  const rows = receiptRows(ctx, inc, h, pkg, anchor);
-  const after = afterText(ctx, inc, h);
-  const title = both('receiptTitle');
+  const lang = ctx.settings().language;
+  const w = receiptWords(lang);
+  const rows = receiptRows(ctx, w, inc, h, pkg, anchor);
+  const after = afterText(ctx, w, inc, h);
+  const title = w('receiptTitle');
   // The head (CSP as in the UI, the document stylesheet) is common/api/http.ts's documentHead.
-  const html = `<!doctype html><html lang="sv"><head>${documentHead(title)}</head>
+  const html = `<!doctype html><html lang="${lang}"><head>${documentHead(title)}</head>
 <body class="receipt"><h1>${esc(title)}</h1><table>${rows.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join('')}</table>
-<p>${esc(after.sv)}</p><p>${esc(after.en)}</p>
-<div class="sign"><div>${esc(both('receiptSignedBy'))}</div><div>${esc(both('receiptReceivedBy'))}</div></div></body></html>\n`;
+<p>${esc(after)}</p>
+<div class="sign"><div>${esc(w('receiptSignedBy'))}</div><div>${esc(w('receiptReceivedBy'))}</div></div></body></html>\n`;
   writeFileSync(`${base}.html`, html, { mode: 0o600 });
   await renderPdf(
     {
-      title: both('receiptShortTitle'),
-      subtitle: `${inc.ref} — ${h.organisation}`,
+      title: w('receiptShortTitle'),
+      subtitle: `${inc.ref} — ${translator(lang)(organisationMsg(h.organisation))}`,
       sections: [
-        { heading: both('receiptHandover'), table: { columns: ['', ''], rows: rows.map(([k, v]) => [k, v]) } },
-        { heading: both('receiptSignatures'), paragraphs: [after.sv, after.en], signatureLines: [both('receiptSignedBy'), both('receiptReceivedBy')] },
+        { heading: w('receiptHandover'), table: { columns: ['', ''], rows: rows.map(([k, v]) => [k, v]) } },
+        { heading: w('receiptSignatures'), paragraphs: [after], signatureLines: [w('receiptSignedBy'), w('receiptReceivedBy')] },
       ],
       footer: `${ctx.settings().controller} — ${inc.ref}`,
     },
@@ -292,7 +290,7 @@ export async function recordHandover(ctx: Ctx, ref: string, spec: HandoverSpec):
       organisation: ORGANISATIONS[to],
       recipient: spec.recipient.trim(),
       reference: spec.reference.trim(),
-      method: spec.method?.trim() || 'personligen / in person',
+      method: spec.method?.trim() || translator(ctx.settings().language)('evidence:methodInPerson'),
       note: spec.note?.trim() || null,
       handed_ms: ctx.now(),
       recorded_by: ctx.actor.name,
@@ -344,7 +342,7 @@ export async function discardPackage(ctx: Ctx, packageId: string, reason: string
   const discarded = findPackage(ctx.db, pkg.package_id) as PackageRow;
   const copy: MaterialDeletion = discarded.deleted_ms === null ? await deletePackageCopy(ctx, discarded, inc, `package discarded: ${discarded.discard_reason ?? reason.trim()}`, null) : { deleted: 0, failed: [], foreign: [] };
   if (copy.failed.length > 0) {
-    raiseAlarm(ctx, { kind: 'delete-failed', key: `package-delete:${pkg.package_id}`, message: `Package ${pkg.package_id} of ${inc.ref} was discarded but ${copy.failed.length} of its file(s) could not be deleted yet (${copy.failed[0]?.reason ?? ''}). Run "custodian package discard ${pkg.package_id}" again to finish.`, details: { incident: inc.ref, package: pkg.package_id } });
+    raiseAlarm(ctx, { kind: 'delete-failed', key: `package-delete:${pkg.package_id}`, msg: { key: 'alarm:discardDeleteFailed', params: { package: pkg.package_id, ref: inc.ref, count: copy.failed.length, reason: copy.failed[0]?.reason ?? '' } }, details: { incident: inc.ref, package: pkg.package_id } });
   } else {
     conditionEnded(ctx, `package-delete:${pkg.package_id}`);
   }

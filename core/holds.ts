@@ -2,7 +2,7 @@
  * Holds keep a camera's recordings in a time window from deletion. Incidents and access requests
  * create holds through addHold, the one function that does it.
  */
-import { CustodianError, failure } from '../common/errors.js';
+import { failure } from '../common/errors.js';
 import { requestOfHold } from '../db/access-requests.js';
 import { getCamera } from '../db/cameras.js';
 import { getHold, insertHold, listHolds, pinCoveredSegments, releaseHold, unpinHold, type HoldRow } from '../db/holds.js';
@@ -20,11 +20,11 @@ export interface HoldSpec {
 }
 
 export function addHold(ctx: Ctx, spec: HoldSpec): HoldRow {
-  if (spec.cameras.length === 0) throw new CustodianError('invalid_request', 'A hold needs at least one camera (--camera ID).');
-  if (!(spec.toMs > spec.fromMs)) throw new CustodianError('invalid_request', 'The hold window ends before it starts: --to must be after --from.');
-  if (spec.reason.trim().length < 3) throw new CustodianError('invalid_request', 'A hold needs a reason a person can read (--reason TEXT).');
+  if (spec.cameras.length === 0) throw failure('invalid_request', 'incident:holdNoCamera');
+  if (!(spec.toMs > spec.fromMs)) throw failure('invalid_request', 'incident:holdWindow');
+  if (spec.reason.trim().length < 3) throw failure('invalid_request', 'incident:holdReason');
   for (const c of spec.cameras) {
-    if (!getCamera(ctx.db, c)) throw new CustodianError('not_found', `There is no camera "${c}" (see custodian camera list or custodian status).`);
+    if (!getCamera(ctx.db, c)) throw failure('not_found', 'incident:errNoCamera', { camera: c });
   }
   const row = ctx.db.transaction(() => {
     const id = insertHold(ctx.db, {
@@ -51,9 +51,9 @@ export function addHold(ctx: Ctx, spec: HoldSpec): HoldRow {
 
 export function releaseHoldById(ctx: Ctx, id: number, reason: string): HoldRow {
   const h = getHold(ctx.db, id);
-  if (!h) throw new CustodianError('not_found', `There is no hold #${id}.`);
-  if (h.released_ms !== null) throw new CustodianError('conflict', `Hold #${id} was already released by ${h.released_by ?? 'someone'}.`);
-  if (reason.trim().length < 3) throw new CustodianError('invalid_request', 'Releasing a hold needs a reason (--reason TEXT).');
+  if (!h) throw failure('not_found', 'incident:holdNotFound', { hold: id });
+  if (h.released_ms !== null) throw failure('conflict', 'incident:holdReleased', { hold: id, by: h.released_by ?? { key: 'core:someone' } });
+  if (reason.trim().length < 3) throw failure('invalid_request', 'incident:holdReleaseReason');
   // An access request's hold keeps the requester's footage until the request is answered or
   // withdrawn, or the review found none (issue 14): nobody releases it before that.
   const request = h.source === 'access-request' ? requestOfHold(ctx.db, id) : undefined;

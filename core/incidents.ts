@@ -8,8 +8,8 @@
 import { mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { INCIDENT_REASONS, ZONES, type IncidentReason, type Zone } from '../common/domain.js';
-import { CustodianError } from '../common/errors.js';
-import { english } from '../common/i18n/catalog.js';
+import { CustodianError, failure } from '../common/errors.js';
+import { english, type Msg, type MsgParam } from '../common/i18n/catalog.js';
 import { addCalendarDays, formatInstant, formatLocal } from '../common/time.js';
 import { auditForIncident } from '../db/audit.js';
 import { getCamera } from '../db/cameras.js';
@@ -73,22 +73,22 @@ export interface ArchiveProgress {
 
 function validate(ctx: Ctx, spec: IncidentSpec): void {
   if (!INCIDENT_REASONS.includes(spec.reason as IncidentReason)) {
-    throw new CustodianError('invalid_request', `The reason must be one of the policy's: ${INCIDENT_REASONS.join(', ')} (not "${spec.reason}").`);
+    throw failure('invalid_request', 'incident:errReason', { reasons: INCIDENT_REASONS.join(', '), reason: spec.reason });
   }
   const just = spec.justification.trim();
-  if (just.length < 10) throw new CustodianError('invalid_request', 'Say why this footage must be kept (--justification, at least a sentence).');
+  if (just.length < 10) throw failure('invalid_request', 'incident:errJustification');
   if (spec.reason === 'other' && (just.length < 30 || just.split(/\s+/).length < 5)) {
-    throw new CustodianError('invalid_request', 'The reason "other" needs a justification of some substance: at least five words and 30 characters saying what happened and why the footage is needed.');
+    throw failure('invalid_request', 'incident:errOtherJustification');
   }
-  if (spec.title.trim().length < 3) throw new CustodianError('invalid_request', 'Give the incident a title (--title TEXT).');
-  if (!(spec.toMs > spec.fromMs)) throw new CustodianError('invalid_request', 'The window ends before it starts: --to must be after --from.');
+  if (spec.title.trim().length < 3) throw failure('invalid_request', 'incident:errTitle');
+  if (!(spec.toMs > spec.fromMs)) throw failure('invalid_request', 'incident:errWindow');
   const maxH = ctx.settings().maxIncidentWindowHours;
   if (spec.toMs - spec.fromMs > maxH * 3_600_000) {
-    throw new CustodianError('invalid_request', `The window is longer than the ${maxH} hours allowed (setting maxIncidentWindowHours): archive only what the incident needs.`);
+    throw failure('invalid_request', 'incident:errWindowTooLong', { hours: maxH });
   }
-  if (spec.cameras.length === 0) throw new CustodianError('invalid_request', 'Name at least one camera (--camera ID).');
-  for (const c of spec.cameras) if (!getCamera(ctx.db, c)) throw new CustodianError('not_found', `There is no camera "${c}" (see custodian camera list).`);
-  if (spec.reviewByMs !== undefined && spec.reviewByMs <= ctx.now()) throw new CustodianError('invalid_request', 'The review date must be in the future.');
+  if (spec.cameras.length === 0) throw failure('invalid_request', 'incident:errNoCameras');
+  for (const c of spec.cameras) if (!getCamera(ctx.db, c)) throw failure('not_found', 'incident:errNoCamera', { camera: c });
+  if (spec.reviewByMs !== undefined && spec.reviewByMs <= ctx.now()) throw failure('invalid_request', 'incident:errReviewPast');
 }
 
 export function createIncident(ctx: Ctx, spec: IncidentSpec): IncidentRow {
@@ -96,7 +96,7 @@ export function createIncident(ctx: Ctx, spec: IncidentSpec): IncidentRow {
   const tz = ctx.settings().siteTimeZone;
   const withFootage = spec.cameras.filter((c) => presentSegments(ctx, c, spec.fromMs, spec.toMs).length > 0);
   if (withFootage.length === 0) {
-    throw new CustodianError('invalid_request', `There are no recordings from ${spec.cameras.join(', ')} between ${formatInstant(spec.fromMs, tz)} and ${formatInstant(spec.toMs, tz)}: nothing to archive.`);
+    throw failure('invalid_request', 'incident:errNoRecordings', { cameras: cameraNames(ctx, spec.cameras), from: formatInstant(spec.fromMs, tz), to: formatInstant(spec.toMs, tz) });
   }
   const now = ctx.now();
   const year = Number(formatLocal(now, tz, 'yyyy'));
@@ -127,9 +127,19 @@ export function createIncident(ctx: Ctx, spec: IncidentSpec): IncidentRow {
   }).immediate();
 }
 
+/** An incident status in words, for a sentence ("is handed over"). */
+function statusMsg(status: string): Msg {
+  return { key: `incident:status-${status}` };
+}
+
+/** Cameras by their name (the id where a camera has none), for a sentence. */
+export function cameraNames(ctx: Ctx, ids: readonly string[]): string {
+  return ids.map((id) => getCamera(ctx.db, id)?.name ?? id).join(', ');
+}
+
 export function findIncident(ctx: Ctx, ref: string): IncidentRow {
   const row = getIncidentByRef(ctx.db, ref.trim().toUpperCase());
-  if (!row) throw new CustodianError('not_found', `There is no incident "${ref}" (see custodian incident list).`);
+  if (!row) throw failure('not_found', 'incident:errNoIncident', { ref });
   return row;
 }
 
@@ -150,7 +160,7 @@ export async function archiveIncident(ctx: Ctx, ref: string, onProgress?: (p: Ar
   let inc = findIncident(ctx, ref);
   if (inc.status !== 'open') {
     if (inc.status === 'archived') return { incident: inc, clips: clipsOf(ctx.db, inc.id), gaps: JSON.parse(inc.gaps) as Gap[] };
-    throw new CustodianError('conflict', `Incident ${inc.ref} is ${inc.status}; there is nothing to archive.`);
+    throw failure('conflict', 'incident:errNothingToArchive', { ref: inc.ref, status: statusMsg(inc.status) });
   }
   const s = ctx.settings();
   const tz = s.siteTimeZone;
@@ -194,7 +204,7 @@ export async function archiveIncident(ctx: Ctx, ref: string, onProgress?: (p: Ar
         raiseAlarm(ctx, {
           kind: 'audio-present',
           key: `audio-present:${clip.camera_id}`,
-          message: `Camera ${clip.camera_id} recorded sound (found while archiving ${inc.ref}). The policy says no audio is recorded (P7): turn off the microphone. The archived clip was made without it.`,
+          msg: { key: 'alarm:audioArchived', params: { camera: cameraNames(ctx, [clip.camera_id]), incident: inc.ref } },
           details: { camera: clip.camera_id, incident: inc.ref },
         });
       }
@@ -202,12 +212,13 @@ export async function archiveIncident(ctx: Ctx, ref: string, onProgress?: (p: Ar
       report(0);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
+      // The clip's error is its English log form; faces read it back into words (common/i18n/words.ts).
       failClip(ctx.db, clip.id, message);
       audit(ctx, 'clip.failed', { incident: inc.ref, clip: clip.id, error: message });
       // The hold stays (nothing is lost), and a person hears of it.
-      const params = { incident: inc.ref, camera: clip.camera_id, error: message };
-      raiseAlarm(ctx, { kind: 'archive-failed', key: `archive-failed:${inc.ref}`, message: english({ key: 'deletion:alarmArchiveFailed', params }), details: { incident: inc.ref, clip: clip.id, msg: { key: 'deletion:alarmArchiveFailed', params } } });
-      throw e instanceof CustodianError ? e : new CustodianError('internal', `Archiving ${inc.ref} failed on camera ${clip.camera_id}: ${message}`);
+      const error: MsgParam = e instanceof CustodianError && e.msg ? e.msg : message;
+      raiseAlarm(ctx, { kind: 'archive-failed', key: `archive-failed:${inc.ref}`, msg: { key: 'deletion:alarmArchiveFailed', params: { incident: inc.ref, camera: cameraNames(ctx, [clip.camera_id]), error } }, details: { incident: inc.ref, clip: clip.id } });
+      throw e instanceof CustodianError ? e : failure('internal', 'incident:errArchiveFailed', { ref: inc.ref, camera: clip.camera_id, error: message });
     }
   }
 
@@ -217,7 +228,7 @@ export async function archiveIncident(ctx: Ctx, ref: string, onProgress?: (p: Ar
   ctx.db.transaction(() => {
     if (inc.hold_id !== null) {
       const h = getHold(ctx.db, inc.hold_id);
-      if (h && h.released_ms === null) releaseHoldById(ctx, inc.hold_id, `incident ${inc.ref} archived: the clips carry the evidence`);
+      if (h && h.released_ms === null) releaseHoldById(ctx, inc.hold_id, english({ key: 'incident:holdReleasedArchived', params: { ref: inc.ref } }));
     }
     setIncidentStatus(ctx.db, inc.id, 'archived');
     audit(ctx, 'incident.archived', { incident: inc.ref, clips: plan.length, gaps });
@@ -243,7 +254,8 @@ export function flagOverdue(ctx: Ctx): IncidentRow[] {
     const key = `incident-overdue:${inc.ref}`;
     if (isOverdue(inc, now)) {
       overdue.push(inc);
-      raiseAlarm(ctx, { kind: 'incident-overdue', key, message: `Incident ${inc.ref} ("${inc.title}") was due for review on ${formatInstant(inc.review_by_ms, ctx.settings().siteTimeZone).slice(0, 10)}: extend it with a reason, hand it over, or close it (P5: never kept longer than needed).`, details: { incident: inc.ref } });
+      const reviewBy = formatInstant(inc.review_by_ms, ctx.settings().siteTimeZone).slice(0, 10);
+      raiseAlarm(ctx, { kind: 'incident-overdue', key, msg: { key: 'alarm:incidentOverdue', params: { ref: inc.ref, title: inc.title, reviewBy } }, details: { incident: inc.ref } });
     } else {
       conditionEnded(ctx, key);
     }
@@ -253,9 +265,9 @@ export function flagOverdue(ctx: Ctx): IncidentRow[] {
 
 export function extendIncident(ctx: Ctx, ref: string, reviewByMs: number, reason: string): IncidentRow {
   const inc = findIncident(ctx, ref);
-  if (inc.status !== 'open' && inc.status !== 'archived') throw new CustodianError('conflict', `Incident ${inc.ref} is ${inc.status}; only open or archived incidents can be extended.`);
-  if (reason.trim().length < 10) throw new CustodianError('invalid_request', 'Say why the material is still needed (--reason, at least a sentence).');
-  if (reviewByMs <= ctx.now()) throw new CustodianError('invalid_request', 'The new review date must be in the future.');
+  if (inc.status !== 'open' && inc.status !== 'archived') throw failure('conflict', 'incident:errNotExtendable', { ref: inc.ref, status: statusMsg(inc.status) });
+  if (reason.trim().length < 10) throw failure('invalid_request', 'incident:errExtendReason');
+  if (reviewByMs <= ctx.now()) throw failure('invalid_request', 'incident:errNewReviewPast');
   ctx.db.transaction(() => {
     setIncidentReview(ctx.db, inc.id, reviewByMs);
     audit(ctx, 'incident.extended', { incident: inc.ref, fromMs: inc.review_by_ms, toMs: reviewByMs, reason: reason.trim() });
@@ -268,11 +280,11 @@ export type { MaterialDeletion } from './deletion/incident-material.js';
 
 export async function closeIncident(ctx: Ctx, ref: string, reason: string): Promise<{ incident: IncidentRow; deletion: MaterialDeletion }> {
   const inc = findIncident(ctx, ref);
-  if (inc.status === 'deleted') throw new CustodianError('conflict', `Incident ${inc.ref} is already closed and its material deleted.`);
-  if (reason.trim().length < 10) throw new CustodianError('invalid_request', 'Say why the incident is closed (--reason, at least a sentence).');
+  if (inc.status === 'deleted') throw failure('conflict', 'incident:errAlreadyClosed', { ref: inc.ref });
+  if (reason.trim().length < 10) throw failure('invalid_request', 'incident:errCloseReason');
   if (inc.hold_id !== null) {
     const h = getHold(ctx.db, inc.hold_id);
-    if (h && h.released_ms === null) releaseHoldById(ctx, inc.hold_id, `incident ${inc.ref} closed: ${reason.trim()}`);
+    if (h && h.released_ms === null) releaseHoldById(ctx, inc.hold_id, english({ key: 'incident:holdReleasedClosed', params: { ref: inc.ref, reason: reason.trim() } }));
   }
   // Closing ends every wait (packages still pending are discarded), and deletes the archive with
   // every package copy that must go (core/package-state.ts copiesToDelete).
@@ -286,7 +298,7 @@ export async function closeIncident(ctx: Ctx, ref: string, reason: string): Prom
     audit(ctx, 'incident.closed', { incident: inc.ref, reason: reason.trim(), deleted: deletion.deleted, failed: deletion.failed });
   })();
   if (deletion.failed.length > 0) {
-    raiseAlarm(ctx, { kind: 'delete-failed', key: `incident-delete:${inc.ref}`, message: `${deletion.failed.length} archived file(s) of ${inc.ref} could not be deleted now (${deletion.failed[0]?.reason ?? ''}). Run "custodian incident close ${inc.ref}" again to finish.`, details: { incident: inc.ref } });
+    raiseAlarm(ctx, { kind: 'delete-failed', key: `incident-delete:${inc.ref}`, msg: { key: 'alarm:closeDeleteFailed', params: { count: deletion.failed.length, ref: inc.ref, reason: deletion.failed[0]?.reason ?? '' } }, details: { incident: inc.ref } });
   } else {
     conditionEnded(ctx, `incident-delete:${inc.ref}`);
   }
@@ -296,11 +308,11 @@ export async function closeIncident(ctx: Ctx, ref: string, reason: string): Prom
 
 /** An officer corrects a clip's classification; the file moves to the matching folder. */
 export function reclassifyClip(ctx: Ctx, clipId: number, subjects: string, reason: string): ClipRow {
-  if (!ZONES.includes(subjects as Zone)) throw new CustodianError('invalid_request', `Subjects must be staff, visitor or mixed, not "${subjects}".`);
-  if (reason.trim().length < 5) throw new CustodianError('invalid_request', 'Say why the classification changes (--reason TEXT).');
+  if (!ZONES.includes(subjects as Zone)) throw failure('invalid_request', 'incident:errSubjects', { subjects });
+  if (reason.trim().length < 5) throw failure('invalid_request', 'incident:errReclassifyReason');
   const clip = getClip(ctx.db, clipId);
-  if (!clip) throw new CustodianError('not_found', `There is no clip #${clipId} (see custodian incident show REF).`);
-  if (clip.status !== 'complete') throw new CustodianError('conflict', `Clip #${clipId} is ${clip.status}; only archived clips can be reclassified.`);
+  if (!clip) throw failure('not_found', 'incident:errNoClip', { clip: clipId });
+  if (clip.status !== 'complete') throw failure('conflict', 'incident:errClipNotComplete', { clip: clipId, status: { key: `incident:clip-${clip.status}` } });
   if (clip.subjects === subjects) return clip;
   const inc = getIncident(ctx.db, clip.incident_id) as IncidentRow;
   const archive = archiveDir(ctx);
@@ -341,7 +353,7 @@ export async function verifyArchive(ctx: Ctx, ref?: string): Promise<{ checked: 
   }
   audit(ctx, 'archive.verified', { incident: ref ?? null, checked, problems: problems.length });
   if (problems.length > 0) {
-    raiseAlarm(ctx, { kind: 'archive-mismatch', key: `archive-mismatch:${ref ?? 'all'}`, message: `${problems.length} archived clip(s) are missing or were changed: ${problems.slice(0, 3).map((p) => `${p.path} (${p.problem})`).join(', ')}.`, details: { problems } });
+    raiseAlarm(ctx, { kind: 'archive-mismatch', key: `archive-mismatch:${ref ?? 'all'}`, msg: { key: 'alarm:archiveMismatch', params: { count: problems.length, clips: problems.slice(0, 3).map((p) => p.path).join(', ') } }, details: { problems } });
   }
   return { checked, problems };
 }

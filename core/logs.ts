@@ -24,7 +24,7 @@ import type {
 } from '../common/api/report.js';
 import { REASON_CLASSES } from '../common/api/report.js';
 import type { DeletionRecordView, HandoverRecordView } from '../common/api/types.js';
-import { CustodianError } from '../common/errors.js';
+import { failure } from '../common/errors.js';
 import { formatInstant, formatLocal } from '../common/time.js';
 import { countAudit, pageAudit, type AuditFilter, type AuditRow } from '../db/audit.js';
 import { deletionTotals, iterateDeletionLog, pageDeletions, type DeletionCursor, type DeletionFilter, type DeletionLogRow, type DeletionRow } from '../db/deletions.js';
@@ -286,9 +286,9 @@ function receiptFile(ctx: Ctx, file: string | null): string | null {
 
 export function handoverReceipt(ctx: Ctx, handoverId: number, format: 'html' | 'pdf'): ReceiptView {
   const h = getHandover(ctx.db, handoverId);
-  if (!h) throw new CustodianError('not_found', `There is no handover #${handoverId}.`);
+  if (!h) throw failure('not_found', 'server:noHandover', { id: handoverId });
   const file = receiptFile(ctx, format === 'pdf' ? h.receipt_pdf : h.receipt_html);
-  if (file === null) throw new CustodianError('not_found', `The ${format.toUpperCase()} receipt of handover #${handoverId} is not in the data folder.`);
+  if (file === null) throw failure('not_found', 'server:receiptMissing', { format: format.toUpperCase(), id: handoverId });
   return { filename: path.basename(file), contentType: format === 'pdf' ? 'application/pdf' : 'text/html; charset=utf-8', base64: readFileSync(file).toString('base64') };
 }
 

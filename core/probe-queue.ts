@@ -4,6 +4,7 @@
  * with an audio stream is a policy deviation (P7: no audio is recorded) and raises an alarm.
  */
 import { retentionDueAt } from '../common/time.js';
+import { getCamera } from '../db/cameras.js';
 import { segmentsWithoutSize, setProbeResult, setSegmentEnd, setSegmentFacts, unprobedSegments, type SegmentRow } from '../db/segments.js';
 import { resolveMediaTools } from '../native/media-tools.js';
 import { probeMedia } from '../native/probe.js';
@@ -66,7 +67,7 @@ export async function probeSome(ctx: Ctx, limit: number, cursor: Cursor = { id: 
         raiseAlarm(ctx, {
           kind: 'audio-present',
           key: `audio-present:${seg.camera_id}`,
-          message: `Camera ${seg.camera_id} records sound (${file}). The policy says no audio is recorded (P7): turn off the microphone. Custodian never exports audio.`,
+          msg: { key: 'alarm:audioRecorded', params: { camera: getCamera(ctx.db, seg.camera_id)?.name ?? seg.camera_id, file } },
           details: { camera: seg.camera_id, file, dueAt: retentionDueAt(seg.end_ms, s.retentionMonths, s.siteTimeZone) },
         });
       }

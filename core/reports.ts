@@ -10,6 +10,7 @@ import { formatInstant, retentionCutoff } from '../common/time.js';
 import { listAlarms } from '../db/alarms.js';
 import { deletionTotalsByReason } from '../db/deletions.js';
 import { listIncidents } from '../db/incidents.js';
+import { alarmMsg } from './alarms.js';
 import { anchorChain } from './anchors.js';
 import type { Ctx } from './context.js';
 import { verifyRecords } from './records.js';
@@ -70,7 +71,7 @@ export async function complianceReport(ctx: Ctx, opts: { fromMs?: number; toMs?:
     deletionsByReason: deletionTotalsByReason(ctx.db, fromMs, toMs),
     alarms: listAlarms(ctx.db, fromMs)
       .filter((a) => a.raised_ms <= toMs)
-      .map((a) => ({ id: a.id, kind: a.kind, message: a.message, raised: iso(a.raised_ms), acknowledged: a.acked_ms === null ? null : iso(a.acked_ms), acknowledgedBy: a.acked_by })),
+      .map((a) => ({ id: a.id, kind: a.kind, message: a.message, msg: alarmMsg(a), raised: iso(a.raised_ms), acknowledged: a.acked_ms === null ? null : iso(a.acked_ms), acknowledgedBy: a.acked_by })),
     auditChain: chainVerdict(ctx),
     anchor: reportAnchor(ctx),
   };

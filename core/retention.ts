@@ -12,6 +12,7 @@
  * "previewed" audit event.
  */
 import { english, type Msg } from '../common/i18n/catalog.js';
+import { textMsg } from '../common/i18n/words.js';
 import { DueClock, retentionBounds, retentionCutoff, retentionDueAt } from '../common/time.js';
 import { markAlarmUsed, unusedAckedAlarm } from '../db/alarms.js';
 import { listRoots, type RootRow } from '../db/roots.js';
@@ -150,7 +151,7 @@ export function sweep(ctx: Ctx, opts: { dryRun?: boolean } = {}): SweepReport {
     for (const r of report.roots) {
       if (r.refusal) {
         r.refused = english(r.refusal);
-        refuse(report, { key: 'core:rootRefusal', params: { root: r.path, reason: r.refused } }, r.refusalAlarm ? [r.refusalAlarm] : []);
+        refuse(report, { key: 'core:rootRefusal', params: { root: r.path, reason: r.refusal } }, r.refusalAlarm ? [r.refusalAlarm] : []);
       }
     }
     report.nextDueMs = nextDueMs(ctx);
@@ -181,11 +182,11 @@ function done(ctx: Ctx, report: SweepReport, t0: number): SweepReport {
 }
 
 function raiseRootAlarm(ctx: Ctx, root: RootRow, g: Exclude<ReturnType<typeof RootGuard.open>, RootGuard>): number {
-  const params = { root: root.path, reason: g.reason };
+  const params = { root: root.path, reason: textMsg(g.reason) };
   if (g.kind === 'root-identity') {
-    return raiseAlarm(ctx, { kind: 'root-identity', key: `root-identity:${root.id}`, rootId: root.id, message: english({ key: 'deletion:alarmRootIdentity', params }), details: { root: root.id, reason: g.reason, msg: { key: 'deletion:alarmRootIdentity', params } } });
+    return raiseAlarm(ctx, { kind: 'root-identity', key: `root-identity:${root.id}`, rootId: root.id, msg: { key: 'deletion:alarmRootIdentity', params }, details: { root: root.id, reason: g.reason } });
   }
-  return raiseAlarm(ctx, { kind: 'root-offline', key: `root-offline:${root.id}`, rootId: root.id, message: `Recording root ${root.path} is offline: ${g.reason}. Nothing in it is indexed or deleted until it is back.`, details: { root: root.id } });
+  return raiseAlarm(ctx, { kind: 'root-offline', key: `root-offline:${root.id}`, rootId: root.id, msg: { key: 'alarm:rootOffline', params }, details: { root: root.id } });
 }
 
 interface RootRun {
@@ -238,7 +239,7 @@ function sweepRoot(ctx: Ctx, run: RootRun): void {
           kind: 'mass-deletion',
           key,
           rootId: root.id,
-          message: `A sweep would delete ${r.due} of ${total} recordings in ${root.path} (${Math.round(share * 100)}%, more than the ${Math.round(s.massDeletionShare * 100)}% allowed at once). A clock set ahead, a wrong time zone or a wrong layout would do this. Check "custodian sweep --dry-run", then acknowledge the alarm to let it go ahead.`,
+          msg: { key: 'alarm:massDeletion', params: { due: r.due, total, root: root.path, share: Math.round(share * 100), allowed: Math.round(s.massDeletionShare * 100) } },
           details: { root: root.id, due: r.due, total, share, cutoffMs: report.cutoffMs },
         });
       }

@@ -1,7 +1,8 @@
 /** Recording roots: registered folders with a layout and a sentinel that proves they are mounted. */
 import { homedir } from 'node:os';
 import { compileLayout, type Layout } from '../common/layout.js';
-import { CustodianError, failure } from '../common/errors.js';
+import { failure } from '../common/errors.js';
+import { english } from '../common/i18n/catalog.js';
 import { assertTimeZone, formatInstant } from '../common/time.js';
 import { markAlarmUsed, unusedAckedAlarm } from '../db/alarms.js';
 import { deleteRoot, findRootByPath, getRoot, insertRoot, listRoots, setRootIdentity, type RootRow } from '../db/roots.js';
@@ -36,12 +37,12 @@ export function assertAddable(ctx: Ctx, dir: string): string {
   const store = storeRefusal(abs);
   if (store) throw failure('refused_by_safety_rule', store.key, store.params);
   const existing = findRootByPath(ctx.db, abs);
-  if (existing) throw new CustodianError('conflict', `${abs} is already a recording root (#${existing.id}).`);
+  if (existing) throw failure('conflict', 'core:rootExists', { folder: abs, root: existing.id });
   for (const r of listRoots(ctx.db)) {
     const a = abs.endsWith('/') || abs.endsWith('\\') ? abs : `${abs}${abs.includes('\\') ? '\\' : '/'}`;
     const b = r.path.endsWith('/') || r.path.endsWith('\\') ? r.path : `${r.path}${r.path.includes('\\') ? '\\' : '/'}`;
     if (a.startsWith(b) || b.startsWith(a)) {
-      throw new CustodianError('conflict', `${abs} overlaps the recording root ${r.path}: roots may not be nested.`);
+      throw failure('conflict', 'core:rootOverlaps', { folder: abs, other: r.path });
     }
   }
   refuseSameStorage(ctx, abs);
@@ -115,7 +116,7 @@ export function removeRoot(ctx: Ctx, idOrPath: string): RootRow {
 export function findRoot(ctx: Ctx, idOrPath: string): RootRow {
   const byId = /^\d+$/.test(idOrPath) ? getRoot(ctx.db, Number(idOrPath)) : undefined;
   const row = byId ?? findRootByPath(ctx.db, idOrPath) ?? listRoots(ctx.db).find((r) => r.path === idOrPath.replace(/[\\/]+$/, ''));
-  if (!row) throw new CustodianError('not_found', `There is no recording root "${idOrPath}" (see custodian roots list).`);
+  if (!row) throw failure('not_found', 'core:noRoot', { root: idOrPath });
   return row;
 }
 
@@ -131,9 +132,9 @@ export type SentinelCheck =
 export function checkSentinel(root: RootRow): SentinelCheck {
   const s = readSentinel(root.path);
   if (!s.ok) return { online: false, reason: s.reason };
-  if (s.uuid !== root.sentinel_uuid) return { online: false, reason: 'the sentinel belongs to another root (wrong disk mounted?)' };
+  if (s.uuid !== root.sentinel_uuid) return { online: false, reason: english({ key: 'media:sentinelOtherRoot' }) };
   if ((root.root_ino !== null && root.root_ino !== s.rootIno) || (root.sentinel_ino !== null && root.sentinel_ino !== s.sentinelIno)) {
-    return { online: false, identity: true, reason: 'the recording folder or its sentinel is not the one Custodian registered (a copied sentinel, a different disk, or a folder swapped for another)' };
+    return { online: false, identity: true, reason: english({ key: 'media:sentinelNotRegistered' }) };
   }
   return { online: true, rootIno: s.rootIno, sentinelIno: s.sentinelIno };
 }

@@ -1,6 +1,7 @@
 /** Reading and changing settings; every change is audit-logged with the old and new value. */
 import { z } from 'zod';
-import { CustodianError } from '../common/errors.js';
+import { failure } from '../common/errors.js';
+import { issueWords } from '../common/i18n/zod.js';
 import { SettingsSchema, type SettingKey, type Settings } from '../common/settings.js';
 import { writeSetting } from '../db/settings.js';
 import { audit } from './audit.js';
@@ -8,10 +9,10 @@ import type { Ctx } from './context.js';
 
 export function changeSetting<K extends SettingKey>(ctx: Ctx, key: K, value: unknown): Settings[K] {
   const field = SettingsSchema.shape[key] as z.ZodType;
-  if (!field) throw new CustodianError('invalid_request', `There is no setting "${String(key)}".`);
+  if (!field) throw failure('invalid_request', 'core:noSetting', { key: String(key) });
   const parsed = field.safeParse(value);
   if (!parsed.success) {
-    throw new CustodianError('invalid_request', `"${String(value)}" is not a valid value for ${String(key)}: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+    throw failure('invalid_request', 'core:badSetting', { value: String(value), key: String(key), detail: issueWords(field, value, parsed.error) });
   }
   const before = ctx.settings()[key];
   ctx.db.transaction(() => {
@@ -25,7 +26,7 @@ export function changeSetting<K extends SettingKey>(ctx: Ctx, key: K, value: unk
 /** Parses a value typed on a command line into the setting's type. */
 export function coerceSettingValue(key: SettingKey, text: string): unknown {
   const def = SettingsSchema.shape[key];
-  if (!def) throw new CustodianError('invalid_request', `There is no setting "${key}".`);
+  if (!def) throw failure('invalid_request', 'core:noSetting', { key });
   const sample = SettingsSchema.parse({})[key];
   if (typeof sample === 'number') return Number(text);
   if (text === 'null') return null;

@@ -4,7 +4,7 @@ import { listCameras } from '../db/cameras.js';
 import { listRoots } from '../db/roots.js';
 import { cameraStats, countMarked, countSegments, countWithAudio } from '../db/segments.js';
 import { countUnrecognised, listUnrecognised } from '../db/unrecognised.js';
-import { openAlarms } from './alarms.js';
+import { alarmMsg, openAlarms } from './alarms.js';
 import type { Ctx } from './context.js';
 import { nextDueMs } from './retention.js';
 import { retentionCutoff } from '../common/time.js';
@@ -52,6 +52,6 @@ export function status(ctx: Ctx): Status {
     pendingDeletions: countMarked(ctx.db),
     retentionHorizon: formatInstant(retentionCutoff(ctx.now(), s.retentionMonths, tz), tz),
     nextDeletion: iso(next),
-    alarms: openAlarms(ctx).map((a) => ({ id: a.id, kind: a.kind, message: a.message, raised: formatInstant(a.raised_ms, tz), conditionEnded: a.cleared_ms !== null })),
+    alarms: openAlarms(ctx).map((a) => ({ id: a.id, kind: a.kind, message: a.message, msg: alarmMsg(a), raised: formatInstant(a.raised_ms, tz), conditionEnded: a.cleared_ms !== null })),
   };
 }

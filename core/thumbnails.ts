@@ -67,7 +67,7 @@ function tools(ctx: Ctx): ReturnType<typeof resolveMediaTools> {
 /** The recording's file, checked as playback checks it (present, root online, no link); its path for ffmpeg to read. */
 function recordingPath(ctx: Ctx, segmentId: number): { seg: SegmentRow; file: string } {
   const item = footageItem(ctx, 'segment', segmentId);
-  const opened = openInside(item.base, item.components, `Recording #${segmentId}`);
+  const opened = openInside(item.base, item.components, { key: 'server:footageRecording', params: { id: segmentId } });
   closeSync(opened.fd);
   const seg = getSegment(ctx.db, segmentId);
   if (!seg) throw failure('not_found', 'desk:thumbnailUnavailable', { segment: segmentId });
@@ -76,7 +76,7 @@ function recordingPath(ctx: Ctx, segmentId: number): { seg: SegmentRow; file: st
 
 function readRecorded(ctx: Ctx, row: ThumbnailRow): Buffer | null {
   try {
-    const opened = openInside(thumbnailsDir(ctx), row.rel.split('/'), `Still #${row.id}`);
+    const opened = openInside(thumbnailsDir(ctx), row.rel.split('/'), { key: 'core:text', params: { text: `#${row.id}` } });
     closeSync(opened.fd);
     if (opened.size !== row.size) return null;
     const bytes = readFileSync(path.join(thumbnailsDir(ctx), ...row.rel.split('/')));

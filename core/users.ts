@@ -15,6 +15,7 @@ import { createHash, randomBytes, randomInt, scryptSync, timingSafeEqual, type S
 import { PASSWORD_MAX, PASSWORD_MIN, USER_NAME_RE } from '../common/api/contract.js';
 import type { UserView } from '../common/api/types.js';
 import { CustodianError, failure, isCustodianError } from '../common/errors.js';
+import { english, type Msg } from '../common/i18n/catalog.js';
 import { isRole, type Role } from '../common/permissions.js';
 import { formatInstant } from '../common/time.js';
 import { endSession, endSessionsOfUser, getSessionByTokenHash, insertSession, purgeEndedSessions, touchSession } from '../db/sessions.js';
@@ -99,25 +100,25 @@ const DUMMY_HASH = encodeHash(randomBytes(SCRYPT.saltLen), randomBytes(SCRYPT.ke
 function checkName(name: string): string {
   const n = name.trim();
   if (!USER_NAME_RE.test(n)) {
-    throw new CustodianError('invalid_request', `"${name}" is not a usable user name: 2–32 letters, digits, ".", "_" or "-", starting with a letter or digit.`);
+    throw failure('invalid_request', 'server:userName', { name });
   }
   return n;
 }
 
 function checkRole(role: string): Role {
-  if (!isRole(role)) throw new CustodianError('invalid_request', `The role must be officer, hr, dpo or admin, not "${role}".`);
+  if (!isRole(role)) throw failure('invalid_request', 'server:userRole', { role });
   return role;
 }
 
 function checkPassword(password: string): void {
-  if (password.length < PASSWORD_MIN) throw new CustodianError('invalid_request', `A password needs at least ${PASSWORD_MIN} characters.`);
-  if (password.length > PASSWORD_MAX) throw new CustodianError('invalid_request', `A password may have at most ${PASSWORD_MAX} characters.`);
-  if (password.trim() !== password) throw new CustodianError('invalid_request', 'A password may not begin or end with a space.');
+  if (password.length < PASSWORD_MIN) throw failure('invalid_request', 'server:passwordShort', { min: PASSWORD_MIN });
+  if (password.length > PASSWORD_MAX) throw failure('invalid_request', 'server:passwordLong', { max: PASSWORD_MAX });
+  if (password.trim() !== password) throw failure('invalid_request', 'server:passwordSpace');
 }
 
 function findUser(ctx: Ctx, name: string): UserRow {
   const row = getUserByName(ctx.db, name.trim());
-  if (!row) throw new CustodianError('not_found', `There is no user "${name}" (see custodian user list).`);
+  if (!row) throw failure('not_found', 'server:noUser', { name });
   return row;
 }
 
@@ -149,10 +150,10 @@ export async function addUser(ctx: Ctx, spec: { name: string; role: string; pass
   const role = checkRole(spec.role);
   checkPassword(spec.password);
   const existing = getUserByName(ctx.db, name);
-  if (existing) throw new CustodianError('conflict', `There is already a user "${existing.name}".`);
+  if (existing) throw failure('conflict', 'server:userExists', { name: existing.name });
   const hash = await hashPassword(spec.password);
   const row = ctx.db.transaction(() => {
-    if (getUserByName(ctx.db, name)) throw new CustodianError('conflict', `There is already a user "${name}".`);
+    if (getUserByName(ctx.db, name)) throw failure('conflict', 'server:userExists', { name });
     const id = insertUser(ctx.db, { name, role, passwordHash: hash, createdMs: ctx.now(), createdBy: ctx.actor.name });
     audit(ctx, 'user.added', { user: name, role });
     return getUserById(ctx.db, id) as UserRow;
@@ -160,9 +161,9 @@ export async function addUser(ctx: Ctx, spec: { name: string; role: string; pass
   return userView(ctx, row);
 }
 
-function assertNotLastAdmin(ctx: Ctx, u: UserRow, what: string): void {
+function assertNotLastAdmin(ctx: Ctx, u: UserRow, what: 'role' | 'disable'): void {
   if (u.role === 'admin' && u.disabled_ms === null && countActiveAdmins(ctx.db) <= 1) {
-    throw new CustodianError('conflict', `${u.name} is the last active administrator: ${what} would leave nobody to manage users. Add another admin first.`);
+    throw failure('conflict', what === 'role' ? 'server:lastAdminRole' : 'server:lastAdminDisable', { name: u.name });
   }
 }
 
@@ -171,7 +172,7 @@ export function setUserRole(ctx: Ctx, name: string, role: string): UserView {
   const u = findUser(ctx, name);
   if (u.role === r) return userView(ctx, u);
   ctx.db.transaction(() => {
-    if (r !== 'admin') assertNotLastAdmin(ctx, u, 'changing their role');
+    if (r !== 'admin') assertNotLastAdmin(ctx, u, 'role');
     setUserRoleRow(ctx.db, u.id, r);
     // A session (and an event stream) opened with the old role must not go on with it.
     const ended = endSessionsOfUser(ctx.db, u.id, ctx.now(), 'role changed');
@@ -182,9 +183,9 @@ export function setUserRole(ctx: Ctx, name: string, role: string): UserView {
 
 export function disableUser(ctx: Ctx, name: string): UserView {
   const u = findUser(ctx, name);
-  if (u.disabled_ms !== null) throw new CustodianError('conflict', `${u.name} is already disabled.`);
+  if (u.disabled_ms !== null) throw failure('conflict', 'server:userDisabledAlready', { name: u.name });
   ctx.db.transaction(() => {
-    assertNotLastAdmin(ctx, u, 'disabling them');
+    assertNotLastAdmin(ctx, u, 'disable');
     disableUserRow(ctx.db, u.id, ctx.actor.name, ctx.now());
     const ended = endSessionsOfUser(ctx.db, u.id, ctx.now(), 'user disabled');
     audit(ctx, 'user.disabled', { user: u.name, sessionsEnded: ended });
@@ -236,7 +237,7 @@ export function generatePassword(): string {
  * The first `init` makes an administrator: when there are no users yet, creates "admin" with a
  * generated password and returns it (to be shown once); otherwise returns null.
  */
-export function ensureFirstAdmin(ctx: Ctx, name = 'admin'): { name: string; password: string; message: string } | null {
+export function ensureFirstAdmin(ctx: Ctx, name = 'admin'): { name: string; password: string; message: string; msg: Msg } | null {
   if (countUsers(ctx.db) > 0) return null;
   const n = checkName(name);
   const password = generatePassword();
@@ -245,11 +246,8 @@ export function ensureFirstAdmin(ctx: Ctx, name = 'admin'): { name: string; pass
     insertUser(ctx.db, { name: n, role: 'admin', passwordHash: hash, createdMs: ctx.now(), createdBy: ctx.actor.name });
     audit(ctx, 'user.added', { user: n, role: 'admin', first: true });
   }).immediate();
-  return {
-    name: n,
-    password,
-    message: `First administrator for the app and browser mode: user "${n}", password ${password} (shown once; change it with "custodian user passwd ${n}").\n`,
-  };
+  const msg: Msg = { key: 'server:firstAdmin', params: { name: n, password } };
+  return { name: n, password, message: `${english(msg)}\n`, msg };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -427,30 +425,30 @@ function afterHash(ctx: Ctx, gate: LoginGate, user: UserRow | undefined, key: st
     .immediate();
 }
 
-const sessionEnded = (message: string): CustodianError => new CustodianError('unauthenticated', message);
+const sessionEnded = (key: string, params: Msg['params'] = {}): CustodianError => failure('unauthenticated', key, params);
 
 /**
  * The user behind a session token, or `unauthenticated`. With `touch` (a request by the person)
  * the idle clock restarts; without it (a heartbeat on an open event stream) it does not.
  */
 export function authenticate(ctx: Ctx, token: string | undefined, opts: { touch?: boolean } = {}): SessionUser {
-  if (!token) throw sessionEnded('Log in first.');
+  if (!token) throw sessionEnded('server:logInFirst');
   const s = getSessionByTokenHash(ctx.db, tokenHash(token));
-  if (!s) throw sessionEnded('This session is not known (log in again).');
-  if (s.ended_ms !== null) throw sessionEnded('This session has ended; log in again.');
+  if (!s) throw sessionEnded('server:sessionUnknown');
+  if (s.ended_ms !== null) throw sessionEnded('server:sessionOver');
   const now = ctx.now();
   const u = getUserById(ctx.db, s.user_id);
   const idleMinutes = ctx.settings().sessionIdleMinutes;
-  const end = (reason: string, message: string): never => {
+  const end = (reason: string, key: string, params: Msg['params'] = {}): never => {
     ctx.db.transaction(() => {
       endSession(ctx.db, s.id, now, reason);
       appendAuditRaw(ctx.db, now, u?.name ?? '(removed user)', 'session.ended', { session: s.id, reason });
     }).immediate();
-    throw sessionEnded(message);
+    throw sessionEnded(key, params);
   };
-  if (!u || u.disabled_ms !== null) return end('user disabled', 'This user is disabled.');
-  if (now - s.last_seen_ms > idleMinutes * 60_000) return end('idle', `The session ended after ${idleMinutes} minutes without use; log in again.`);
-  if (now - s.created_ms > SESSION_MAX_AGE_MS) return end('too old', `Sessions last at most ${SESSION_MAX_AGE_MS / 3_600_000} hours; log in again.`);
+  if (!u || u.disabled_ms !== null) return end('user disabled', 'server:userDisabled');
+  if (now - s.last_seen_ms > idleMinutes * 60_000) return end('idle', 'server:sessionIdle', { minutes: idleMinutes });
+  if (now - s.created_ms > SESSION_MAX_AGE_MS) return end('too old', 'server:sessionOld', { hours: SESSION_MAX_AGE_MS / 3_600_000 });
   if (opts.touch !== false && now - s.last_seen_ms >= TOUCH_EVERY_MS) touchSession(ctx.db, s.id, now);
   return { sessionId: s.id, userId: u.id, name: u.name, role: u.role };
 }

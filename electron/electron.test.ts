@@ -129,10 +129,11 @@ describe('the app scheme', () => {
 describe('tray', () => {
   it('says in Swedish what retention is doing', () => {
     const m = trayModel({ rootsOnline: 1, rootsTotal: 2, nextDeletion: '2026-11-25T14:30:00+01:00', alarms: 2, blocking: 1 }, 'sv');
-    expect(m.lines).toEqual(['Lagring: 1 av 2 anslutna', 'Nästa radering: 2026-11-25 14:30', 'Larm: 2', 'Raderingen är pausad – kvittera larmet']);
+    expect(m.lines).toEqual(['Lagring: 1 av 2 anslutna', 'Nästa radering: 25 nov. 2026 14:30', 'Larm: 2', 'Raderingen är pausad – kvittera larmet']);
     expect(m.warn).toBe(true);
     expect(trayModel(null, 'en').lines).toEqual(['Starting the service …']);
-    expect(wallTime('2026-03-29T03:00:00+02:00')).toBe('2026-03-29 03:00');
+    expect(wallTime('2026-03-29T03:00:00+02:00')).toBe('29 mars 2026 03:00');
+    expect(wallTime('2026-03-29T03:00:00+02:00', 'en')).toBe('29 Mar 2026 03:00');
   });
 });
 
@@ -256,7 +257,7 @@ describe('main ⇄ service process, against a real core', () => {
           if (may(role, op)) {
             if (!r.ok) expect([op, r.error.code]).toEqual([op, expect.stringMatching(/^(not_found|conflict|invalid_request)$/)]);
           } else {
-            expect([op, r]).toEqual([op, { ok: false, error: { code: 'forbidden', message: `The ${role} role may not use ${op}.` } }]);
+            expect([op, r]).toEqual([op, { ok: false, error: { code: 'forbidden', message: `The ${role} role may not use ${op}.`, msg: { key: 'server:roleMayNot', params: { role, operation: op } } } }]);
           }
         }
       });

@@ -4,7 +4,9 @@
  * the request with the operation's schema, then forwards it (with the window's session, which
  * the page never sees) to the service process. No `electron` import, so it is tested under Node.
  */
-import { CONTRACT, OPERATION_NAMES, describeIssues, type OperationName } from '../common/api/contract.js';
+import { CONTRACT, OPERATION_NAMES, type OperationName } from '../common/api/contract.js';
+import { english, type Msg } from '../common/i18n/catalog.js';
+import { requestIssues } from '../common/i18n/zod.js';
 import type { ApiResult } from '../common/api/types.js';
 import type { z } from 'zod';
 import { EVENT_CHANNEL, IPC_PREFIX, isTrustedSender } from './security.js';
@@ -29,7 +31,8 @@ export interface ApiForwarder {
   forward(senderId: number, op: OperationName, request: unknown): Promise<ApiResult<unknown>>;
 }
 
-const refuse = (code: 'forbidden' | 'invalid_request', message: string): ApiResult<never> => ({ ok: false, error: { code, message } });
+/** A refusal made here, before the service sees the call: English log form and the sentence for the window to word. */
+const refuse = (code: 'forbidden' | 'invalid_request', msg: Msg): ApiResult<never> => ({ ok: false, error: { code, message: english(msg), msg } });
 
 /** Registers every operation; returns the channels (and a function that removes them). */
 export function registerApiHandlers(ipc: IpcMainLike, forwarder: ApiForwarder, trusted: (e: IpcEventLike) => boolean = (e) => isTrustedSender(e.senderFrame)): { channels: string[]; dispose(): void } {
@@ -38,11 +41,11 @@ export function registerApiHandlers(ipc: IpcMainLike, forwarder: ApiForwarder, t
     const channel = apiChannel(op);
     const schema: z.ZodType = CONTRACT[op].request;
     ipc.handle(channel, async (event, ...args) => {
-      if (!trusted(event)) return refuse('forbidden', 'Refused: the message did not come from the Custodian window.');
-      if (args.length > 1) return refuse('invalid_request', 'The request is not valid: one request object per call.');
+      if (!trusted(event)) return refuse('forbidden', { key: 'desktop:errors.untrusted' });
+      if (args.length > 1) return refuse('invalid_request', { key: 'desktop:errors.oneRequest' });
       const raw = args[0] === undefined || args[0] === null ? {} : args[0];
       const parsed = schema.safeParse(raw);
-      if (!parsed.success) return refuse('invalid_request', describeIssues(parsed.error));
+      if (!parsed.success) return refuse('invalid_request', requestIssues(schema, raw, parsed.error));
       return forwarder.forward(event.sender.id, op, raw);
     });
     channels.push(channel);

@@ -1,26 +1,21 @@
 /**
  * The tray's status lines (roots online, next deletion, alarms), in the app's language, from the
- * main process's own translation files (electron/i18n). No `electron` import.
+ * catalogue's namespace "desktop" (common/i18n/desktop.*.json). No `electron` import.
  */
+import { formatIso } from '../common/i18n/dates.js';
+import { translator } from '../common/i18n/catalog.js';
+import type { sv as desktopSv } from '../common/i18n/desktop.js';
 import type { TrayStatus } from './backend-protocol.js';
-import en from './i18n/en.json' with { type: 'json' };
-import sv from './i18n/sv.json' with { type: 'json' };
 
 export type MainLang = 'sv' | 'en';
-type Strings = typeof sv;
-const STRINGS: Record<MainLang, Strings> = { sv, en };
 
-export function mainText(lang: MainLang, key: `${'tray' | 'errors'}.${string}`, vars: Record<string, string | number> = {}): string {
-  const [group, name] = key.split('.') as [keyof Strings, string];
-  const table = STRINGS[lang][group] as Record<string, string>;
-  const template = table[name] ?? (STRINGS.sv[group] as Record<string, string>)[name] ?? key;
-  return template.replace(/\{\{(\w+)\}\}/g, (_, v: string) => String(vars[v] ?? ''));
+export function mainText(lang: MainLang, key: keyof typeof desktopSv, vars: Record<string, string | number> = {}): string {
+  return translator(lang)(`desktop:${key}`, vars);
 }
 
-/** "2026-11-25T14:30:00+01:00" → "2026-11-25 14:30" (the site's wall time, as written). */
-export function wallTime(iso: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
-  return m ? `${m[1]} ${m[2]}` : iso;
+/** "2026-11-25T14:30:00+01:00" → "25 nov. 2026 14:30" (the site's wall time, as written). */
+export function wallTime(iso: string, lang: MainLang = 'sv'): string {
+  return formatIso(iso, lang);
 }
 
 export interface TrayModel {
@@ -33,7 +28,7 @@ export function trayModel(status: TrayStatus | null, lang: MainLang): TrayModel 
   if (!status) return { tooltip: mainText(lang, 'tray.tooltip'), lines: [mainText(lang, 'tray.starting')], warn: false };
   const lines = [
     mainText(lang, 'tray.roots', { online: status.rootsOnline, total: status.rootsTotal }),
-    status.nextDeletion ? mainText(lang, 'tray.next', { when: wallTime(status.nextDeletion) }) : mainText(lang, 'tray.nothingDue'),
+    status.nextDeletion ? mainText(lang, 'tray.next', { when: wallTime(status.nextDeletion, lang) }) : mainText(lang, 'tray.nothingDue'),
     status.alarms > 0 ? mainText(lang, 'tray.alarms', { count: status.alarms }) : mainText(lang, 'tray.noAlarms'),
   ];
   if (status.blocking > 0) lines.push(mainText(lang, 'tray.paused'));

@@ -30,7 +30,8 @@ import { mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { removeWorkingFolder } from './own-files.js';
 import os from 'node:os';
 import path from 'node:path';
-import { CustodianError } from '../common/errors.js';
+import { CustodianError, failure } from '../common/errors.js';
+import type { MsgParam } from '../common/i18n/catalog.js';
 import {
   MediaToolFailed,
   classifyFailure,
@@ -120,13 +121,13 @@ function sourceError(file: string, e: unknown): CustodianError {
   const stderr = e instanceof MediaToolFailed ? e.stderr : String((e as Error | null)?.message ?? e);
   const { kind } = classifyFailure(stderr);
   if (kind === 'missing') return vanished(file);
-  if (kind === 'permission') return new CustodianError('invalid_request', `The recording ${file} cannot be read (permission denied).`, { file });
-  const why = lastLines(stderr.replace(new RegExp(escapeRegExp(file) + ':\\s*', 'g'), ''), 1) || 'not a readable video file';
-  return new CustodianError('invalid_request', `The recording ${file} is damaged and cannot be read (${why}).`, { file });
+  if (kind === 'permission') return failure('invalid_request', 'media:recordingDenied', { file });
+  const why: MsgParam = lastLines(stderr.replace(new RegExp(escapeRegExp(file) + ':\\s*', 'g'), ''), 1) || { key: 'media:notVideo' };
+  return failure('invalid_request', 'media:recordingDamaged', { file, detail: why }, { file });
 }
 
 function vanished(file: string): CustodianError {
-  return new CustodianError('invalid_request', `The recording ${file} is no longer on the recorder's storage (it may have been overwritten or deleted).`, { file });
+  return failure('invalid_request', 'media:recordingGone', { file });
 }
 
 function escapeRegExp(s: string): string {
@@ -143,18 +144,18 @@ function concatEntry(file: string, inpoint: number | null, outpoint: number | nu
 
 function validate(opts: CutClipOptions): ClipSource[] {
   const { sources, fromMs, toMs } = opts;
-  if (sources.length === 0) throw new CustodianError('invalid_request', 'No recordings were given to cut the clip from.');
+  if (sources.length === 0) throw failure('invalid_request', 'media:noSources');
   if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || toMs <= fromMs) {
-    throw new CustodianError('invalid_request', `The clip window is empty or invalid (from ${fromMs} to ${toMs}).`);
+    throw failure('invalid_request', 'media:badWindow', { from: fromMs, to: toMs });
   }
   let prev: ClipSource | undefined;
   for (const s of sources) {
-    if (!(s.endMs > s.startMs)) throw new CustodianError('invalid_request', `The recording ${s.path} has an empty or inverted time span.`, { file: s.path });
-    if (prev && s.startMs < prev.startMs) throw new CustodianError('invalid_request', 'The recordings must be sorted by start time.');
+    if (!(s.endMs > s.startMs)) throw failure('invalid_request', 'media:emptySpan', { file: s.path });
+    if (prev && s.startMs < prev.startMs) throw failure('invalid_request', 'media:unsorted');
     prev = s;
   }
   const used = sources.filter((s) => s.endMs > fromMs && s.startMs < toMs);
-  if (used.length === 0) throw new CustodianError('invalid_request', 'None of the given recordings overlaps the clip window.');
+  if (used.length === 0) throw failure('invalid_request', 'media:noOverlap');
   return used;
 }
 
@@ -170,7 +171,7 @@ export async function cutClip(opts: CutClipOptions): Promise<CutClipResult> {
       const st = await stat(s.path).catch((e: unknown) => {
         throw sourceError(s.path, e);
       });
-      if (!st.isFile()) throw new CustodianError('invalid_request', `The recording ${s.path} is not a file.`, { file: s.path });
+      if (!st.isFile()) throw failure('invalid_request', 'media:notAFile', { file: s.path });
     }),
   );
 
@@ -178,9 +179,9 @@ export async function cutClip(opts: CutClipOptions): Promise<CutClipResult> {
   const [firstProbe, lastProbe] = await Promise.all(
     [first, last].map((s) => probeFile(tools, s.path, signal).catch((e: unknown) => Promise.reject(signal?.aborted ? e : sourceError(s.path, e)))),
   );
-  if (!firstProbe || !lastProbe) throw new CustodianError('internal', 'Probing the recordings gave no result.');
+  if (!firstProbe || !lastProbe) throw failure('internal', 'media:probeEmpty');
   for (const [s, p] of [[first, firstProbe], [last, lastProbe]] as const) {
-    if (!p.hasVideo) throw new CustodianError('invalid_request', `The recording ${s.path} has no video stream.`, { file: s.path });
+    if (!p.hasVideo) throw failure('invalid_request', 'media:noVideoStream', { file: s.path });
   }
 
   const inpoint = fromMs > first.startMs ? firstProbe.videoStart + (fromMs - first.startMs) / 1000 : null;
@@ -190,7 +191,7 @@ export async function cutClip(opts: CutClipOptions): Promise<CutClipResult> {
   const expectedMs = Math.max(1, Math.min(toMs, last.endMs) - Math.max(fromMs, first.startMs) - gapsMs);
 
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'custodian-clip-')).catch((e: unknown) => {
-    throw new CustodianError('internal', `Could not make a temporary folder for the clip's list of recordings (${(e as Error).message}).`);
+    throw failure('internal', 'media:tempFolder', { detail: (e as Error).message });
   });
   let partial: string;
   try {
@@ -213,7 +214,7 @@ export async function cutClip(opts: CutClipOptions): Promise<CutClipResult> {
   try {
     const entries = used.map((s, i) => concatEntry(s.path, i === 0 ? inpoint : null, i === used.length - 1 ? outpoint : null));
     await writeFile(list, 'ffconcat version 1.0\n' + entries.join('')).catch((e: unknown) => {
-      throw new CustodianError('internal', `Could not write the clip's list of recordings in ${tmp} (${(e as Error).message}).`);
+      throw failure('internal', 'media:tempList', { folder: tmp, detail: (e as Error).message });
     });
     // Where the demuxer's seek to the inpoint lands: the joined input's first video timestamp,
     // relative to the inpoint (e.g. -1.96 when the keyframe is 1.96 s before it).
@@ -250,11 +251,11 @@ export async function cutClip(opts: CutClipOptions): Promise<CutClipResult> {
     });
 
     const result = await probeFile(tools, partial, signal).catch((e: unknown) => {
-      throw new CustodianError('internal', `The cut clip could not be read back (${e instanceof Error ? e.message : String(e)}).`);
+      throw failure('internal', 'media:readBack', { detail: e instanceof Error ? e.message : String(e) });
     });
-    if (result.hasAudio) throw new CustodianError('internal', 'The cut clip unexpectedly contains audio; it was discarded.');
+    if (result.hasAudio) throw failure('internal', 'media:cutHasAudio');
     if (!result.hasVideo || result.durationS === null || result.durationS <= 0) {
-      throw new CustodianError('internal', `The cut clip came out empty; the recordings ${used.map((s) => path.basename(s.path)).join(', ')} may be damaged.`);
+      throw failure('internal', 'media:cutEmpty', { files: used.map((s) => path.basename(s.path)).join(', ') });
     }
     // The first video frame in the first file's own time. The concat demuxer measures from the
     // inpoint (or from the file's start over all streams when there is none). result.videoStart
@@ -278,10 +279,10 @@ export async function cutClip(opts: CutClipOptions): Promise<CutClipResult> {
 
 function ffmpegError(e: unknown, out: string, used: readonly ClipSource[]): CustodianError {
   if (e instanceof CustodianError) return e;
-  if (!(e instanceof MediaToolFailed)) return new CustodianError('internal', `Cutting the clip failed: ${e instanceof Error ? e.message : String(e)}.`);
+  if (!(e instanceof MediaToolFailed)) return failure('internal', 'media:cutFailed', { detail: e instanceof Error ? e.message : String(e) });
   const { kind, file } = classifyFailure(e.stderr);
   const source = file ? used.find((s) => path.resolve(s.path) === path.resolve(file)) : undefined;
   if (source) return sourceError(source.path, e);
   if (kind === 'disk_full' || kind === 'read_only' || kind === 'permission') return outputError(kind, out, lastLines(e.stderr, 1));
-  return new CustodianError('internal', `Cutting the clip failed: ${lastLines(e.stderr, 2) || 'ffmpeg gave no reason'}.`);
+  return failure('internal', 'media:cutFailed', { detail: lastLines(e.stderr, 2) || { key: 'media:ffmpegNoReason' } });
 }

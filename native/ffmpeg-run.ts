@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { open, rename, stat } from 'node:fs/promises';
 import { removeWorkingFile } from './own-files.js';
 import path from 'node:path';
-import { CustodianError } from '../common/errors.js';
+import { CustodianError, failure } from '../common/errors.js';
 
 /** Raised when ffmpeg or ffprobe exits unsuccessfully; `stderr` is ffmpeg's own explanation. */
 export class MediaToolFailed extends Error {
@@ -106,7 +106,7 @@ export function runTool(binary: string, args: readonly string[], opts: RunOption
     signal?.addEventListener('abort', onAbort, { once: true });
     child.on('error', (e) => {
       signal?.removeEventListener('abort', onAbort);
-      reject(new CustodianError('internal', `Could not start ${path.basename(binary)} (${e.message}).`));
+      reject(failure('internal', 'media:startFailed', { tool: path.basename(binary), detail: e.message }));
     });
     child.on('close', (code) => {
       signal?.removeEventListener('abort', onAbort);
@@ -159,14 +159,14 @@ export function outputError(kind: FailureKind, outFile: string, detail: string):
   const dir = path.dirname(outFile);
   switch (kind) {
     case 'disk_full':
-      return new CustodianError('internal', `The archive disk is full: there is no space left in ${dir} to write ${path.basename(outFile)}.`, { file: outFile });
+      return failure('internal', 'media:diskFull', { folder: dir, file: path.basename(outFile) }, { file: outFile });
     case 'read_only':
     case 'permission':
-      return new CustodianError('invalid_request', `The output folder ${dir} is read-only or not writable, so ${path.basename(outFile)} cannot be written there.`, { file: outFile });
+      return failure('invalid_request', 'media:folderReadOnly', { folder: dir, file: path.basename(outFile) }, { file: outFile });
     case 'missing':
-      return new CustodianError('invalid_request', `The output folder ${dir} does not exist.`, { file: outFile });
+      return failure('invalid_request', 'media:folderMissing', { folder: dir }, { file: outFile });
     default:
-      return new CustodianError('internal', `Writing ${path.basename(outFile)} failed: ${detail}`, { file: outFile });
+      return failure('internal', 'media:writeFailed', { file: path.basename(outFile), detail }, { file: outFile });
   }
 }
 
@@ -175,9 +175,9 @@ export function inputError(input: string, e: unknown): CustodianError {
   if (e instanceof CustodianError) return e;
   const stderr = e instanceof MediaToolFailed ? e.stderr : e instanceof Error ? e.message : String(e);
   const { kind } = classifyFailure(stderr);
-  if (kind === 'missing') return new CustodianError('invalid_request', `The video ${input} does not exist (any more).`, { file: input });
-  if (kind === 'permission') return new CustodianError('invalid_request', `The video ${input} cannot be read (permission denied).`, { file: input });
-  return new CustodianError('invalid_request', `The video ${input} is damaged or not a video file (${lastLines(stderr.split(input + ': ').join(''), 1) || 'unreadable'}).`, { file: input });
+  if (kind === 'missing') return failure('invalid_request', 'media:videoMissing', { file: input });
+  if (kind === 'permission') return failure('invalid_request', 'media:videoDenied', { file: input });
+  return failure('invalid_request', 'media:videoDamaged', { file: input, detail: lastLines(stderr.split(input + ': ').join(''), 1) || { key: 'media:unreadable' } }, { file: input });
 }
 
 /** The temporary name a result is written under until it is complete. */
@@ -194,7 +194,7 @@ export function partialName(out: string): string {
 export async function preparePartial(out: string): Promise<string> {
   const partial = partialName(out);
   const existing = await stat(out).catch(() => null);
-  if (existing) throw new CustodianError('conflict', `${out} already exists; refusing to replace it.`, { file: out });
+  if (existing) throw failure('conflict', 'media:exists', { file: out });
   await removeWorkingFile(partial).catch(() => undefined);
   try {
     const fh = await open(partial, 'wx');
@@ -218,7 +218,7 @@ export async function commitPartial(partial: string, out: string): Promise<void>
     } finally {
       await fh.close();
     }
-    if (await stat(out).catch(() => null)) throw new CustodianError('conflict', `${out} appeared while it was being written; refusing to replace it.`, { file: out });
+    if (await stat(out).catch(() => null)) throw failure('conflict', 'media:appeared', { file: out });
     await rename(partial, out);
   } catch (e) {
     if (e instanceof CustodianError) throw e;

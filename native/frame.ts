@@ -3,7 +3,7 @@
  * an officer can draw masks on it. Written as `outPng + '.partial'` then renamed, like clips.
  */
 import { open, stat } from 'node:fs/promises';
-import { CustodianError } from '../common/errors.js';
+import { CustodianError, failure } from '../common/errors.js';
 import { MediaToolFailed, classifyFailure, commitPartial, inputError, lastLines, outputError, preparePartial, removeQuietly, runTool } from './ffmpeg-run.js';
 import type { MediaTools } from './media-tools.js';
 
@@ -17,7 +17,7 @@ export interface FrameSize {
  * decodes up to the time) and writes it as a PNG. Returns the picture's size in pixels.
  */
 export async function grabFrame(tools: MediaTools, input: string, atSeconds: number, outPng: string): Promise<FrameSize> {
-  if (!Number.isFinite(atSeconds) || atSeconds < 0) throw new CustodianError('invalid_request', `The frame time ${atSeconds} s is not a time in the video.`);
+  if (!Number.isFinite(atSeconds) || atSeconds < 0) throw failure('invalid_request', 'media:frameTime', { seconds: atSeconds });
   await stat(input).catch((e: unknown) => {
     throw inputError(input, e);
   });
@@ -26,14 +26,14 @@ export async function grabFrame(tools: MediaTools, input: string, atSeconds: num
     try {
       await runTool(tools.ffmpeg, ['-hide_banner', '-nostdin', '-nostats', '-y', '-ss', atSeconds.toFixed(3), '-i', input, '-map', '0:v:0', '-frames:v', '1', '-an', '-c:v', 'png', '-f', 'image2pipe', partial]);
     } catch (e) {
-      const failure = e instanceof MediaToolFailed ? classifyFailure(e.stderr) : null;
-      if (failure && (failure.kind === 'disk_full' || failure.kind === 'read_only')) throw outputError(failure.kind, outPng, lastLines((e as MediaToolFailed).stderr, 1));
+      const how = e instanceof MediaToolFailed ? classifyFailure(e.stderr) : null;
+      if (how && (how.kind === 'disk_full' || how.kind === 'read_only')) throw outputError(how.kind, outPng, lastLines((e as MediaToolFailed).stderr, 1));
       throw inputError(input, e);
     }
     const size = await pngSize(partial);
     if (!size) {
       // ffmpeg succeeds with an empty output when the time is past the end.
-      throw new CustodianError('invalid_request', `There is no frame at ${atSeconds} s in ${input}; the time is past the end of the video.`, { file: input });
+      throw failure('invalid_request', 'media:framePastEnd', { seconds: atSeconds, file: input });
     }
     await commitPartial(partial, outPng);
     return size;

@@ -16,7 +16,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sig
 import { chmodSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { removeWorkingFileSync } from './own-files.js';
 import { join } from 'node:path';
-import { CustodianError } from '../common/errors.js';
+import { failure } from '../common/errors.js';
 
 export const KEYS_DIR = 'keys';
 export const PRIVATE_KEY_FILE = 'site-private.pem';
@@ -59,26 +59,21 @@ function loadPrivateKey(file: string): KeyObject {
     st = statSync(file);
   } catch (e) {
     if (errnoCode(e) === 'ENOENT') {
-      throw new CustodianError('not_found', `The site's private signing key ${file} does not exist. Run the setup (or ensureSiteKeys) to create it.`);
+      throw failure('not_found', 'media:keyMissing', { file });
     }
     throw e;
   }
   if (isPosix && (st.mode & 0o077) !== 0) {
-    throw new CustodianError(
-      'refused_by_safety_rule',
-      `The site's private signing key ${file} can be read by other users (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); ` +
-        `it must be 0600. Fix it with: chmod 600 "${file}" — and consider whether the key has leaked.`,
-      { file, mode: st.mode & 0o777 },
-    );
+    throw failure('refused_by_safety_rule', 'media:keyReadable', { file, mode: (st.mode & 0o777).toString(8).padStart(4, '0') }, { file, mode: st.mode & 0o777 });
   }
   let key: KeyObject;
   try {
     key = createPrivateKey(readFileSync(file));
   } catch (e) {
-    throw new CustodianError('internal', `The site's private signing key ${file} cannot be read as a PEM key: ${(e as Error).message}`);
+    throw failure('internal', 'media:keyNotPem', { file, detail: (e as Error).message });
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new CustodianError('internal', `The site's private signing key ${file} is a ${String(key.asymmetricKeyType)} key, not Ed25519.`);
+    throw failure('internal', 'media:keyWrongType', { file, type: String(key.asymmetricKeyType) });
   }
   return key;
 }
@@ -117,11 +112,7 @@ export function ensureSiteKeys(dataDir: string): SiteKeys {
       pubExists = false;
     }
     if (pubExists) {
-      throw new CustodianError(
-        'refused_by_safety_rule',
-        `${p.pub} exists but the private key ${p.priv} does not. Restore the private key from backup; a new key would ` +
-          `not match the fingerprint recipients already have. To start over on purpose, remove ${p.pub} first.`,
-      );
+      throw failure('refused_by_safety_rule', 'media:keyPrivateGone', { pub: p.pub, priv: p.priv });
     }
     const { privateKey } = generateKeyPairSync('ed25519');
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -153,10 +144,7 @@ export function ensureSiteKeys(dataDir: string): SiteKeys {
       matches = false;
     }
     if (!matches) {
-      throw new CustodianError(
-        'refused_by_safety_rule',
-        `${p.pub} is not the public half of ${p.priv}. One of them was replaced; find out which before signing anything.`,
-      );
+      throw failure('refused_by_safety_rule', 'media:keyPairMismatch', { pub: p.pub, priv: p.priv });
     }
   }
   return { publicKeyPem, fingerprint: publicKeyFingerprint(publicKeyPem) };

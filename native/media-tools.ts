@@ -6,7 +6,7 @@
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { CustodianError } from '../common/errors.js';
+import { failure } from '../common/errors.js';
 
 export interface MediaTools {
   readonly ffmpeg: string;
@@ -19,7 +19,7 @@ function packaged(pkg: string): string {
   try {
     return (require(pkg) as { path: string }).path;
   } catch (e) {
-    throw new CustodianError('internal', `The ${pkg} package is not installed or has no binary for this platform (${(e as Error).message}). Run npm ci, or set the path in the settings.`);
+    throw failure('internal', 'media:toolMissingPackage', { pkg, detail: (e as Error).message });
   }
 }
 
@@ -28,16 +28,13 @@ export function checkExecutable(name: string, file: string): void {
   try {
     st = statSync(file);
   } catch {
-    throw new CustodianError('internal', `${name} was not found at ${file}. Run npm ci, or set ${name}Path in the settings.`);
+    throw failure('internal', 'media:toolNotFound', { tool: name, file });
   }
-  if (!st.isFile()) throw new CustodianError('internal', `${name} at ${file} is not a file.`);
+  if (!st.isFile()) throw failure('internal', 'media:toolNotFile', { tool: name, file });
   try {
     accessSync(file, constants.X_OK);
   } catch {
-    throw new CustodianError(
-      'internal',
-      `${name} at ${file} is not executable. Its package's install script makes it executable: run npm ci without --ignore-scripts, or chmod +x it.`,
-    );
+    throw failure('internal', 'media:toolNotExecutable', { tool: name, file });
   }
 }
 

@@ -16,6 +16,7 @@
  */
 import { tzOffset } from '@date-fns/tz';
 import { translator } from '../common/i18n/catalog.js';
+import { actorMsg } from '../common/i18n/words.js';
 import { clipPackagePath, VERIFY_COMMANDS, type PackageBody, type PackageFile, type PackageLanguage } from '../common/manifest.js';
 import { formatLocal } from '../common/time.js';
 
@@ -255,7 +256,7 @@ export function renderPackageHtml(manifest: PackageBody, language: PackageLangua
   ${row(t('viewerAudience'), audience)}
   ${row(t('viewerController'), escapeHtml(m.site.controller))}
   ${row(t('viewerDpo'), escapeHtml(m.site.dpoContact))}
-  ${row(t('viewerOperator'), escapeHtml(m.operator))}
+  ${row(t('viewerOperator'), escapeHtml(translator(language)(actorMsg(m.operator))))}
   ${row(t('viewerCreatedAt'), `<time datetime="${escapeHtml(m.createdAt)}">${escapeHtml(formatPackageTime(Date.parse(m.createdAt), tz))}</time>`)}
   ${row(t('viewerTimeZone'), escapeHtml(tz))}
   ${row(t('viewerPackageId'), `<code>${escapeHtml(m.packageId)}</code>`)}

@@ -28,7 +28,7 @@ import { lstat, readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
-import { invalid, notFound } from '../common/errors.js';
+import { failure } from '../common/errors.js';
 import { english, type Msg } from '../common/i18n/catalog.js';
 import {
   MANIFEST_FILE,
@@ -487,12 +487,12 @@ export async function verifyPackage(pathToDirOrZip: string, references: readonly
   try {
     st = await stat(pathToDirOrZip);
   } catch (e) {
-    if (errnoCode(e) === 'ENOENT') throw notFound(`${pathToDirOrZip} does not exist.`);
+    if (errnoCode(e) === 'ENOENT') throw failure('not_found', 'media:verifyMissing', { path: pathToDirOrZip });
     throw e;
   }
   let collected: PackageCollector;
   if (st.isDirectory()) collected = await collectDir(pathToDirOrZip);
   else if (st.isFile()) collected = await collectZip(pathToDirOrZip);
-  else throw invalid(`${pathToDirOrZip} is neither a folder nor a zip file.`);
+  else throw failure('invalid_request', 'media:verifyNeither', { path: pathToDirOrZip });
   return checkCollected(collected, references);
 }

@@ -29,7 +29,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { tzOffset } from '@date-fns/tz';
 import { ZipArchive, type ZipEntryData } from 'archiver';
-import { CustodianError, conflict, invalid, notFound } from '../common/errors.js';
+import { failure, invalid } from '../common/errors.js';
 import { translator } from '../common/i18n/catalog.js';
 import {
   CLIPS_DIR,
@@ -188,10 +188,10 @@ async function writeSynced(path: string, data: string | Buffer): Promise<void> {
 async function checkTarget(outDir: string, zipPath: string | undefined): Promise<void> {
   try {
     const st = await stat(outDir);
-    if (!st.isDirectory()) throw conflict(`${outDir} already exists and is not a folder; choose another place for the package.`);
+    if (!st.isDirectory()) throw failure('conflict', 'media:packageTargetNotFolder', { folder: outDir });
     const entries = await readdir(outDir);
     if (entries.length > 0) {
-      throw conflict(`${outDir} already exists and is not empty (${entries.length} entries); a package is only written into a new or empty folder.`);
+      throw failure('conflict', 'media:packageTargetNotEmpty', { folder: outDir, count: entries.length });
     }
   } catch (e) {
     if (errnoCode(e) !== 'ENOENT') throw e;
@@ -199,7 +199,7 @@ async function checkTarget(outDir: string, zipPath: string | undefined): Promise
   if (zipPath !== undefined) {
     try {
       await stat(zipPath);
-      throw conflict(`${zipPath} already exists; move it away or choose another folder name for the package.`);
+      throw failure('conflict', 'media:packageZipExists', { file: zipPath });
     } catch (e) {
       if (errnoCode(e) !== 'ENOENT') throw e;
     }
@@ -210,10 +210,10 @@ function validateClips(manifest: Pick<PackageManifestDraft, 'files'>, clips: Wri
   const byName = new Map<string, number>();
   for (const c of clips) {
     if (!CLIP_NAME_RE.test(c.name) || /[. ]$/.test(c.name)) {
-      throw invalid(`"${c.name}" is not a usable clip name (letters, digits, space, ".", "-", "_"; no path separators).`);
+      throw failure('invalid_request', 'media:clipName', { name: c.name });
     }
     const key = c.name.toLowerCase();
-    if (byName.has(key)) throw invalid(`Two clips are named "${c.name}".`);
+    if (byName.has(key)) throw failure('invalid_request', 'media:clipNameTwice', { name: c.name });
     byName.set(key, 1);
   }
   const inManifest = new Set(manifest.files.map((f) => f.name));
@@ -221,12 +221,7 @@ function validateClips(manifest: Pick<PackageManifestDraft, 'files'>, clips: Wri
   const notGiven = [...inManifest].filter((n) => !given.has(n));
   const notListed = [...given].filter((n) => !inManifest.has(n));
   if (notGiven.length > 0 || notListed.length > 0 || inManifest.size !== manifest.files.length) {
-    throw invalid(
-      `The manifest's files and the clips given do not match one to one` +
-        (notGiven.length > 0 ? `; in the manifest without a source file: ${notGiven.join(', ')}` : '') +
-        (notListed.length > 0 ? `; given but not in the manifest: ${notListed.join(', ')}` : '') +
-        '.',
-    );
+    throw failure('invalid_request', 'media:clipsMismatch', { detail: [...notGiven.map((n) => `-${n}`), ...notListed.map((n) => `+${n}`)].join(', ') });
   }
 }
 
@@ -237,10 +232,10 @@ async function copyClip(source: string, dest: string, onBytes: (n: number) => vo
   try {
     st = await stat(source);
   } catch (e) {
-    if (errnoCode(e) === 'ENOENT') throw notFound(`The clip file ${source} does not exist (moved or deleted from the archive?).`);
+    if (errnoCode(e) === 'ENOENT') throw failure('not_found', 'media:clipSourceGone', { file: source });
     throw e;
   }
-  if (!st.isFile()) throw invalid(`The clip source ${source} is not a regular file.`);
+  if (!st.isFile()) throw failure('invalid_request', 'media:clipSourceNotFile', { file: source });
   let copied = 0;
   let lastReported = 0;
   const counter = new Transform({
@@ -358,7 +353,7 @@ export async function writePackage(opts: WritePackageOptions): Promise<WrittenPa
     signingKey,
     files: opts.manifest.files.map((f) => ({ ...f, sha256: f.sha256 ?? '0'.repeat(64), size: f.size ?? 0 })),
   });
-  if (!precheck.success) throw invalid(`The package manifest is not valid: ${precheck.error.message}`, { issues: precheck.error.issues });
+  if (!precheck.success) throw failure('invalid_request', 'media:manifestInvalid', { detail: precheck.error.message }, { issues: precheck.error.issues });
 
   await mkdir(parent, { recursive: true, mode: DIR_MODE });
   const suffix = randomBytes(6).toString('hex');
@@ -414,17 +409,12 @@ export async function writePackage(opts: WritePackageOptions): Promise<WrittenPa
     // 3. The manifest with the written clips' hashes, signed.
     const files = opts.manifest.files.map((f) => {
       const w = written.get(f.name);
-      if (w === undefined) throw new CustodianError('internal', `No written clip for "${f.name}".`);
+      if (w === undefined) throw failure('internal', 'media:clipNotWritten', { name: f.name });
       if (f.sha256 !== undefined && f.sha256 !== w.sha256) {
-        throw new CustodianError(
-          'refused_by_safety_rule',
-          `The clip "${f.name}" (${opts.clips.find((c) => c.name === f.name)?.sourcePath ?? '?'}) no longer matches its recorded SHA-256: ` +
-            `recorded ${f.sha256}, read ${w.sha256}. It was not exported; check the archive.`,
-          { file: f.name, expected: f.sha256, actual: w.sha256 },
-        );
+        throw failure('refused_by_safety_rule', 'media:clipHashChanged', { name: f.name, file: opts.clips.find((c) => c.name === f.name)?.sourcePath ?? '?', expected: f.sha256, actual: w.sha256 }, { file: f.name, expected: f.sha256, actual: w.sha256 });
       }
       if (f.size !== undefined && f.size !== w.size) {
-        throw new CustodianError('refused_by_safety_rule', `The clip "${f.name}" is ${w.size} bytes, but its record says ${f.size}.`, { file: f.name });
+        throw failure('refused_by_safety_rule', 'media:clipSizeChanged', { name: f.name, actual: w.size, expected: f.size }, { file: f.name });
       }
       return { ...f, sha256: w.sha256, size: w.size };
     });
@@ -488,7 +478,7 @@ export async function writePackage(opts: WritePackageOptions): Promise<WrittenPa
       try {
         await link(zipTmp, zipPath);
       } catch (e) {
-        if (errnoCode(e) === 'EEXIST') throw conflict(`${zipPath} appeared while the package was written; the folder ${outDir} is complete but no zip was made.`);
+        if (errnoCode(e) === 'EEXIST') throw failure('conflict', 'media:packageZipAppeared', { file: zipPath, folder: outDir });
         throw e;
       }
       await removeWorkingFile(zipTmp);

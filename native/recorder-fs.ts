@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CustodianError } from '../common/errors.js';
+import { failure } from '../common/errors.js';
+import { english } from '../common/i18n/catalog.js';
 import { SENTINEL_FILE } from '../common/domain.js';
 
 export interface Sentinel {
@@ -24,15 +25,15 @@ export function assertUsableRoot(dir: string): string {
     st = statSync(abs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CustodianError('invalid_request', `The recording folder ${abs} does not exist.`);
-    if (code === 'EACCES' || code === 'EPERM') throw new CustodianError('invalid_request', `The recording folder ${abs} cannot be read (permission denied).`);
-    throw new CustodianError('invalid_request', `The recording folder ${abs} cannot be used: ${(e as Error).message}.`);
+    if (code === 'ENOENT') throw failure('invalid_request', 'media:folderGone', { folder: abs });
+    if (code === 'EACCES' || code === 'EPERM') throw failure('invalid_request', 'media:folderDenied', { folder: abs });
+    throw failure('invalid_request', 'media:folderUnusable', { folder: abs, detail: (e as Error).message });
   }
-  if (!st.isDirectory()) throw new CustodianError('invalid_request', `${abs} is a file, not a folder: a recording root must be a folder.`);
+  if (!st.isDirectory()) throw failure('invalid_request', 'media:folderIsFile', { folder: abs });
   try {
     readdirSync(abs);
   } catch (e) {
-    throw new CustodianError('invalid_request', `The recording folder ${abs} cannot be listed: ${(e as Error).message}.`);
+    throw failure('invalid_request', 'media:folderUnlistable', { folder: abs, detail: (e as Error).message });
   }
   return abs;
 }
@@ -87,24 +88,24 @@ export function readSentinel(root: string): SentinelState {
   let sentinelIno: number;
   try {
     const rst = lstatSync(root);
-    if (rst.isSymbolicLink()) return { ok: false, reason: 'the recording folder is a symbolic link (Custodian uses only real folders)' };
-    if (!rst.isDirectory()) return { ok: false, reason: 'the recording folder is not a folder' };
+    if (rst.isSymbolicLink()) return { ok: false, reason: english({ key: 'media:sentinelLink' }) };
+    if (!rst.isDirectory()) return { ok: false, reason: english({ key: 'media:sentinelNotFolder' }) };
     rootIno = rst.ino;
     const st = lstatSync(path.join(root, SENTINEL_FILE));
-    if (!st.isFile()) return { ok: false, reason: 'the sentinel is not a regular file' };
+    if (!st.isFile()) return { ok: false, reason: english({ key: 'media:sentinelNotFile' }) };
     sentinelIno = st.ino;
     text = readFileSync(path.join(root, SENTINEL_FILE), 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, reason: 'the sentinel file is missing (share unmounted or wrong disk?)' };
-    return { ok: false, reason: `the sentinel cannot be read (${code ?? (e as Error).message})` };
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, reason: english({ key: 'media:sentinelMissing' }) };
+    return { ok: false, reason: english({ key: 'media:sentinelUnreadable', params: { detail: code ?? (e as Error).message } }) };
   }
   try {
     const parsed = JSON.parse(text) as Partial<Sentinel>;
-    if (typeof parsed.uuid !== 'string') return { ok: false, reason: 'the sentinel file is damaged' };
+    if (typeof parsed.uuid !== 'string') return { ok: false, reason: english({ key: 'media:sentinelDamaged' }) };
     return { ok: true, uuid: parsed.uuid, rootIno, sentinelIno };
   } catch {
-    return { ok: false, reason: 'the sentinel file is damaged' };
+    return { ok: false, reason: english({ key: 'media:sentinelDamaged' }) };
   }
 }
 
@@ -121,7 +122,7 @@ export function ensureSentinel(root: string, nowIso: string): string {
       { flag: 'wx' },
     );
   } catch (e) {
-    throw new CustodianError('invalid_request', `Cannot write the sentinel file in ${root}: ${(e as Error).message}.`);
+    throw failure('invalid_request', 'media:sentinelWrite', { folder: root, detail: (e as Error).message });
   }
   return uuid;
 }
@@ -136,6 +137,8 @@ export interface DirListing {
 
 /** Names containing U+FFFD could not be decoded as UTF-8: we could not open them again by name. */
 const BAD_NAME = /\uFFFD/;
+/** Why an entry is left alone (the English log form; faces read it back into words). */
+const SKIPPED = { name: english({ key: 'media:skippedName' }), link: english({ key: 'media:skippedLink' }), special: english({ key: 'media:skippedSpecial' }) };
 
 export function listDir(abs: string): DirListing {
   const mtimeMs = Math.trunc(lstatSync(abs).mtimeMs);
@@ -145,11 +148,11 @@ export function listDir(abs: string): DirListing {
   const skipped: { name: string; reason: string }[] = [];
   for (const e of entries) {
     const name = e.name;
-    if (BAD_NAME.test(name)) skipped.push({ name, reason: 'the file name is not valid UTF-8' });
+    if (BAD_NAME.test(name)) skipped.push({ name, reason: SKIPPED.name });
     else if (e.isFile()) files.push(name);
     else if (e.isDirectory()) dirs.push(name);
-    else if (e.isSymbolicLink()) skipped.push({ name, reason: 'symbolic link (not followed)' });
-    else skipped.push({ name, reason: 'not a regular file' });
+    else if (e.isSymbolicLink()) skipped.push({ name, reason: SKIPPED.link });
+    else skipped.push({ name, reason: SKIPPED.special });
   }
   return { mtimeMs, files, dirs, skipped };
 }

@@ -11,7 +11,7 @@
  * `out + '.partial'`, fsynced and renamed, and the partial is removed on any failure.
  */
 import path from 'node:path';
-import { CustodianError } from '../common/errors.js';
+import { CustodianError, failure } from '../common/errors.js';
 import {
   MediaToolFailed,
   classifyFailure,
@@ -71,7 +71,7 @@ export interface PixelBox {
 export function maskBoxes(masks: readonly Mask[], width: number, height: number): PixelBox[] {
   return masks.map((m, i) => {
     const ok = [m.x, m.y, m.w, m.h].every(Number.isFinite) && m.x >= 0 && m.y >= 0 && m.w > 0 && m.h > 0 && m.x + m.w <= 1 + 1e-9 && m.y + m.h <= 1 + 1e-9;
-    if (!ok) throw new CustodianError('invalid_request', `Mask ${i + 1} is not a region inside the picture (x, y, w, h must be within 0..1).`);
+    if (!ok) throw failure('invalid_request', 'media:maskOutside', { n: i + 1 });
     const x0 = Math.floor((m.x * width) / 2) * 2;
     const y0 = Math.floor((m.y * height) / 2) * 2;
     const x1 = Math.min(width, Math.ceil(((m.x + m.w) * width) / 2) * 2);
@@ -101,14 +101,14 @@ async function probeInput(tools: MediaTools, input: string, signal: AbortSignal 
   }
   const j = JSON.parse(stdout) as { streams?: { width?: number; height?: number; duration?: string }[]; format?: { duration?: string } };
   const v = j.streams?.[0];
-  if (!v?.width || !v.height) throw new CustodianError('invalid_request', `The video ${input} has no picture to redact.`, { file: input });
+  if (!v?.width || !v.height) throw failure('invalid_request', 'media:noPicture', { file: input });
   const d = Number(v.duration ?? j.format?.duration);
   return { width: v.width, height: v.height, durationMs: Number.isFinite(d) && d > 0 ? d * 1000 : null };
 }
 
 export async function redactClip(opts: RedactOptions): Promise<RedactResult> {
   const { tools, input, masks, out, onProgress, signal } = opts;
-  if (masks.length === 0) throw new CustodianError('invalid_request', 'No masks were given; a redacted copy needs at least one region to hide.');
+  if (masks.length === 0) throw failure('invalid_request', 'media:noMasks');
   const info = await probeInput(tools, input, signal);
   const boxes = maskBoxes(masks, info.width, info.height);
   const filter = maskFilter(boxes);
@@ -132,10 +132,10 @@ export async function redactClip(opts: RedactOptions): Promise<RedactResult> {
       } }));
     } catch (e) {
       if (signal?.aborted || e instanceof CustodianError) throw e;
-      const failure = e instanceof MediaToolFailed ? classifyFailure(e.stderr) : null;
-      if (failure && (failure.kind === 'disk_full' || failure.kind === 'read_only')) throw outputError(failure.kind, out, lastLines((e as MediaToolFailed).stderr, 1));
-      if (failure?.file && path.resolve(failure.file) === path.resolve(input)) throw inputError(input, e);
-      throw new CustodianError('internal', `Redacting ${path.basename(input)} failed: ${e instanceof MediaToolFailed ? lastLines(e.stderr, 2) : String(e)}.`);
+      const how = e instanceof MediaToolFailed ? classifyFailure(e.stderr) : null;
+      if (how && (how.kind === 'disk_full' || how.kind === 'read_only')) throw outputError(how.kind, out, lastLines((e as MediaToolFailed).stderr, 1));
+      if (how?.file && path.resolve(how.file) === path.resolve(input)) throw inputError(input, e);
+      throw failure('internal', 'media:redactFailed', { file: path.basename(input), detail: e instanceof MediaToolFailed ? lastLines(e.stderr, 2) : String(e) });
     }
     await commitPartial(partial, out);
     report(1);

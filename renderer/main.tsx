@@ -8,7 +8,7 @@ import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { createHttpApi } from './api/client.js';
 import { App } from './App.js';
-import { createI18n } from './i18n/index.js';
+import { createI18n, currentLanguage } from './i18n/index.js';
 import type { Lang } from './lib/format.js';
 import { bridgeApi, getBridge } from './lib/bridge.js';
 import { createStores } from './stores/app.js';
@@ -27,7 +27,7 @@ function savedLang(): Lang {
 const lang = savedLang();
 document.documentElement.lang = lang;
 const bridge = getBridge();
-const api = bridge ? bridgeApi(bridge) : createHttpApi();
+const api = bridge ? bridgeApi(bridge) : createHttpApi({ language: currentLanguage });
 const stores = createStores(api, { lang });
 const i18n = createI18n(lang);
 const root = document.getElementById('root');

@@ -313,7 +313,7 @@ describe('browser mode under attack from the same machine (issue 13)', () => {
       answers.set(`${r.status} ${r.text}`, ref);
     }
     expect(answers.size).toBe(1);
-    expect([...answers.keys()][0]).toBe('404 {"ok":false,"error":{"code":"not_found","message":"There is no such incident handed over to HR."}}');
+    expect([...answers.keys()][0]).toBe('404 {"ok":false,"error":{"code":"not_found","message":"There is no such incident handed over to HR.","msg":{"key":"server:noIncidentForHr","params":{}}}}');
     const list = JSON.parse((await api(port, cookie, 'incidents.list')).text) as { data: { incidents: unknown[] } };
     expect(list.data.incidents).toEqual([]);
   });

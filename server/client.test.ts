@@ -110,7 +110,7 @@ describe('the renderer HTTP client against browser mode', () => {
     expect(jar.cookie()).toMatch(/^custodian_session=/);
     const me = await api.call('session.me', {});
     expect(me.ok && me.data.operations).toEqual(expect.arrayContaining(['incidents.list', 'incidents.show']));
-    expect(await api.call('status', {})).toEqual({ ok: false, error: { code: 'forbidden', message: 'The hr role may not use status.' } });
+    expect(await api.call('status', {})).toMatchObject({ ok: false, error: { code: 'forbidden', message: 'The hr role may not use status.' } });
     const list = await api.call('incidents.list', {});
     expect(list.ok && list.data.incidents).toEqual([]);
     expect(await api.call('auth.logout', {})).toEqual({ ok: true, data: { loggedOut: true } });

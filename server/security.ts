@@ -6,6 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CONTENT_SECURITY_POLICY } from '../common/api/http.js';
+import type { Msg } from '../common/i18n/catalog.js';
 
 export const LOOPBACK_HOST = '127.0.0.1';
 
@@ -35,17 +36,17 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), usb=(), payment=()',
 };
 
-export type Refusal = { status: number; message: string } | null;
+export type Refusal = { status: number; msg: Msg } | null;
 
 /** Host and Origin checks for every request; fetch metadata for the API, events and media. */
 export function checkRequest(request: FastifyRequest, port: number): Refusal {
   const host = (request.headers.host ?? '').toLowerCase();
   if (!allowedHosts(port).has(host)) {
-    return { status: 421, message: `This server answers only to http://127.0.0.1:${port}/ (the Host header "${host.slice(0, 100)}" is not that).` };
+    return { status: 421, msg: { key: 'server:hostRefused', params: { port, host: host.slice(0, 100) } } };
   }
   const origin = request.headers.origin;
   if (origin !== undefined && !allowedOrigins(port).has(origin.toLowerCase())) {
-    return { status: 403, message: 'Cross-origin requests are refused.' };
+    return { status: 403, msg: { key: 'server:crossOrigin' } };
   }
   // The matched route as well as the raw URL: "/%61pi/…" is routed to the API too.
   const route = request.routeOptions.url ?? '';
@@ -53,7 +54,7 @@ export function checkRequest(request: FastifyRequest, port: number): Refusal {
   const guarded = [route, url].some((u) => u.startsWith('/api/') || u.startsWith('/media/') || u.startsWith('/download/') || u.startsWith('/upload/'));
   const site = request.headers['sec-fetch-site'];
   if (guarded && site !== undefined && site !== 'same-origin' && site !== 'none') {
-    return { status: 403, message: 'Requests from other sites are refused.' };
+    return { status: 403, msg: { key: 'server:otherSites' } };
   }
   return null;
 }

@@ -28,12 +28,12 @@ import { closeSync, createReadStream, existsSync, realpathSync, statSync } from 
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { API_PREFIX, BODY_LIMIT_BYTES, DOWNLOAD_PREFIX, EVENTS_PATH, HTTP_STATUS, MEDIA_PREFIX, SESSION_COOKIE, UPLOAD_PREFIX, isFootageKind } from '../common/api/http.js';
+import { API_PREFIX, BODY_LIMIT_BYTES, DOWNLOAD_PREFIX, EVENTS_PATH, HTTP_STATUS, LANG_HEADER, MEDIA_PREFIX, SESSION_COOKIE, UPLOAD_PREFIX, isFootageKind } from '../common/api/http.js';
 import { decideRange } from '../common/api/range.js';
 import type { ApiEvent, ApiFailure } from '../common/api/types.js';
-import type { ErrorCode } from '../common/errors.js';
+import type { CustodianError, ErrorCode } from '../common/errors.js';
 import { isCustodianError, messageOf } from '../common/errors.js';
-import { english } from '../common/i18n/catalog.js';
+import { english, translator, type Language, type Msg } from '../common/i18n/catalog.js';
 import { CustodianApi, failure, type CallMeta, type SessionChange } from '../core/api/index.js';
 import type { Ctx } from '../core/context.js';
 import type { LoginGate } from '../core/login-gate.js';
@@ -98,13 +98,27 @@ function sendFailure(reply: FastifyReply, status: number, body: ApiFailure): Fas
   return reply.code(status).header('Cache-Control', 'no-store').type('application/json; charset=utf-8').send(body);
 }
 
-function sendCode(reply: FastifyReply, code: ErrorCode, message: string, status = HTTP_STATUS[code]): FastifyReply {
-  return sendFailure(reply, status, failure(code, message));
+/** An answer the server makes itself: its sentence worded in `lang`, and as `msg` for the app. */
+function sendCode(reply: FastifyReply, code: ErrorCode, msg: Msg, lang: Language, status = HTTP_STATUS[code]): FastifyReply {
+  return sendFailure(reply, status, failure(code, translator(lang)(msg), msg));
 }
 
-const nothingHere = (): string => english({ key: 'server:nothingHere' });
+/** A Custodian error as an answer, worded in `lang`. */
+function sendError(reply: FastifyReply, e: CustodianError, lang: Language): FastifyReply {
+  return sendFailure(reply, HTTP_STATUS[e.code], failure(e.code, e.msg ? translator(lang)(e.msg) : e.message, e.msg));
+}
+
+const NOTHING_HERE: Msg = { key: 'server:nothingHere' };
+const BAD_PATH: Msg = { key: 'server:badPath' };
+const INTERNAL: Msg = { key: 'core:internalAnswer' };
+
 
 /** An error's HTTP status, from fastify (statusCode) or from the static file server (status). */
+function headerLang(request: FastifyRequest): string | undefined {
+  const v = request.headers[LANG_HEADER];
+  return typeof v === 'string' ? v : undefined;
+}
+
 function statusOf(error: { statusCode?: number; status?: unknown }): number {
   if (typeof error.statusCode === 'number') return error.statusCode;
   return typeof error.status === 'number' ? error.status : 500;
@@ -116,7 +130,7 @@ export class CustodianServer {
   private readonly host: string;
   private readonly requestedPort: number;
   private port = 0;
-  private readonly streams = new Set<{ end: (reason: string) => void }>();
+  private readonly streams = new Set<{ end: (msg: Msg) => void }>();
   /** Answers held back (RATE_LIMITED_PAUSE_MS); stop() lets them go at once. */
   private readonly held = new Set<() => void>();
   private statusTimer: NodeJS.Timeout | null = null;
@@ -156,7 +170,7 @@ export class CustodianServer {
       frameworkErrors: (error, request, reply) => {
         setSecurityHeaders(reply);
         this.refusedPath(request, error.code);
-        return sendCode(reply, 'invalid_request', english({ key: 'server:badPath' }), 400);
+        return sendCode(reply, 'invalid_request', BAD_PATH, this.langOf(request), 400);
       },
     });
     // Only JSON bodies: a cross-site form (text/plain, urlencoded) is not even parsed.
@@ -165,31 +179,32 @@ export class CustodianServer {
     app.addHook('onRequest', async (request, reply) => {
       setSecurityHeaders(reply);
       const refusal = checkRequest(request, this.port);
-      if (refusal) return sendCode(reply, 'forbidden', refusal.message, refusal.status);
+      if (refusal) return sendCode(reply, 'forbidden', refusal.msg, this.langOf(request), refusal.status);
       return undefined;
     });
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const status = statusOf(error);
+      const lang = this.langOf(request);
       if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) {
-        return sendCode(reply, 'invalid_request', `The request is larger than the ${BODY_LIMIT_BYTES / 1024} KB allowed.`, 413);
+        return sendCode(reply, 'invalid_request', { key: 'server:tooLarge', params: { kb: BODY_LIMIT_BYTES / 1024 } }, lang, 413);
       }
       if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || status === 415) {
-        return sendCode(reply, 'invalid_request', 'Send the request as JSON (Content-Type: application/json).', 415);
+        return sendCode(reply, 'invalid_request', { key: 'server:notJsonType' }, lang, 415);
       }
-      if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return sendCode(reply, 'invalid_request', 'The request body is empty; send a JSON object ({} for none).');
-      if (isCustodianError(error)) return sendCode(reply, error.code, error.message);
-      if (status === 400 && request.method === 'POST') return sendCode(reply, 'invalid_request', 'The request body is not valid JSON.');
+      if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return sendCode(reply, 'invalid_request', { key: 'server:emptyBody' }, lang);
+      if (isCustodianError(error)) return sendError(reply, error, lang);
+      if (status === 400 && request.method === 'POST') return sendCode(reply, 'invalid_request', { key: 'server:notJson' }, lang);
       // The static file server refuses paths it will not resolve ("/.", "//", "/%00", a name too
       // long): a client's mistake or a probe, never an internal error.
       if (status >= 400 && status < 500) {
         this.refusedPath(request, error.code ?? String(status));
-        if (status === 404) return sendCode(reply, 'not_found', nothingHere());
-        if (status === 403) return sendCode(reply, 'forbidden', nothingHere());
-        return sendCode(reply, 'invalid_request', english({ key: 'server:badPath' }), 400);
+        if (status === 404) return sendCode(reply, 'not_found', NOTHING_HERE, lang);
+        if (status === 403) return sendCode(reply, 'forbidden', NOTHING_HERE, lang);
+        return sendCode(reply, 'invalid_request', BAD_PATH, lang, 400);
       }
       this.burst.line(`internal error on ${request.method} ${request.routeOptions.url ?? '(no route)'}`, () => `internal error on ${request.method} ${request.url.slice(0, 200)}: ${messageOf(error)}`);
-      return sendCode(reply, 'internal', 'Custodian could not answer because of an internal error; it has been logged.');
+      return sendCode(reply, 'internal', INTERNAL, lang);
     });
 
     void app.register(fastifyCookie);
@@ -198,7 +213,8 @@ export class CustodianServer {
       const token = request.cookies[SESSION_COOKIE];
       const operation = request.params.operation;
       // Only a login needs to know who is on the other end (its back-off is per client).
-      const meta: CallMeta = operation === 'auth.login' ? { client: peerClient(request.raw.socket) } : {};
+      const lang = headerLang(request);
+      const meta: CallMeta = { ...(operation === 'auth.login' ? { client: peerClient(request.raw.socket) } : {}), ...(lang ? { lang } : {}) };
       const outcome = await this.api.call(token, operation, request.body, meta);
       if (outcome.retryAfterSeconds !== undefined) {
         await this.pause(Math.min(RATE_LIMITED_PAUSE_MS, outcome.retryAfterSeconds * 1000));
@@ -242,7 +258,7 @@ export class CustodianServer {
     app.setNotFoundHandler((request, reply) => {
       const url = request.url;
       if (url.startsWith('/api/') || url.startsWith('/media/') || url.startsWith(DOWNLOAD_PREFIX) || url.startsWith(UPLOAD_PREFIX) || request.method !== 'GET') {
-        return sendCode(reply, 'not_found', nothingHere());
+        return sendCode(reply, 'not_found', NOTHING_HERE, this.langOf(request));
       }
       if (this.staticDir && (request.headers.accept ?? '').includes('text/html')) {
         // A page of the UI opened directly (client-side routes): the UI decides.
@@ -252,9 +268,9 @@ export class CustodianServer {
         return reply
           .code(404)
           .type('text/plain; charset=utf-8')
-          .send("Custodian's browser UI is not built here (no dist-renderer/ folder). The API answers at /api/<operation>.\n");
+          .send(`${translator(this.langOf(request))('server:noUi')}\n`);
       }
-      return sendCode(reply, 'not_found', nothingHere());
+      return sendCode(reply, 'not_found', NOTHING_HERE, this.langOf(request));
     });
     return app;
   }
@@ -288,20 +304,21 @@ export class CustodianServer {
   private media(request: FastifyRequest<{ Params: { kind: string; id: string } }>, reply: FastifyReply): FastifyReply {
     const { kind, id } = request.params;
     // Nothing from the URL becomes a path: only an id the index knows.
-    if (!isFootageKind(kind) || !ID_RE.test(id)) return sendCode(reply, 'not_found', nothingHere());
+    const lang = this.langOf(request);
+    if (!isFootageKind(kind) || !ID_RE.test(id)) return sendCode(reply, 'not_found', NOTHING_HERE, lang);
     let f;
     try {
       f = this.api.openFootage(request.cookies[SESSION_COOKIE], kind, Number(id));
     } catch (e) {
-      if (isCustodianError(e)) return sendCode(reply, e.code, e.message);
+      if (isCustodianError(e)) return sendError(reply, e, lang);
       this.burst.line('media error', () => `media ${kind}/${id}: ${messageOf(e)}`);
-      return sendCode(reply, 'internal', 'The footage could not be opened.');
+      return sendCode(reply, 'internal', { key: 'server:footageUnopened' }, lang);
     }
     reply.header('Cache-Control', 'no-store').header('Accept-Ranges', 'bytes').header('Content-Type', f.contentType).header('Content-Disposition', 'inline');
     const range = decideRange(typeof request.headers.range === 'string' ? request.headers.range : undefined, f.size);
     if (range.kind === 'unsatisfiable') {
       closeSync(f.fd);
-      return sendCode(reply.header('Content-Range', `bytes */${f.size}`), 'invalid_request', 'The requested range is outside the file.', 416);
+      return sendCode(reply.header('Content-Range', `bytes */${f.size}`), 'invalid_request', { key: 'server:rangeOutside' }, lang, 416);
     }
     const start = range.kind === 'partial' ? range.start : 0;
     const end = range.kind === 'partial' ? range.end : f.size - 1;
@@ -316,10 +333,16 @@ export class CustodianServer {
     return reply.send(createReadStream('', { fd: f.fd, start, end, autoClose: true }));
   }
 
-  private failed(reply: FastifyReply, where: string, e: unknown): FastifyReply {
-    if (isCustodianError(e)) return sendCode(reply, e.code, e.message);
+  private failed(request: FastifyRequest, reply: FastifyReply, where: string, e: unknown): FastifyReply {
+    const lang = this.langOf(request);
+    if (isCustodianError(e)) return sendError(reply, e, lang);
     this.log(`${where}: ${messageOf(e)}`);
-    return sendCode(reply, 'internal', 'Custodian could not answer because of an internal error; it has been logged.');
+    return sendCode(reply, 'internal', INTERNAL, lang);
+  }
+
+  /** The language answers are worded in: the page's (header), else English (see CustodianApi.language). */
+  private langOf(request: FastifyRequest): Language {
+    return this.api.language(headerLang(request));
   }
 
   /** A package copy as a zip, to save onto removable media for the recipient. */
@@ -328,7 +351,7 @@ export class CustodianServer {
     try {
       d = this.api.openPackageDownload(request.cookies[SESSION_COOKIE], request.params.id);
     } catch (e) {
-      return this.failed(reply, 'package download', e);
+      return this.failed(request, reply, 'package download', e);
     }
     reply.header('Cache-Control', 'no-store').header('Content-Type', 'application/zip').header('Content-Disposition', attachment(d.fileName));
     if (d.size !== null) reply.header('Content-Length', String(d.size));
@@ -337,24 +360,24 @@ export class CustodianServer {
 
   private async receiptDownload(request: FastifyRequest<{ Params: { file: string } }>, reply: FastifyReply): Promise<FastifyReply> {
     const m = /^([1-9][0-9]{0,14})\.(html|pdf)$/.exec(request.params.file);
-    if (!m) return sendCode(reply, 'not_found', 'There is nothing here.');
+    if (!m) return sendCode(reply, 'not_found', NOTHING_HERE, this.langOf(request));
     try {
       const r = await this.api.openReceipt(request.cookies[SESSION_COOKIE], Number(m[1]), m[2] === 'pdf' ? 'pdf' : 'html');
       return reply.header('Cache-Control', 'no-store').header('Content-Type', r.contentType).header('Content-Disposition', attachment(r.fileName)).send(createReadStream(r.path));
     } catch (e) {
-      return this.failed(reply, 'receipt download', e);
+      return this.failed(request, reply, 'receipt download', e);
     }
   }
 
   private async upload(request: FastifyRequest<{ Params: { id: string }; Querystring: { path?: string } }>, reply: FastifyReply): Promise<FastifyReply> {
     const body = request.body;
-    if (!(body instanceof Readable)) return sendCode(reply, 'invalid_request', 'Send the file as application/octet-stream.', 415);
+    if (!(body instanceof Readable)) return sendCode(reply, 'invalid_request', { key: 'server:notOctetStream' }, this.langOf(request), 415);
     try {
       const r = await this.api.receiveUpload(request.cookies[SESSION_COOKIE], request.params.id, request.query.path ?? '', body);
       return reply.header('Cache-Control', 'no-store').send({ ok: true, data: r });
     } catch (e) {
       body.resume(); // drain what is left, so the answer reaches the client
-      return this.failed(reply, 'upload', e);
+      return this.failed(request, reply, 'upload', e);
     }
   }
 
@@ -377,14 +400,14 @@ export class CustodianServer {
       raw.end();
     };
     const stream = {
-      end: (reason: string): void => {
+      end: (msg: Msg): void => {
         if (!open) return;
-        send({ type: 'session-ended', reason });
+        send({ type: 'session-ended', reason: english(msg), msg });
         close();
       },
     };
     // The API says when the session has ended (or the role changed): the stream ends with it.
-    const deliver = (ev: ApiEvent): void => (ev.type === 'session-ended' ? stream.end(ev.reason) : send(ev));
+    const deliver = (ev: ApiEvent): void => (ev.type === 'session-ended' ? stream.end(ev.msg ?? { key: 'core:text', params: { text: ev.reason } }) : send(ev));
     try {
       // Subscribing authenticates; headers are written only once we know it may go ahead.
       const pending: ApiEvent[] = [];
@@ -396,13 +419,13 @@ export class CustodianServer {
       ready = true;
       for (const ev of pending) deliver(ev);
     } catch (e) {
-      if (isCustodianError(e)) return sendCode(reply, e.code, e.message);
+      if (isCustodianError(e)) return sendError(reply, e, this.langOf(request));
       throw e;
     }
     if (!open) return undefined;
     this.streams.add(stream);
     heartbeat = setInterval(() => {
-      if (!this.api.sessionAlive(token)) stream.end(english({ key: 'server:sessionEnded' }));
+      if (!this.api.sessionAlive(token)) stream.end({ key: 'server:sessionEnded' });
       else write(': ping\n\n');
     }, this.options.heartbeatMs ?? 25_000);
     request.raw.on('close', close);
@@ -435,7 +458,7 @@ export class CustodianServer {
     if (this.sessionTimer) clearInterval(this.sessionTimer);
     this.statusTimer = null;
     this.sessionTimer = null;
-    for (const s of [...this.streams]) s.end(english({ key: 'server:serverStopping' }));
+    for (const s of [...this.streams]) s.end({ key: 'server:serverStopping' });
     for (const release of [...this.held]) release();
     this.api.close();
     await this.app.close();

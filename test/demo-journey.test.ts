@@ -17,7 +17,7 @@ describe('the demo journey through the command line', () => {
   let t: ReturnType<typeof tempDir>;
   let data = '';
   const run = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [CLI, '--data', data, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const r = spawnSync(process.execPath, [CLI, '--lang', 'en', '--data', data, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
     // One JSON document, or (long work) progress lines followed by the result on the last line.
     const last = (): Record<string, unknown> => {
       try {
@@ -93,8 +93,8 @@ describe('the demo journey through the command line', () => {
     // Then HR: nothing waits any more, the material goes.
     const h2 = run('handover', inc.ref, '--to', 'hr', '--reference', 'HR-2026-17', '--recipient', 'Eva Ek', '--package', hrDir);
     expect(h2.code, h2.err).toBe(0);
-    expect(h2.out).toMatch(/Handover #\d+ of package .* to HR \(intern utredning\) recorded/);
-    expect(h2.out).toMatch(/incident status: deleted/);
+    expect(h2.out).toMatch(/Handover #\d+ of package .* to HR \(internal investigation\) recorded/);
+    expect(h2.out).toMatch(/incident status: closed and deleted/);
     expect(existsSync(path.join(data, 'archive', inc.ref))).toBe(false);
     expect(existsSync(path.join(policeDir, 'manifest.json')) && existsSync(path.join(hrDir, 'manifest.json'))).toBe(true); // the recipients' copies
 

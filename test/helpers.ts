@@ -79,8 +79,8 @@ export async function writeRealSegments(root: string, workDir: string, cameras: 
   }
 }
 
-/** Runs the built CLI (`bin/custodian.js`) on a data folder; for tests that drive the real command. */
+/** Runs the built CLI (`bin/custodian.js`) on a data folder, its text in English (`--lang en`: the tests read the English sentences); for tests that drive the real command. */
 export function custodianCli(data: string, ...args: string[]): { status: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [path.resolve('bin', 'custodian.js'), '--data', data, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, [path.resolve('bin', 'custodian.js'), '--lang', 'en', '--data', data, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
   return { status: r.status ?? -1, out: r.stdout, err: r.stderr };
 }

@@ -28,7 +28,7 @@ describe('custodian verify names its signer and calls a package valid only again
   /** Runs the CLI with no data folder anywhere it could find one, unless `--data` is given. */
   const run = (...args: string[]) => {
     const env = { PATH: process.env.PATH ?? '', HOME: path.join(t.dir, 'home'), XDG_DATA_HOME: path.join(t.dir, 'home', 'none') };
-    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env });
+    const r = spawnSync(process.execPath, [CLI, '--lang', 'en', ...args], { encoding: 'utf8', env });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
   const copy = (): string => {
@@ -99,7 +99,7 @@ describe('custodian verify names its signer and calls a package valid only again
     const other = 'ab'.repeat(32);
     const r = run('verify', pkg, '--expect-fingerprint', other);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(new RegExp(`site-public.pem: wrong-key — the package was signed with key ${fp}, not with the key you named ${other}`));
+    expect(r.err).toMatch(new RegExp(`site-public.pem: another key — the package was signed with key ${fp}, not with the key you named ${other}`));
     const bad = run('verify', pkg, '--expect-fingerprint', 'abc');
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/must be a SHA-256 fingerprint/);
@@ -113,7 +113,7 @@ describe('custodian verify names its signer and calls a package valid only again
     expect(spawnSync('sh', ['-c', VERIFY_COMMANDS.signature], { cwd: dir }).status).toBe(0);
     const site = run('--data', data, 'verify', dir);
     expect(site.code).toBe(1);
-    expect(site.err).toContain(`site-public.pem: wrong-key — the package was signed with key ${stranger}, not with this site's key ${fp}`);
+    expect(site.err).toContain(`site-public.pem: another key — the package was signed with key ${stranger}, not with this site's key ${fp}`);
     const bare = run('verify', dir);
     expect(bare.code).toBe(3);
     expect(bare.out).toContain(stranger);
@@ -128,10 +128,10 @@ describe('custodian verify names its signer and calls a package valid only again
           writeFileSync(path.join(dir, 'clips', 'other.mp4'), randomBytes(100_000));
           writeFileSync(path.join(dir, 'index.html'), readFileSync(path.join(dir, 'index.html'), 'utf8').replaceAll('clips/entre-1430.mp4', 'clips/other.mp4'));
         },
-        /index\.html: changed[\s\S]*clips\/other\.mp4: added|clips\/other\.mp4: added[\s\S]*index\.html: changed/,
+        /index\.html: changed[\s\S]*clips\/other\.mp4: extra|clips\/other\.mp4: extra[\s\S]*index\.html: changed/,
       ],
       ['instructions rewritten', (dir) => writeFileSync(path.join(dir, 'VERIFY.txt'), readFileSync(path.join(dir, 'VERIFY.txt'), 'utf8').replaceAll(fp, 'ab'.repeat(32))), /VERIFY\.txt: changed/],
-      ['extra file', (dir) => writeFileSync(path.join(dir, 'case-notes.txt'), 'planted'), /case-notes\.txt: added/],
+      ['extra file', (dir) => writeFileSync(path.join(dir, 'case-notes.txt'), 'planted'), /case-notes\.txt: extra/],
       ['index.html deleted', (dir) => unlinkSync(path.join(dir, 'index.html')), /index\.html: missing/],
     ];
     for (const [name, forge, named] of cases) {
@@ -152,6 +152,6 @@ describe('custodian verify names its signer and calls a package valid only again
     pyZip(pkg, zip, [{ name: 'clips/evil.mp4', target: '/etc/passwd' }]);
     const r = run('--data', data, 'verify', zip);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/clips\/evil\.mp4: not-a-file — is a symbolic link/);
+    expect(r.err).toMatch(/clips\/evil\.mp4: not a file — is a symbolic link/);
   });
 });

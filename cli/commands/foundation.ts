@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { compileLayout, LAYOUT_PRESETS } from '../../common/layout.js';
 import { SettingsSchema } from '../../common/settings.js';
-import { assertTimeZone, formatLocal } from '../../common/time.js';
-import { CustodianError, failure } from '../../common/errors.js';
+import { assertTimeZone } from '../../common/time.js';
+import { failure } from '../../common/errors.js';
 import { english } from '../../common/i18n/catalog.js';
+import { textMsg } from '../../common/i18n/words.js';
 import { audit } from '../../core/audit.js';
 import { openCtx } from '../../core/context.js';
 import { scanAll, type ScanReport } from '../../core/indexer.js';
@@ -13,8 +14,8 @@ import { changeSetting } from '../../core/settings.js';
 import { status } from '../../core/status.js';
 import { siteKeys } from '../../core/site.js';
 import { ensureFirstAdmin } from '../../core/users.js';
-import { clockFrom, dataDirFrom, withCtx, withCtxAsync } from '../context.js';
-import { printJson, table } from '../io.js';
+import { clockFrom, dataDirFrom, settleLanguage, withCtx, withCtxAsync } from '../context.js';
+import { printJson, sentence, table, when, words } from '../io.js';
 import { confirmProposal, processConfirmInput, type ChosenLayout, type ConfirmInput } from './layout-prompt.js';
 import { collect, globals, type CliContext } from './shared.js';
 
@@ -27,18 +28,17 @@ function printScan(c: CliContext, reports: ScanReport[], json: boolean): void {
     printJson(c.io, { roots: reports });
     return;
   }
+  const t = words(c.io);
   for (const r of reports) {
     if (!r.online) {
-      c.io.out(`${r.path}: OFFLINE — ${r.offlineReason ?? ''}. Nothing in it was changed.\n`);
+      c.io.out(`${t('cli:scanOffline', { path: r.path, reason: textMsg(r.offlineReason ?? '') })}\n`);
       continue;
     }
-    c.io.out(
-      `${r.path}: ${r.added} added, ${r.changed} changed, ${r.missing} missing, ${r.unrecognised} unrecognised` +
-        `${r.pending ? `, ${r.pending} still being written` : ''}${r.empty ? `, ${r.empty} empty` : ''} (${r.durationMs} ms)\n`,
-    );
-    if (r.missingRefused) c.io.out(`  ${r.missingRefused} recordings seem to have disappeared at once; not applied (see custodian alarms).\n`);
-    for (const u of r.newlyUnrecognised.slice(0, 10)) c.io.out(`  unrecognised: ${u.path} — ${u.reason}\n`);
-    for (const p of r.problems.slice(0, 10)) c.io.out(`  problem: ${p}\n`);
+    const more = `${r.pending ? t('cli:scanPending', { count: r.pending }) : ''}${r.empty ? t('cli:scanEmpty', { count: r.empty }) : ''}`;
+    c.io.out(`${t('cli:scanLine', { path: r.path, added: r.added, changed: r.changed, missing: r.missing, unrecognised: r.unrecognised, more, ms: r.durationMs })}\n`);
+    if (r.missingRefused) c.io.out(`${t('cli:scanMissingRefused', { count: r.missingRefused })}\n`);
+    for (const u of r.newlyUnrecognised.slice(0, 10)) c.io.out(`${t('cli:scanUnrecognised', { path: u.path, reason: textMsg(u.reason) })}\n`);
+    for (const p of r.problems.slice(0, 10)) c.io.out(`${t('cli:scanProblem', { problem: textMsg(p) })}\n`);
   }
 }
 
@@ -97,12 +97,13 @@ export function registerFoundation(program: Command, c: CliContext, input: Confi
       const now = clockFrom(c.io);
       const ctx = openCtx({ dataDir, ...(now ? { now } : {}) });
       try {
+        settleLanguage(g, c.io, ctx);
         if (ctx.settings().siteTimeZone !== opts.timezone) changeSetting(ctx, 'siteTimeZone', opts.timezone);
         const keys = siteKeys(ctx);
         audit(ctx, 'init', { dataDir: ctx.dataDir, keyFingerprint: keys.fingerprint });
         // The first init makes an administrator; its password goes to stderr so --json stays one document.
         const firstAdmin = ensureFirstAdmin(ctx);
-        if (firstAdmin) c.io.err(`${firstAdmin.message}\n`);
+        if (firstAdmin) c.io.err(`${words(c.io)(firstAdmin.msg)}\n`);
         const added = opts.storage.map((dir, i) => {
           const l = layouts[i] as ChosenLayout;
           return addRoot(ctx, { path: dir, layout: l.layout, adopt: opts.adopt ?? false, ...(l.layoutTimeZone ? { layoutTimeZone: l.layoutTimeZone } : {}) });
@@ -110,9 +111,10 @@ export function registerFoundation(program: Command, c: CliContext, input: Confi
         const out = { dataDir: ctx.dataDir, siteTimeZone: opts.timezone, keyFingerprint: keys.fingerprint, roots: added.map((r) => ({ id: r.id, path: r.path, layout: r.layout, layoutTimeZone: r.layout_tz, sentinel: r.sentinel_uuid })) };
         if (g.json) printJson(c.io, out);
         else {
-          c.io.out(`Data folder: ${ctx.dataDir}\nSite time zone: ${opts.timezone}\nSite signing key fingerprint (give it to package recipients): ${keys.fingerprint}\n`);
+          const t = words(c.io);
+          c.io.out(`${t('cli:initDataFolder', { folder: ctx.dataDir })}\n${t('cli:initTimeZone', { tz: opts.timezone })}\n${t('cli:initFingerprint', { fingerprint: keys.fingerprint })}\n`);
           for (const r of out.roots) c.io.out(`${registered(r)}\n`);
-          c.io.out('Next: "custodian scan" to index, "custodian run" to keep retention running.\n');
+          c.io.out(`${t('cli:initNext')}\n`);
         }
       } finally {
         ctx.close();
@@ -128,7 +130,10 @@ export function registerFoundation(program: Command, c: CliContext, input: Confi
       withCtx(g, c.io, (ctx) => {
         const rows = listRoots(ctx);
         if (g.json) printJson(c.io, { roots: rows.map((r) => ({ id: r.id, path: r.path, layout: r.layout, layoutTimeZone: r.layout_tz, online: r.online === 1, offlineReason: r.offline_reason })) });
-        else c.io.out(`${table([['id', 'path', 'layout', 'online'], ...rows.map((r) => [r.id, r.path, r.layout, r.online ? 'yes' : `NO: ${r.offline_reason ?? ''}`])])}\n`);
+        else {
+          const t = words(c.io);
+          c.io.out(`${table([[t('cli:colId'), t('cli:colPath'), t('cli:colLayout'), t('cli:colOnline')], ...rows.map((r) => [r.id, r.path, r.layout, r.online ? t('cli:yes') : t('cli:offlineNo', { reason: textMsg(r.offline_reason ?? '') })])])}\n`);
+        }
       });
     });
   roots
@@ -162,7 +167,7 @@ export function registerFoundation(program: Command, c: CliContext, input: Confi
       withCtx(g, c.io, (ctx) => {
         const r = removeRoot(ctx, idOrPath);
         if (g.json) printJson(c.io, { removed: { id: r.id, path: r.path } });
-        else c.io.out(`Forgot recording root #${r.id} (${r.path}); its files were not touched.\n`);
+        else c.io.out(`${words(c.io)('cli:rootForgotten', { id: r.id, path: r.path })}\n`);
       });
     });
 
@@ -173,7 +178,7 @@ export function registerFoundation(program: Command, c: CliContext, input: Confi
     .action((opts: { full?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       withCtx(g, c.io, (ctx) => {
-        if (listRoots(ctx).length === 0) throw new CustodianError('invalid_request', 'There are no recording roots: add one with "custodian roots add DIR".');
+        if (listRoots(ctx).length === 0) throw failure('invalid_request', 'core:noRoots');
         printScan(c, scanAll(ctx, { full: opts.full ?? false }), g.json ?? false);
       });
     });
@@ -189,21 +194,22 @@ export function registerFoundation(program: Command, c: CliContext, input: Confi
           printJson(c.io, s);
           return;
         }
-        const tz = s.siteTimeZone;
-        c.io.out(`Site time zone ${tz}; recordings are kept ${s.retentionMonths} months (deleted from: ${s.retentionHorizon.slice(0, 16).replace('T', ' ')} and older).\n`);
-        c.io.out(`Next deletion due: ${s.nextDeletion ? s.nextDeletion.replace('T', ' ') : '—'}\n\nRoots:\n`);
-        c.io.out(`${table([['id', 'path', 'online', 'segments'], ...s.roots.map((r) => [r.id, r.path, r.online ? 'yes' : `NO: ${r.offlineReason ?? ''}`, r.segments])])}\n\nCameras:\n`);
+        const t = words(c.io);
+        const zone = (z: string): string => t(`ui:zones.${z}`);
+        c.io.out(`${t('cli:statusHead', { tz: s.siteTimeZone, months: s.retentionMonths, horizon: s.retentionHorizon })}\n`);
+        c.io.out(`${t('cli:statusNext', { when: when(c.io, s.nextDeletion) })}\n\n${t('cli:statusRoots')}\n`);
+        c.io.out(`${table([[t('cli:colId'), t('cli:colPath'), t('cli:colOnline'), t('cli:colSegments')], ...s.roots.map((r) => [r.id, r.path, r.online ? t('cli:yes') : t('cli:offlineNo', { reason: textMsg(r.offlineReason ?? '') }), r.segments])])}\n\n${t('cli:statusCameras')}\n`);
         c.io.out(
           `${table([
-            ['camera', 'zone', 'segments', 'oldest', 'newest'],
-            ...s.cameras.map((cam) => [cam.id, cam.classified ? cam.zone : `${cam.zone} (unclassified)`, cam.segments, cam.oldest ? formatLocal(Date.parse(cam.oldest), tz, 'yyyy-MM-dd HH:mm') : '—', cam.newest ? formatLocal(Date.parse(cam.newest), tz, 'yyyy-MM-dd HH:mm') : '—']),
+            [t('cli:colCamera'), t('cli:colZone'), t('cli:colSegments'), t('cli:colOldest'), t('cli:colNewest')],
+            ...s.cameras.map((cam) => [cam.name ? `${cam.name} (${cam.id})` : cam.id, cam.classified ? zone(cam.zone) : t('cli:unclassified', { zone: zone(cam.zone) }), cam.segments, when(c.io, cam.oldest), when(c.io, cam.newest)]),
           ])}\n`,
         );
-        c.io.out(`\n${s.segments} segments indexed, ${s.unrecognised} unrecognised files${s.audioSegments ? `, ${s.audioSegments} with AUDIO (policy deviation)` : ''}.\n`);
-        if (s.alarms.length === 0) c.io.out('No alarms.\n');
+        c.io.out(`\n${t('cli:statusCounts', { segments: s.segments, unrecognised: s.unrecognised, audio: s.audioSegments ? t('cli:statusAudio', { count: s.audioSegments }) : '' })}\n`);
+        if (s.alarms.length === 0) c.io.out(`${t('cli:noAlarms')}\n`);
         else {
-          c.io.out(`\nAlarms (${s.alarms.length}):\n`);
-          for (const a of s.alarms) c.io.out(`  #${a.id} [${a.kind}] ${a.message}${a.conditionEnded ? ' (condition has ended)' : ''}\n`);
+          c.io.out(`\n${t('cli:alarmsHead', { count: s.alarms.length })}\n`);
+          for (const a of s.alarms) c.io.out(`${t('cli:alarmLine', { id: a.id, kind: t(`ui:alarmKinds.${a.kind}`), text: sentence(c.io, a.msg, a.message), ended: a.conditionEnded ? t('cli:alarmEnded') : '' })}\n`);
         }
       });
     });

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { CustodianError, failure } from '../../common/errors.js';
-import { english, translator } from '../../common/i18n/catalog.js';
+import { failure } from '../../common/errors.js';
+import { english, translator, type Translate } from '../../common/i18n/catalog.js';
+import { organisationMsg, textMsg } from '../../common/i18n/words.js';
 import { VERIFY_COMMANDS, normalizeFingerprint } from '../../common/manifest.js';
 import { parseUserTime } from '../../common/time.js';
 import { defaultDataDir, openCtx } from '../../core/context.js';
@@ -10,10 +11,15 @@ import { exportPackage, verifyPackageForSite } from '../../core/exports.js';
 import { discardPackage, recordHandover } from '../../core/handover.js';
 import { complianceReport, writeComplianceReport } from '../../core/reports.js';
 import { factText, verdictText } from '../../core/report/render.js';
-import { clockFrom, dataDirFrom, withCtxAsync } from '../context.js';
-import { EXIT, printJson } from '../io.js';
+import { clockFrom, dataDirFrom, settleLanguage, withCtxAsync } from '../context.js';
+import { EXIT, printJson, words } from '../io.js';
 import { progressFor } from '../progress.js';
 import { globals, type CliContext } from './shared.js';
+
+/** Audiences as the reader names them: "HR, Polisen". */
+function audiencesWords(t: Translate, audiences: readonly string[]): string {
+  return [...new Set(audiences)].map((a) => t(`evidence:audience-${a}`)).join(', ');
+}
 
 export function registerHandover(program: Command, c: CliContext): void {
   program
@@ -25,7 +31,8 @@ export function registerHandover(program: Command, c: CliContext): void {
     .action(async (ref: string, opts: { audience: string; out: string; zip?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       await withCtxAsync(g, c.io, async (ctx) => {
-        const bar = progressFor(c.io, g.json ?? false, `Export ${ref}`);
+        const t = words(c.io);
+        const bar = progressFor(c.io, g.json ?? false, t('cli:exportTitle', { ref }));
         const weights = { redact: [0, 0.5], copy: [0.5, 0.75], hash: [0.75, 0.9], sign: [0.9, 0.92], zip: [0.92, 1] } as const;
         try {
           const r = await exportPackage(ctx, ref, {
@@ -34,16 +41,16 @@ export function registerHandover(program: Command, c: CliContext): void {
             zip: opts.zip ?? false,
             onProgress: (p) => {
               const [a, b] = weights[p.phase];
-              bar.update(a + (b - a) * p.fraction, p.phase);
+              bar.update(a + (b - a) * p.fraction, t(`ui:steps.${p.phase}`));
             },
           });
-          bar.update(1, 'done');
+          bar.update(1, t('cli:done'));
           bar.stop();
           if (g.json) c.io.out(`${JSON.stringify(r)}\n`);
           else {
-            c.io.out(`${english({ key: 'evidence:cliExported', params: { id: r.packageId, audience: opts.audience, dir: r.dir, zip: r.zipPath ? ` (and ${r.zipPath})` : '' } })}\n${r.files} clip(s), ${r.redacted} with masks burned in.\n`);
-            for (const l of r.leftOut) c.io.out(`  left out: clip #${l.clip} (${l.camera}, ${l.subjects}) — ${l.reason}\n`);
-            c.io.out(`Manifest SHA-256: ${r.manifestSha256}\n${english({ key: 'evidence:cliFingerprint', params: { fingerprint: r.fingerprint } })}\n`);
+            c.io.out(`${t('evidence:cliExported', { id: r.packageId, audience: { key: `evidence:audience-${r.audience}` }, dir: r.dir, zip: r.zipPath ? t('cli:exportZip', { zip: r.zipPath }) : '' })}\n${t('cli:exportClips', { files: r.files, redacted: r.redacted })}\n`);
+            for (const l of r.leftOut) c.io.out(`${t('cli:leftOut', { clip: l.clip, camera: l.camera, subjects: t(`ui:zones.${l.subjects}`), reason: l.msg })}\n`);
+            c.io.out(`${t('cli:manifestSha', { sha: r.manifestSha256 })}\n${t('evidence:cliFingerprint', { fingerprint: r.fingerprint })}\n`);
           }
         } finally {
           bar.stop();
@@ -57,7 +64,7 @@ export function registerHandover(program: Command, c: CliContext): void {
     .option('--expect-fingerprint <hex>', "the signing key's fingerprint from the handover receipt (64 hex digits)")
     .action(async (target: string, opts: { expectFingerprint?: string }, cmd: Command) => {
       const g = globals(cmd);
-      if (!existsSync(target)) throw new CustodianError('invalid_request', `There is no package at ${target}.`);
+      if (!existsSync(target)) throw failure('invalid_request', 'cli:noPackageAt', { path: target });
       let expected: string | undefined;
       if (opts.expectFingerprint !== undefined) {
         expected = normalizeFingerprint(opts.expectFingerprint) ?? undefined;
@@ -69,6 +76,8 @@ export function registerHandover(program: Command, c: CliContext): void {
       const now = clockFrom(c.io);
       const ctx = hasSite ? openCtx({ dataDir, mustExist: true, ...(now ? { now } : {}) }) : null;
       try {
+        settleLanguage(g, c.io, ctx);
+        const t = words(c.io);
         const r = await verifyPackageForSite(ctx, target, expected);
         if (g.json) {
           printJson(c.io, {
@@ -85,13 +94,13 @@ export function registerHandover(program: Command, c: CliContext): void {
         } else {
           // The signer is named every time, with the line that computes it without Custodian.
           const lines = [
-            r.fingerprint === null ? english({ key: 'evidence:verdictNoKey' }) : english({ key: 'evidence:verdictFingerprint', params: { fingerprint: r.fingerprint } }),
-            english({ key: 'evidence:verdictFingerprintHow', params: { command: VERIFY_COMMANDS.fingerprint } }),
-            english(r.summary),
+            r.fingerprint === null ? t('evidence:verdictNoKey') : t('evidence:verdictFingerprint', { fingerprint: r.fingerprint }),
+            t('evidence:verdictFingerprintHow', { command: VERIFY_COMMANDS.fingerprint }),
+            t(r.summary),
           ];
           if (r.verdict === 'invalid') c.io.err(`${lines.join('\n')}\n`);
           else c.io.out(`${lines.join('\n')}\n`);
-          for (const p of r.problems) c.io.err(`${p.file}: ${p.kind} — ${p.detail}\n`);
+          for (const p of r.problems) c.io.err(`${t('cli:problemLine', { file: p.file, kind: t(`ui:verify.kinds.${p.kind}`), detail: p.msg })}\n`);
         }
         // Intact but signed by a key nobody vouched for: never "done".
         if (r.verdict === 'intact') c.setExit(EXIT.refused);
@@ -115,7 +124,6 @@ export function registerHandover(program: Command, c: CliContext): void {
       await withCtxAsync(g, c.io, async (ctx) => {
         const r = await recordHandover(ctx, ref, { to: opts.to, reference: opts.reference, recipient: opts.recipient, packageDir: opts.package, ...(opts.method ? { method: opts.method } : {}), ...(opts.note ? { note: opts.note } : {}) });
         const failed = r.deletion?.failed ?? [];
-        const pending = [...new Set(r.pending.map((p) => p.audience))].join(', ');
         if (g.json) {
           printJson(c.io, {
             handover: r.handover.id,
@@ -133,13 +141,14 @@ export function registerHandover(program: Command, c: CliContext): void {
             retried: r.retried,
           });
         } else {
-          c.io.out(`${r.retried ? english({ key: 'evidence:cliHandoverRetried' }) : english({ key: 'evidence:cliHandoverRecorded', params: { id: r.handover.id, package: r.handover.package_id, ref: r.incident.ref, organisation: r.handover.organisation } })}\n`);
-          if (r.deletion === null) c.io.out(`${english({ key: 'evidence:cliMaterialKept', params: { pending } })}\n`);
-          else c.io.out(`${english({ key: 'evidence:cliMaterialDeleted', params: { count: r.deletion.deleted, status: r.incident.status } })}\n`);
-          c.io.out(`${english({ key: 'evidence:cliReceipt', params: { pdf: r.receiptPdf } })}\n`);
+          const t = words(c.io);
+          c.io.out(`${r.retried ? t('evidence:cliHandoverRetried') : t('evidence:cliHandoverRecorded', { id: r.handover.id, package: r.handover.package_id, ref: r.incident.ref, organisation: organisationMsg(r.handover.organisation) })}\n`);
+          if (r.deletion === null) c.io.out(`${t('evidence:cliMaterialKept', { pending: audiencesWords(t, r.pending.map((p) => p.audience)) })}\n`);
+          else c.io.out(`${t('evidence:cliMaterialDeleted', { count: r.deletion.deleted, status: { key: `incident:status-${r.incident.status}` } })}\n`);
+          c.io.out(`${t('evidence:cliReceipt', { pdf: r.receiptPdf })}\n`);
         }
         if (failed.length > 0) {
-          c.io.err(`${failed.length} file(s) could not be deleted now (${failed[0]?.reason ?? ''}); run the same command again to finish.\n`);
+          c.io.err(`${words(c.io)('cli:notDeletedReason', { count: failed.length, reason: textMsg(failed[0]?.reason ?? '') })}\n`);
           c.setExit(EXIT.failed);
         }
       });
@@ -158,11 +167,12 @@ export function registerHandover(program: Command, c: CliContext): void {
         const failed = [...r.copy.failed, ...(r.deletion?.failed ?? [])];
         if (g.json) printJson(c.io, { package: r.package.package_id, audience: r.package.audience, incident: r.incident.ref, status: r.incident.status, deleted: r.copy.deleted + (r.deletion?.deleted ?? 0), materialDeleted: r.deletion !== null, failed });
         else {
-          c.io.out(`${english({ key: 'evidence:cliDiscarded', params: { id: r.package.package_id, audience: r.package.audience, reason: opts.reason.trim() } })}\n`);
-          if (r.deletion !== null) c.io.out(`${english({ key: 'evidence:cliMaterialDeleted', params: { count: r.deletion.deleted, status: r.incident.status } })}\n`);
+          const t = words(c.io);
+          c.io.out(`${t('evidence:cliDiscarded', { id: r.package.package_id, audience: { key: `evidence:audience-${r.package.audience}` }, reason: opts.reason.trim() })}\n`);
+          if (r.deletion !== null) c.io.out(`${t('evidence:cliMaterialDeleted', { count: r.deletion.deleted, status: { key: `incident:status-${r.incident.status}` } })}\n`);
         }
         if (failed.length > 0) {
-          c.io.err(`${failed.length} file(s) could not be deleted now (${failed[0]?.reason ?? ''}); run the same command again to finish.\n`);
+          c.io.err(`${words(c.io)('cli:notDeletedReason', { count: failed.length, reason: textMsg(failed[0]?.reason ?? '') })}\n`);
           c.setExit(EXIT.failed);
         }
       });
@@ -180,18 +190,18 @@ export function registerHandover(program: Command, c: CliContext): void {
     .option('--lang <sv|en>', "language of the words (default: the site's)")
     .action(async (opts: { out: string; format: string; from?: string; to?: string; lang?: string }, cmd: Command) => {
       const g = globals(cmd);
-      if (!['html', 'pdf', 'json'].includes(opts.format)) throw new CustodianError('invalid_request', `--format must be html, pdf or json, not "${opts.format}".`);
-      if (opts.lang !== undefined && opts.lang !== 'sv' && opts.lang !== 'en') throw new CustodianError('invalid_request', `--lang must be sv or en, not "${opts.lang}".`);
+      if (!['html', 'pdf', 'json'].includes(opts.format)) throw failure('invalid_request', 'cli:formatChoice', { choices: 'html, pdf, json', value: opts.format });
+      if (opts.lang !== undefined && opts.lang !== 'sv' && opts.lang !== 'en') throw failure('invalid_request', 'cli:langChoice', { value: opts.lang });
       await withCtxAsync(g, c.io, async (ctx) => {
         const tz = ctx.settings().siteTimeZone;
-        const lang = (opts.lang as 'sv' | 'en' | undefined) ?? ctx.settings().language;
+        const lang = (opts.lang as 'sv' | 'en' | undefined) ?? c.io.language ?? ctx.settings().language;
         const r = await complianceReport(ctx, { ...(opts.from ? { fromMs: parseUserTime(opts.from, tz) } : {}), ...(opts.to ? { toMs: parseUserTime(opts.to, tz) } : {}) });
         await writeComplianceReport(r, opts.format as 'html' | 'pdf' | 'json', path.resolve(opts.out), lang);
         if (g.json) printJson(c.io, { out: path.resolve(opts.out), verdicts: r.verdicts });
         else {
           const t = translator(lang);
           const lines = r.verdicts.flatMap((v) => [verdictText(t, v), ...v.facts.filter((f) => f.severity !== 'info' || v.status !== 'held').map((f) => `  ${factText(t, f)}`)]);
-          c.io.out(`${lines.join('\n')}\nWritten to ${path.resolve(opts.out)}\n`);
+          c.io.out(`${lines.join('\n')}\n${t('cli:reportWritten', { file: path.resolve(opts.out) })}\n`);
         }
       });
     });

@@ -5,14 +5,16 @@ import { archiveIncident, closeIncident, createIncident, extendIncident, findInc
 import { incidentDetail, incidentSummary } from '../../core/incident-view.js';
 import type { Ctx } from '../../core/context.js';
 import { withCtx, withCtxAsync } from '../context.js';
-import { EXIT, printJson, table } from '../io.js';
+import { EXIT, printJson, table, when, words } from '../io.js';
+import { actorMsg, auditActionMsg, deletionReasonMsg, organisationMsg } from '../../common/i18n/words.js';
 import { progressFor } from '../progress.js';
 import { collect, globals, positiveInt, type CliContext } from './shared.js';
 
 async function runArchive(c: CliContext, ctx: Ctx, ref: string, json: boolean) {
-  const bar = progressFor(c.io, json, `Archiving ${ref}`);
+  const t = words(c.io);
+  const bar = progressFor(c.io, json, t('cli:archiving', { ref }));
   try {
-    return await archiveIncident(ctx, ref, (p) => bar.update(p.fraction, p.camera ? `clip ${Math.min(p.clipIndex + 1, p.clips)}/${p.clips} (${p.camera})` : 'done'));
+    return await archiveIncident(ctx, ref, (p) => bar.update(p.fraction, p.camera ? t('cli:archiveClip', { n: Math.min(p.clipIndex + 1, p.clips), of: p.clips, camera: p.camera }) : t('cli:done')));
   } finally {
     bar.stop();
   }
@@ -33,7 +35,11 @@ export function registerIncidents(program: Command, c: CliContext): void {
       withCtx(g, c.io, (ctx) => {
         const rows = cameras(ctx).map((cam) => ({ id: cam.id, name: cam.name, zone: cam.zone, classified: cam.classified === 1, masks: JSON.parse(cam.masks) as Mask[] }));
         if (g.json) printJson(c.io, { cameras: rows });
-        else c.io.out(`${table([['id', 'name', 'zone', 'masks'], ...rows.map((r) => [r.id, r.name ?? '', r.classified ? r.zone : `${r.zone} (unclassified)`, r.masks.length])])}\n`);
+        else {
+          const t = words(c.io);
+          const zone = (z: string): string => t(`ui:zones.${z}`);
+          c.io.out(`${table([[t('cli:colId'), t('cli:colName'), t('cli:colZone'), t('cli:colMasks')], ...rows.map((r) => [r.id, r.name ?? '', r.classified ? zone(r.zone) : t('cli:unclassified', { zone: zone(r.zone) }), r.masks.length])])}\n`);
+        }
       });
     });
   camera
@@ -49,7 +55,7 @@ export function registerIncidents(program: Command, c: CliContext): void {
         const masks = opts.clearMasks ? [] : opts.mask.length > 0 ? opts.mask.map(parseMask) : undefined;
         const cam = setCamera(ctx, id, { ...(opts.name !== undefined ? { name: opts.name } : {}), ...(opts.zone !== undefined ? { zone: opts.zone } : {}), ...(masks ? { masks } : {}) });
         if (g.json) printJson(c.io, { id: cam.id, name: cam.name, zone: cam.zone, masks: JSON.parse(cam.masks) as unknown });
-        else c.io.out(`Camera ${cam.id}: ${cam.name ?? ''} zone ${cam.zone}, ${(JSON.parse(cam.masks) as unknown[]).length} mask(s)\n`);
+        else c.io.out(`${words(c.io)('cli:cameraSet', { id: cam.id, name: cam.name ?? '', zone: words(c.io)(`ui:zones.${cam.zone}`), count: (JSON.parse(cam.masks) as unknown[]).length })}\n`);
       });
     });
 
@@ -86,8 +92,9 @@ export function registerIncidents(program: Command, c: CliContext): void {
         const r = await runArchive(c, ctx, inc.ref, g.json ?? false);
         if (g.json) printOne(c, true, incidentDetail(ctx, r.incident));
         else {
-          c.io.out(`Archived ${r.clips.length} clip(s); the hold on the recorder was released.\n`);
-          for (const gap of r.gaps) c.io.out(`  gap in the recordings: ${gap.camera} ${formatInstant(gap.fromMs, tz)} – ${formatInstant(gap.toMs, tz)}\n`);
+          const t = words(c.io);
+          c.io.out(`${t('cli:archived', { count: r.clips.length })}\n`);
+          for (const gap of r.gaps) c.io.out(`${t('cli:gapLine', { camera: gap.camera, from: formatInstant(gap.fromMs, tz), to: formatInstant(gap.toMs, tz) })}\n`);
         }
       });
     });
@@ -99,7 +106,7 @@ export function registerIncidents(program: Command, c: CliContext): void {
       await withCtxAsync(g, c.io, async (ctx) => {
         const r = await runArchive(c, ctx, ref, g.json ?? false);
         if (g.json) printOne(c, true, incidentDetail(ctx, r.incident));
-        else c.io.out(`${r.incident.ref}: ${r.clips.filter((x) => x.status === 'complete').length} clip(s) archived.\n`);
+        else c.io.out(`${words(c.io)('cli:archivedRef', { ref: r.incident.ref, count: r.clips.filter((x) => x.status === 'complete').length })}\n`);
       });
     });
   incident
@@ -113,7 +120,10 @@ export function registerIncidents(program: Command, c: CliContext): void {
           .map((i) => incidentSummary(ctx, i))
           .sort((a, b) => Number(b.overdue) - Number(a.overdue));
         if (g.json) printJson(c.io, { incidents: rows });
-        else c.io.out(`${table([['ref', 'status', 'reason', 'review by', 'title'], ...rows.map((r) => [r.ref, r.status, r.reason, `${r.reviewBy.slice(0, 10)}${r.overdue ? ' OVERDUE' : ''}`, r.title])])}\n`);
+        else {
+          const t = words(c.io);
+          c.io.out(`${table([[t('cli:colRef'), t('cli:colStatus'), t('cli:colReason'), t('cli:colReviewBy'), t('cli:colTitle')], ...rows.map((r) => [r.ref, t(`ui:incidentStatus.${r.status}`), t(`ui:reasons.${r.reason}`), `${when(c.io, r.reviewBy.slice(0, 10))}${r.overdue ? ` ${t('cli:overdue')}` : ''}`, r.title])])}\n`);
+        }
       });
     });
   incident
@@ -127,16 +137,30 @@ export function registerIncidents(program: Command, c: CliContext): void {
           printJson(c.io, d);
           return;
         }
-        c.io.out(`${d.ref} — ${d.title}\nStatus: ${d.status}${d.overdue ? ' (OVERDUE for review)' : ''}\nReason: ${d.reason}: ${d.justification}\nWindow: ${d.from} – ${d.to}\nCameras: ${d.cameras.join(', ')}\nReview by: ${d.reviewBy}\n`);
-        c.io.out(`\nClips:\n${table([['id', 'camera', 'subjects', 'status', 'start', 'end', 'sha256'], ...d.clips.map((x) => [x.id, x.camera, x.subjects, x.status, x.start ?? '', x.end ?? '', x.sha256 ? x.sha256.slice(0, 16) : ''])])}\n`);
-        for (const gap of d.gaps) c.io.out(`Gap: ${gap.camera} ${gap.from} – ${gap.to}\n`);
+        const t = words(c.io);
+        const lines = [
+          `${d.ref} — ${d.title}`,
+          t('cli:showStatus', { status: t(`ui:incidentStatus.${d.status}`), overdue: d.overdue ? t('cli:showOverdue') : '' }),
+          t('cli:showReason', { reason: t(`ui:reasons.${d.reason}`), justification: d.justification }),
+          t('cli:showWindow', { from: d.from, to: d.to }),
+          t('cli:showCameras', { cameras: d.cameras.join(', ') }),
+          t('cli:showReviewBy', { when: d.reviewBy }),
+          ...(d.closed ? [t('cli:showClosed', { when: d.closed, reason: d.closedReason ? deletionReasonMsg(d.closedReason) : '' })] : []),
+        ];
+        c.io.out(`${lines.join('\n')}\n`);
+        c.io.out(`\n${t('cli:showClips')}\n${table([[t('cli:colId'), t('cli:colCamera'), t('cli:colSubjects'), t('cli:colStatus'), t('cli:colStart'), t('cli:colEnd'), 'SHA-256'], ...d.clips.map((x) => [x.id, x.camera, t(`ui:zones.${x.subjects}`), t(`ui:clipStatus.${x.status}`), when(c.io, x.start), when(c.io, x.end), x.sha256 ? x.sha256.slice(0, 16) : ''])])}\n`);
+        for (const gap of d.gaps) c.io.out(`${t('cli:showGap', { camera: gap.camera, from: gap.from, to: gap.to })}\n`);
         if (d.packages.length > 0) {
           const state = (p: (typeof d.packages)[number]): string =>
-            p.handover ? `handed over ${p.handover.handedOver} to ${p.handover.recipient} (${p.handover.organisation}), reference ${p.handover.reference}` : p.discarded ? `discarded ${p.discarded.at}: ${p.discarded.reason ?? ''}` : 'waiting for its handover';
-          c.io.out(`\nPackages:\n${table([['audience', 'package', 'exported', 'key fingerprint', 'state'], ...d.packages.map((p) => [p.audience, p.packageId, p.exported, p.fingerprint ?? '', state(p)])])}\n`);
+            p.handover
+              ? t('cli:stateHandedOver', { when: p.handover.handedOver, recipient: p.handover.recipient, organisation: organisationMsg(p.handover.organisation), reference: p.handover.reference })
+              : p.discarded
+                ? t('cli:stateDiscarded', { when: p.discarded.at, reason: p.discarded.reason ?? '' })
+                : t('cli:statePending');
+          c.io.out(`\n${t('cli:showPackages')}\n${table([[t('cli:colAudience'), t('cli:colPackage'), t('cli:colExported'), t('cli:colFingerprint'), t('cli:colState')], ...d.packages.map((p) => [t(`ui:audiences.${p.audience}`), p.packageId, when(c.io, p.exported), p.fingerprint ?? '', state(p)])])}\n`);
         }
-        c.io.out(`\nHistory:\n`);
-        for (const h of d.history) c.io.out(`  ${h.at} ${h.actor} ${h.action}\n`);
+        c.io.out(`\n${t('cli:showHistory')}\n`);
+        for (const h of d.history) c.io.out(`  ${when(c.io, h.at)} ${t(actorMsg(h.actor))} ${t(auditActionMsg(h.action))}\n`);
       });
     });
   incident
@@ -149,7 +173,7 @@ export function registerIncidents(program: Command, c: CliContext): void {
       withCtx(g, c.io, (ctx) => {
         const inc = extendIncident(ctx, ref, parseUserTime(opts.reviewBy, ctx.settings().siteTimeZone), opts.reason);
         if (g.json) printJson(c.io, incidentSummary(ctx, inc));
-        else c.io.out(`${inc.ref}: review by ${formatInstant(inc.review_by_ms, ctx.settings().siteTimeZone)}\n`);
+        else c.io.out(`${words(c.io)('cli:reviewBy', { ref: inc.ref, when: formatInstant(inc.review_by_ms, ctx.settings().siteTimeZone).slice(0, 10) })}\n`);
       });
     });
   incident
@@ -161,9 +185,9 @@ export function registerIncidents(program: Command, c: CliContext): void {
       await withCtxAsync(g, c.io, async (ctx) => {
         const r = await closeIncident(ctx, ref, opts.reason);
         if (g.json) printJson(c.io, { ...incidentSummary(ctx, r.incident), deleted: r.deletion.deleted, failed: r.deletion.failed });
-        else c.io.out(`${r.incident.ref}: ${r.deletion.deleted} archived file(s) deleted; status ${r.incident.status}.\n`);
+        else c.io.out(`${words(c.io)('cli:closed', { ref: r.incident.ref, count: r.deletion.deleted, status: { key: `incident:status-${r.incident.status}` } })}\n`);
         if (r.deletion.failed.length > 0) {
-          c.io.err(`${r.deletion.failed.length} file(s) could not be deleted now; run the command again.\n`);
+          c.io.err(`${words(c.io)('cli:notDeletedRetry', { count: r.deletion.failed.length })}\n`);
           c.setExit(EXIT.failed);
         }
       });
@@ -181,7 +205,7 @@ export function registerIncidents(program: Command, c: CliContext): void {
       withCtx(g, c.io, (ctx) => {
         const row = reclassifyClip(ctx, positiveInt(clip), opts.subjects, opts.reason);
         if (g.json) printJson(c.io, { id: row.id, subjects: row.subjects, path: row.rel_path });
-        else c.io.out(`Clip #${row.id} is now ${row.subjects}: ${row.rel_path}\n`);
+        else c.io.out(`${words(c.io)('cli:clipNow', { id: row.id, subjects: { key: `incident:subjects-${row.subjects}` }, path: row.rel_path })}\n`);
       });
     });
 
@@ -195,8 +219,8 @@ export function registerIncidents(program: Command, c: CliContext): void {
       await withCtxAsync(g, c.io, async (ctx) => {
         const r = await verifyArchive(ctx, ref);
         if (g.json) printJson(c.io, { ok: r.problems.length === 0, ...r });
-        else if (r.problems.length === 0) c.io.out(`All ${r.checked} archived clip(s) are whole.\n`);
-        else for (const p of r.problems) c.io.err(`${p.incident}: ${p.path} is ${p.problem}\n`);
+        else if (r.problems.length === 0) c.io.out(`${words(c.io)('cli:archiveWhole', { count: r.checked })}\n`);
+        else for (const p of r.problems) c.io.err(`${words(c.io)('cli:archiveProblem', { ref: p.incident, path: p.path, problem: { key: p.problem === 'missing' ? 'incident:clipMissing' : 'incident:clipChanged' } })}\n`);
         if (r.problems.length > 0) c.setExit(EXIT.failed);
       });
     });

@@ -1,15 +1,22 @@
 import type { Command } from 'commander';
-import { CustodianError } from '../../common/errors.js';
+import { failure } from '../../common/errors.js';
+import { actorMsg, textMsg } from '../../common/i18n/words.js';
 import { SettingsSchema, type SettingKey } from '../../common/settings.js';
 import { formatInstant, parseUserTime } from '../../common/time.js';
 import { acknowledgeAlarm, alarmList, alarmView } from '../../core/alarms.js';
 import { addHold, holds, releaseHoldById } from '../../core/holds.js';
-import { sweep } from '../../core/retention.js';
+import { sweep, type SweepReport } from '../../core/retention.js';
 import { changeSetting, coerceSettingValue } from '../../core/settings.js';
 import { withCtx } from '../context.js';
-import { EXIT, printJson, table } from '../io.js';
+import { EXIT, printJson, sentence, table, when, words, type Io } from '../io.js';
 import { registerDpoLogs } from './logs.js';
 import { collect, globals, positiveInt, type CliContext } from './shared.js';
+
+/** Why a sweep was refused, in the reader's words. */
+export function refusalWords(io: Io, r: Pick<SweepReport, 'refusals'>): string {
+  const t = words(io);
+  return r.refusals.map((m) => t(m)).join('; ');
+}
 
 export function registerRetention(program: Command, c: CliContext): void {
   program
@@ -41,16 +48,17 @@ export function registerRetention(program: Command, c: CliContext): void {
             ...(r.dryRun ? { wouldDelete: r.items.map((i) => ({ ...i, start: iso(i.startMs), end: iso(i.endMs), dueAt: iso(i.dueMs) })) } : {}),
           });
         } else {
+          const t = words(c.io);
           if (r.dryRun) {
-            c.io.out(`Dry run: ${r.due} recordings are due (ended before ${iso(r.cutoffMs)}), ${r.held} of the due ones are held.\n`);
-            for (const i of r.items.slice(0, 20)) c.io.out(`  would delete ${i.path} (due ${iso(i.dueMs)})\n`);
-            if (r.items.length > 20) c.io.out(`  … and ${r.due - 20} more\n`);
+            c.io.out(`${t('cli:dryRun', { due: r.due, cutoff: iso(r.cutoffMs), held: r.held })}\n`);
+            for (const i of r.items.slice(0, 20)) c.io.out(`${t('cli:wouldDelete', { path: i.path, due: iso(i.dueMs) })}\n`);
+            if (r.items.length > 20) c.io.out(`${t('cli:andMore', { count: r.due - 20 })}\n`);
           } else {
-            c.io.out(`Deleted ${r.deleted} recordings; ${r.held} due ones are held${r.deferred ? `; ${r.deferred} could not be deleted now and will be retried` : ''}.\n`);
+            c.io.out(`${t('cli:swept', { deleted: r.deleted, held: r.held, deferred: r.deferred ? t('cli:sweptDeferred', { count: r.deferred }) : '' })}\n`);
           }
-          for (const l of r.leftAlone.slice(0, 10)) c.io.out(`  left alone: ${l.path} — ${l.reason}\n`);
-          c.io.out(`Next deletion due: ${iso(r.nextDueMs) ?? '—'}\n`);
-          if (r.refused) c.io.err(`Refused by a safety rule: ${r.refused}${r.alarms.length > 0 ? ` See "custodian alarms" (alarm ${r.alarms.map((a) => `#${a}`).join(', ')}).` : ''}\n`);
+          for (const l of r.leftAlone.slice(0, 10)) c.io.out(`${t('cli:leftAlone', { path: l.path, reason: textMsg(l.reason) })}\n`);
+          c.io.out(`${t('cli:nextDeletion', { when: when(c.io, iso(r.nextDueMs)) })}\n`);
+          if (r.refused) c.io.err(`${t('cli:refused', { reason: refusalWords(c.io, r), alarms: r.alarms.length > 0 ? t('cli:refusedAlarms', { alarms: r.alarms.map((a) => `#${a}`).join(', ') }) : '' })}\n`);
         }
         if (r.refused) c.setExit(EXIT.refused);
       });
@@ -82,7 +90,7 @@ export function registerRetention(program: Command, c: CliContext): void {
       withCtx(g, c.io, (ctx) => {
         const h = releaseHoldById(ctx, positiveInt(id), opts.reason);
         if (g.json) printJson(c.io, { id: h.id, released: true });
-        else c.io.out(`Hold #${h.id} released.\n`);
+        else c.io.out(`${words(c.io)('cli:holdReleased', { id: h.id })}\n`);
       });
     });
   hold
@@ -105,7 +113,10 @@ export function registerRetention(program: Command, c: CliContext): void {
           released: h.released_ms === null ? null : formatInstant(h.released_ms, tz),
         }));
         if (g.json) printJson(c.io, { holds: rows });
-        else c.io.out(`${table([['id', 'cameras', 'from', 'to', 'reason', 'released'], ...rows.map((h) => [h.id, h.cameras.join(','), h.from, h.to, h.reason, h.released ?? ''])])}\n`);
+        else {
+          const t = words(c.io);
+          c.io.out(`${table([[t('cli:colId'), t('cli:colCameras'), t('cli:colFrom'), t('cli:colTo'), t('cli:colReason'), t('cli:colReleased')], ...rows.map((h) => [h.id, h.cameras.join(','), when(c.io, h.from), when(c.io, h.to), t(textMsg(h.reason)), h.released ? when(c.io, h.released) : ''])])}\n`);
+        }
       });
     });
 
@@ -118,8 +129,14 @@ export function registerRetention(program: Command, c: CliContext): void {
       withCtx(g, c.io, (ctx) => {
         const rows = alarmList(ctx, opts.all ?? false).map((a) => alarmView(ctx, a));
         if (g.json) printJson(c.io, { alarms: rows });
-        else if (rows.length === 0) c.io.out('No alarms.\n');
-        else for (const a of rows) c.io.out(`#${a.id} [${a.kind}] ${a.raised}\n  ${a.message}\n${a.acknowledged ? `  acknowledged ${a.acknowledged} by ${a.acknowledgedBy ?? ''}\n` : ''}`);
+        else if (rows.length === 0) c.io.out(`${words(c.io)('cli:noAlarms')}\n`);
+        else {
+          const t = words(c.io);
+          for (const a of rows) {
+            c.io.out(`${t('cli:alarmHead', { id: a.id, kind: t(`ui:alarmKinds.${a.kind}`), raised: a.raised })}\n  ${sentence(c.io, a.msg, a.message)}\n`);
+            if (a.acknowledged) c.io.out(`${t('cli:alarmAcked', { when: a.acknowledged, by: actorMsg(a.acknowledgedBy ?? '') })}\n`);
+          }
+        }
       });
     });
   alarms
@@ -131,7 +148,7 @@ export function registerRetention(program: Command, c: CliContext): void {
       withCtx(g, c.io, (ctx) => {
         const a = acknowledgeAlarm(ctx, positiveInt(id), opts.note ?? null);
         if (g.json) printJson(c.io, { id: a.id, acknowledged: true, by: a.acked_by });
-        else c.io.out(`Alarm #${a.id} acknowledged.\n`);
+        else c.io.out(`${words(c.io)('cli:alarmAck', { id: a.id })}\n`);
       });
     });
 
@@ -155,7 +172,7 @@ export function registerRetention(program: Command, c: CliContext): void {
     .description(`change a setting (${Object.keys(SettingsSchema.shape).join(', ')})`)
     .action((key: string, value: string, _o: unknown, cmd: Command) => {
       const g = globals(cmd);
-      if (!(key in SettingsSchema.shape)) throw new CustodianError('invalid_request', `There is no setting "${key}". Settings: ${Object.keys(SettingsSchema.shape).join(', ')}.`);
+      if (!(key in SettingsSchema.shape)) throw failure('invalid_request', 'cli:noSettingList', { key, keys: Object.keys(SettingsSchema.shape).join(', ') });
       withCtx(g, c.io, (ctx) => {
         const v = changeSetting(ctx, key as SettingKey, coerceSettingValue(key as SettingKey, value));
         if (g.json) printJson(c.io, { [key]: v });

@@ -315,16 +315,6 @@ export function isPublicOperation(name: OperationName): boolean {
   return def.public === true;
 }
 
-/** Turns zod's issues into one sentence a person can read. */
-export function describeIssues(error: z.ZodError): string {
-  const parts = error.issues.slice(0, 3).map((i) => {
-    const where = i.path.length > 0 ? i.path.join('.') : 'request';
-    return `${where}: ${i.message}`;
-  });
-  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
-  return `The request is not valid: ${parts.join('; ')}${more}.`;
-}
-
 /** The operations as a Markdown table (docs/users-and-server.md carries exactly this). */
 export function operationsMarkdown(): string {
   const rows = OPERATION_NAMES.map((name) => `| \`${name}\` | ${CONTRACT[name].summary.replace(/\|/g, '\\|')} |`);

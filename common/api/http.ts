@@ -15,6 +15,8 @@ export const DOWNLOAD_PREFIX = '/download/';
 /** PUT `${UPLOAD_PREFIX}<upload id>?path=<path inside the package>` with the file's bytes (verifying a package). */
 export const UPLOAD_PREFIX = '/upload/';
 export const SESSION_COOKIE = 'custodian_session';
+/** The language the page shows (sent with each call), so the server words its answers in it; else the site's. */
+export const LANG_HEADER = 'x-custodian-lang';
 /** Largest request body accepted (bytes); an API request is a few hundred. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 

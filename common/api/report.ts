@@ -8,6 +8,7 @@
 import type { Zone } from '../domain.js';
 import type { G1Section } from './requests.js';
 import type { DeletionRecordView, HandoverRecordView, IncidentStatus } from './types.js';
+import type { Msg } from '../i18n/catalog.js';
 
 export const REPORT_CLAUSES = ['P2', 'P4', 'P5', 'P7', 'G1'] as const;
 export type ReportClause = (typeof REPORT_CLAUSES)[number];
@@ -117,7 +118,8 @@ export interface ComplianceReportView {
   incidents: { ref: string; title: string; reason: string; status: IncidentStatus; reviewBy: string; ageDays: number; overdue: boolean }[];
   handovers: HandoverRecordView[];
   deletionsByReason: { reason: string; n: number; bytes: number | null }[];
-  alarms: { id: number; kind: string; message: string; raised: string; acknowledged: string | null; acknowledgedBy: string | null }[];
+  /** `message` is the English log form; `msg` what the alarm says, for a face to word (absent on old alarms: read `message` back). */
+  alarms: { id: number; kind: string; message: string; msg?: Msg | null; raised: string; acknowledged: string | null; acknowledgedBy: string | null }[];
   /** The records (audit events, deletion and handover records: one chain) checked against its anchors. */
   auditChain: { ok: boolean; events: number; firstBroken?: { id: number; reason: string } };
   /** The chain's head, signed with the site key when this report was made (null: the chain would not verify, so nothing was signed). */

@@ -12,11 +12,15 @@ import type { Settings, SettingKey } from '../settings.js';
 
 export type { Role };
 
-/** Every answer: `{ok:true, data}` or `{ok:false, error:{code, message}}`. */
+/**
+ * Every answer: `{ok:true, data}` or `{ok:false, error:{code, message, msg?}}`. `message` is in
+ * the caller's language; `msg` is the sentence as catalogue key and parameters, for a face that
+ * renders it itself (the app, in whatever language it shows now).
+ */
 export type ApiResult<T> = { ok: true; data: T } | ApiFailure;
 export interface ApiFailure {
   ok: false;
-  error: { code: ErrorCode; message: string };
+  error: { code: ErrorCode; message: string; msg?: Msg };
 }
 
 export interface Mask {
@@ -48,7 +52,7 @@ export interface StatusView {
   pendingDeletions: number;
   retentionHorizon: string;
   nextDeletion: string | null;
-  alarms: { id: number; kind: string; message: string; raised: string; conditionEnded: boolean }[];
+  alarms: { id: number; kind: string; message: string; msg: Msg | null; raised: string; conditionEnded: boolean }[];
 }
 
 export interface CameraView {
@@ -242,7 +246,9 @@ export interface ClipReclassifyView {
 export interface AlarmView {
   id: number;
   kind: AlarmKind | string;
+  /** The English log form; `msg` is what the alarm says, for a face to render (null for an old alarm whose text is not one of the catalogue's). */
   message: string;
+  msg: Msg | null;
   raised: string;
   acknowledged: string | null;
   acknowledgedBy: string | null;
@@ -320,7 +326,8 @@ export interface ExportView {
   fingerprint: string;
   files: number;
   redacted: number;
-  leftOut: { clip: number; camera: string; subjects: Zone; reason: string }[];
+  /** Why each clip was left out: `msg` in words, `reason` its English log form. */
+  leftOut: { clip: number; camera: string; subjects: Zone; reason: string; msg: Msg }[];
 }
 
 export interface HandoverRecordView {
@@ -404,8 +411,10 @@ export type { ComplianceReportView } from './report.js';
 export type RequestTask = 'request-mark' | 'request-propose' | 'request-render' | 'request-answer';
 
 export type ApiEvent =
-  | { type: 'progress'; task: 'archive' | 'export' | RequestTask; ref: string; fraction: number; label: string }
+  /** `step`: what the task is doing now, as a code with words in the catalogue (ui:steps.<step>); `label` names the file or camera. */
+  | { type: 'progress'; task: 'archive' | 'export' | RequestTask; ref: string; fraction: number; label: string; step?: string }
   | { type: 'status'; alarms: number; blocking: number; rootsOffline: number; nextDeletion: string | null; openIncidents: number; overdueIncidents: number }
-  | { type: 'session-ended'; reason: string }
+  /** `reason` is the English log form; `msg` the sentence for the face to word. */
+  | { type: 'session-ended'; reason: string; msg?: Msg }
   /** An incident changed (status, clips archived) — also when another process (the service) did it. */
   | { type: 'incident'; ref: string; status: IncidentStatus; clips: number; complete: number; failed: number; packages: number };

@@ -10,6 +10,7 @@
 import i18next from 'i18next';
 import * as check from './check.js';
 import * as core from './core.js';
+import { formatIso, isIsoDay, isIsoInstant } from './dates.js';
 import * as deletion from './deletion.js';
 import * as desk from './desk.js';
 import * as evidence from './evidence.js';
@@ -20,6 +21,13 @@ import * as records from './records.js';
 import * as report from './report.js';
 import * as scan from './scan.js';
 import * as server from './server.js';
+import * as desktop from './desktop.js';
+import * as ui from './ui.js';
+import * as incident from './incident.js';
+import * as alarm from './alarm.js';
+import * as media from './media.js';
+import * as layout from './layout.js';
+import * as cli from './cli.js';
 
 /** Add a namespace here: `import * as x from './x.js'` and one line below (one a line: merges stay easy). */
 const NAMESPACES = {
@@ -31,6 +39,13 @@ const NAMESPACES = {
   report,
   evidence,
   masking,
+  ui,
+  desktop,
+  incident,
+  alarm,
+  media,
+  layout,
+  cli,
   layouts,
   requests,
   desk,
@@ -38,6 +53,7 @@ const NAMESPACES = {
 } as const;
 
 export type Namespace = keyof typeof NAMESPACES;
+export const NAMESPACE_NAMES: readonly Namespace[] = Object.keys(NAMESPACES) as Namespace[];
 export const LANGUAGES = ['sv', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
@@ -54,10 +70,37 @@ function buildResources(): Resources {
 
 export const resources: Resources = buildResources();
 
-/** A sentence as data: a catalogue key ("ns:key") and its parameters. */
+/**
+ * A sentence as data: a catalogue key ("ns:key") and its parameters. A parameter may itself be a
+ * Msg (a reason inside an alarm's sentence), rendered in the same language first.
+ */
 export interface Msg {
   readonly key: string;
-  readonly params?: Readonly<Record<string, string | number | boolean | null>>;
+  readonly params?: Readonly<Record<string, MsgParam>>;
+}
+export type MsgParam = string | number | boolean | null | Msg;
+
+export function isMsg(v: unknown): v is Msg {
+  return typeof v === 'object' && v !== null && typeof (v as { key?: unknown }).key === 'string' && hasKey((v as { key: string }).key);
+}
+
+/**
+ * How parameters are shown. `words` (every face): a nested Msg in the reader's language, an ISO
+ * 8601 instant ("2026-12-02T15:10:00+01:00") as the wall time it names, the Swedish way
+ * ("2 dec. 2026 15:10") or the English one, a bare day likewise — except a parameter named
+ * `text` (what a person typed, quoted back) or ending in `Iso` (a time to be typed as shown),
+ * which stay as they are. `log`: instants stay ISO 8601 (the English log form).
+ */
+export type ParamStyle = 'words' | 'log';
+
+function renderParams(lang: Language, style: ParamStyle, params: Msg['params']): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params ?? {})) {
+    if (typeof v === 'object' && v !== null) out[k] = translator(lang, style)(v);
+    else if (style === 'words' && typeof v === 'string' && k !== 'text' && !k.endsWith('Iso') && (isIsoInstant(v) || isIsoDay(v))) out[k] = formatIso(v, lang);
+    else out[k] = v;
+  }
+  return out;
 }
 
 /**
@@ -70,8 +113,10 @@ type CatalogT = (key: string, options: Record<string, unknown>) => string;
 
 const cache = new Map<Language, CatalogT>();
 
+export type Translate = (msg: Msg | string, params?: Msg['params']) => string;
+
 /** A function that renders a `Msg` (or a key and parameters) in `lang`. */
-export function translator(lang: Language): (msg: Msg | string, params?: Msg['params']) => string {
+export function translator(lang: Language, style: ParamStyle = 'words'): Translate {
   let t = cache.get(lang);
   if (!t) {
     const inst = i18next.createInstance();
@@ -79,7 +124,7 @@ export function translator(lang: Language): (msg: Msg | string, params?: Msg['pa
       resources,
       lng: lang,
       fallbackLng: 'sv',
-      ns: Object.keys(NAMESPACES),
+      ns: [...NAMESPACE_NAMES],
       defaultNS: 'core',
       // Keys are flat ("p2.late" is one key, not p2 → late): namespaces keep areas apart.
       keySeparator: false,
@@ -94,19 +139,26 @@ export function translator(lang: Language): (msg: Msg | string, params?: Msg['pa
   const tf = t;
   return (msg, params) => {
     const m: Msg = typeof msg === 'string' ? { key: msg, ...(params ? { params } : {}) } : msg;
-    return String(tf(m.key, { ...(m.params ?? {}) }));
+    return String(tf(m.key, renderParams(lang, style, m.params)));
   };
 }
 
-/** True when `key` ("ns:key") is in the Swedish catalogue. */
+/** True when `key` ("ns:key") is in the Swedish catalogue (a plural key by its base: "ns:files" for files_one/files_other). */
 export function hasKey(key: string): boolean {
   const i = key.indexOf(':');
   if (i < 0) return false;
   const ns = resources.sv[key.slice(0, i)];
-  return ns !== undefined && Object.prototype.hasOwnProperty.call(ns, key.slice(i + 1));
+  const k = key.slice(i + 1);
+  const own = (x: string): boolean => ns !== undefined && Object.prototype.hasOwnProperty.call(ns, x);
+  return own(k) || own(`${k}_one`) || own(`${k}_other`);
 }
 
-/** English rendering, for logs and for the `message` field older callers read. */
+/** English rendering, for logs and for the `message` field older callers read (times stay ISO 8601). */
 export function english(msg: Msg): string {
-  return translator('en')(msg);
+  return translator('en', 'log')(msg);
+}
+
+/** Is `lang` one of the catalogue's languages? */
+export function isLanguage(lang: unknown): lang is Language {
+  return lang === 'sv' || lang === 'en';
 }

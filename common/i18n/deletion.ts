@@ -41,8 +41,18 @@ export const sv = {
   clipChanged: 'filen är inte den Custodian skrev (storlek eller kontrollsumma skiljer sig)',
   changedSinceIndexed: 'filen har ändrats sedan den indexerades',
 
-  timeAmbiguous: '"{{text}}" inträffar två gånger i {{zone}} när sommartiden slutar: {{first}} eller {{second}}. Ange tiden med förskjutning, t.ex. {{first}}.',
-  timeInGap: '"{{text}}" finns inte i {{zone}}: klockan hoppar över den timmen när sommartiden börjar. Menar du {{before}} eller {{after}}?',
+  timeAmbiguous: '"{{text}}" inträffar två gånger i {{zone}} när sommartiden slutar: {{firstIso}} eller {{secondIso}}. Ange tiden med förskjutning, t.ex. {{firstIso}}.',
+  timeInGap: '"{{text}}" finns inte i {{zone}}: klockan hoppar över den timmen när sommartiden börjar. Menar du {{beforeIso}} eller {{afterIso}}?',
+
+  // The deletion log's reason column (written in the log form; common/i18n/words.ts reads it back) and outcome.
+  'reason.retention': 'lagringstiden har gått ut',
+  'reason.handover': 'överlämnat till {{recipients}}',
+  'reason.closed': 'ärendet stängdes utan överlämning: {{reason}}',
+  'reason.closedAfterHandover': 'ärendet stängdes efter överlämning till {{recipients}}: {{reason}}',
+  'reason.discarded': 'paketet kasserades: {{reason}}',
+  'outcome.deleted': 'raderad',
+  'outcome.pending': 'väntar',
+  'outcome.already-gone': 'fanns redan inte',
 } as const;
 
 export const en: Record<keyof typeof sv, string> = {
@@ -84,6 +94,15 @@ export const en: Record<keyof typeof sv, string> = {
   clipChanged: 'the file is not the one Custodian wrote (its size or checksum differs)',
   changedSinceIndexed: 'the file changed since it was indexed',
 
-  timeAmbiguous: '"{{text}}" happens twice in {{zone}} when summer time ends: {{first}} or {{second}}. Give the time with its offset, e.g. {{first}}.',
-  timeInGap: '"{{text}}" does not exist in {{zone}}: the clock skips that hour when summer time starts. Did you mean {{before}} or {{after}}?',
+  timeAmbiguous: '"{{text}}" happens twice in {{zone}} when summer time ends: {{firstIso}} or {{secondIso}}. Give the time with its offset, e.g. {{firstIso}}.',
+  timeInGap: '"{{text}}" does not exist in {{zone}}: the clock skips that hour when summer time starts. Did you mean {{beforeIso}} or {{afterIso}}?',
+
+  'reason.retention': 'retention period over',
+  'reason.handover': 'handed over to {{recipients}}',
+  'reason.closed': 'incident closed without handover: {{reason}}',
+  'reason.closedAfterHandover': 'incident closed after handover to {{recipients}}: {{reason}}',
+  'reason.discarded': 'package discarded: {{reason}}',
+  'outcome.deleted': 'deleted',
+  'outcome.pending': 'pending',
+  'outcome.already-gone': 'already gone',
 };

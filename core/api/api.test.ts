@@ -88,7 +88,7 @@ describe('the API in core: permissions, parsing, audit', () => {
             // Permitted, parsed, and answered (or refused for what the example names: not_found, conflict).
             if (!r.ok) expect(['not_found', 'conflict']).toContain(r.error.code);
           } else {
-            expect(r).toEqual({ ok: false, error: { code: 'forbidden', message: `The ${role} role may not use ${op}.` } });
+            expect(r).toMatchObject({ ok: false, error: { code: 'forbidden', message: `The ${role} role may not use ${op}.` } });
           }
         });
       }

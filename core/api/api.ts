@@ -11,11 +11,12 @@
  */
 import { closeSync } from 'node:fs';
 import type { z } from 'zod';
-import { CONTRACT, describeIssues, isOperationName, type GuardedOperation, type OperationName, type ResponseOf } from '../../common/api/contract.js';
+import { CONTRACT, isOperationName, type GuardedOperation, type OperationName, type ResponseOf } from '../../common/api/contract.js';
 import { mediaPath } from '../../common/api/http.js';
 import type { ApiEvent, ApiFailure, ApiResult } from '../../common/api/types.js';
-import { CustodianError, isCustodianError } from '../../common/errors.js';
-import { english } from '../../common/i18n/catalog.js';
+import { failure as fail, isCustodianError } from '../../common/errors.js';
+import { english, isLanguage, translator, type Language, type Msg } from '../../common/i18n/catalog.js';
+import { requestIssues } from '../../common/i18n/zod.js';
 import { may, type Action } from '../../common/permissions.js';
 import { formatInstant } from '../../common/time.js';
 import { incidentProgress, listIncidents } from '../../db/incidents.js';
@@ -47,6 +48,8 @@ export interface ApiOptions {
 export interface CallMeta {
   /** Who is on the other end (browser mode: "os:<user>" from the socket's owner); logins are limited per client. */
   readonly client?: string;
+  /** The language the caller reads (the app sends the one it shows); default English, the log form. */
+  readonly lang?: string;
 }
 
 /** What a call did to the session, for the transport to mirror (set or clear the cookie). */
@@ -74,8 +77,8 @@ const ENDS_SESSIONS: ReadonlySet<string> = new Set(['users.setRole', 'users.disa
 
 const MAX_VIEWS_REMEMBERED = 10_000;
 
-export function failure(code: ApiFailure['error']['code'], message: string): ApiFailure {
-  return { ok: false, error: { code, message } };
+export function failure(code: ApiFailure['error']['code'], message: string, msg?: Msg): ApiFailure {
+  return { ok: false, error: { code, message, ...(msg ? { msg } : {}) } };
 }
 
 export class CustodianApi {
@@ -96,24 +99,37 @@ export class CustodianApi {
     this.uploads = new PackageUploads(ctx);
   }
 
-  /** Answers any error the way the contract says; never leaks a stack or an unexpected message. */
-  private toFailure(operation: string, e: unknown): ApiFailure {
-    if (isCustodianError(e)) return failure(e.code, e.message);
+  /**
+   * The language an answer's `message` is worded in: the caller's (the app sends the one it
+   * shows), else English, the log form a program reads (its `msg` lets any face word it).
+   */
+  language(lang: string | undefined): Language {
+    return isLanguage(lang) ? lang : 'en';
+  }
+
+  /**
+   * Answers any error the way the contract says, worded in `lang` (its sentence as `msg` too, for
+   * the app to word it itself); never leaks a stack or an unexpected message.
+   */
+  toFailure(operation: string, e: unknown, lang: Language): ApiFailure {
+    if (isCustodianError(e)) return failure(e.code, e.msg ? translator(lang)(e.msg) : e.message, e.msg);
     this.options.onInternalError?.(operation, e);
-    return failure('internal', 'Custodian could not finish this because of an internal error; it has been logged.');
+    const msg: Msg = { key: 'core:internalError' };
+    return failure('internal', translator(lang)(msg), msg);
   }
 
   /** The one path for every operation. `token` is the session's (undefined when there is none). */
   async call(token: string | undefined, operation: string, body: unknown, meta: CallMeta = {}): Promise<CallOutcome> {
     try {
-      if (!isOperationName(operation)) throw new CustodianError('not_found', `There is no operation "${operation}".`);
+      if (!isOperationName(operation)) throw fail('not_found', 'server:noOperation', { operation });
       if (operation === 'auth.login') return await this.login(body, meta);
       const user = authenticate(this.ctx, token);
       const action: Action = operation;
-      if (!may(user.role, action)) throw new CustodianError('forbidden', `The ${user.role} role may not use ${operation}.`);
+      if (!may(user.role, action)) throw fail('forbidden', 'server:roleMayNot', { role: user.role, operation });
       const schema: z.ZodType = CONTRACT[operation].request;
-      const parsed = schema.safeParse(body === undefined || body === null ? {} : body);
-      if (!parsed.success) throw new CustodianError('invalid_request', describeIssues(parsed.error));
+      const input = body === undefined || body === null ? {} : body;
+      const parsed = schema.safeParse(input);
+      if (!parsed.success) throw invalidRequest(schema, input, parsed.error);
       const call: CallContext = {
         ctx: actingAs(this.ctx, user),
         user,
@@ -132,7 +148,7 @@ export class CustodianApi {
       if (ENDS_SESSIONS.has(operation)) this.recheckSubscribers();
       return { result: { ok: true, data }, session: undefined };
     } catch (e) {
-      const result = this.toFailure(operation, e);
+      const result = this.toFailure(operation, e, this.language(meta.lang));
       const retry = isCustodianError(e) && e.code === 'rate_limited' ? e.details?.retryAfterSeconds : undefined;
       return {
         result,
@@ -149,7 +165,7 @@ export class CustodianApi {
 
   private async login(body: unknown, meta: CallMeta): Promise<CallOutcome> {
     const parsed = CONTRACT['auth.login'].request.safeParse(body ?? {});
-    if (!parsed.success) throw new CustodianError('invalid_request', describeIssues(parsed.error));
+    if (!parsed.success) throw invalidRequest(CONTRACT['auth.login'].request, body ?? {}, parsed.error);
     const { token, user } = await login(this.ctx, parsed.data.name, parsed.data.password, meta.client ?? 'api', this.options.loginGate ?? sharedLoginGate);
     return { result: { ok: true, data: sessionView(this.ctx, user) }, session: { set: token } };
   }
@@ -189,7 +205,7 @@ export class CustodianApi {
    */
   openFootage(token: string | undefined, kind: FootageKind, id: number): OpenFootage {
     const user = authenticate(this.ctx, token);
-    if (!may(user.role, 'footage.view')) throw new CustodianError('forbidden', `The ${user.role} role may not see footage.`);
+    if (!may(user.role, 'footage.view')) throw fail('forbidden', 'server:roleNoFootage', { role: user.role });
     const f = openFootageFile(this.ctx, kind, id);
     try {
       const tz = this.ctx.settings().siteTimeZone;
@@ -204,7 +220,7 @@ export class CustodianApi {
   /** The session's user if its role may do `action` (a transfer outside the JSON calls), else an error. */
   private allowed(token: string | undefined, action: Action): SessionUser {
     const user = authenticate(this.ctx, token);
-    if (!may(user.role, action)) throw new CustodianError('forbidden', `The ${user.role} role may not use ${action}.`);
+    if (!may(user.role, action)) throw fail('forbidden', 'server:roleMayNot', { role: user.role, operation: action });
     return user;
   }
 
@@ -246,17 +262,17 @@ export class CustodianApi {
    * `session-ended` and is dropped. A heartbeat's check: the idle clock does not restart.
    */
   private stillValid(s: Subscriber): boolean {
-    let reason: string | null = null;
+    let why: Msg | null = null;
     try {
       const u = authenticate(this.ctx, s.token, { touch: false });
-      if (u.role !== s.role || u.sessionId !== s.sessionId) reason = english({ key: 'server:sessionRoleChanged' });
+      if (u.role !== s.role || u.sessionId !== s.sessionId) why = { key: 'server:sessionRoleChanged' };
     } catch (e) {
-      reason = isCustodianError(e) ? e.message : english({ key: 'server:sessionEnded' });
+      why = isCustodianError(e) && e.msg ? e.msg : { key: 'server:sessionEnded' };
       if (!isCustodianError(e)) this.options.onInternalError?.('session check', e);
     }
-    if (reason === null) return true;
+    if (why === null) return true;
     this.subscribers.delete(s);
-    safeDeliver(s.listener, { type: 'session-ended', reason });
+    safeDeliver(s.listener, { type: 'session-ended', reason: english(why), msg: why });
     return false;
   }
 
@@ -277,7 +293,7 @@ export class CustodianApi {
     this.viewed.delete(sessionId);
     for (const s of this.subscribers) {
       if (s.sessionId === sessionId) {
-        safeDeliver(s.listener, { type: 'session-ended', reason: 'logged out' });
+        safeDeliver(s.listener, { type: 'session-ended', reason: 'logged out', msg: { key: 'server:loggedOut' } });
         this.subscribers.delete(s);
       }
     }
@@ -352,11 +368,16 @@ export class CustodianApi {
 
   /** Drops every subscriber and what was remembered; the Ctx stays open (its owner closes it). */
   close(): void {
-    for (const s of this.subscribers) safeDeliver(s.listener, { type: 'session-ended', reason: english({ key: 'server:serverStopping' }) });
+    for (const s of this.subscribers) safeDeliver(s.listener, { type: 'session-ended', reason: english({ key: 'server:serverStopping' }), msg: { key: 'server:serverStopping' } });
     this.subscribers.clear();
     this.viewed.clear();
     this.uploads.close();
   }
+}
+
+function invalidRequest(schema: z.ZodType, input: unknown, error: z.ZodError): Error {
+  const msg = requestIssues(schema, input, error);
+  return fail('invalid_request', msg.key, msg.params);
 }
 
 function safeDeliver(listener: Listener, event: ApiEvent): void {

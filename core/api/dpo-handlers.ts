@@ -6,7 +6,7 @@
  */
 import type { ParsedRequestOf } from '../../common/api/contract.js';
 import type { LogDownloadView } from '../../common/api/report.js';
-import { CustodianError } from '../../common/errors.js';
+import { failure } from '../../common/errors.js';
 import { may } from '../../common/permissions.js';
 import { parseUserTime } from '../../common/time.js';
 import type { Ctx } from '../context.js';
@@ -60,7 +60,7 @@ function viewQuery(ctx: Ctx, req: { from?: number | string | undefined; to?: num
 function parseAfter(after: string | undefined, shape: 'deletion' | 'view'): { at: number; id: number } | null {
   if (after === undefined) return null;
   const m = shape === 'deletion' ? /^(\d{1,16}):(\d{1,16})$/.exec(after) : /^()(\d{1,16})$/.exec(after);
-  if (!m) throw new CustodianError('invalid_request', 'The request is not valid: after: not a position in this log (start again without it).');
+  if (!m) throw failure('invalid_request', 'server:afterCursor');
   return { at: Number(m[1] || 0), id: Number(m[2]) };
 }
 
@@ -68,7 +68,7 @@ async function download(call: CallContext, req: ParsedRequestOf<'logs.download'>
   const ctx = call.ctx;
   // One operation for every log: the role must be allowed to read the log it asks for.
   const op = `logs.${req.log}` as const;
-  if (!may(call.user.role, op)) throw new CustodianError('forbidden', `The ${call.user.role} role may not use ${op}.`);
+  if (!may(call.user.role, op)) throw failure('forbidden', 'server:roleMayNot', { role: call.user.role, operation: op });
   const base = { format: req.format, name: req.log, now: ctx.now(), tz: ctx.settings().siteTimeZone };
   if (req.log === 'deletions') {
     const after = parseAfter(req.after, 'deletion');

@@ -9,7 +9,9 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { FootageKind } from '../../common/api/http.js';
-import { CustodianError } from '../../common/errors.js';
+import { CustodianError, failure } from '../../common/errors.js';
+import type { Msg } from '../../common/i18n/catalog.js';
+import { textMsg } from '../../common/i18n/words.js';
 import { getFile } from '../../db/access-requests.js';
 import { getDir } from '../../db/dirs.js';
 import { getClip } from '../../db/incidents.js';
@@ -51,13 +53,13 @@ export function contentTypeOf(name: string): string {
   return CONTENT_TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream';
 }
 
-const gone = (what: string): CustodianError => new CustodianError('not_found', `${what} is not available to play.`);
+const gone = (what: Msg): CustodianError => failure('not_found', 'server:footageGone', { what });
 
 function checkComponents(components: readonly string[]): void {
-  if (components.length === 0) throw new CustodianError('forbidden', 'Refused: an empty path.');
+  if (components.length === 0) throw failure('forbidden', 'server:footageEmptyPath');
   for (const c of components) {
     if (c === '' || c === '.' || c === '..' || c.includes('/') || c.includes('\\') || c.includes('\0') || path.isAbsolute(c)) {
-      throw new CustodianError('forbidden', 'Refused: the stored path leaves its folder.');
+      throw failure('forbidden', 'server:footageLeaves');
     }
   }
 }
@@ -66,7 +68,7 @@ function checkComponents(components: readonly string[]): void {
  * Opens `components` under `base` if every step is a real folder and the last a regular file,
  * none of them a symbolic link, and the result lies inside `base` after resolving links.
  */
-export function openInside(base: string, components: readonly string[], what: string): { fd: number; size: number } {
+export function openInside(base: string, components: readonly string[], what: Msg): { fd: number; size: number } {
   checkComponents(components);
   let baseReal: string;
   try {
@@ -85,14 +87,14 @@ export function openInside(base: string, components: readonly string[], what: st
     } catch {
       throw gone(what);
     }
-    if (last.isSymbolicLink()) throw new CustodianError('forbidden', `Refused: ${what} is reached through a symbolic link; Custodian never follows links out of a recording folder.`);
+    if (last.isSymbolicLink()) throw failure('forbidden', 'server:footageLink', { what });
     const final = i === components.length - 1;
     if (!final && !last.isDirectory()) throw gone(what);
     if (final && !last.isFile()) throw gone(what);
   }
   const real = realpathSync(cur);
   if (real !== path.join(baseReal, ...components) || !real.startsWith(baseReal + path.sep)) {
-    throw new CustodianError('forbidden', `Refused: ${what} is not inside its folder.`);
+    throw failure('forbidden', 'server:footageOutside', { what });
   }
   let fd: number;
   try {
@@ -103,7 +105,7 @@ export function openInside(base: string, components: readonly string[], what: st
   const st = fstatSync(fd);
   if (!st.isFile() || !last || st.ino !== last.ino || st.dev !== last.dev) {
     closeSync(fd);
-    throw new CustodianError('forbidden', `Refused: ${what} changed while it was being opened.`);
+    throw failure('forbidden', 'server:footageChanged', { what });
   }
   return { fd, size: st.size };
 }
@@ -112,12 +114,12 @@ export function openInside(base: string, components: readonly string[], what: st
 export function footageItem(ctx: Ctx, kind: FootageKind, id: number): FootageItem & { base: string; components: string[]; name: string } {
   if (kind === 'segment') {
     const seg = getSegment(ctx.db, id);
-    if (!seg || seg.state !== 'present') throw new CustodianError('not_found', `There is no recording #${id} (it may have been deleted by retention).`);
+    if (!seg || seg.state !== 'present') throw failure('not_found', 'server:noRecording', { id });
     const root = getRoot(ctx.db, seg.root_id);
     const dir = getDir(ctx.db, seg.dir_id);
-    if (!root || !dir) throw new CustodianError('not_found', `Recording #${id} is not in a known recording root.`);
+    if (!root || !dir) throw failure('not_found', 'server:recordingNoRoot', { id });
     const online = checkSentinel(root);
-    if (!online.online) throw new CustodianError('conflict', `The recording root of recording #${id} is offline (${online.reason}).`);
+    if (!online.online) throw failure('conflict', 'server:recordingOffline', { id, reason: textMsg(online.reason) });
     return { kind, id, camera: seg.camera_id, startMs: seg.start_ms, endMs: seg.end_ms, base: root.path, components: [...relComponents(dir.rel), seg.name], name: seg.name };
   }
   if (kind === 'request-clip') {
@@ -128,7 +130,7 @@ export function footageItem(ctx: Ctx, kind: FootageKind, id: number): FootageIte
     return { kind, id, camera: f.camera_id ?? '', startMs: f.start_ms ?? f.from_ms ?? 0, endMs: f.end_ms ?? f.to_ms ?? 0, base: archiveDir(ctx), components: parts, name: parts[parts.length - 1] ?? '' };
   }
   const clip = getClip(ctx.db, id);
-  if (!clip || clip.status !== 'complete') throw new CustodianError('not_found', `There is no archived clip #${id} (it may be unfinished, or deleted after a handover).`);
+  if (!clip || clip.status !== 'complete') throw failure('not_found', 'server:noArchivedClip', { id });
   const components = clip.rel_path.split('/');
   return { kind, id, camera: clip.camera_id, startMs: clip.start_ms ?? clip.from_ms, endMs: clip.end_ms ?? clip.to_ms, base: archiveDir(ctx), components, name: components[components.length - 1] ?? '' };
 }
@@ -136,7 +138,7 @@ export function footageItem(ctx: Ctx, kind: FootageKind, id: number): FootageIte
 /** Opens footage for streaming. Permission and audit are the caller's (CustodianApi.openFootage). */
 export function openFootageFile(ctx: Ctx, kind: FootageKind, id: number): OpenFootage {
   const item = footageItem(ctx, kind, id);
-  const what = kind === 'segment' ? `Recording #${id}` : `Clip #${id}`;
+  const what: Msg = { key: kind === 'segment' ? 'server:footageRecording' : 'server:footageClip', params: { id } };
   const { fd, size } = openInside(item.base, item.components, what);
   return { kind, id, camera: item.camera, startMs: item.startMs, endMs: item.endMs, fd, size, contentType: contentTypeOf(item.name) };
 }

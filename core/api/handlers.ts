@@ -170,9 +170,9 @@ function refusedBeforeLooking(ctx: Ctx, dir: string): void {
 }
 
 export function segmentsView(ctx: Ctx, camera: string, fromMs: number, toMs: number, limit = 20_000, titles = false): SegmentsView {
-  if (!(toMs > fromMs)) throw new CustodianError('invalid_request', 'The range ends before it starts: "to" must be after "from".');
-  if (toMs - fromMs > MAX_RANGE_MS) throw new CustodianError('invalid_request', 'Ask for at most 31 days of one camera at a time.');
-  if (!getCamera(ctx.db, camera)) throw new CustodianError('not_found', `There is no camera "${camera}".`);
+  if (!(toMs > fromMs)) throw failure('invalid_request', 'server:rangeInverted');
+  if (toMs - fromMs > MAX_RANGE_MS) throw failure('invalid_request', 'server:rangeTooLong');
+  if (!getCamera(ctx.db, camera)) throw failure('not_found', 'incident:errNoCamera', { camera });
   const s = ctx.settings();
   const rows = segmentsForCamera(ctx.db, camera, fromMs, toMs, s.maxSegmentMinutes * 60_000);
   const camHolds = listHolds(ctx.db, false).filter((h) => h.from_ms < toMs && h.to_ms > fromMs && h.cameras.split(',').includes(camera));
@@ -310,13 +310,13 @@ export const handlers: HandlerMap = {
       zip: req.zip ?? false,
       onProgress: (p) => {
         const [a, b] = weights[p.phase];
-        call.emit({ type: 'progress', task: 'export', ref: inc.ref, fraction: a + (b - a) * p.fraction, label: p.label });
+        call.emit({ type: 'progress', task: 'export', ref: inc.ref, fraction: a + (b - a) * p.fraction, label: p.label, step: p.phase });
       },
     });
   },
   'handover.record': async (call, req) => {
     const pkg = findPackage(call.ctx.db, req.packageId);
-    if (!pkg) throw new CustodianError('not_found', `There is no package ${req.packageId} (export the incident first).`);
+    if (!pkg) throw failure('not_found', 'server:noPackage', { id: req.packageId });
     const r = await recordHandover(call.ctx, req.ref, {
       to: req.to,
       reference: req.reference,
@@ -326,7 +326,7 @@ export const handlers: HandlerMap = {
       ...(req.note !== undefined ? { note: req.note } : {}),
     });
     const record = handoverLog(call.ctx, r.handover.handed_ms).find((h) => h.id === r.handover.id);
-    if (!record) throw new CustodianError('internal', 'The handover was recorded but cannot be read back.');
+    if (!record) throw failure('internal', 'server:handoverUnread');
     return {
       incident: summary(call.ctx, r.incident),
       handover: record,
@@ -367,7 +367,7 @@ export const handlers: HandlerMap = {
   'settings.get': (call) => call.ctx.settings(),
   'settings.set': (call, req) => {
     if (LOCAL_ONLY_SETTINGS.includes(req.key)) {
-      throw new CustodianError('forbidden', `${req.key} names a program or folder on this machine: change it with "custodian settings set ${req.key} …" there.`);
+      throw failure('forbidden', 'core:localSetting', { key: req.key });
     }
     return { key: req.key, value: changeSetting(call.ctx, req.key, req.value) };
   },

@@ -17,6 +17,7 @@
  */
 import path from 'node:path';
 import { english, type Msg } from '../../common/i18n/catalog.js';
+import { textMsg } from '../../common/i18n/words.js';
 import type { DueClock } from '../../common/time.js';
 import { insertFinalDeletions, type FinalDeletion } from '../../db/deletions.js';
 import { deleteDirWithUnrecognised, getDir, countSegmentsInDir, findDir } from '../../db/dirs.js';
@@ -370,14 +371,14 @@ export class RecordingDeleter {
   }
 
   private stopForRoot(g: GuardProblem): void {
-    const params = { root: this.scope.root.path, reason: g.reason };
-    const key = g.kind === 'root-identity' ? 'deletion:alarmRootIdentity' : null;
+    const params = { root: this.scope.root.path, reason: textMsg(g.reason) };
+    const key = g.kind === 'root-identity' ? 'deletion:alarmRootIdentity' : 'alarm:rootOffline';
     this.result.stoppedAlarm = raiseAlarm(this.ctx, {
       kind: g.kind,
       key: `${g.kind}:${this.scope.root.id}`,
       rootId: this.scope.root.id,
-      message: key ? english({ key, params }) : `Recording root ${this.scope.root.path} is offline: ${g.reason}. Nothing in it is indexed or deleted until it is back.`,
-      details: { root: this.scope.root.id, reason: g.reason, ...(key ? { msg: { key, params } } : {}) },
+      msg: { key, params },
+      details: { root: this.scope.root.id, reason: g.reason },
     });
     this.result.stopped = g.msg;
   }

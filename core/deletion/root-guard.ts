@@ -5,7 +5,7 @@
  * goes away mid-sweep (a share dropping, `umount -l`) or a sentinel copied onto an empty mount
  * point stops deletion before the next file, and nothing is logged as gone because of it.
  */
-import type { Msg } from '../../common/i18n/catalog.js';
+import { english, type Msg } from '../../common/i18n/catalog.js';
 import type { RootRow } from '../../db/roots.js';
 import type { Ctx } from '../context.js';
 import { getRoot } from '../../db/roots.js';
@@ -37,7 +37,7 @@ export class RootGuard {
     const c = checkSentinel(this.root);
     if (!c.online) return RootGuard.problemOf(c);
     if (c.rootIno !== this.rootIno || c.sentinelIno !== this.sentinelIno) {
-      return RootGuard.problemOf({ online: false, identity: true, reason: 'the recording folder or its sentinel changed during the sweep' });
+      return RootGuard.problemOf({ online: false, identity: true, reason: english({ key: 'media:sentinelChanged' }) });
     }
     return true;
   }

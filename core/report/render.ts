@@ -6,7 +6,9 @@
 import { documentHead } from '../../common/api/http.js';
 import { writeFileSync } from 'node:fs';
 import type { ComplianceReportView, ReportFactView, VerdictView } from '../../common/api/report.js';
-import { translator, type Language } from '../../common/i18n/catalog.js';
+import { hasKey, translator, type Language } from '../../common/i18n/catalog.js';
+import { formatIso } from '../../common/i18n/dates.js';
+import { actorMsg, deletionReasonMsg, organisationMsg, storedMsg, textMsg } from '../../common/i18n/words.js';
 import { renderPdf, type PdfDoc, type PdfSection } from '../../native/pdf.js';
 import { durationParams } from './facts.js';
 
@@ -26,6 +28,9 @@ const MARK: Record<ReportFactView['severity'], string> = { ok: '✓', deviation:
 function reportDoc(r: ComplianceReportView, lang: Language): PdfDoc {
   const t = translator(lang);
   const late = (ms: number | null): string => (ms === null ? '—' : t('report:lateness', durationParams(ms)));
+  // Times the reader's way ("2 dec. 2026 15:10"); codes of the record in words.
+  const when = (iso: string | null | undefined): string => (iso ? formatIso(iso, lang) : '—');
+  const code = (key: string, raw: string): string => (hasKey(key) ? t(key) : raw);
   const sections: PdfSection[] = [
     {
       heading: t('report:verdicts'),
@@ -42,39 +47,39 @@ function reportDoc(r: ComplianceReportView, lang: Language): PdfDoc {
       ],
       table: {
         columns: [t('report:col.root'), t('report:col.oldest'), t('report:col.due'), t('report:col.ok')],
-        rows: r.p2.today.map((x) => [x.path, x.oldestUnheldEnd ?? '—', x.due ?? '—', x.ok ? t('report:yes') : t('report:no')]),
+        rows: r.p2.today.map((x) => [x.path, when(x.oldestUnheldEnd), when(x.due), x.ok ? t('report:yes') : t('report:no')]),
       },
     },
     {
       heading: t('report:section.lateList'),
       table: {
         columns: [t('report:col.file'), t('report:col.due'), t('report:col.deleted'), t('report:col.late'), t('report:col.cause')],
-        rows: r.p2.mostLate.map((d) => [`#${d.deletion} ${d.path}`, d.due, d.deleted, late(d.latenessMs), d.causes.map((c) => `${t(`report:cause.${c.cause}`)}${c.ref ? ` (${c.ref})` : ''}`).join('; ')]),
+        rows: r.p2.mostLate.map((d) => [`#${d.deletion} ${d.path}`, when(d.due), when(d.deleted), late(d.latenessMs), d.causes.map((c) => `${t(`report:cause.${c.cause}`)}${c.ref ? ` (${c.ref})` : ''}`).join('; ')]),
       },
     },
     {
       heading: t('report:section.incidents'),
       table: {
         columns: [t('report:col.incident'), t('report:col.reason'), t('report:col.status'), t('report:col.reviewBy')],
-        rows: r.incidents.map((i) => [`${i.ref} ${i.title}`, i.reason, i.status, `${i.reviewBy}${i.overdue ? ' !' : ''}`]),
+        rows: r.incidents.map((i) => [`${i.ref} ${i.title}`, code(`evidence:reason-${i.reason}`, i.reason), code(`incident:status-${i.status}`, i.status), `${when(i.reviewBy)}${i.overdue ? ' !' : ''}`]),
       },
     },
     {
       heading: t('report:section.handovers'),
       table: {
         columns: [t('report:col.incident'), t('report:col.to'), t('report:col.recipient'), t('report:col.reference'), t('report:col.when')],
-        rows: r.handovers.map((h) => [h.incident, h.organisation, h.recipient, h.reference, h.handedOver]),
+        rows: r.handovers.map((h) => [h.incident, t(organisationMsg(h.organisation)), h.recipient, h.reference, when(h.handedOver)]),
       },
     },
     {
       heading: t('report:section.deletionsByReason'),
-      table: { columns: [t('report:col.reason'), t('report:col.count'), t('report:col.bytes')], rows: r.deletionsByReason.map((d) => [d.reason, String(d.n), String(d.bytes ?? '')]) },
+      table: { columns: [t('report:col.reason'), t('report:col.count'), t('report:col.bytes')], rows: r.deletionsByReason.map((d) => [t(deletionReasonMsg(d.reason)), String(d.n), String(d.bytes ?? '')]) },
     },
     {
       heading: t('report:section.alarms'),
       table: {
         columns: ['#', t('report:col.kind'), t('report:col.message'), t('report:col.acknowledged')],
-        rows: r.alarms.map((a) => [String(a.id), a.kind, a.message, a.acknowledged ? `${a.acknowledged} ${a.acknowledgedBy ?? ''}` : '—']),
+        rows: r.alarms.map((a) => [String(a.id), code(`ui:alarmKinds.${a.kind}`, a.kind), t(storedMsg(a.msg, a.message) ?? textMsg(a.message)), a.acknowledged ? `${when(a.acknowledged)} ${t(actorMsg(a.acknowledgedBy ?? ''))}` : '—']),
       },
     },
     {

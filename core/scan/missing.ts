@@ -47,7 +47,7 @@ export function settleMissing(pass: PassState, rs: RootScan, gone: readonly Scan
         kind: 'mass-missing',
         key: missingKey,
         rootId: root.id,
-        message: `${ids.length} of ${present} recordings in ${root.path} (${Math.round(share * 100)}%) seem to have disappeared at once. Custodian has not removed them from the index; check the recorder and acknowledge the alarm if this is right.`,
+        msg: { key: 'alarm:massMissing', params: { count: ids.length, total: present, root: root.path, share: Math.round(share * 100) } },
         details: { root: root.id, missing: ids.length, total: present, share, held: held.size },
       });
     }

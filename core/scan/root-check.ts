@@ -5,7 +5,7 @@ import { conditionEnded, raiseAlarm } from '../alarms.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { checkRoot } from '../roots.js';
-import { english } from '../../common/i18n/catalog.js';
+import { textMsg } from '../../common/i18n/words.js';
 import type { ScanReport } from './report.js';
 
 /** False when the root is offline: then nothing in it is indexed, marked missing or deleted. */
@@ -16,10 +16,9 @@ export function rootOnline(ctx: Ctx, root: RootRow, report: ScanReport): boolean
     setRootOnline(ctx.db, root.id, false, sentinel.reason);
     if (sentinel.identity) {
       // Not the disk Custodian registered (a copied sentinel, a swapped folder): the same alarm the sweep raises.
-      const params = { root: root.path, reason: sentinel.reason };
-      raiseAlarm(ctx, { kind: 'root-identity', key: `root-identity:${root.id}`, rootId: root.id, message: english({ key: 'deletion:alarmRootIdentity', params }), details: { root: root.id, reason: sentinel.reason, msg: { key: 'deletion:alarmRootIdentity', params } } });
+      raiseAlarm(ctx, { kind: 'root-identity', key: `root-identity:${root.id}`, rootId: root.id, msg: { key: 'deletion:alarmRootIdentity', params: { root: root.path, reason: textMsg(sentinel.reason) } }, details: { root: root.id, reason: sentinel.reason } });
     } else {
-      raiseAlarm(ctx, { kind: 'root-offline', key: alarmKey, rootId: root.id, message: `Recording root ${root.path} is offline: ${sentinel.reason}. Nothing in it is indexed or deleted until it is back.`, details: { root: root.id, path: root.path } });
+      raiseAlarm(ctx, { kind: 'root-offline', key: alarmKey, rootId: root.id, msg: { key: 'alarm:rootOffline', params: { root: root.path, reason: textMsg(sentinel.reason) } }, details: { root: root.id, path: root.path } });
     }
     report.online = false;
     report.offlineReason = sentinel.reason;
@@ -47,7 +46,7 @@ export function checkFreeSpace(ctx: Ctx, root: RootRow): void {
     return;
   }
   if (free < 0.02) {
-    raiseAlarm(ctx, { kind: 'disk-full', key, rootId: root.id, message: `The recording disk ${root.path} is ${Math.round((1 - free) * 100)}% full. Custodian does not delete held or young recordings to make room: free space or extend the disk.`, details: { root: root.id, free } });
+    raiseAlarm(ctx, { kind: 'disk-full', key, rootId: root.id, msg: { key: 'alarm:diskFull', params: { root: root.path, used: Math.round((1 - free) * 100) } }, details: { root: root.id, free } });
   } else {
     conditionEnded(ctx, key);
   }

@@ -9,9 +9,10 @@
  * Runtime-neutral: only fetch and (when present) EventSource; no DOM types needed to compile.
  */
 import type { OperationName, RequestOf, ResponseOf } from '../../common/api/contract.js';
-import { API_PREFIX, EVENTS_PATH } from '../../common/api/http.js';
+import { API_PREFIX, EVENTS_PATH, LANG_HEADER } from '../../common/api/http.js';
 import type { ApiEvent, ApiFailure, ApiResult } from '../../common/api/types.js';
 import { ERROR_CODES } from '../../common/errors.js';
+import { english, type Msg } from '../../common/i18n/catalog.js';
 
 /** The part of EventSource this client uses (so it compiles without the DOM library). */
 export interface EventSourceLike {
@@ -29,6 +30,8 @@ export interface HttpApiOptions {
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** Default: the global EventSource, sending the cookie. Without one, subscribe does nothing. */
   eventSource?: EventSourceFactory;
+  /** The language the page shows now, sent with every call so the server words its answers in it. */
+  language?: () => string;
 }
 
 /** Bytes that travel outside the JSON calls: package files uploaded to be verified, and downloads. */
@@ -48,8 +51,10 @@ export interface HttpApi {
 const EVENT_TYPES: readonly ApiEvent['type'][] = ['progress', 'status', 'session-ended', 'incident'];
 const CLOSED = 2;
 
-function fail(message: string): ApiFailure {
-  return { ok: false, error: { code: 'internal', message } };
+/** A failure this client makes itself (no answer, or not one): its sentence from the catalogue. */
+function fail(key: string, params?: Msg['params']): ApiFailure {
+  const msg: Msg = { key, ...(params ? { params } : {}) };
+  return { ok: false, error: { code: 'internal', message: english(msg), msg } };
 }
 
 /** Is this what the contract says an answer looks like? (A proxy's error page is not.) */
@@ -70,6 +75,7 @@ export function createHttpApi(options: HttpApiOptions = {}): HttpApi {
   const doFetch = options.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
   const makeSource = options.eventSource ?? defaultEventSource();
   const listeners = new Set<(event: ApiEvent) => void>();
+  const langHeader = (): Record<string, string> => (options.language ? { [LANG_HEADER]: options.language() } : {});
   let source: EventSourceLike | null = null;
   /** The current stream has already said the session ended (so a logout does not say it twice). */
   let ended = false;
@@ -120,20 +126,20 @@ export function createHttpApi(options: HttpApiOptions = {}): HttpApi {
       try {
         res = await doFetch(`${base}${API_PREFIX}${encodeURIComponent(op)}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          headers: { 'content-type': 'application/json', accept: 'application/json', ...langHeader() },
           body: JSON.stringify(request ?? {}),
           credentials: 'same-origin',
         });
       } catch {
-        return fail('Custodian is not answering. Is "custodian serve" still running?');
+        return fail('ui:client.notAnswering');
       }
       let body: unknown;
       try {
         body = await res.json();
       } catch {
-        return fail(`Custodian answered HTTP ${res.status} without a readable body.`);
+        return fail('ui:client.unreadable', { status: res.status });
       }
-      if (!isResult(body)) return fail(`Custodian answered HTTP ${res.status} with something that is not an API answer.`);
+      if (!isResult(body)) return fail('ui:client.notAnAnswer', { status: res.status });
       if (body.ok && (op === 'auth.login' || op === 'auth.logout')) {
         // A new (or no) session: the event stream follows it.
         const wasOpen = source !== null;
@@ -151,17 +157,17 @@ export function createHttpApi(options: HttpApiOptions = {}): HttpApi {
       async upload(uploadUrl, relPath, body) {
         let res: Response;
         try {
-          res = await doFetch(`${base}${uploadUrl}?path=${encodeURIComponent(relPath)}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body, credentials: 'same-origin' });
+          res = await doFetch(`${base}${uploadUrl}?path=${encodeURIComponent(relPath)}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream', ...langHeader() }, body, credentials: 'same-origin' });
         } catch {
-          return fail('Custodian is not answering. Is "custodian serve" still running?');
+          return fail('ui:client.notAnswering');
         }
         let answer: unknown;
         try {
           answer = await res.json();
         } catch {
-          return fail(`Custodian answered HTTP ${res.status} without a readable body.`);
+          return fail('ui:client.unreadable', { status: res.status });
         }
-        return isResult(answer) ? (answer as ApiResult<{ bytes: number }>) : fail(`Custodian answered HTTP ${res.status} with something that is not an API answer.`);
+        return isResult(answer) ? (answer as ApiResult<{ bytes: number }>) : fail('ui:client.notAnAnswer', { status: res.status });
       },
       href: (path) => `${base}${path}`,
     },

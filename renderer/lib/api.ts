@@ -6,6 +6,8 @@
 import type { OperationName, RequestOf, ResponseOf } from '../../common/api/contract.js';
 import type { ApiEvent, ApiFailure, ApiResult } from '../../common/api/types.js';
 import type { FileTransfers } from '../api/client.js';
+import { isMsg, translator, type Msg } from '../../common/i18n/catalog.js';
+import { currentLanguage } from '../i18n/index.js';
 
 export type { FileTransfers };
 
@@ -19,10 +21,14 @@ export interface Api {
 
 export class ApiError extends Error {
   readonly code: ApiFailure['error']['code'];
+  /** The sentence as the catalogue has it, so it is worded in the language the page shows (not the server's guess). */
+  readonly msg: Msg | undefined;
   constructor(failure: ApiFailure) {
-    super(failure.error.message);
+    const msg = isMsg(failure.error.msg) ? failure.error.msg : undefined;
+    super(msg ? translator(currentLanguage())(msg) : failure.error.message);
     this.name = 'ApiError';
     this.code = failure.error.code;
+    this.msg = msg;
   }
 }
 
@@ -34,6 +40,8 @@ export async function unwrap<T>(p: Promise<ApiResult<T>>): Promise<T> {
 }
 
 export function errorText(e: unknown): string {
+  // Worded again now: the language may have changed since the answer came.
+  if (e instanceof ApiError && e.msg) return translator(currentLanguage())(e.msg);
   if (e instanceof Error) return e.message;
   return String(e);
 }

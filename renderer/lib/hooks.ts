@@ -3,6 +3,7 @@ import { useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CameraInfo } from '../stores/cameras.js';
 import { useSlice, useStores } from '../stores/context.js';
+import { translator, type Msg } from '../../common/i18n/catalog.js';
 import { fmtBytes, fmtDate, fmtDateTime, fmtIso, fmtIsoDate, fmtNumber, type Lang } from './format.js';
 
 export interface Formatters {
@@ -14,6 +15,8 @@ export interface Formatters {
   isoDate(iso: string | null | undefined): string;
   bytes(n: number | null | undefined): string;
   num(n: number, digits?: number): string;
+  /** A sentence from the core (a catalogue Msg) in the page's language; `fallback` when there is none (an old record's own text). */
+  msg(m: Msg | null | undefined, fallback?: string): string;
 }
 
 export function useFormat(): Formatters {
@@ -30,6 +33,7 @@ export function useFormat(): Formatters {
       isoDate: (iso) => fmtIsoDate(iso, lang),
       bytes: (n) => fmtBytes(n, lang),
       num: (n, digits) => fmtNumber(n, lang, digits),
+      msg: (m, fallback = '') => (m ? translator(lang)(m) : fallback),
     }),
     [lang, tz],
   );

@@ -1,4 +1,5 @@
 /** All of the renderer's stores, made once per API (so tests make their own with a fake). */
+import { isMsg, translator } from '../../common/i18n/catalog.js';
 import type { Api } from '../lib/api.js';
 import type { Lang } from '../lib/format.js';
 import { createCamerasStore, type CamerasStore } from './cameras.js';
@@ -48,7 +49,8 @@ export function createStores(api: Api, opts: { lang?: Lang; now?: () => number }
   };
   const off = api.subscribe((e) => {
     jobs.getState().onEvent(e);
-    if (e.type === 'session-ended') session.getState().expire(e.reason);
+    // Why it ended, in the language the page shows (the event's `reason` is the English log form).
+    if (e.type === 'session-ended') session.getState().expire(isMsg(e.msg) ? translator(ui.getState().lang)(e.msg) : e.reason);
     if (e.type === 'incident') stores.incidents.getState().onIncidentEvent(e);
   });
   stores.dispose = off;

@@ -8,6 +8,8 @@ export interface Job {
   ref: string;
   fraction: number;
   label: string;
+  /** What the work is doing now, as a code worded by the catalogue (ui:steps.<step>). */
+  step?: string;
   state: 'running' | 'done' | 'failed';
   error?: string;
 }
@@ -15,7 +17,7 @@ export interface Job {
 export interface JobsState {
   jobs: Record<string, Job>;
   start(task: string, ref: string, label?: string): void;
-  progress(task: string, ref: string, fraction: number, label: string): void;
+  progress(task: string, ref: string, fraction: number, label: string, step?: string): void;
   finish(task: string, ref: string, error?: string): void;
   clear(task: string, ref: string): void;
   onEvent(e: ApiEvent): void;
@@ -31,13 +33,13 @@ export function createJobsStore(): JobsStore {
     start(task, ref, label = '') {
       set({ jobs: { ...get().jobs, [jobKey(task, ref)]: { key: jobKey(task, ref), task, ref, fraction: 0, label, state: 'running' } } });
     },
-    progress(task, ref, fraction, label) {
+    progress(task, ref, fraction, label, step) {
       const key = jobKey(task, ref);
       const prev = get().jobs[key];
       // Events can arrive after the call returned: a finished job keeps its end state.
       if (prev && prev.state !== 'running') return;
       const f = Math.min(1, Math.max(prev?.fraction ?? 0, fraction));
-      set({ jobs: { ...get().jobs, [key]: { key, task, ref, fraction: f, label, state: 'running' } } });
+      set({ jobs: { ...get().jobs, [key]: { key, task, ref, fraction: f, label, ...(step ? { step } : {}), state: 'running' } } });
     },
     finish(task, ref, error) {
       const key = jobKey(task, ref);
@@ -51,7 +53,7 @@ export function createJobsStore(): JobsStore {
       set({ jobs: next });
     },
     onEvent(e) {
-      if (e.type === 'progress') get().progress(e.task, e.ref, e.fraction, e.label);
+      if (e.type === 'progress') get().progress(e.task, e.ref, e.fraction, e.label, e.step);
     },
   }));
 }

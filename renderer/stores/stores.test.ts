@@ -1,3 +1,4 @@
+import { translator } from '../../common/i18n/catalog.js';
 import { describe, expect, it, vi } from 'vitest';
 import type { IncidentDetailView, IncidentSummaryView, PackageView, SegmentsView, SessionView } from '../../common/api/types.js';
 import { ACTIONS, allowedActions, ROLES, type Role } from '../../common/permissions.js';
@@ -42,6 +43,11 @@ describe('session store', () => {
     expect(s.session.getState().session?.user.role).toBe('officer');
     api.emit({ type: 'session-ended', reason: 'idle for 30 minutes' });
     expect(s.session.getState()).toMatchObject({ phase: 'anonymous', session: null, ended: 'idle for 30 minutes' });
+    // An event with its sentence as a Msg is worded in the page's language, not in the log's English.
+    expect(await s.session.getState().login('officer', 'right password')).toBe(true);
+    api.emit({ type: 'session-ended', reason: 'The server is stopping.', msg: { key: 'server:serverStopping' } });
+    expect(s.session.getState().ended).toBe(translator('sv')('server:serverStopping'));
+    expect(s.session.getState().ended).not.toBe('The server is stopping.');
   });
 });
 

@@ -14,7 +14,7 @@ import { CameraGrid, type GridTile } from '../components/CameraGrid.js';
 import { Player } from '../components/Player.js';
 import { TimelineAxis, TimelineRow, useWidth, type TimelineWindow } from '../components/Timeline.js';
 import { ErrorText, Section } from '../components/ui.js';
-import { unwrap } from '../lib/api.js';
+import { errorText, unwrap } from '../lib/api.js';
 import { fmt, fromLocalInput, isoDay } from '../lib/format.js';
 import { useCameraLabel, useFormat } from '../lib/hooks.js';
 import { GRID_SIZES, markedWindow, type GridSize, type Source } from '../lib/playback.js';
@@ -64,7 +64,7 @@ export function Cameras(): ReactNode {
         stores.cameras.getState().remember(r.cameras.map((c) => ({ id: c.id, name: c.name, zone: c.zone })));
         setGridCameras((g) => (g.length > 0 ? g : r.cameras.slice(0, 9).map((c) => c.id)));
       })
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+      .catch((e: unknown) => setError(errorText(e)));
   }, [stores]);
 
   // Camera rows are virtualised: only the rows on screen are drawn, and only they load.

@@ -10,8 +10,10 @@ import { useTranslation } from 'react-i18next';
 import type { DeletionLogEntryView, FactSeverity, HandoverLogEntryView, ReasonClass, VerdictStatus } from '../../common/api/report.js';
 import { REASON_CLASSES } from '../../common/api/report.js';
 import { translator } from '../../common/i18n/catalog.js';
+import { deletionOutcomeMsg, deletionReasonMsg, methodMsg } from '../../common/i18n/words.js';
 import { Badge, Dl, ErrorText, Loading, Section } from '../components/ui.js';
 import { VirtualTable } from '../components/VirtualTable.js';
+import { DateField } from '../components/WallTimeInput.js';
 import { addSiteDays, fromLocalInput } from '../lib/format.js';
 import { useCameraLabel, useFormat } from '../lib/hooks.js';
 import { printPart } from '../lib/print.js';
@@ -151,7 +153,7 @@ function Handovers(): ReactNode {
           { key: 'to', header: t('handover.to'), width: 'minmax(7rem,1fr)', render: (r) => r.organisation },
           { key: 'recipient', header: t('handover.recipient'), width: 'minmax(7rem,1fr)', render: (r) => r.recipient },
           { key: 'ref', header: t('handover.reference'), width: '8rem', render: (r) => r.reference },
-          { key: 'method', header: t('dpo.method'), width: '8rem', render: (r) => <span className="ellipsis" title={r.method}>{r.method}</span> },
+          { key: 'method', header: t('dpo.method'), width: '8rem', render: (r) => <span className="ellipsis" title={f.msg(methodMsg(r.method))}>{f.msg(methodMsg(r.method))}</span> },
           { key: 'contents', header: t('dpo.contents'), width: 'minmax(12rem,2fr)', render: (r) => <Contents h={r} /> },
           { key: 'sha', header: t('exports.manifest'), width: '7.5rem', render: (r) => <code title={r.manifestSha256}>{r.manifestSha256.slice(0, 10)}…</code> },
           { key: 'receipt', header: t('dpo.receipt'), width: '7rem', render: (r) => <Receipt h={r} /> },
@@ -174,11 +176,11 @@ function PeriodInputs(p: { from: string; to: string; setFrom(v: string): void; s
     <>
       <label>
         {t('dpo.from')}
-        <input type="date" value={p.from} onChange={(e) => p.setFrom(e.target.value)} />
+        <DateField value={p.from} onChange={p.setFrom} />
       </label>
       <label>
         {t('dpo.to')}
-        <input type="date" value={p.to} onChange={(e) => p.setTo(e.target.value)} />
+        <DateField value={p.to} onChange={p.setTo} />
       </label>
     </>
   );
@@ -320,8 +322,8 @@ function Deletions(): ReactNode {
           { key: 'camera', header: t('incidents.camera'), width: '11rem', render: (r) => (r.camera ? <span className="ellipsis" title={camLabel(r.camera)}>{camLabel(r.camera)}</span> : '—') },
           { key: 'root', header: t('dpo.root'), width: '8rem', render: (r) => <span className="ellipsis" title={r.root === null ? '' : (rootName.get(r.root) ?? '')}>{r.root === null ? '—' : (rootName.get(r.root) ?? `#${r.root}`)}</span> },
           { key: 'recorded', header: t('overview.recorded'), width: '9.5rem', render: (r) => f.iso(r.recordedFrom) },
-          { key: 'reason', header: t('dpo.reason'), width: 'minmax(10rem,2fr)', render: (r) => <span className="ellipsis" title={r.reason}>{r.incident ? `${r.incident}: ` : ''}{r.reason}</span> },
-          { key: 'outcome', header: t('dpo.outcome'), width: '6.5rem', render: (r) => r.outcome },
+          { key: 'reason', header: t('dpo.reason'), width: 'minmax(10rem,2fr)', render: (r) => <span className="ellipsis" title={f.msg(deletionReasonMsg(r.reason))}>{r.incident ? `${r.incident}: ` : ''}{f.msg(deletionReasonMsg(r.reason))}</span> },
+          { key: 'outcome', header: t('dpo.outcome'), width: '6.5rem', render: (r) => f.msg(deletionOutcomeMsg(r.outcome)) },
         ]}
       />
     </Section>
@@ -407,7 +409,7 @@ function Alarms(): ReactNode {
         columns={[
           { key: 'raised', header: t('dpo.raised'), width: '10rem', render: (r) => f.iso(r.raised) },
           { key: 'kind', header: t('dpo.kind'), width: '10rem', render: (r) => t(`alarmKinds.${r.kind}`, { defaultValue: r.kind }) },
-          { key: 'msg', header: t('dpo.message'), width: 'minmax(12rem,3fr)', render: (r) => <span className="ellipsis" title={r.message}>{r.message}</span> },
+          { key: 'msg', header: t('dpo.message'), width: 'minmax(12rem,3fr)', render: (r) => <span className="ellipsis" title={f.msg(r.msg, r.message)}>{f.msg(r.msg, r.message)}</span> },
           { key: 'ack', header: t('dpo.acknowledged'), width: '12rem', render: (r) => (r.acknowledged ? `${f.iso(r.acknowledged)} · ${r.acknowledgedBy ?? ''}` : <Badge tone="bad">{t('dpo.open')}</Badge>) },
         ]}
       />
@@ -551,7 +553,7 @@ function Report(): ReactNode {
             <tbody>
               {report.deletionsByReason.map((d) => (
                 <tr key={d.reason}>
-                  <td>{d.reason}</td>
+                  <td>{f.msg(deletionReasonMsg(d.reason))}</td>
                   <td className="num">{f.num(d.n)}</td>
                   <td className="num">{f.bytes(d.bytes)}</td>
                 </tr>

@@ -11,6 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { packageDownloadPath, receiptDownloadPath } from '../../common/api/http.js';
 import type { HandoverResultView, IncidentDetailView, PackageView } from '../../common/api/types.js';
 import { VERIFY_COMMANDS } from '../../common/manifest.js';
+import { methodMsg, organisationMsg, textMsg } from '../../common/i18n/words.js';
 import { Dialog } from '../components/Dialog.js';
 import { Progress } from '../components/Progress.js';
 import { Badge, Dl, ErrorText, Section } from '../components/ui.js';
@@ -116,7 +117,7 @@ function PackageTable({ detail, onDiscard }: { detail: IncidentDetailView; onDis
                   {p.state === 'handed-over' && p.handover ? (
                     <>
                       <Badge tone="ok">{t('incidentStatus.handed-over')}</Badge>{' '}
-                      <span className="small">{t('exports.handedOver', { when: f.iso(p.handover.handedOver), recipient: p.handover.recipient, organisation: p.handover.organisation, reference: p.handover.reference })}</span>
+                      <span className="small">{t('exports.handedOver', { when: f.iso(p.handover.handedOver), recipient: p.handover.recipient, organisation: f.msg(organisationMsg(p.handover.organisation)), reference: p.handover.reference })}</span>
                       {p.handover.recipientCopy ? <div className="small muted">{t('exports.recipientCopy', { path: p.handover.recipientCopy })}</div> : null}
                     </>
                   ) : null}
@@ -157,6 +158,7 @@ function PackageTable({ detail, onDiscard }: { detail: IncidentDetailView; onDis
 
 function ExportBox({ detail }: { detail: IncidentDetailView }): ReactNode {
   const { t } = useTranslation();
+  const f = useFormat();
   const stores = useStores();
   const last = useSlice(stores.incidents, (s) => s.exported[detail.ref]);
   const camLabel = useCameraLabel(detail.cameraInfo);
@@ -196,7 +198,7 @@ function ExportBox({ detail }: { detail: IncidentDetailView }): ReactNode {
           {t('exports.zip')}
         </label>
       </div>
-      {job?.state === 'running' ? <Progress label={t('exports.progress')} fraction={job.fraction} detail={job.label} /> : null}
+      {job?.state === 'running' ? <Progress label={t('exports.progress')} fraction={job.fraction} detail={[job.step ? f.msg({ key: `ui:steps.${job.step}` }) : '', job.label].filter(Boolean).join(' · ')} /> : null}
       <button type="button" className="primary" onClick={() => void run()} disabled={job?.state === 'running'}>
         {t('exports.run')}
       </button>
@@ -228,7 +230,7 @@ function ExportBox({ detail }: { detail: IncidentDetailView }): ReactNode {
               <ul className="small">
                 {last.leftOut.map((l) => (
                   <li key={l.clip}>
-                    {camLabel(l.camera)} ({t(`zones.${l.subjects}`)}): {l.reason}
+                    {camLabel(l.camera)} ({t(`zones.${l.subjects}`)}): {f.msg(l.msg, l.reason)}
                   </li>
                 ))}
               </ul>
@@ -437,10 +439,10 @@ function Receipt({ r, onClose }: { r: HandoverResultView; onClose(): void }): Re
       <h3>{t('handover.receiptTitle', { ref: h.incident })}</h3>
       <Dl
         items={[
-          [t('handover.to'), `${h.organisation} (${t(`audiences.${audienceKey(h.to)}`)})`],
+          [t('handover.to'), `${f.msg(organisationMsg(h.organisation))} (${t(`audiences.${audienceKey(h.to)}`)})`],
           [t('handover.recipient'), h.recipient],
           [t('handover.reference'), h.reference],
-          [t('handover.method'), h.method],
+          [t('handover.method'), f.msg(methodMsg(h.method))],
           [t('handover.when'), f.iso(h.handedOver)],
           [t('handover.recordedBy'), actor(h.recordedBy)],
           [t('handover.package'), <code key="p">{h.package}</code>],
@@ -456,7 +458,7 @@ function Receipt({ r, onClose }: { r: HandoverResultView; onClose(): void }): Re
           <ul className="small">
             {r.failed.map((x) => (
               <li key={x.path}>
-                {x.path}: {x.reason}
+                {x.path}: {f.msg(textMsg(x.reason))}
               </li>
             ))}
           </ul>

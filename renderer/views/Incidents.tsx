@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { ClipView, IncidentDetailView, IncidentSummaryView } from '../../common/api/types.js';
 import { ZONES, type Zone } from '../../common/domain.js';
 import { Dialog } from '../components/Dialog.js';
+import { DateField } from '../components/WallTimeInput.js';
 import { Progress } from '../components/Progress.js';
 import { Badge, Dl, ErrorText, Loading, Section } from '../components/ui.js';
 import { VirtualTable } from '../components/VirtualTable.js';
@@ -23,6 +24,7 @@ import { filterIncidents, type IncidentsState } from '../stores/incidents.js';
 import { jobKey } from '../stores/jobs.js';
 import { can } from '../stores/session.js';
 import { IncidentHandover } from './Handover.js';
+import { auditActionMsg, deletionReasonMsg, textMsg } from '../../common/i18n/words.js';
 
 export function statusTone(s: IncidentSummaryView['status']): 'ok' | 'warn' | 'bad' | 'info' | 'muted' {
   switch (s) {
@@ -135,7 +137,7 @@ function IncidentDetail({ refId }: { refId: string }): ReactNode {
             [t('incidents.cameras'), <span key="c" data-testid="incident-cameras">{d.cameras.map(camLabel).join(', ')}</span>],
             [t('incidents.created'), `${f.iso(d.created)} · ${actor(d.createdBy)}`],
             [t('incidents.reviewBy'), f.isoDate(d.reviewBy)],
-            ...(d.closed ? ([[t('incidents.closed'), `${f.iso(d.closed)} · ${d.closedReason ?? ''}`]] as const) : []),
+            ...(d.closed ? ([[t('incidents.closed'), `${f.iso(d.closed)} · ${d.closedReason ? f.msg(deletionReasonMsg(d.closedReason)) : ''}`]] as const) : []),
           ]}
         />
         {active && can(session, 'incidents.archive') ? <ArchiveBox detail={d} /> : null}
@@ -163,7 +165,7 @@ function IncidentDetail({ refId }: { refId: string }): ReactNode {
         <ol className="history">
           {d.history.map((h, i) => (
             <li key={i}>
-              <span className="small muted">{f.iso(h.at)}</span> <strong>{t(`auditActions.${h.action}`, { defaultValue: h.action })}</strong> <span className="small">{actor(h.actor)}</span>
+              <span className="small muted">{f.iso(h.at)}</span> <strong>{f.msg(auditActionMsg(h.action))}</strong> <span className="small">{actor(h.actor)}</span>
             </li>
           ))}
         </ol>
@@ -256,7 +258,7 @@ function ReviewBox({ detail }: { detail: IncidentDetailView }): ReactNode {
           {mode === 'extend' ? (
             <label>
               {t('incidents.newReviewDate')}
-              <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required />
+              <DateField value={date} onChange={setDate} required />
             </label>
           ) : (
             <p className="warn">{t('incidents.closeWarning')}</p>
@@ -352,7 +354,7 @@ function ClipTable({ detail }: { detail: IncidentDetailView }): ReactNode {
                     <Badge tone={c.status === 'complete' ? 'ok' : c.status === 'failed' ? 'bad' : 'muted'}>{t(`clipStatus.${c.status}`)}</Badge>
                   )}
                   {c.sourceHadAudio ? <Badge tone="warn">{t('incidents.audioRemoved')}</Badge> : null}
-                  {c.error ? <div className="small error">{c.error}</div> : null}
+                  {c.error ? <div className="small error">{f.msg(textMsg(c.error))}</div> : null}
                 </td>
                 <td>
                   {f.iso(c.start)} – {f.iso(c.end)}

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { CameraView } from '../../common/api/types.js';
 import { INCIDENT_REASONS, type IncidentReason } from '../../common/domain.js';
 import { Dialog } from '../components/Dialog.js';
+import { DateField, DateTimeField } from '../components/WallTimeInput.js';
 import { ErrorText } from '../components/ui.js';
 import { errorText } from '../lib/api.js';
 import { addSiteDays, fromLocalInput, isoDay, toLocalInput } from '../lib/format.js';
@@ -147,15 +148,15 @@ export function NewIncidentDialog({ cameras, selection, onClose, onCreated }: { 
         <div className="row">
           <label>
             {t('newIncident.from')}
-            <input type="datetime-local" value={d.from} onChange={(e) => setD({ ...d, from: e.target.value })} step={1} />
+            <DateTimeField value={d.from} onChange={(v) => setD({ ...d, from: v })} seconds label={t('newIncident.from')} />
           </label>
           <label>
             {t('newIncident.to')}
-            <input type="datetime-local" value={d.to} onChange={(e) => setD({ ...d, to: e.target.value })} step={1} />
+            <DateTimeField value={d.to} onChange={(v) => setD({ ...d, to: v })} seconds label={t('newIncident.to')} />
           </label>
           <label>
             {t('newIncident.reviewBy')}
-            <input type="date" value={d.reviewBy} onChange={(e) => setD({ ...d, reviewBy: e.target.value })} />
+            <DateField value={d.reviewBy} onChange={(v) => setD({ ...d, reviewBy: v })} label={t('newIncident.reviewBy')} />
           </label>
         </div>
         <p className="small muted">{t('newIncident.holdNote')}</p>

@@ -6,9 +6,10 @@
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { textMsg } from '../../common/i18n/words.js';
 import { StoredHoursChart } from '../components/StoredHoursChart.js';
 import { Badge, Dl, ErrorText, Loading, Section } from '../components/ui.js';
-import { isoMs } from '../lib/api.js';
+import { errorText, isoMs } from '../lib/api.js';
 import { fmt } from '../lib/format.js';
 import { useCameraLabel, useFormat } from '../lib/hooks.js';
 import { useSlice, useStores } from '../stores/context.js';
@@ -64,7 +65,7 @@ export function Overview(): ReactNode {
             <div className="alarms-scroll" tabIndex={0} role="region" aria-label={t('overview.alarms')}>
               <ul className="alarms">
                 {o.alarms.map((a) => (
-                  <AlarmItem key={a.id} id={a.id} kind={a.kind} message={a.message} raised={f.iso(a.raised)} ended={a.conditionEnded} canAck={canAck} />
+                  <AlarmItem key={a.id} id={a.id} kind={a.kind} message={f.msg(a.msg, a.message)} raised={f.iso(a.raised)} ended={a.conditionEnded} canAck={canAck} />
                 ))}
               </ul>
             </div>
@@ -117,7 +118,7 @@ export function Overview(): ReactNode {
               {st.roots.map((r) => (
                 <tr key={r.id}>
                   <td className="path">{r.path}</td>
-                  <td>{r.online ? <Badge tone="ok">{t('overview.online')}</Badge> : <Badge tone="bad">{t('overview.offline')}</Badge>}{r.offlineReason ? <div className="small">{r.offlineReason}</div> : null}</td>
+                  <td>{r.online ? <Badge tone="ok">{t('overview.online')}</Badge> : <Badge tone="bad">{t('overview.offline')}</Badge>}{r.offlineReason ? <div className="small">{f.msg(textMsg(r.offlineReason))}</div> : null}</td>
                   <td className="num">{f.num(r.segments)}</td>
                   <td>{f.iso(r.lastScan)}</td>
                 </tr>
@@ -232,7 +233,7 @@ function AlarmItem({ id, kind, message, raised, ended, canAck }: { id: number; k
       await stores.overview.getState().ack(id, note.trim() || undefined);
       stores.ui.getState().notify('info', t('overview.acked', { id }));
     } catch (e) {
-      setErr(e instanceof Error ? e.message : String(e));
+      setErr(errorText(e));
     }
   };
   return (

@@ -198,7 +198,7 @@ function Roots(): ReactNode {
   const preset = LAYOUT_PRESETS.find((p) => p.name === pattern);
   const defaultSamples = useMemo(() => [...LAYOUT_PRESETS.map((p) => p.example), ...(status?.unrecognisedSample ?? []).map((u) => u.path)].join('\n'), [status]);
   const [samples, setSamples] = useState<string>(defaultSamples);
-  const preview = previewLayout(pattern, siteTz, layoutTz || undefined, samples.split('\n'));
+  const preview = previewLayout(pattern, siteTz, layoutTz || undefined, samples.split('\n'), f.lang);
   return (
     <>
       <Section title={t('settings.roots')} id="set-roots">

@@ -11,9 +11,9 @@ import { allowedActions, type Role } from '../../common/permissions.js';
 import { normaliseMask } from '../components/MaskEditor.js';
 import { StoredHoursChart } from '../components/StoredHoursChart.js';
 import { TimelineRow } from '../components/Timeline.js';
-import en from '../i18n/en.json';
+import en from '../../common/i18n/ui.en.json';
 import { createI18n } from '../i18n/index.js';
-import sv from '../i18n/sv.json';
+import sv from '../../common/i18n/ui.sv.json';
 import { hoursPerDay, siteDays } from '../lib/chart.js';
 import { fakeApi } from '../lib/fake-api.js';
 import { addSiteDays, fromLocalInput } from '../lib/format.js';
@@ -104,7 +104,7 @@ describe('overview', () => {
     expect(html).toContain('1 inspelning har ljud');
   });
   it('offers to acknowledge alarms to the admin only', () => {
-    const alarm = { id: 7, kind: 'mass-deletion', message: 'A sweep would delete 40 %.', raised: '2026-11-25T12:00:00+01:00', acknowledged: null, acknowledgedBy: null, conditionEnded: false, details: {} };
+    const alarm = { id: 7, kind: 'mass-deletion', message: 'A sweep would delete 40 %.', msg: null, raised: '2026-11-25T12:00:00+01:00', acknowledged: null, acknowledgedBy: null, conditionEnded: false, details: {} };
     for (const [role, shown] of [['admin', true], ['officer', false], ['dpo', false]] as const) {
       const s = storesAs(role);
       s.overview.setState({ status, alarms: [alarm] });
@@ -269,7 +269,8 @@ describe('layout preview', () => {
     expect(r.error).toBeNull();
     expect(r.lines).toHaveLength(2);
     expect(r.lines[0]).toMatchObject({ ok: true, camera: 'entrance', startMs: Date.UTC(2026, 10, 25, 13, 30) });
-    expect(r.lines[1]).toMatchObject({ ok: false });
-    expect(previewLayout('{yyyy}/{camera}.mp4', TZ, undefined, []).error).toMatch(/full start time/);
+    expect(r.lines[1]).toMatchObject({ ok: false, reason: 'inte på det djup mönstret väntar sig' });
+    expect(previewLayout('{yyyy}/{camera}.mp4', TZ, undefined, []).error).toMatch(/saknar en hel starttid/);
+    expect(previewLayout('{yyyy}/{camera}.mp4', TZ, undefined, [], 'en').error).toMatch(/full start time/);
   });
 });

@@ -54,13 +54,6 @@ function secondsOf(text: string | null): number {
   return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
 }
 
-/** Seconds of the day in a datetime-local value "yyyy-MM-ddTHH:mm[:ss]". */
-function secondsOfInput(value: string): number {
-  const m = /T(\d\d):(\d\d)(?::(\d\d))?$/.exec(value);
-  if (!m) throw new Error(`not a datetime-local value: "${value}"`);
-  return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0);
-}
-
 async function lastHour(page: Page): Promise<void> {
   await page.getByRole('link', { name: 'Kameror och tidslinje' }).click();
   await page.getByRole('button', { name: 'Senaste timmen' }).click();
@@ -191,14 +184,16 @@ describe.skipIf(!existsSync(CHROMIUM))("the officer's desk in Chromium, at 1366�
       const [markedFrom, markedTo] = ((await page.getByTestId('selection').textContent()) ?? '').split(' – ');
       await page.getByRole('button', { name: 'Skapa ärende av markeringen …' }).click();
       const dialog = page.getByRole('dialog', { name: 'Nytt ärende' });
-      const fromValue = await dialog.getByLabel('Från').inputValue();
-      const toValue = await dialog.getByLabel('Till').inputValue();
+      // The form's own 24-hour time fields (components/WallTimeInput.tsx), the day beside them.
+      expect(await dialog.getByRole('textbox', { name: 'Från', exact: true }).inputValue()).toMatch(/^\d{1,2} [a-zåäö]{3}\.? \d{4}$/);
+      const fromValue = await dialog.getByRole('textbox', { name: 'Från, Klockslag (24 timmar)' }).inputValue();
+      const toValue = await dialog.getByRole('textbox', { name: 'Till, Klockslag (24 timmar)' }).inputValue();
       // Exactly the times the marks read, to the second; the mark in where the clock stood.
-      expect(secondsOfInput(fromValue)).toBe(secondsOf(markedFrom ?? ''));
-      expect(secondsOfInput(toValue)).toBe(secondsOf(markedTo ?? ''));
-      expect(secondsOfInput(fromValue)).toBe(markIn);
-      expect(secondsOfInput(toValue) - secondsOfInput(fromValue)).toBeGreaterThanOrEqual(9);
-      expect(secondsOfInput(toValue) - secondsOfInput(fromValue)).toBeLessThanOrEqual(11);
+      expect(secondsOf(fromValue)).toBe(secondsOf(markedFrom ?? ''));
+      expect(secondsOf(toValue)).toBe(secondsOf(markedTo ?? ''));
+      expect(secondsOf(fromValue)).toBe(markIn);
+      expect(secondsOf(toValue) - secondsOf(fromValue)).toBeGreaterThanOrEqual(9);
+      expect(secondsOf(toValue) - secondsOf(fromValue)).toBeLessThanOrEqual(11);
       // A title over the limit is kept as typed, with a counter saying how much too long.
       const long = 'Stöld '.repeat(35);
       await dialog.getByLabel('Rubrik').fill(long);
@@ -220,8 +215,8 @@ describe.skipIf(!existsSync(CHROMIUM))("the officer's desk in Chromium, at 1366�
       const selected = (await page.getByTestId('selection').textContent()) ?? '';
       const [selFrom, selTo] = selected.split(' – ');
       await page.getByRole('button', { name: 'Skapa ärende av markeringen …' }).click();
-      expect(secondsOfInput(await dialog.getByLabel('Från').inputValue())).toBe(secondsOf(selFrom ?? ''));
-      expect(secondsOfInput(await dialog.getByLabel('Till').inputValue())).toBe(secondsOf(selTo ?? ''));
+      expect(secondsOf(await dialog.getByRole('textbox', { name: 'Från, Klockslag (24 timmar)' }).inputValue())).toBe(secondsOf(selFrom ?? ''));
+      expect(secondsOf(await dialog.getByRole('textbox', { name: 'Till, Klockslag (24 timmar)' }).inputValue())).toBe(secondsOf(selTo ?? ''));
       await dialog.getByRole('button', { name: 'Avbryt' }).click();
 
       await noSerious(page, 'cameras');
