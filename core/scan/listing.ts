@@ -101,7 +101,7 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
     };
     const g = byCamera.get(parsed.camera);
     if (g) g.files.push(file);
-    else byCamera.set(parsed.camera, { rootId: rs.root.id, dirId, absDir: folder.abs, camera: parsed.camera, files: [file] });
+    else byCamera.set(parsed.camera, { rootId: rs.root.id, dirId, absDir: folder.abs, camera: parsed.camera, files: [file], identity: folder.identity });
   }
   for (const group of byCamera.values()) {
     // On a first index nothing can have moved: straight in. Otherwise a fresh file may be a
