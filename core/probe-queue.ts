@@ -25,10 +25,13 @@ export function fillSizes(ctx: Ctx, limit: number, cursor: Cursor = { id: 0 }): 
     return 0;
   }
   cursor.id = (rows[rows.length - 1] as { id: number }).id;
+  const growingAfter = ctx.now() - ctx.settings().settleSeconds * 1000;
   ctx.db.transaction(() => {
     for (const r of rows) {
       const file = segmentFile(ctx, r);
       const facts = file ? fileFacts(file) : null;
+      // Still being written (a copy in progress): its facts are taken on a later round.
+      if (facts && facts.mtimeMs > growingAfter) continue;
       // -1: we looked and could not stat it (the scan will notice if it is gone)
       setSegmentFacts(ctx.db, r.id, facts?.size ?? -1, facts?.mtimeMs ?? null);
     }

@@ -4,14 +4,11 @@
  * noticing), sweeps on a schedule and after each scan, and probes in the background.
  * start() opens everything it uses and stop() closes all of it.
  */
-import { watch, type FSWatcher } from 'chokidar';
-import type { Stats } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
-import { isCustodianRootFile } from '../common/domain.js';
 import { messageOf } from '../common/errors.js';
-import { dirsChangedSince } from '../db/dirs.js';
 import { listRoots, type RootRow } from '../db/roots.js';
-import { fileFacts, folderEntries, relComponents } from '../native/recorder-fs.js';
+import { fileFacts, folderEntries } from '../native/recorder-fs.js';
 import type { Ctx } from './context.js';
 import { indexFile, scanAll, type ScanReport } from './indexer.js';
 import { layoutOf } from './roots.js';
@@ -21,12 +18,22 @@ import { pruneLogs } from './log-retention.js';
 import { requestUpkeep } from './access-requests/register.js';
 import { recordsUpkeep } from './records-upkeep.js';
 import { resolveMediaTools } from '../native/media-tools.js';
+import { activeFolders, RecorderWatch } from './recorder-watch.js';
 import { sweep, type SweepReport } from './retention.js';
 
 /** A new folder is listed again this long after it appeared (files written while the watch was being set up). */
 const NEW_FOLDER_RELIST_MS = [400, 1_500];
 /** Files in a new folder modified within this long are indexed at once; older ones are left to the scan. */
 const RECENT_FILE_MS = 10 * 60_000;
+/** A new folder with more entries than this (a tree copied in) is left to a scan, run soon. */
+const NEW_FOLDER_MAX_ENTRIES = 2_000;
+/** A folder that appeared while running stays watched this long, whatever the index says. */
+const KEEP_NEW_FOLDER_MS = 2 * 3_600_000;
+/** Sizes filled in the background per step, and the time one round of steps may take. */
+const FILL_STEP = 250;
+const FILL_BUDGET_MS = 150;
+/** Files indexed lately: their further events (writes, the recorder's touch) are not looked at again. */
+const DONE_MEMORY = 4_096;
 
 export interface ServiceEvents {
   log(line: string): void;
@@ -36,16 +43,13 @@ export interface ServiceEvents {
 }
 
 export interface ServiceOptions {
-  /** Folders changed within this window are watched (recorders write only in their newest folders). */
-  activeWindowMs?: number;
   probe?: boolean;
   watch?: boolean;
 }
 
 export class RetentionService {
-  private watcher: FSWatcher | null = null;
+  private watch: RecorderWatch | null = null;
   private timers: NodeJS.Timeout[] = [];
-  private watched = new Set<string>();
   private busy = Promise.resolve();
   private stopped = true;
   private probing = false;
@@ -53,6 +57,11 @@ export class RetentionService {
   private readonly retryAfter = new Map<string, number>();
   private readonly sizeCursor = { id: 0 };
   private readonly probeCursor = { id: Number.MAX_SAFE_INTEGER };
+  /** Files with a look queued or waiting for them to settle: further events for them change nothing. */
+  private readonly tracking = new Set<string>();
+  /** Files looked at lately (insertion-ordered, bounded). */
+  private readonly done = new Set<string>();
+  private watchProblems = 0;
 
   constructor(
     private readonly ctx: Ctx,
@@ -69,22 +78,15 @@ export class RetentionService {
     }
     await this.scanAndSweep(true);
     if (this.options.watch !== false) {
-      const settle = Math.max(200, this.ctx.settings().settleSeconds * 1000);
-      this.watcher = watch([], {
-        depth: 0,
-        ignoreInitial: true,
-        followSymlinks: false,
-        awaitWriteFinish: { stabilityThreshold: settle, pollInterval: 100 },
-        // chokidar takes one inotify watch per file it tracks. Closed files (not modified for a
-        // minute) are the scan's business, so only files still being written are tracked, and
-        // each is dropped again once indexed.
-        ignored: (p: string, stats?: Stats) => isCustodianRootFile(path.basename(p)) || (stats !== undefined && stats.isFile() && stats.mtimeMs < Date.now() - 60_000),
+      this.watch = new RecorderWatch({
+        entry: (dir, name) => this.onEntry(dir, name),
+        folder: (dir) => void this.serial(() => this.listFolder(dir, 0, false)),
+        problem: (dir, e) => {
+          // Said once per run (a system limit on watches would otherwise say it for every folder).
+          if (this.watchProblems++ === 0) this.events.log(`watcher: ${dir}: ${messageOf(e)} (the rescan still finds what is written there)`);
+        },
       });
-      this.watcher.on('add', (file: string) => this.serial(() => this.onAdd(file)));
-      this.watcher.on('addDir', (dir: string) => this.onAddDir(dir));
-      this.watcher.on('error', (e: unknown) => this.events.log(`watcher: ${messageOf(e)}`));
       this.refreshWatches();
-      await new Promise<void>((resolve) => this.watcher?.once('ready', () => resolve()));
     }
     const s = this.ctx.settings();
     this.timers.push(setInterval(() => void this.serial(() => this.scanAndSweep(false)), s.scanIntervalMinutes * 60_000));
@@ -99,9 +101,9 @@ export class RetentionService {
     if (this.rescanSoon) clearTimeout(this.rescanSoon);
     this.rescanSoon = null;
     await this.busy;
-    if (this.watcher) await this.watcher.close();
-    this.watcher = null;
-    this.watched.clear();
+    this.watch?.close();
+    this.watch = null;
+    this.tracking.clear();
   }
 
   /** One thing at a time against the database from this process. */
@@ -155,25 +157,55 @@ export class RetentionService {
     this.events.swept?.(r);
   }
 
-  private onAdd(file: string): void {
+  /** An event in a watched folder: a new folder is watched and listed, a file is looked at. */
+  private onEntry(dir: string, name: string): void {
+    const abs = path.join(dir, name);
+    if (this.tracking.has(abs) || this.done.has(abs) || this.stopped) return;
+    let isDir: boolean;
+    try {
+      const st = lstatSync(abs);
+      if (!st.isFile() && !st.isDirectory()) return;
+      isDir = st.isDirectory();
+    } catch {
+      return; // gone again (deleted, renamed away)
+    }
+    if (isDir) {
+      if (!this.watch?.has(abs)) this.onNewFolder(abs);
+      return;
+    }
+    this.tracking.add(abs);
+    void this.serial(() => this.lookAt(abs));
+  }
+
+  /** Indexes a file once it has been still for the settle time (it may be growing now). */
+  private lookAt(file: string): void {
     const root = this.rootOf(file);
-    if (!root) return;
+    if (!root) {
+      this.tracking.delete(file);
+      return;
+    }
     const result = indexFile(this.ctx, root, file);
     this.events.indexed?.(file, result);
-    if (result !== 'pending') void this.watcher?.unwatch(file);
     if (result === 'pending') {
       // Again as soon as it has been still for the settle time (not a fixed delay from now).
       const settleMs = this.ctx.settings().settleSeconds * 1000;
       const mtime = fileFacts(file)?.mtimeMs ?? this.ctx.now();
-      this.later(Math.max(50, mtime + settleMs - this.ctx.now() + 20), () => this.onAdd(file));
+      this.later(Math.max(50, mtime + settleMs - this.ctx.now() + 20), () => this.lookAt(file));
+      return;
     }
+    this.tracking.delete(file);
+    this.done.add(file);
+    if (this.done.size > DONE_MEMORY) this.done.delete(this.done.values().next().value as string);
     // A recording that moved here: the scan keeps its row and holds; run one soon.
-    if (result === 'moved' && this.rescanSoon === null) {
-      this.rescanSoon = setTimeout(() => {
-        this.rescanSoon = null;
-        void this.serial(() => this.scanAndSweep(false));
-      }, 2_000);
-    }
+    if (result === 'moved') this.scanSoon();
+  }
+
+  private scanSoon(): void {
+    if (this.rescanSoon !== null || this.stopped) return;
+    this.rescanSoon = setTimeout(() => {
+      this.rescanSoon = null;
+      void this.serial(() => this.scanAndSweep(false));
+    }, 2_000);
   }
 
   /** Runs `fn` in the serial queue after `ms`; stop() cancels it. */
@@ -186,21 +218,29 @@ export class RetentionService {
   }
 
   /**
-   * A new folder (a recorder's new day folder at midnight, a new hour): watched from now on, and
-   * listed at once and again shortly after, because its first file is often already in it
-   * before the watch is in place, and no event will come for that file.
+   * A new folder (a recorder's new day folder at midnight, a new hour): watched from now on, then
+   * listed (in that order, so nothing written in between is missed), and listed again shortly
+   * after, because its first file is often already in it before the watch is in place, and no
+   * event will come for that file.
    */
-  private onAddDir(dir: string): void {
-    this.addWatch(dir);
-    void this.serial(() => this.listNewFolder(dir));
-    for (const ms of NEW_FOLDER_RELIST_MS) this.later(ms, () => this.listNewFolder(dir));
+  private onNewFolder(dir: string): void {
+    if (!this.watch) return;
+    this.watch.add(dir, this.ctx.now());
+    void this.serial(() => this.listFolder(dir, 0, true));
+    for (const ms of NEW_FOLDER_RELIST_MS) this.later(ms, () => this.listFolder(dir, 0, true));
   }
 
-  private listNewFolder(dir: string, depth = 0): void {
+  /** Looks at what is being written now in a folder (and, for a new one, in new folders inside it). */
+  private listFolder(dir: string, depth: number, isNew: boolean): void {
     const root = this.rootOf(dir);
     if (!root) return;
     const entries = folderEntries(dir);
     if (!entries) return;
+    if (isNew && entries.length > NEW_FOLDER_MAX_ENTRIES) {
+      // A tree copied or moved in, not a recorder's new folder: the scan lists it (and sees moves).
+      this.scanSoon();
+      return;
+    }
     const now = this.ctx.now();
     const maxDepth = layoutOf(this.ctx, root).depth;
     for (const e of entries) {
@@ -208,10 +248,13 @@ export class RetentionService {
       // year of recordings is not indexed file by file here).
       if (e.mtimeMs < now - RECENT_FILE_MS) continue;
       const abs = path.join(dir, e.name);
-      if (e.kind === 'file') this.onAdd(abs);
-      else if (e.kind === 'dir' && depth < maxDepth) {
-        this.addWatch(abs);
-        this.listNewFolder(abs, depth + 1);
+      if (e.kind === 'file') {
+        if (this.tracking.has(abs) || this.done.has(abs)) continue;
+        this.tracking.add(abs);
+        this.lookAt(abs);
+      } else if (e.kind === 'dir' && isNew && depth < maxDepth && this.watch) {
+        this.watch.add(abs, now);
+        this.listFolder(abs, depth + 1, true);
       }
     }
   }
@@ -223,52 +266,33 @@ export class RetentionService {
     });
   }
 
-  private addWatch(dir: string): void {
-    if (!this.watcher || this.watched.has(dir)) return;
-    this.watched.add(dir);
-    this.watcher.add(dir);
-  }
-
   /**
-   * Watch each root, every folder changed recently, and the folders above those: a camera
-   * folder last changed yesterday is where today's folder appears at midnight. Forget folders
-   * that went quiet.
+   * Watch what is being written now: each camera's newest folders and the folders above them
+   * (see activeFolders), and the folders that appeared while running. Forget the rest.
    */
   private refreshWatches(): void {
-    if (!this.watcher) return;
-    const since = this.ctx.now() - (this.options.activeWindowMs ?? 6 * 3_600_000);
+    if (!this.watch) return;
     const want = new Set<string>();
     for (const r of listRoots(this.ctx.db)) {
       if (!r.online) continue;
-      want.add(r.path);
-      for (const d of dirsChangedSince(this.ctx.db, r.id, since)) {
-        const comps = relComponents(d.rel);
-        for (let n = comps.length; n > 0; n--) {
-          const p = path.join(r.path, ...comps.slice(0, n));
-          if (want.has(p)) break;
-          want.add(p);
-        }
-      }
+      for (const d of activeFolders(this.ctx, r)) want.add(d);
     }
-    for (const w of [...this.watched]) {
-      if (!want.has(w)) {
-        void this.watcher.unwatch(w);
-        this.watched.delete(w);
-      }
-    }
-    for (const w of want) this.addWatch(w);
+    this.watch.set(want, this.ctx.now(), KEEP_NEW_FOLDER_MS);
   }
 
   watchedFolders(): string[] {
-    return [...this.watched];
+    return this.watch?.folders() ?? [];
   }
 
   private async background(): Promise<void> {
     if (this.probing || this.stopped) return;
     this.probing = true;
     try {
+      // Small steps within a time budget: a file event waits behind this in the queue, and
+      // 5,000 stat's and their commit in one step held new segments back 3–8 s on 1 M.
       await this.serial(() => {
-        fillSizes(this.ctx, 5_000, this.sizeCursor);
+        const until = performance.now() + FILL_BUDGET_MS;
+        while (fillSizes(this.ctx, FILL_STEP, this.sizeCursor) > 0 && performance.now() < until);
       });
       await this.serial(() => this.archivePending());
       if (this.options.probe !== false) {

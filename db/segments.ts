@@ -63,32 +63,39 @@ export function insertSegment(db: Db, s: NewSegment): number {
 const COLS = '(root_id, dir_id, name, camera_id, start_ms, end_ms, end_source, size, mtime_ms)';
 const COLS_NAMED = '(root_id, dir_id, name, camera_id, start_ms, end_ms, end_source, size, mtime_ms, name_end_ms, event_kind, time_from)';
 const MULTI = 64;
-const MULTI_SQL = `INSERT INTO segments ${COLS} VALUES ${Array(MULTI).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
+const rowsOf = (n: number, width: number): string => Array(n).fill(`(${Array(width).fill('?').join(', ')})`).join(', ');
+/** One statement for each group size (1–64 rows): a group's rest goes in one statement, not row by row. */
+const MULTI_SQL = Array.from({ length: MULTI + 1 }, (_, n) => `INSERT INTO segments ${COLS} VALUES ${rowsOf(n, 9)}`);
 // Names that say more than the start (Dahua's end and kind) take three more values a row; the
 // rest keep the shorter statement, the cold index's hot path.
-const MULTI_NAMED_SQL = `INSERT INTO segments ${COLS_NAMED} VALUES ${Array(MULTI).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
+const MULTI_NAMED_SQL = Array.from({ length: MULTI + 1 }, (_, n) => `INSERT INTO segments ${COLS_NAMED} VALUES ${rowsOf(n, 12)}`);
 
 /**
- * Inserts many segments, 64 rows per statement (a cold index of a million files spends most of
- * its time here). Returns the new ids in order: rows of one statement get consecutive rowids.
+ * Inserts many segments, up to 64 rows per statement (a cold index of a million files spends
+ * most of its time here); the rest of a group goes in one statement of its own size. Returns the
+ * new ids in order: rows of one statement get consecutive rowids.
  */
 export function insertSegments(db: Db, rows: readonly NewSegment[]): number[] {
   const ids: number[] = [];
-  let i = 0;
   const named = rows.some((r) => r.named !== undefined);
-  const multi = rows.length >= MULTI ? stmt(db, named ? MULTI_NAMED_SQL : MULTI_SQL) : null;
   const args: (string | number | null)[] = [];
-  for (; multi && i + MULTI <= rows.length; i += MULTI) {
+  for (let i = 0; i < rows.length; ) {
+    const n = Math.min(MULTI, rows.length - i);
+    if (n === 1) {
+      ids.push(insertSegment(db, rows[i] as NewSegment));
+      i++;
+      continue;
+    }
     args.length = 0;
-    for (let k = i; k < i + MULTI; k++) {
+    for (let k = i; k < i + n; k++) {
       const r = rows[k] as NewSegment;
       args.push(r.rootId, r.dirId, r.name, r.cameraId, r.startMs, r.endMs, r.endSource, r.size, r.mtimeMs);
       if (named) args.push(r.named?.endMs ?? null, r.named?.kind ?? null, r.named?.timeFrom ?? null);
     }
-    const last = Number(multi.run(...args).lastInsertRowid);
-    for (let k = MULTI - 1; k >= 0; k--) ids.push(last - k);
+    const last = Number(stmt(db, (named ? MULTI_NAMED_SQL : MULTI_SQL)[n] as string).run(...args).lastInsertRowid);
+    for (let k = n - 1; k >= 0; k--) ids.push(last - k);
+    i += n;
   }
-  for (; i < rows.length; i++) ids.push(insertSegment(db, rows[i] as NewSegment));
   return ids;
 }
 
@@ -226,6 +233,14 @@ export function pickDueSegments(db: ReadDb, rootId: number, sure: number, limit:
   return stmt(db, `SELECT * FROM segments s WHERE root_id = ? AND end_ms <= ? AND ${LIVE} AND NOT ${HELD_SQL} ORDER BY end_ms LIMIT ?`).all(rootId, sure, limit) as SegmentRow[];
 }
 
+/** The ids of what pickDueSegments picks (the sweep marks ids; reading whole rows there cost a second a 100k). */
+export function pickDueIds(db: ReadDb, rootId: number, sure: number, limit: number): number[] {
+  if (limit <= 0) return [];
+  return stmt(db, `SELECT id FROM segments s WHERE root_id = ? AND end_ms <= ? AND ${LIVE} AND NOT ${HELD_SQL} ORDER BY end_ms LIMIT ?`)
+    .pluck()
+    .all(rootId, sure, limit) as number[];
+}
+
 /** How many segments of a root end at or before `sure`, and how many of those are held. */
 export function countSurelyDue(db: ReadDb, rootId: number, sure: number): { n: number; held: number } {
   const r = stmt(db, `SELECT COUNT(*) AS n, COALESCE(SUM(${HELD_SQL}), 0) AS held FROM segments s WHERE root_id = ? AND end_ms <= ? AND ${LIVE}`).get(rootId, sure) as { n: number; held: number };
@@ -245,6 +260,14 @@ export function boundaryBand(db: ReadDb, rootId: number, sure: number, top: numb
 export function liveUnheld(db: ReadDb, ids: readonly number[]): SegmentRow[] {
   if (ids.length === 0) return [];
   return stmt(db, `SELECT * FROM segments s WHERE id IN (SELECT value FROM json_each(?)) AND ${LIVE} AND NOT ${HELD_SQL} ORDER BY end_ms`).all(JSON.stringify(ids)) as SegmentRow[];
+}
+
+/** liveUnheld's ids only, in the same order (the sweep marks ids). */
+export function liveUnheldIds(db: ReadDb, ids: readonly number[]): number[] {
+  if (ids.length === 0) return [];
+  return stmt(db, `SELECT id FROM segments s WHERE id IN (SELECT value FROM json_each(?)) AND ${LIVE} AND NOT ${HELD_SQL} ORDER BY end_ms`)
+    .pluck()
+    .all(JSON.stringify(ids)) as number[];
 }
 
 /**
@@ -375,13 +398,37 @@ export function unheldMissingIn(db: ReadDb, rootId: number): number[] {
 /**
  * Segments of any camera with this start and file name (the same recording seen elsewhere, or
  * another camera's segment of the same moment), inserted after `afterId`. One index probe per
- * camera on (camera_id, start_ms).
+ * camera on (camera_id, start_ms): CROSS JOIN keeps cameras the outer loop (with a plain JOIN
+ * SQLite walked the rowids above `afterId`, all of them: 128 ms a new segment on 1 M).
  */
 export function segmentsNamed(db: ReadDb, name: string, startMs: number, afterId = 0): ScanSegment[] {
   return stmt(
     db,
-    `SELECT ${SCAN_COLS.split(', ').map((c) => `s.${c}`).join(', ')} FROM cameras c JOIN segments s ON s.camera_id = c.id AND s.start_ms = ? AND s.name = ? WHERE s.id > ?`,
+    `SELECT ${SCAN_COLS.split(', ').map((c) => `s.${c}`).join(', ')} FROM cameras c CROSS JOIN segments s ON s.camera_id = c.id AND s.start_ms = ? AND s.name = ? WHERE s.id > ?`,
   ).all(startMs, name, afterId) as ScanSegment[];
+}
+
+/**
+ * The folders holding each camera's newest recordings in a root (by start time, newest first,
+ * up to `perCamera` folders a camera): where its recorder is writing now. A few index probes per
+ * camera on (camera_id, start_ms), whatever the size of the index.
+ */
+export function newestFolders(db: ReadDb, rootId: number, perCamera: number): number[] {
+  const out: number[] = [];
+  const cams = stmt(db, 'SELECT id FROM cameras').all() as { id: string }[];
+  for (const { id } of cams) {
+    let before = Number.MAX_SAFE_INTEGER;
+    for (let k = 0; k < perCamera; k++) {
+      const r = stmt(db, 'SELECT dir_id, start_ms FROM segments WHERE camera_id = ? AND start_ms < ? AND root_id = ? ORDER BY start_ms DESC LIMIT 1').get(id, before, rootId) as
+        | { dir_id: number; start_ms: number }
+        | undefined;
+      if (!r) break;
+      out.push(r.dir_id);
+      // The next folder back starts before this folder's first recording.
+      before = (stmt(db, 'SELECT MIN(start_ms) AS m FROM segments WHERE dir_id = ?').get(r.dir_id) as { m: number }).m;
+    }
+  }
+  return out;
 }
 
 /** Recordings with a sound track, per camera (POLICY P7). */

@@ -46,7 +46,7 @@ export function registerService(program: Command, c: CliContext): void {
             }
           },
           swept(r) {
-            emit('sweep', { deleted: r.deleted, held: r.held, due: r.due, deferred: r.deferred, refused: r.refused, nextDue: r.nextDueMs === null ? null : formatInstant(r.nextDueMs, tz) });
+            emit('sweep', { deleted: r.deleted, held: r.held, due: r.due, deferred: r.deferred, refused: r.refused, durationMs: r.durationMs, nextDue: r.nextDueMs === null ? null : formatInstant(r.nextDueMs, tz) });
             if (!g.json) {
               // Point to the alarms only when an alarm stands behind the refusal.
               if (r.refused) log(`sweep REFUSED: ${r.refused}${r.alarms.length > 0 ? ` (alarm ${r.alarms.map((a) => `#${a}`).join(', ')}: see custodian alarms)` : ''}`);

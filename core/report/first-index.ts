@@ -12,10 +12,22 @@ export interface IndexedSegment {
   readonly endMs: number;
 }
 
+/** One due clock per connection while the settings stay (its day cache serves a whole cold index). */
+const clocks = new WeakMap<Ctx, DueClock>();
+
+function dueClockOf(ctx: Ctx): DueClock {
+  const s = ctx.settings();
+  let c = clocks.get(ctx);
+  if (!c || c.months !== s.retentionMonths || c.timeZone !== s.siteTimeZone) {
+    c = new DueClock(s.retentionMonths, s.siteTimeZone);
+    clocks.set(ctx, c);
+  }
+  return c;
+}
+
 export function noteOverdueAtIndex(ctx: Ctx, rootId: number, camera: string, rows: readonly IndexedSegment[], ids: readonly number[]): void {
   const now = ctx.now();
-  const s = ctx.settings();
-  const due = new DueClock(s.retentionMonths, s.siteTimeZone);
+  const due = dueClockOf(ctx);
   let run: { first: number; last: number; n: number; oldest: number; newest: number } | null = null;
   const flush = (): void => {
     if (!run) return;

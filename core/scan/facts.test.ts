@@ -12,6 +12,7 @@ import { overwriteKeepingTimes, settleFolders, useRecorder } from '../../test/re
 import type { Ctx } from '../context.js';
 import { addHold, releaseHoldById } from '../holds.js';
 import { createIncident } from '../incidents.js';
+import { fillSizes } from '../probe-queue.js';
 import { scanAll } from '../indexer.js';
 import { addRoot } from '../roots.js';
 
@@ -31,6 +32,9 @@ describe('folder identity and rewritten recordings', () => {
     // addRoot wrote the sentinel: the f.root folder's mtime is now; age it again.
     settleFolders(f.root, f.clock.now - HOUR);
     scanAll(f.ctx);
+    // Recordings named days ago are indexed by name (their folders changed within the hour, as a
+    // copied tree's do); the service fills their sizes and mtimes in the background.
+    fillSizes(f.ctx, 10_000);
     f.clock.now += 2 * MINUTE;
   });
 

@@ -33,16 +33,26 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
   // Files a recorder writes beside its videos (snapshots, ids, links) are left alone without a word.
   const unrec: { name: string; reason: string }[] = listing.skipped.filter((s) => !matcher.isCompanion(s.name)).map((s) => ({ ...s }));
   const atFileDepth = folder.comps.length === fileDepth;
-  // A replaced folder's files are new facts: every one is stat'ed and compared.
-  const statAll = listing.mtimeMs >= rs.recentAfter || rs.full || folder.replaced;
+  // Facts of files the index has are compared where the folder changed lately, the scan is
+  // full, or the folder was replaced (a replaced folder's files are new facts).
+  const recentFolder = listing.mtimeMs >= rs.recentAfter;
+  const statKnown = recentFolder || rs.full || folder.replaced;
+  // New files: every one is stat'ed when the scan is full, the folder replaced, or changed this
+  // very minute (a copy may be writing any of them). In a folder changed lately, only those that
+  // may still be open: started within the longest segment (by the name), or the newest of their
+  // camera here (a recorder whose clock is behind). A tree copied without its times has every
+  // folder "changed lately": its old recordings are indexed by name, sizes filled in later.
+  const statAllFresh = rs.full || folder.replaced || listing.mtimeMs >= pass.now - MTIME_TRUST_MS;
   const existing = k ? segmentsInDir(ctx.db, dirId) : [];
   const existingByName = new Map(existing.map((e) => [e.name, e]));
-  const present = new Set(listing.files);
-  for (const e of existing) {
-    if (present.has(e.name) || e.state !== 'present' || e.missing_ms !== null) continue;
-    rs.missingDirs.add(dirId);
-    const row = scanSegment(ctx.db, e.id);
-    if (row) moves.lost(row);
+  if (existing.length > 0) {
+    const present = new Set(listing.files);
+    for (const e of existing) {
+      if (present.has(e.name) || e.state !== 'present' || e.missing_ms !== null) continue;
+      rs.missingDirs.add(dirId);
+      const row = scanSegment(ctx.db, e.id);
+      if (row) moves.lost(row);
+    }
   }
   const pendingBefore = report.pending;
   const byCamera = new Map<string, FreshGroup>();
@@ -56,7 +66,7 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
         moves.present(ex.id);
         report.found++;
       }
-      if (statAll) {
+      if (statKnown) {
         const facts = fileFacts(path.join(folder.abs, name));
         if (facts) compareFacts(pass, rs, ex, facts);
       }
@@ -78,7 +88,8 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
     let facts: FileFacts | null = null;
     // A layout whose path names only the day needs the file's own time, whatever the folder's age.
     // So does a name in the autumn's repeated hour: the file's time says which pass wrote it.
-    if (statAll || parsed.timeFrom === 'file' || parsed.earlier !== undefined) {
+    // Other new files are stat'ed below, and only those that may still be open (statAllFresh).
+    if (parsed.timeFrom === 'file' || parsed.earlier !== undefined) {
       facts = fileFacts(path.join(folder.abs, name));
       if (!facts) continue;
       if (facts.mtimeMs > pass.now - pass.settleMs) {
@@ -103,7 +114,29 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
     if (g) g.files.push(file);
     else byCamera.set(parsed.camera, { rootId: rs.root.id, dirId, absDir: folder.abs, camera: parsed.camera, files: [file], identity: folder.identity });
   }
+  if (recentFolder || statAllFresh) {
+    for (const group of byCamera.values()) {
+      let newest = Number.NEGATIVE_INFINITY;
+      for (const f of group.files) if (f.startMs > newest) newest = f.startMs;
+      const kept: FreshFile[] = [];
+      for (const f of group.files) {
+        if (f.facts === null && (statAllFresh || f.startMs >= rs.recentAfter || f.startMs === newest)) {
+          const facts = fileFacts(path.join(folder.abs, f.name));
+          if (!facts) continue; // gone since the listing
+          if (facts.mtimeMs > pass.now - pass.settleMs) {
+            report.pending++;
+            continue;
+          }
+          f.facts = facts;
+        }
+        kept.push(f);
+      }
+      group.files.length = 0;
+      group.files.push(...kept);
+    }
+  }
   for (const group of byCamera.values()) {
+    if (group.files.length === 0) continue;
     // On a first index nothing can have moved: straight in. Otherwise a fresh file may be a
     // recording that went missing elsewhere; the matcher claims it or keeps it waiting.
     if (pass.firstIndex) insertGroup(pass, rs, group);
