@@ -55,3 +55,18 @@ export function mergeIntoEarlierRow(db: Db, keepId: number, dropId: number): voi
   stmt(db, 'DELETE FROM hold_pins WHERE segment_id = ?').run(dropId);
   stmt(db, "DELETE FROM segments WHERE id = ? AND state = 'present'").run(dropId);
 }
+
+/**
+ * Pins `twinId` to every active hold that keeps segment `heldId` (by pin, or by camera and
+ * window): a held recording missing from its place whose look-alike is indexed elsewhere keeps
+ * that look-alike too, when the scan cannot tell which copy it is. Returns the pins added.
+ */
+export function pinToHoldsKeeping(db: Db, heldId: number, twinId: number): number {
+  return stmt(
+    db,
+    `INSERT OR IGNORE INTO hold_pins (segment_id, hold_id)
+     SELECT ?, h.id FROM holds h JOIN segments s ON s.id = ? WHERE h.released_ms IS NULL AND (
+       EXISTS (SELECT 1 FROM hold_pins p WHERE p.hold_id = h.id AND p.segment_id = s.id)
+       OR EXISTS (SELECT 1 FROM hold_cameras hc WHERE hc.hold_id = h.id AND hc.camera_id = s.camera_id AND h.from_ms < s.end_ms AND h.to_ms > s.start_ms))`,
+  ).run(twinId, heldId).changes;
+}

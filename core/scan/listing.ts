@@ -112,7 +112,7 @@ export function reconcileFolder(pass: PassState, rs: RootScan, moves: MoveMatche
     };
     const g = byCamera.get(parsed.camera);
     if (g) g.files.push(file);
-    else byCamera.set(parsed.camera, { rootId: rs.root.id, dirId, absDir: folder.abs, camera: parsed.camera, files: [file] });
+    else byCamera.set(parsed.camera, { rootId: rs.root.id, dirId, absDir: folder.abs, camera: parsed.camera, files: [file], identity: folder.identity });
   }
   if (recentFolder || statAllFresh) {
     for (const group of byCamera.values()) {

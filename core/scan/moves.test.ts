@@ -5,13 +5,14 @@
  * the same holds, nothing held deleted, and an alarm that says what happened.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileLayout, formatLayoutPath } from '../../common/layout.js';
 import { listOpenAlarms } from '../../db/alarms.js';
 import { DAY, HOUR, MINUTE } from '../../test/helpers.js';
 import { useRecorder } from '../../test/recorder-fixture.js';
+import { acknowledgeAlarm } from '../alarms.js';
 import { verifyAuditChain } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { addHold, holds } from '../holds.js';
@@ -199,24 +200,105 @@ describe('the scan recognises moved recordings', () => {
     expect(alarmsOf(f.ctx, 'camera-moved')).toHaveLength(0);
   });
 
-  it('two vanished cameras with identical recordings and one new copy: ambiguous, so no move', () => {
-    // Identical files (same size, same mtime) in two cameras: the copy could be either.
-    const mtime = new Date(f.clock.now - 5 * HOUR);
-    for (const camera of ['left', 'right']) {
+  /** Six identical files (same size, same mtime) per camera, at the same times in every camera. */
+  function lookAlikes(cameras: readonly string[], fromMs: number): Map<string, string[]> {
+    const mtime = new Date(fromMs + 7 * HOUR);
+    const out = new Map<string, string[]>();
+    for (const camera of cameras) {
+      const files: string[] = [];
       for (let i = 0; i < 6; i++) {
-        const file = path.join(f.root, ...formatLayoutPath(layout, camera, f.clock.now - DAY + i * HOUR));
+        const file = path.join(f.root, ...formatLayoutPath(layout, camera, fromMs + i * HOUR));
         mkdirSync(path.dirname(file), { recursive: true });
         writeFileSync(file, 'same');
         utimesSync(file, mtime, mtime);
+        files.push(file);
       }
+      out.set(camera, files);
     }
+    return out;
+  }
+
+  it('two vanished cameras with identical recordings and one new copy (new folders): ambiguous, so no move', () => {
+    lookAlikes(['left', 'right'], f.clock.now - DAY);
     for (let c = 0; c < 8; c++) record(f.root, `cam${c}`, f.clock.now - DAY, 6, HOUR);
     addRoot(f.ctx, { path: f.root });
     scanAll(f.ctx);
-    renameSync(path.join(f.root, 'left'), path.join(f.root, 'copy'));
+    // A copy keeping times (cp -a): names, sizes, mtimes agree with both cameras; the folders are new.
+    cpSync(path.join(f.root, 'left'), path.join(f.root, 'copy'), { recursive: true, preserveTimestamps: true });
+    rmSync(path.join(f.root, 'left'), { recursive: true });
     rmSync(path.join(f.root, 'right'), { recursive: true });
     f.clock.now += 2 * MINUTE;
     const [rep] = scanAll(f.ctx);
     expect(rep).toMatchObject({ moved: 0, added: 6, missing: 12 });
+  });
+
+  it('two cameras with identical recordings renamed at once: each folder is recognised by its identity, the hold follows, nothing held is swept', () => {
+    // 70 days ago: due. The two cameras' files are indistinguishable by name, time, size and mtime;
+    // only the folders (renamed, so the same folders) say which is which.
+    const from = f.clock.now - 70 * DAY;
+    const files = lookAlikes(['left', 'right'], from);
+    for (let c = 0; c < 4; c++) record(f.root, `cam${c}`, from, 6, HOUR);
+    record(f.root, 'live', f.clock.now - HOUR, 1, HOUR);
+    addRoot(f.ctx, { path: f.root });
+    scanAll(f.ctx);
+    changeSetting(f.ctx, 'massDeletionShare', 1);
+    const hold = addHold(f.ctx, { cameras: ['left'], fromMs: from, toMs: from + 6 * HOUR, reason: 'fight at the left door' });
+    const leftIds = idsOf(f.ctx, 'left');
+    const rightIds = idsOf(f.ctx, 'right');
+    renameSync(path.join(f.root, 'left'), path.join(f.root, 'door_left'));
+    renameSync(path.join(f.root, 'right'), path.join(f.root, 'door_right'));
+    f.clock.now += 2 * MINUTE;
+    const [rep] = scanAll(f.ctx);
+    expect(rep).toMatchObject({ moved: 12, missing: 0, heldMissing: 0 });
+    expect(idsOf(f.ctx, 'door_left')).toEqual(leftIds);
+    expect(idsOf(f.ctx, 'door_right')).toEqual(rightIds);
+    expect(alarmsOf(f.ctx, 'camera-moved').map((a) => [a.details.from, a.details.to]).sort()).toEqual([['left', 'door_left'], ['right', 'door_right']]);
+    expect(holds(f.ctx).find((h) => h.id === hold.id)?.cameras.split(',').sort()).toEqual(['door_left', 'left']);
+    const r = sweep(f.ctx);
+    expect(r.refused).toBeNull();
+    const heldNow = (files.get('left') ?? []).map((file) => file.replace(`${path.sep}left${path.sep}`, `${path.sep}door_left${path.sep}`));
+    expect(heldNow.filter((file) => !existsSync(file))).toEqual([]);
+    // The unheld twin camera was due and went, so the sweep did run.
+    expect((files.get('right') ?? []).map((file) => file.replace(`${path.sep}right${path.sep}`, `${path.sep}door_right${path.sep}`)).filter((file) => existsSync(file))).toEqual([]);
+    const logged = f.ctx.db.prepare("SELECT path FROM deletions WHERE kind = 'segment'").all() as { path: string }[];
+    expect(logged.filter((d) => d.path.includes('door_left') || d.path.includes(`${path.sep}left${path.sep}`))).toEqual([]);
+  });
+
+  it('held look-alikes copied to two new cameras at once (no folder identity, over the mass-missing share, acknowledged): every copy stays held; the missing held rows are never deleted nor logged', () => {
+    const from = f.clock.now - 70 * DAY;
+    const files = lookAlikes(['left', 'right'], from);
+    record(f.root, 'live', f.clock.now - HOUR, 1, HOUR);
+    addRoot(f.ctx, { path: f.root });
+    scanAll(f.ctx);
+    changeSetting(f.ctx, 'massDeletionShare', 1);
+    addHold(f.ctx, { cameras: ['left'], fromMs: from, toMs: from + 6 * HOUR, reason: 'fight at the left door' });
+    const leftIds = [...idsOf(f.ctx, 'left').values()];
+    // A move across disks that does not keep times (cp -r, then rm -r): new folders, new mtimes.
+    for (const [c, to] of [['left', 'door_left'], ['right', 'door_right']] as const) {
+      cpSync(path.join(f.root, c), path.join(f.root, to), { recursive: true });
+      rmSync(path.join(f.root, c), { recursive: true });
+    }
+    f.clock.now += 2 * MINUTE;
+    const [first] = scanAll(f.ctx);
+    // Each new file could be either camera's: no move, the held rows are kept missing, the copies are new.
+    expect(first).toMatchObject({ moved: 0, heldMissing: 6 });
+    expect([idsOf(f.ctx, 'door_left').size, idsOf(f.ctx, 'door_right').size]).toEqual([6, 6]);
+    // The unheld half vanished over the share: refused until a person acknowledges it.
+    expect(first?.missingRefused).toBe(6);
+    expect(alarmsOf(f.ctx, 'mass-missing')).toHaveLength(1);
+    for (const a of listOpenAlarms(f.ctx.db)) if (a.acked_ms === null) acknowledgeAlarm(f.ctx, a.id, 'the cameras were renamed');
+    f.clock.now += 2 * MINUTE;
+    scanAll(f.ctx);
+    const r = sweep(f.ctx);
+    expect(r.refused).toBeNull();
+    const copies = ['door_left', 'door_right'].flatMap((to) => (files.get('left') ?? []).map((file) => file.replace(`${path.sep}left${path.sep}`, `${path.sep}${to}${path.sep}`)));
+    // Either copy may be the held recording: both stay.
+    expect(copies.filter((file) => !existsSync(file))).toEqual([]);
+    const logged = f.ctx.db.prepare("SELECT segment_id, path FROM deletions WHERE kind = 'segment'").all() as { segment_id: number; path: string }[];
+    expect(logged.filter((d) => leftIds.includes(d.segment_id) || d.path.includes('door_'))).toEqual([]);
+    // The held rows are still there, missing, with the alarm that says so.
+    const missing = f.ctx.db.prepare('SELECT id FROM segments WHERE missing_ms IS NOT NULL ORDER BY id').all() as { id: number }[];
+    expect(missing.map((m) => m.id)).toEqual([...leftIds].sort((x, y) => x - y));
+    expect(alarmsOf(f.ctx, 'held-missing')).toHaveLength(1);
   });
 });

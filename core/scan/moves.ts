@@ -15,8 +15,9 @@
 import path from 'node:path';
 import { english } from '../../common/i18n/catalog.js';
 import { ensureCamera } from '../../db/cameras.js';
-import { followHoldsToCamera, mergeIntoEarlierRow, moveSegment } from '../../db/segment-moves.js';
-import { scanSegment, segmentsNamed, type ScanSegment } from '../../db/segments.js';
+import { identityText, type DirRow } from '../../db/dirs.js';
+import { followHoldsToCamera, mergeIntoEarlierRow, moveSegment, pinToHoldsKeeping } from '../../db/segment-moves.js';
+import { heldAmong, scanSegment, segmentsNamed, type ScanSegment } from '../../db/segments.js';
 import { fileFacts } from '../../native/recorder-fs.js';
 import { raiseAlarm } from '../alarms.js';
 import { segmentFile } from '../paths.js';
@@ -49,6 +50,15 @@ function rowSighting(r: ScanSegment): Sighting {
   return { name: r.name, startMs: r.start_ms, size: r.size, mtimeMs: r.mtime_ms };
 }
 
+/** A folder identity as one comparable text (the dirs table keeps inode and device as text). */
+function identityKey(ino: string | null, dev: string | null): string | null {
+  return ino === null ? null : `${dev ?? ''}:${ino}`;
+}
+
+function groupIdentity(g: FreshGroup): string | null {
+  return g.identity ? identityKey(identityText(g.identity.ino), identityText(g.identity.dev)) : null;
+}
+
 function fileSighting(f: FreshFile): Sighting {
   return { name: f.name, startMs: f.startMs, size: f.facts?.size ?? null, mtimeMs: f.facts?.mtimeMs ?? null };
 }
@@ -71,6 +81,12 @@ export class MoveMatcher {
   /** Per destination folder, the camera recordings last moved from: breaks ties for the next file. */
   private readonly hint = new Map<number, string>();
   private readonly moves = new Map<string, CameraMove>();
+  /**
+   * Identities of the folders that vanished in this pass, by dir id. A renamed folder (its own
+   * name or its parent's) keeps its identity: when two vanished cameras hold look-alike
+   * recordings (same names, times, sizes), the folder a fresh file lies in says which one it was.
+   */
+  private readonly vanishedIdentity = new Map<number, string>();
   private flushed = false;
 
   constructor(private readonly pass: PassState) {}
@@ -82,6 +98,12 @@ export class MoveMatcher {
 
   get waitingCount(): number {
     return this.waitingFiles;
+  }
+
+  /** A folder the index had is gone: remember its identity before its rows are offered as lost. */
+  vanishedDir(d: DirRow): void {
+    const k = identityKey(d.ino, d.dev);
+    if (k !== null) this.vanishedIdentity.set(d.id, k);
   }
 
   /** A row whose file is not where the index has it. */
@@ -149,13 +171,40 @@ export class MoveMatcher {
       const twins = segmentsNamed(ctx.db, l.row.name, l.row.start_ms, this.pass.maxIdAtStart).filter(
         (t) => t.id !== l.row.id && t.state === 'present' && t.missing_ms === null && !this.lostById.has(t.id) && sameRecording(rowSighting(l.row), rowSighting(t)),
       );
-      const t = this.pick(twins, (x) => agreement(rowSighting(l.row), rowSighting(x)), (x) => x.camera_id, l.row.camera_id, undefined, (x) => this.hint.get(x.dir_id) === l.row.camera_id);
+      const t = this.pick(twins, (x) => agreement(rowSighting(l.row), rowSighting(x)), [(x) => this.hint.get(x.dir_id) === l.row.camera_id, (x) => x.camera_id === l.row.camera_id]);
       if (!t || scanSegment(ctx.db, l.row.id)?.state !== 'present') continue;
       mergeIntoEarlierRow(ctx.db, l.row.id, t.id);
       const dest = this.pass.roots.get(t.root_id);
       if (dest) dest.report.added--;
       this.place(l, { rootId: t.root_id, dirId: t.dir_id, camera: t.camera_id, size: t.size, mtimeMs: t.mtime_ms });
     }
+  }
+
+  /**
+   * Held recordings still lost after every match (ambiguous: two equal partners; or their
+   * partner was inserted before the loss was known and the merge was ambiguous too): each live
+   * look-alike indexed in this pass, anywhere, is pinned to the holds that keep the lost row. A
+   * hold then keeps the recording wherever it is indexed, at the price of keeping a look-alike
+   * too (identity.ts: too much, never too little). Held rows missing since an earlier pass are
+   * lost again in every pass, so a look-alike indexed in any later pass is pinned too. One that
+   * was indexed before (it was on the disk beside the held recording) is another recording and
+   * is left alone: otherwise every camera's same-sized file of the same moment would be held.
+   */
+  pinHeldTwins(): void {
+    const { ctx } = this.pass;
+    const held = heldAmong(ctx.db, [...this.lostById.keys()]);
+    const twins: number[] = [];
+    for (const id of held) {
+      const l = this.lostById.get(id);
+      if (!l) continue;
+      const rs = rowSighting(l.row);
+      for (const t of segmentsNamed(ctx.db, l.row.name, l.row.start_ms, this.pass.maxIdAtStart)) {
+        if (t.id === id || t.state !== 'present' || t.missing_ms !== null || this.lostById.has(t.id) || !sameRecording(rs, rowSighting(t))) continue;
+        if (pinToHoldsKeeping(ctx.db, id, t.id) > 0) twins.push(t.id);
+        this.pass.batch.tick();
+      }
+    }
+    if (twins.length > 0) audit(ctx, 'scan.held-twins-pinned', { count: twins.length, segments: twins.slice(0, 100) });
   }
 
   /** Alarms and audit events for what moved in this pass. */
@@ -210,7 +259,13 @@ export class MoveMatcher {
     if (!this.statIfNeeded(file, group)) return null;
     const fs = fileSighting(file);
     const ok = cands.filter((l) => sameRecording(rowSighting(l.row), fs) && !this.backInPlace(l));
-    return this.pick(ok, (l) => agreement(rowSighting(l.row), fs), (l) => l.row.camera_id, group.camera, this.hint.get(group.dirId));
+    const here = groupIdentity(group);
+    const hinted = this.hint.get(group.dirId);
+    return this.pick(ok, (l) => agreement(rowSighting(l.row), fs), [
+      (l) => here !== null && this.vanishedIdentity.get(l.row.dir_id) === here,
+      (l) => hinted !== undefined && l.row.camera_id === hinted,
+      (l) => l.row.camera_id === group.camera,
+    ]);
   }
 
   /**
@@ -228,17 +283,23 @@ export class MoveMatcher {
     if (!cands || cands.length === 0) return null;
     const rs = rowSighting(l.row);
     const ok = cands.filter((w) => this.statIfNeeded(w.file, w.group) && sameRecording(rs, fileSighting(w.file)));
-    return this.pick(ok, (w) => agreement(rs, fileSighting(w.file)), (w) => w.group.camera, l.row.camera_id, undefined, (w) => this.hint.get(w.group.dirId) === l.row.camera_id);
+    const was = this.vanishedIdentity.get(l.row.dir_id);
+    return this.pick(ok, (w) => agreement(rs, fileSighting(w.file)), [
+      (w) => was !== undefined && groupIdentity(w.group) === was,
+      (w) => this.hint.get(w.group.dirId) === l.row.camera_id,
+      (w) => w.group.camera === l.row.camera_id,
+    ]);
   }
 
   /**
-   * The one best partner: most facts agreeing, then the camera a neighbour moved from (or the
-   * same camera). Two equally good partners: none.
+   * The one best partner: most facts agreeing, then the tie-breakers in order (the same folder
+   * identity, the camera a neighbour moved from, the same camera). Two equally good partners: none.
    */
-  private pick<T>(cands: readonly T[], facts: (c: T) => number, camera: (c: T) => string, sameCamera: string, hinted?: string, isHinted?: (c: T) => boolean): T | null {
+  private pick<T>(cands: readonly T[], facts: (c: T) => number, breakers: readonly ((c: T) => boolean)[]): T | null {
     if (cands.length === 0) return null;
     if (cands.length === 1) return cands[0] as T;
-    const score = (c: T): number => facts(c) * 4 + ((isHinted ? isHinted(c) : hinted !== undefined && camera(c) === hinted) ? 2 : 0) + (camera(c) === sameCamera ? 1 : 0);
+    const weight = 2 ** breakers.length;
+    const score = (c: T): number => facts(c) * weight + breakers.reduce((n, b, i) => n + (b(c) ? 2 ** (breakers.length - 1 - i) : 0), 0);
     let best: T | null = null;
     let bestScore = -1;
     let tie = false;

@@ -104,6 +104,7 @@ export function scanRoots(ctx: Ctx, roots: readonly RootRow[], opts: ScanOptions
     const t = performance.now();
     moves.matchInserted();
     insertWaiting(pass, moves);
+    moves.pinHeldTwins();
     if (pass.firstIndex) createTimeIndexes(ctx.db);
     for (const rs of scans) rs.report.durationMs += performance.now() - t;
     for (const rs of scans) timed(rs, () => finishRoot(pass, rs, moves));
@@ -159,6 +160,7 @@ function walkOne(pass: PassState, rs: RootScan, moves: MoveMatcher): void {
       vanished: (dirs) => {
         for (const d of dirs) {
           rs.vanished.push(d);
+          moves.vanishedDir(d);
           // The rows are read now, so a fresh file later in the walk can already be matched.
           for (const row of scanSegmentsInDir(ctx.db, d.id)) moves.lost(row);
         }

@@ -30,6 +30,8 @@ export interface FreshGroup {
   readonly absDir: string;
   readonly camera: string;
   readonly files: FreshFile[];
+  /** The folder's identity (inode, device) as listed: a renamed folder keeps it, a copy does not. */
+  readonly identity: StoredIdentity | null;
 }
 
 export interface ListedDir {
