@@ -155,11 +155,12 @@ describe('attack 10: records changed or rolled back from outside, and the holds 
 
 });
 
-// FINDING (attack 10, holds changed with the sqlite3 shell): holds have no triggers and are not
-// in the chain; a hold released, shortened or deleted by hand leaves `audit verify` saying whole,
+// FIXED FINDING (attack 10, holds changed with the sqlite3 shell): holds had no triggers and were
+// not in the chain; a hold released, shortened or deleted by hand leaves `audit verify` saying whole,
 // and the next sweep deletes what it covered although the root's signed hold copy still lists
-// it. Open until the lead fixes it; run with CUSTODIAN_ATTACK_OPEN=1.
-describe.skipIf(!process.env.CUSTODIAN_ATTACK_OPEN)('attack 10 (open finding): a hold changed with the sqlite3 shell', () => {
+// it. Fixed: verify checks every hold row against its chained events, and the sweep stops in a
+// root whose signed copy knows holds the database lacks (hold-copy-conflict).
+describe('attack 10 (fixed finding): a hold changed with the sqlite3 shell', () => {
   const world = worldFrame('records-holds');
 
   it('released, shortened or deleted by hand: verify does not say whole', () => {
@@ -183,12 +184,12 @@ describe.skipIf(!process.env.CUSTODIAN_ATTACK_OPEN)('attack 10 (open finding): a
   }, 120_000);
 });
 
-// FINDING (attack 10, rollback): the whole data folder put back to an older copy (database and
+// FIXED FINDING (attack 10, rollback): the whole data folder put back to an older copy (database and
 // anchors together, as a restored VM snapshot or file backup does) is "whole" to `audit verify`,
 // although the root's signed hold copy carries a newer chain head and holds the database lacks.
 // The sweep of the rolled-back folder then deletes everything the holds made after the copy
-// covered, exit 0. Run with CUSTODIAN_ATTACK_OPEN=1.
-describe.skipIf(!process.env.CUSTODIAN_ATTACK_OPEN)('attack 10 (open finding): the data folder rolled back', () => {
+// covered, exit 0. Fixed: verify and the sweep compare the copy's chain head with the database's.
+describe('attack 10 (fixed finding): the data folder rolled back', () => {
   const world = worldFrame('records-rollback');
 
   it('rolled back to the copy from before both holds: verify does not say whole', () => {
@@ -207,12 +208,12 @@ describe.skipIf(!process.env.CUSTODIAN_ATTACK_OPEN)('attack 10 (open finding): t
   }, 120_000);
 });
 
-// FINDING (attack 10, database lost with an older hold copy): the database lost and the root's
+// FIXED FINDING (attack 10, database lost with an older hold copy): the database lost and the root's
 // signed hold copy put back to an older one (signed by the same key, from before the holds), then
 // `init --adopt`: the adopt restores the older copy's holds (none), although the data folder's own
 // anchors are newer than the copy's chain head, and the sweep deletes every recording the lost
-// holds covered. Run with CUSTODIAN_ATTACK_OPEN=1.
-describe.skipIf(!process.env.CUSTODIAN_ATTACK_OPEN)('attack 10 (open finding): the database lost, an older hold copy on the root', () => {
+// holds covered. Fixed: adopt refuses a copy whose chain head is behind the data folder's anchors.
+describe('attack 10 (fixed finding): the database lost, an older hold copy on the root', () => {
   const world = worldFrame('records-adopt');
 
   it('the database lost and the root\'s hold copy put back to an older signed copy, then init --adopt and a sweep: nothing held goes (the anchors are newer)', () => {
