@@ -119,6 +119,9 @@ function worldFrame(tag: string): () => World {
   };
 }
 
+/** Migration 014's triggers stop a plain edit; whoever has the shell can drop them first, and does here. */
+const DROP_GUARDS = ['holds_no_delete', 'holds_only_release', 'hold_cameras_no_delete', 'hold_cameras_no_update'].map((t) => `DROP TRIGGER IF EXISTS ${t};`).join(' ');
+
 const HOLD_EDITS = (id: number): [string, string][] => [
   ['released by hand', `UPDATE holds SET released_ms = ${Date.now()}, released_by = 'admin', release_reason = 'klar' WHERE id = ${id};`],
   ['shortened to one minute', `UPDATE holds SET to_ms = from_ms + 60000 WHERE id = ${id};`],
@@ -163,12 +166,15 @@ describe('attack 10: records changed or rolled back from outside, and the holds 
 describe('attack 10 (fixed finding): a hold changed with the sqlite3 shell', () => {
   const world = worldFrame('records-holds');
 
-  it('released, shortened or deleted by hand: verify does not say whole', () => {
+  it('released, shortened or deleted by hand (the triggers refuse; dropped first): verify does not say whole', () => {
     const w = world();
     const v: string[] = [];
     HOLD_EDITS(w.holdIds.a ?? 0).forEach(([label, stmt], i) => {
       const d = copyData(w, `data-hold-${i}`);
-      const r = sqlite(path.join(d, 'custodian.db'), stmt);
+      const plain = sqlite(path.join(d, 'custodian.db'), stmt);
+      // A release sets what the workflow's release sets: only the chain check tells them apart.
+      if (plain.code === 0 && i > 0) v.push(`${label}: the plain edit was not refused by the holds' triggers`);
+      const r = sqlite(path.join(d, 'custodian.db'), `${DROP_GUARDS} ${stmt}`);
       if (r.code !== 0) v.push(`${label}: sqlite3 refused (${r.err.trim()})`);
       else v.push(...saysWhole(d, `hold #${String(w.holdIds.a)} ${label}`));
     });
@@ -179,7 +185,7 @@ describe('attack 10 (fixed finding): a hold changed with the sqlite3 shell', () 
   it('deleted by hand, then a sweep: its files stay (the root\'s signed copy still has it)', () => {
     const w = world();
     const d = copyData(w, 'data-hold-deleted');
-    sqlite(path.join(d, 'custodian.db'), HOLD_EDITS(w.holdIds.a ?? 0)[2]?.[1] ?? '');
+    sqlite(path.join(d, 'custodian.db'), `${DROP_GUARDS} ${HOLD_EDITS(w.holdIds.a ?? 0)[2]?.[1] ?? ''}`);
     sweepKeepsHeld(w, d, ['a'], 'a hold deleted by hand', 'deleted by hand');
   }, 120_000);
 });
