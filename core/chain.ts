@@ -237,10 +237,10 @@ function seqOf(runs: readonly [number, number, number][], id: number): number | 
   return null;
 }
 
-/** A hold as its chained audit events made it: the creating event's window, and whether a release was recorded. */
+/** A hold as its chained audit events made it: the creating event's window, the cameras it has followed to, and whether a release was recorded. */
 export interface HoldRecord {
   readonly auditId: number;
-  readonly cameras: string[] | null;
+  cameras: string[] | null;
   readonly fromMs: number | null;
   readonly toMs: number | null;
   released: boolean;
@@ -249,7 +249,7 @@ export interface HoldRecord {
 /**
  * What the audit events say about every hold (hold.added, hold.restored, hold.released). The
  * holds table is not chained itself (the workflow updates its rows), but every change the
- * workflow makes is an audit event, and the audit table is: a row that disagrees with them was
+ * workflow makes is an audit event (hold.camera-followed too), and the audit table is: a row that disagrees with them was
  * changed from outside.
  */
 export function holdRecords(db: ReadDb): Map<number, HoldRecord> {
@@ -274,6 +274,12 @@ export function holdRecords(db: ReadDb): Map<number, HoldRecord> {
         released: false,
       });
     }
+  }
+  // A scan that finds a held camera's recordings under another camera adds that camera.
+  for (const row of auditByAction(db, 'hold.camera-followed')) {
+    const d = parse(row.details);
+    const rec = typeof d.hold === 'number' ? out.get(d.hold) : undefined;
+    if (rec?.cameras && typeof d.to === 'string' && !rec.cameras.includes(d.to)) rec.cameras = [...rec.cameras, d.to].sort();
   }
   for (const row of auditByAction(db, 'hold.released')) {
     const d = parse(row.details);

@@ -28,7 +28,7 @@ import { writeFileAtomic } from '../native/atomic-write.js';
 import { readSentinel } from '../native/recorder-fs.js';
 import { conditionEnded, raiseAlarm } from './alarms.js';
 import { anchorsDir, listAnchorFiles, readAnchor, signText, siteSigner, sitePublicKey, verifyBytes } from './anchors.js';
-import { holdRecords, problem, sameAsRecorded, type Problem } from './chain.js';
+import { holdRecords, problem, type Problem } from './chain.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
 
@@ -164,8 +164,9 @@ export function copyConflict(db: ReadDb, root: RootRow, installation: string, ke
       if (!rec?.released) return problem('holdCopyReleased', at, params);
       continue;
     }
-    const now = { cameras: row.cameras ? row.cameras.split(',') : [], fromMs: row.from_ms, toMs: row.to_ms };
-    if (!sameAsRecorded({ auditId: 0, cameras: [...h.cameras].sort(), fromMs: h.fromMs, toMs: h.toMs, released: false }, now)) return problem('holdCopyChanged', at, params);
+    // The database's hold must keep at least what the copy says (a camera followed since is more).
+    const cams = new Set(row.cameras ? row.cameras.split(',') : []);
+    if (row.from_ms > h.fromMs || row.to_ms < h.toMs || h.cameras.some((c) => !cams.has(c))) return problem('holdCopyChanged', at, params);
   }
   const head = ledgerHead(db)?.seq ?? 0;
   if (copy.chainSeq > head) {
