@@ -48,6 +48,8 @@ export const ALARM_KINDS = [
   'records-broken',
   'backup-failed',
   'hold-copy-failed',
+  // A root's signed hold copy knows holds the database lost: nothing more is deleted there.
+  'hold-copy-conflict',
 ] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 
@@ -64,4 +66,6 @@ export const BLOCKING_ALARMS: ReadonlySet<AlarmKind> = new Set([
   'clock-suspect',
   // Lifted only when the store's marks are gone: each scan raises it again while they are there.
   'store-signature',
+  // Lifted only when the copy and the database agree again: each sweep looks again.
+  'hold-copy-conflict',
 ]);

@@ -19,6 +19,7 @@ import {
   type ChainedTable,
   type LedgerRow,
 } from '../db/ledger.js';
+import { listHolds } from '../db/holds.js';
 import type { ReadDb } from '../db/open.js';
 
 export type ProblemCode =
@@ -42,7 +43,15 @@ export type ProblemCode =
   | 'anchorMissing'
   | 'noSiteKey'
   | 'keyMismatch'
-  | 'expectMismatch';
+  | 'expectMismatch'
+  | 'holdUnrecorded'
+  | 'holdChanged'
+  | 'holdReleaseUnrecorded'
+  | 'holdGone'
+  | 'holdCopyMissing'
+  | 'holdCopyReleased'
+  | 'holdCopyChanged'
+  | 'holdCopyAhead';
 
 export interface Problem {
   readonly code: ProblemCode;
@@ -219,10 +228,86 @@ export function checkLedger(db: ReadDb, opts: LedgerCheckOptions): LedgerCheck {
       }
     }
   }
+  if (!opts.entriesOnly) for (const p of checkHolds(db)) add(p);
   return { entries, head, records, pruned, horizons: effective, problems: sortProblems(problems), problemCount };
 }
 
 function seqOf(runs: readonly [number, number, number][], id: number): number | null {
   for (const r of runs) if (r[0] <= id && id <= r[1]) return r[2];
   return null;
+}
+
+/** A hold as its chained audit events made it: the creating event's window, the cameras it has followed to, and whether a release was recorded. */
+export interface HoldRecord {
+  readonly auditId: number;
+  cameras: string[] | null;
+  readonly fromMs: number | null;
+  readonly toMs: number | null;
+  released: boolean;
+}
+
+/**
+ * What the audit events say about every hold (hold.added, hold.restored, hold.released). The
+ * holds table is not chained itself (the workflow updates its rows), but every change the
+ * workflow makes is an audit event (hold.camera-followed too), and the audit table is: a row that disagrees with them was
+ * changed from outside.
+ */
+export function holdRecords(db: ReadDb): Map<number, HoldRecord> {
+  const out = new Map<number, HoldRecord>();
+  const parse = (details: string): Record<string, unknown> => {
+    try {
+      const d: unknown = JSON.parse(details);
+      return typeof d === 'object' && d !== null ? (d as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  };
+  for (const action of ['hold.added', 'hold.restored']) {
+    for (const row of auditByAction(db, action)) {
+      const d = parse(row.details);
+      if (typeof d.hold !== 'number') continue;
+      out.set(d.hold, {
+        auditId: row.id,
+        cameras: Array.isArray(d.cameras) ? [...new Set(d.cameras.map(String))].sort() : null,
+        fromMs: typeof d.fromMs === 'number' ? d.fromMs : null,
+        toMs: typeof d.toMs === 'number' ? d.toMs : null,
+        released: false,
+      });
+    }
+  }
+  // A scan that finds a held camera's recordings under another camera adds that camera.
+  for (const row of auditByAction(db, 'hold.camera-followed')) {
+    const d = parse(row.details);
+    const rec = typeof d.hold === 'number' ? out.get(d.hold) : undefined;
+    if (rec?.cameras && typeof d.to === 'string' && !rec.cameras.includes(d.to)) rec.cameras = [...rec.cameras, d.to].sort();
+  }
+  for (const row of auditByAction(db, 'hold.released')) {
+    const d = parse(row.details);
+    const rec = typeof d.hold === 'number' ? out.get(d.hold) : undefined;
+    if (rec) rec.released = true;
+  }
+  return out;
+}
+
+/** Does a hold's window and cameras agree with what its creating event recorded? (Fields an old event lacks are not compared.) */
+export function sameAsRecorded(rec: HoldRecord, h: { cameras: readonly string[]; fromMs: number; toMs: number }): boolean {
+  return (rec.fromMs === null || rec.fromMs === h.fromMs) && (rec.toMs === null || rec.toMs === h.toMs) && (rec.cameras === null || rec.cameras.join(',') === [...new Set(h.cameras)].sort().join(','));
+}
+
+/** Every hold row against its chained events: made, windowed and released only as recorded, and none gone. */
+export function checkHolds(db: ReadDb): Problem[] {
+  const recs = holdRecords(db);
+  const out: Problem[] = [];
+  const seen = new Set<number>();
+  for (const h of listHolds(db, true)) {
+    seen.add(h.id);
+    const rec = recs.get(h.id);
+    const at = { table: 'holds', rowId: h.id };
+    if (!rec) out.push(problem('holdUnrecorded', at, { id: h.id }));
+    else if (!sameAsRecorded(rec, { cameras: h.cameras ? h.cameras.split(',') : [], fromMs: h.from_ms, toMs: h.to_ms })) out.push(problem('holdChanged', at, { id: h.id, event: rec.auditId }));
+    else if (h.released_ms !== null && !rec.released) out.push(problem('holdReleaseUnrecorded', at, { id: h.id, event: rec.auditId }));
+    else if (h.released_ms === null && rec.released) out.push(problem('holdChanged', at, { id: h.id, event: rec.auditId })); // a release undone
+  }
+  for (const [id, rec] of recs) if (!seen.has(id)) out.push(problem('holdGone', { table: 'holds', rowId: id }, { id, event: rec.auditId }));
+  return out;
 }

@@ -17,7 +17,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { HOLDS_COPY_FILE, SENTINEL_FILE } from '../common/domain.js';
 import { failure, messageOf } from '../common/errors.js';
-import { english } from '../common/i18n/catalog.js';
+import { english, type Msg } from '../common/i18n/catalog.js';
+import { auditByAction } from '../db/audit.js';
+import type { ReadDb } from '../db/open.js';
 import { formatInstant } from '../common/time.js';
 import { insertHold, listHolds, type HoldRow } from '../db/holds.js';
 import { installationOf, ledgerHead } from '../db/ledger.js';
@@ -25,7 +27,8 @@ import { listRoots, type RootRow } from '../db/roots.js';
 import { writeFileAtomic } from '../native/atomic-write.js';
 import { readSentinel } from '../native/recorder-fs.js';
 import { conditionEnded, raiseAlarm } from './alarms.js';
-import { signText, siteSigner, verifyBytes } from './anchors.js';
+import { anchorsDir, listAnchorFiles, readAnchor, signText, siteSigner, sitePublicKey, verifyBytes } from './anchors.js';
+import { holdRecords, problem, type Problem } from './chain.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
 
@@ -132,6 +135,77 @@ function writeCopy(ctx: Ctx, root: RootRow, holds: CopiedHold[], installation: s
 }
 
 /**
+ * Does a root's signed copy know of holds the database lost? The copy is written after each
+ * hold change commits, so against an untouched database every hold in it is there (active as
+ * copied, or released by a recorded release, or restored from a copy), and its chain head is at
+ * or behind the database's. Anything else means the holds or the whole data folder were changed
+ * or rolled back from outside, and deleting in that root could take held footage (attack 10).
+ * A head ahead is excused only by a restore Custodian recorded after the copy was written.
+ * Copies this site did not sign for this installation and root are not judged here (adopt is).
+ */
+export function copyConflict(db: ReadDb, root: RootRow, installation: string, keyPem: string | null): Problem | null {
+  const read = readHoldCopy(root.path, keyPem);
+  if (read.state !== 'ok' || read.signedBy !== 'this-site' || read.copy.installation !== installation || read.copy.rootUuid !== root.sentinel_uuid) return null;
+  const copy = read.copy;
+  const base = { root: root.path, written: copy.writtenAt };
+  const recs = holdRecords(db);
+  const rows = new Map(listHolds(db, true).map((h) => [h.id, h]));
+  const restored = new Set(listHolds(db, true).filter((h) => h.source === 'restored').map((h) => h.source_ref));
+  for (const h of copy.holds) {
+    const at = { table: 'holds', rowId: h.id };
+    const row = rows.get(h.id);
+    const params = { ...base, hold: h.id };
+    if (!row) {
+      if (!restored.has(`${installation}:${h.id}`)) return problem('holdCopyMissing', at, params);
+      continue;
+    }
+    const rec = recs.get(h.id);
+    if (row.released_ms !== null) {
+      if (!rec?.released) return problem('holdCopyReleased', at, params);
+      continue;
+    }
+    // The database's hold must keep at least what the copy says (a camera followed since is more).
+    const cams = new Set(row.cameras ? row.cameras.split(',') : []);
+    if (row.from_ms > h.fromMs || row.to_ms < h.toMs || h.cameras.some((c) => !cams.has(c))) return problem('holdCopyChanged', at, params);
+  }
+  const head = ledgerHead(db)?.seq ?? 0;
+  if (copy.chainSeq > head) {
+    const restoredSince = auditByAction(db, 'records.restored', copy.writtenMs).length > 0;
+    if (!restoredSince) return problem('holdCopyAhead', { seq: head + 1 }, { ...base, copySeq: copy.chainSeq, head });
+  }
+  return null;
+}
+
+/** The roots whose copies disagree with the database (for `audit verify`). */
+export function copyConflicts(db: ReadDb, dataDir: string): Problem[] {
+  const installation = installationOf(db).uuid;
+  const key = sitePublicKey(dataDir)?.pem ?? null;
+  const out: Problem[] = [];
+  for (const root of listRoots(db)) {
+    const s = readSentinel(root.path);
+    if (!s.ok || s.uuid !== root.sentinel_uuid) continue;
+    const p = copyConflict(db, root, installation, key);
+    if (p) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * The sweep's check before it deletes in a root: a conflict stops deletion there with a
+ * `hold-copy-conflict` alarm, for as long as it is seen (acknowledging it does not lift it).
+ */
+export function holdCopyRefusal(ctx: Ctx, root: RootRow): { msg: Msg; alarm: number } | null {
+  const p = copyConflict(ctx.db, root, installationOf(ctx.db).uuid, siteSigner(ctx).publicKeyPem);
+  const key = `hold-copy-conflict:${root.id}`;
+  if (!p) {
+    conditionEnded(ctx, key);
+    return null;
+  }
+  const alarm = raiseAlarm(ctx, { kind: 'hold-copy-conflict', key, rootId: root.id, message: p.text, details: { root: root.id, code: p.code, msg: p.msg } });
+  return { msg: p.msg, alarm };
+}
+
+/**
  * Brings every online root's copy up to date with the database. Called after each hold change
  * commits, when a root is added, and by the service (a crash between a commit and the copy
  * leaves one stale until then). A root that cannot be written gets an alarm.
@@ -146,8 +220,13 @@ export function writeHoldCopies(ctx: Ctx): CopyReport {
     for (const root of listRoots(ctx.db)) {
       const sentinel = readSentinel(root.path);
       if (!sentinel.ok || sentinel.uuid !== root.sentinel_uuid) continue; // never write into whatever is mounted there instead
+      // A copy that knows holds the database lost is the evidence; it is never written over.
+      if (copyConflict(ctx.db, root, installation, keys.pem)) {
+        if (attempt === 0) report.unchanged.push(root.id);
+        continue;
+      }
       const cur = readHoldCopy(root.path, keys.pem);
-      if (cur.state === 'ok' && cur.copy.installation === installation && cur.copy.rootUuid === root.sentinel_uuid && cur.signedBy === 'this-site' && sameHolds(cur.copy.holds, holds)) {
+      if (cur.state === 'ok' && cur.copy.installation === installation && cur.copy.rootUuid === root.sentinel_uuid && cur.signedBy === 'this-site' && sameHolds(cur.copy.holds, holds) && cur.copy.chainSeq <= (ledgerHead(ctx.db)?.seq ?? 0)) {
         if (attempt === 0) report.unchanged.push(root.id);
         continue;
       }
@@ -167,6 +246,17 @@ export function writeHoldCopies(ctx: Ctx): CopyReport {
     holds = now;
   }
   return report;
+}
+
+/** The newest anchor in a data folder that the site key signed for `installation`. */
+function newestAnchorOf(dataDir: string, installation: string): { seq: number; file: string } | null {
+  const key = sitePublicKey(dataDir);
+  let best: { seq: number; file: string } | null = null;
+  for (const f of listAnchorFiles(anchorsDir(dataDir))) {
+    const a = readAnchor(f, key);
+    if (a.ok && a.statement.installation === installation && a.statement.seq > (best?.seq ?? 0)) best = { seq: a.statement.seq, file: path.basename(f) };
+  }
+  return best;
 }
 
 export interface AdoptionFinding {
@@ -220,6 +310,16 @@ export function adoptRoot(ctx: Ctx, absPath: string, adopt: boolean): AdoptionFi
     copy: read.state === 'ok' ? 'ok' : read.state,
   };
   if (!adopt) throw failure('refused_by_safety_rule', copy ? 'records:adopt.refused' : 'records:adopt.refusedNoCopy', params);
+  // An older copy (put back, or left from before holds were made) may lack holds: the data
+  // folder's own signed anchors of that installation say how far its chain got.
+  if (copy) {
+    const newer = newestAnchorOf(ctx.dataDir, copy.installation);
+    if (newer && newer.seq > copy.chainSeq) {
+      const msg = { key: 'records:adopt.olderCopy', params: { path: absPath, copySeq: copy.chainSeq, anchorSeq: newer.seq, anchor: newer.file } };
+      raiseAlarm(ctx, { kind: 'hold-copy-conflict', key: `hold-copy-adopt:${absPath}`, message: english(msg), details: { path: absPath, copySeq: copy.chainSeq, anchorSeq: newer.seq, msg } });
+      throw failure('refused_by_safety_rule', msg.key, msg.params);
+    }
+  }
   ctx.db.transaction(() => {
     const restored: number[] = [];
     const already = new Set(listHolds(ctx.db, false).filter((h) => h.source === 'restored').map((h) => h.source_ref));

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { auditByAction } from '../db/audit.js';
 import { installationOf, ledgerEntry } from '../db/ledger.js';
 import { anchorsDir, listAnchorFiles, readAnchor, sitePublicKey, verifyText, type AnchorStatement, type SitePublicKey } from './anchors.js';
+import { copyConflicts } from './hold-copies.js';
 import { checkLedger, horizonStatement, problem, restoreStatement, sortProblems, type Problem } from './chain.js';
 import type { ReadDb } from '../db/open.js';
 
@@ -26,6 +27,12 @@ export interface VerifyOptions {
   readonly expect?: readonly { seq: number; hash: string }[];
   /** The fingerprint the DPO was given: the site key here must be that key. */
   readonly keyFingerprint?: string;
+  /**
+   * Also compare the online roots' signed hold copies with this database (a copy that knows
+   * holds the database lacks, or a newer chain head: the data folder was changed or rolled
+   * back). Only for the live database: a backup is older than the copies by nature.
+   */
+  readonly holdCopies?: boolean;
 }
 
 export interface RecordsVerdict {
@@ -150,6 +157,8 @@ export function verifyRecords(ctx: RecordsSource, opts: VerifyOptions = {}): Rec
     const entry = ledgerEntry(ctx.db, x.seq);
     if (entry?.hash !== x.hash.toLowerCase()) extra.push(problem('expectMismatch', { seq: x.seq }, { seq: x.seq, found: entry?.hash ?? '—', expected: x.hash }));
   }
+
+  if (opts.holdCopies) extra.push(...copyConflicts(ctx.db, ctx.dataDir));
 
   const problems = sortProblems([...c.problems, ...extra]);
   const latest = good.sort((a, b) => a.seq - b.seq).at(-1);

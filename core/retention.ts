@@ -37,6 +37,7 @@ import { deleteOrphanedThumbnails } from './deletion/thumbnails.js';
 import { Lease, LeaseLost } from './deletion/lease.js';
 import { RecordingDeleter } from './deletion/recordings.js';
 import { RootGuard } from './deletion/root-guard.js';
+import { holdCopyRefusal } from './hold-copies.js';
 import { segmentFile } from './paths.js';
 import { checkClock } from './retention-clock.js';
 import { storeRefusalFor } from './store-watch.js';
@@ -261,6 +262,13 @@ function sweepRoot(ctx: Ctx, run: RootRun): void {
   const store = storeRefusalFor(ctx, root.id);
   if (store) {
     r.refusal = store;
+    return;
+  }
+  // The root's signed hold copy knows holds the database lost (changed or rolled back from outside).
+  const copy = holdCopyRefusal(ctx, root);
+  if (copy) {
+    r.refusal = copy.msg;
+    r.refusalAlarm = copy.alarm;
     return;
   }
 

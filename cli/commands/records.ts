@@ -46,7 +46,7 @@ export function registerRecords(program: Command, c: CliContext): void {
       const g = globals(cmd);
       const expect = opts.expect.map(expectation);
       withCtx(g, c.io, (ctx) => {
-        const v = verifyRecords(ctx, { anchors: opts.anchor, expect, ...(opts.keyFingerprint ? { keyFingerprint: opts.keyFingerprint } : {}) });
+        const v = verifyRecords(ctx, { anchors: opts.anchor, expect, holdCopies: true, ...(opts.keyFingerprint ? { keyFingerprint: opts.keyFingerprint } : {}) });
         if (g.json) printJson(c.io, v);
         else printVerdict(c, v);
         if (!v.ok) c.setExit(EXIT.failed);

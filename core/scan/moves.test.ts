@@ -14,6 +14,7 @@ import { DAY, HOUR, MINUTE } from '../../test/helpers.js';
 import { useRecorder } from '../../test/recorder-fixture.js';
 import { acknowledgeAlarm } from '../alarms.js';
 import { verifyAuditChain } from '../audit.js';
+import { checkHolds } from '../chain.js';
 import type { Ctx } from '../context.js';
 import { addHold, holds } from '../holds.js';
 import { scanAll } from '../indexer.js';
@@ -89,6 +90,7 @@ describe('the scan recognises moved recordings', () => {
     expect(movedFiles.slice(0, 16).every((file) => existsSync(file))).toBe(true);
     expect(movedFiles.slice(17, 30).some((file) => existsSync(file))).toBe(false);
     expect(verifyAuditChain(f.ctx.db).ok).toBe(true);
+    expect(checkHolds(f.ctx.db), 'the camera the hold followed is recorded (hold.camera-followed)').toEqual([]);
     const events = f.ctx.db.prepare("SELECT details FROM audit WHERE action = 'scan.moved'").all() as { details: string }[];
     expect(events.map((e) => JSON.parse(e.details) as { from: string; to: string; count: number })).toEqual([
       expect.objectContaining({ from: 'entrance', to: 'entrance_c1', count: 280 }),

@@ -16,6 +16,7 @@ import { sql as m010 } from './010-access-requests.js';
 import { sql as m011 } from './011-report.js';
 import { sql as m012 } from './012-thumbnails.js';
 import { sql as m013 } from './013-layouts.js';
+import { sql as m014 } from './014-hold-guards.js';
 
 export interface Migration {
   readonly version: number;
@@ -39,6 +40,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'report', sql: m011 },
   { version: 12, name: 'thumbnails', sql: m012 },
   { version: 13, name: 'layouts', sql: m013 },
+  { version: 14, name: 'hold-guards', sql: m014 },
 ];
 
 /**
