@@ -55,9 +55,10 @@ export function identityColumn(v: number | bigint | null): bigint | number | nul
  * The identity recorded for a package copy's folder, exact (read as bigint: a number would round
  * an inode past 2^53); null when none was recorded (packages before migration 008).
  */
-export function packageDirIdentity(db: ReadDb, id: number): { dev: bigint; ino: bigint } | null {
+export function packageDirIdentity(db: ReadDb, id: number, table: 'packages' | 'request_packages' = 'packages'): { dev: bigint; ino: bigint } | null {
   // Not the shared statement cache: safeIntegers changes how this statement reads every column.
-  const row = db.prepare('SELECT dir_dev, dir_ino FROM packages WHERE id = ?').safeIntegers(true).get(BigInt(id)) as { dir_dev: bigint | null; dir_ino: bigint | null } | undefined;
+  const sql = table === 'packages' ? 'SELECT dir_dev, dir_ino FROM packages WHERE id = ?' : 'SELECT dir_dev, dir_ino FROM request_packages WHERE id = ?';
+  const row = db.prepare(sql).safeIntegers(true).get(BigInt(id)) as { dir_dev: bigint | null; dir_ino: bigint | null } | undefined;
   return row && row.dir_dev !== null && row.dir_ino !== null ? { dev: row.dir_dev, ino: row.dir_ino } : null;
 }
 

@@ -13,7 +13,7 @@ import { ManifestClipsSchema, clipPackagePath } from '../../common/manifest.js';
 import { clipsOf, setClipDeleted, type IncidentRow } from '../../db/incidents.js';
 import { markPackageDeleted, markPackageFileDeleted, packageDirIdentity, packageFiles, type PackageRow } from '../../db/packages.js';
 import { english } from '../../common/i18n/catalog.js';
-import { identityOf, sameIdentity } from '../../native/governed-fs.js';
+import { identityOf, sameIdentity, type Identity } from '../../native/governed-fs.js';
 import { raiseAlarm } from '../alarms.js';
 import type { Ctx } from '../context.js';
 import { archiveDir } from '../paths.js';
@@ -115,7 +115,7 @@ export async function deletePackageCopy(ctx: Ctx, pkg: PackageRow, inc: Incident
   ctx.db.transaction(() => {
     for (const g of r.gone) if (g.recordId > 0) markPackageFileDeleted(ctx.db, g.recordId, ctx.now());
   })();
-  if (folderReplaced(ctx, pkg)) return { deleted: r.deleted, failed: r.failed, foreign: [pkg.dir] };
+  if (folderReplaced(ctx, pkg.dir, pkg.package_id, packageDirIdentity(ctx.db, pkg.id))) return { deleted: r.deleted, failed: r.failed, foreign: [pkg.dir] };
   const parent = path.dirname(pkg.dir);
   const foreign = reportForeignFiles(ctx, parent, `foreign-files:${inc.ref}:${pkg.package_id}`, { below: [path.basename(pkg.dir)], removeBase: true });
   if (r.failed.length === 0) ctx.db.transaction(() => markPackageDeleted(ctx.db, pkg.id, ctx.now()))();
@@ -128,13 +128,12 @@ export async function deletePackageCopy(ctx: Ctx, pkg: PackageRow, inc: Incident
  * Nothing in it is deleted or listed as foreign; an alarm names the folder, and the copy does not
  * count as deleted (its files were not found in its folder: the door failed them).
  */
-function folderReplaced(ctx: Ctx, pkg: PackageRow): boolean {
-  const recorded = packageDirIdentity(ctx.db, pkg.id);
-  const now = identityOf(pkg.dir);
+export function folderReplaced(ctx: Ctx, dir: string, packageId: string, recorded: Identity | null): boolean {
+  const now = identityOf(dir);
   if (recorded === null || now === null || sameIdentity(recorded, now)) return false;
-  const params = { folder: pkg.dir, package: pkg.package_id };
+  const params = { folder: dir, package: packageId };
   const msg = { key: 'deletion:alarmPackageFolderChanged', params };
-  raiseAlarm(ctx, { kind: 'foreign-files', key: `package-folder-changed:${pkg.package_id}`, message: english(msg), details: { folder: pkg.dir, package: pkg.package_id, msg } });
+  raiseAlarm(ctx, { kind: 'foreign-files', key: `package-folder-changed:${packageId}`, message: english(msg), details: { folder: dir, package: packageId, msg } });
   return true;
 }
 
