@@ -18,7 +18,7 @@ import { csvCell, toCsv } from './logs.js';
 import { sweep } from './retention.js';
 import { addRoot } from './roots.js';
 import { addUser } from './users.js';
-import { csvCells as parseCsv } from '../test/csv.js';
+import { csvCells as parseCsv, startsFormula } from '../test/csv.js';
 
 const PASSWORD = 'a long test password';
 
@@ -127,7 +127,7 @@ describe('the DPO’s logs through the API', () => {
     expect(csvCell('+46 70')).toBe("'+46 70");
     expect(csvCell(-5)).toBe("'-5");
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
-    expect(csvCell('\tx')).toBe("'\tx");
+    expect(csvCell('\tx')).toBe('"\'\tx"');
     expect(csvCell('\rx')).toBe('"\'\rx"');
     expect(csvCell('=HYPERLINK("a")')).toBe('"\'=HYPERLINK(""a"")"');
     expect(csvCell('plain, with comma')).toBe('"plain, with comma"');
@@ -137,16 +137,37 @@ describe('the DPO’s logs through the API', () => {
 });
 
 describe('the CSV the DPO opens in a spreadsheet', () => {
-  it('never starts a cell with = + - @ tab or CR, and keeps the text otherwise as it was', () => {
-    const nasty = ['=HYPERLINK("http://evil.example","click")', '+SUM(A1:A9)', '-2+3', '@SUM(1)', '\t=1+1', '\r=1+1', 'plain, with "quotes"\nand a newline', '', '2026-11-25T10:00:00+01:00'];
-    const rows = nasty.map((v, i) => ({ id: i, path: v, reason: v }));
-    const parsed = parseCsv([...toCsv(rows, ['id', 'path', 'reason'])].join(''));
+  const nasty = ['=HYPERLINK("http://evil.example","click")', '+SUM(A1:A9)', '-2+3', '@SUM(1)', '\t=1+1', '\r=1+1', 'plain, with "quotes"\nand a newline', '', '2026-11-25T10:00:00+01:00',
+    'K-2026-88;=1+1', 'Insp. Berg;@SUM(1)', 'Överlämnat;+1', 'a,=1+1', 'a;;-1', 'a;"=1+1";b', 'rad ett\n=1+1', 'x;\t=1', '1,5;2,5'];
+  const rows = nasty.map((v, i) => ({ id: i, path: v, reason: v }));
+  const csv = [...toCsv(rows, ['id', 'path', 'reason'])].join('');
+  /** What the spreadsheet shows: the original with an apostrophe wherever a field could start with a formula. */
+  const shown = (v: string): string => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v).replace(/([;,\t\r\n])(?=[=+\-@\t\r"])/g, "$1'");
+
+  it('never starts a cell with = + - @ tab or CR, and keeps the text otherwise as it was (split on ",")', () => {
+    const parsed = parseCsv(csv);
     expect(parsed[0]).toEqual(['id', 'path', 'reason']);
     for (const [i, v] of nasty.entries()) {
       const cells = parsed[i + 1] as string[];
-      for (const c of cells) expect(/^[=+\-@\t\r]/.test(c), JSON.stringify(c)).toBe(false);
-      // What the spreadsheet shows as text is the original, after the apostrophe it drops.
-      expect(cells[1]).toBe(/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+      expect(cells).toHaveLength(3);
+      for (const c of cells) expect(startsFormula(c), JSON.stringify(c)).toBe(false);
+      // What the spreadsheet shows as text is the original, after the apostrophes it drops.
+      expect(cells[1]).toBe(shown(v));
+      expect(cells[1]?.replace(/'/g, '')).toBe(v.replace(/'/g, ''));
     }
+  });
+
+  it('split on ";" as Swedish Excel does, with quotes honoured anywhere or only at a field start, no part starts a formula', () => {
+    for (const quoteAnywhere of [true, false]) {
+      const parsed = parseCsv(csv, ';', { quoteAnywhere });
+      for (const row of parsed) for (const c of row) expect(startsFormula(c), `${String(quoteAnywhere)}: ${JSON.stringify(c)}`).toBe(false);
+    }
+    // Read as ";"-separated with quotes honoured, a value holding ";" stays one cell.
+    const cells = parseCsv(`${csvCell('K-2026-88;=1+1')}\n`, ';');
+    expect(cells).toEqual([["K-2026-88;'=1+1"]]);
+  });
+
+  it('also with a naive split on every separator and line break, ignoring quotes', () => {
+    for (const part of csv.split(/[;,\t\r\n]/)) expect(startsFormula(part.replace(/^"+/, '')), JSON.stringify(part)).toBe(false);
   });
 });

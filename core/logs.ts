@@ -295,14 +295,21 @@ export function handoverReceipt(ctx: Ctx, handoverId: number, format: 'html' | '
 // ---- CSV and downloads ----
 
 /**
- * A CSV cell. Quoted when it holds a quote, comma or line break; and a cell that starts with
- * `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading apostrophe, so a spreadsheet
- * shows it as text instead of running it as a formula (a camera folder can be named anything).
+ * A CSV cell, safe in a spreadsheet whichever separator it splits on. Excel with Swedish settings
+ * splits a .csv on ";" (the comma is the decimal sign there) and then honours a quote only at the
+ * start of a field, so any ";" (or ",", a tab, a line break) inside a value can start a field of
+ * its own. Every place a field can start is therefore neutralised: the cell's first character and
+ * the first character after each separator get an apostrophe before them when they are `=`, `+`,
+ * `-`, `@`, a tab or a carriage return (or, after a separator, a quote, which would open a quoted
+ * field that ends where the attacker likes), so the spreadsheet shows text instead of running a
+ * formula (a camera folder or a handover reference can be anything). A cell holding a quote, a
+ * separator or a line break is quoted (RFC 4180), so a ","-reading spreadsheet keeps it whole.
  */
 export function csvCell(v: unknown): string {
   let s = v === null || v === undefined ? '' : String(v);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  s = s.replace(/([;,\t\r\n])(?=[=+\-@\t\r"])/g, "$1'");
+  return /[",;\t\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function toCsv<T extends object>(rows: Iterable<T>, columns: readonly (keyof T & string)[]): Generator<string> {

@@ -5,6 +5,7 @@
  */
 import { chainInserted } from './ledger.js';
 import { stmt, type Db, type ReadDb } from './open.js';
+import { identityColumn } from './packages.js';
 
 export type RequestStatus = 'open' | 'ready' | 'answered' | 'withdrawn';
 export type RequestOutcome = 'found' | 'not-found';
@@ -290,14 +291,14 @@ export function saveMasks(db: Db, m: MaskRow): void {
 
 // ---- The data subject's packages ----
 
-export type NewRequestPackage = Omit<RequestPackageRow, 'id' | 'superseded_ms' | 'deleted_ms'>;
+export type NewRequestPackage = Omit<RequestPackageRow, 'id' | 'superseded_ms' | 'deleted_ms' | 'dir_dev' | 'dir_ino'> & { dir_dev: number | bigint | null; dir_ino: number | bigint | null };
 
 export function insertRequestPackage(db: Db, p: NewRequestPackage, written: readonly Pick<RequestPackageFileRow, 'copy' | 'rel_path' | 'file_id' | 'size' | 'sha256'>[]): number {
   const id = Number(
     stmt(
       db,
       'INSERT INTO request_packages (package_id, request_id, dir, zip_path, manifest_sha256, files, location, key_fingerprint, dir_dev, dir_ino, created_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(p.package_id, p.request_id, p.dir, p.zip_path, p.manifest_sha256, p.files, p.location, p.key_fingerprint, p.dir_dev, p.dir_ino, p.created_ms, p.created_by).lastInsertRowid,
+    ).run(p.package_id, p.request_id, p.dir, p.zip_path, p.manifest_sha256, p.files, p.location, p.key_fingerprint, identityColumn(p.dir_dev), identityColumn(p.dir_ino), p.created_ms, p.created_by).lastInsertRowid,
   );
   const ins = stmt(db, 'INSERT INTO request_package_files (package_id, copy, rel_path, file_id, size, sha256) VALUES (?, ?, ?, ?, ?, ?)');
   for (const f of written) ins.run(id, f.copy, f.rel_path, f.file_id, f.size, f.sha256);

@@ -40,7 +40,27 @@ export interface PackageFileRow {
   deleted_ms: number | null;
 }
 
-export type NewPackage = Pick<PackageRow, 'package_id' | 'incident_id' | 'audience' | 'dir' | 'zip_path' | 'manifest_sha256' | 'files' | 'created_ms' | 'created_by' | 'location' | 'key_fingerprint' | 'dir_dev' | 'dir_ino'>;
+export type NewPackage = Pick<PackageRow, 'package_id' | 'incident_id' | 'audience' | 'dir' | 'zip_path' | 'manifest_sha256' | 'files' | 'created_ms' | 'created_by' | 'location' | 'key_fingerprint'> & {
+  /** The folder's identity as written (bigint from the writer, stored as the signed 64-bit value). */
+  dir_dev: number | bigint | null;
+  dir_ino: number | bigint | null;
+};
+
+/** Identity columns as SQLite stores them: the exact signed 64-bit value. */
+export function identityColumn(v: number | bigint | null): bigint | number | null {
+  return typeof v === 'bigint' ? BigInt.asIntN(64, v) : v;
+}
+
+/**
+ * The identity recorded for a package copy's folder, exact (read as bigint: a number would round
+ * an inode past 2^53); null when none was recorded (packages before migration 008).
+ */
+export function packageDirIdentity(db: ReadDb, id: number, table: 'packages' | 'request_packages' = 'packages'): { dev: bigint; ino: bigint } | null {
+  // Not the shared statement cache: safeIntegers changes how this statement reads every column.
+  const sql = table === 'packages' ? 'SELECT dir_dev, dir_ino FROM packages WHERE id = ?' : 'SELECT dir_dev, dir_ino FROM request_packages WHERE id = ?';
+  const row = db.prepare(sql).safeIntegers(true).get(BigInt(id)) as { dir_dev: bigint | null; dir_ino: bigint | null } | undefined;
+  return row && row.dir_dev !== null && row.dir_ino !== null ? { dev: row.dir_dev, ino: row.dir_ino } : null;
+}
 
 /** Inserts the package and the record of each file it wrote, in the caller's transaction. */
 export function insertPackage(db: Db, p: NewPackage, written: readonly Pick<PackageFileRow, 'copy' | 'rel_path' | 'clip_id' | 'size' | 'sha256'>[] = []): number {
@@ -48,7 +68,7 @@ export function insertPackage(db: Db, p: NewPackage, written: readonly Pick<Pack
     stmt(
       db,
       'INSERT INTO packages (package_id, incident_id, audience, dir, zip_path, manifest_sha256, files, created_ms, created_by, location, key_fingerprint, dir_dev, dir_ino) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(p.package_id, p.incident_id, p.audience, p.dir, p.zip_path, p.manifest_sha256, p.files, p.created_ms, p.created_by, p.location, p.key_fingerprint, p.dir_dev, p.dir_ino).lastInsertRowid,
+    ).run(p.package_id, p.incident_id, p.audience, p.dir, p.zip_path, p.manifest_sha256, p.files, p.created_ms, p.created_by, p.location, p.key_fingerprint, identityColumn(p.dir_dev), identityColumn(p.dir_ino)).lastInsertRowid,
   );
   const ins = stmt(db, 'INSERT INTO package_files (package_id, copy, rel_path, clip_id, size, sha256) VALUES (?, ?, ?, ?, ?, ?)');
   for (const f of written) ins.run(id, f.copy, f.rel_path, f.clip_id, f.size, f.sha256);

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, symlinkSync, writeFileS
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../test/helpers.js';
-import { openGovernedFolder, removeEmptyTree, type GovernedFolder } from './governed-fs.js';
+import { identityOf, openGovernedFolder, removeEmptyTree, type GovernedFolder } from './governed-fs.js';
 
 for (const mode of ['auto', 'path'] as const) {
   describe(`a governed folder (${mode === 'auto' ? 'folder handle' : 'path confirmed before each unlink'})`, () => {
@@ -63,6 +63,31 @@ for (const mode of ['auto', 'path'] as const) {
       const f = openGovernedFolder(base, ['cam', 'day'], null, mode);
       expect('unlink' in f).toBe(false);
       expect(readdirSync(decoy)).toHaveLength(3);
+    });
+
+    it('deletes only inside the very base folder recorded: another folder at its path is refused, also when swapped in after opening', () => {
+      const id = identityOf(base);
+      if (id === null) throw new Error('no base');
+      const f = openGovernedFolder(base, ['cam', 'day'], null, mode, id);
+      if (!('unlink' in f)) throw new Error(f.reason);
+      expect(f.stillReachable()).toBe(true);
+      // The copy moved aside; another folder with the same files takes its name.
+      renameSync(base, path.join(t.dir, 'kept'));
+      mkdirSync(path.join(base, 'cam', 'day'), { recursive: true });
+      for (const n of ['a.mp4', 'b.mp4']) writeFileSync(path.join(base, 'cam', 'day', n), 'recording');
+      expect(f.stillReachable()).toMatchObject({ outcome: 'refused' });
+      if (mode === 'path') expect(f.unlink('a.mp4').outcome).toBe('refused');
+      f.close();
+      const again = openGovernedFolder(base, ['cam', 'day'], null, mode, id);
+      expect(again).toMatchObject({ outcome: 'refused', reason: expect.stringContaining('not the folder Custodian wrote') as unknown });
+      expect(readdirSync(path.join(base, 'cam', 'day')).sort()).toEqual(['a.mp4', 'b.mp4']);
+      // Exact: an identity that differs only past 2^53 is another folder.
+      const near = { dev: id.dev, ino: id.ino + (1n << 60n) };
+      expect('unlink' in openGovernedFolder(path.join(t.dir, 'kept'), ['cam', 'day'], null, mode, near)).toBe(false);
+      const real = openGovernedFolder(path.join(t.dir, 'kept'), ['cam', 'day'], null, mode, id);
+      if (!('unlink' in real)) throw new Error(real.reason);
+      expect(real.unlink('c.mp4')).toEqual({ outcome: 'deleted' });
+      real.close();
     });
 
     it('refuses a folder that is not the one indexed (same name, other identity)', () => {

@@ -13,7 +13,7 @@
  * immediately before each unlink, so a swap, or the folder moved out of the base, is noticed and
  * stops deletion there.
  */
-import { closeSync, constants, existsSync, fsyncSync, lstatSync, openSync, readdirSync, rmdirSync, unlinkSync, type BigIntStats } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, lstatSync, openSync, readdirSync, rmdirSync, unlinkSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 
 /** A folder's identity: device and inode, exact (64-bit inode numbers pass 2^53 on NTFS). */
@@ -115,9 +115,17 @@ export interface GovernedFolder {
   close(): void;
 }
 
+/** Why `base` is refused when it is not the folder whose identity was recorded. */
+export function baseChanged(base: string): OpenProblem {
+  return { outcome: 'refused', reason: `${base} is not the folder Custodian wrote (another folder has its name now)` };
+}
+
 /**
  * Opens a folder under `base` for deletion. `expected` (from the index) must match when given:
  * a folder replaced by another of the same name is not the folder that was indexed.
+ * `baseExpected`: the identity `base` itself must have (a package copy's folder, recorded when
+ * it was written); another folder at that path, even with the same files in it, is not
+ * Custodian's copy, and nothing in it is deleted.
  */
 export function openGovernedFolder(
   base: string,
@@ -125,28 +133,39 @@ export function openGovernedFolder(
   expected?: Identity | null,
   /** 'path' forces the portable variant (what Windows uses), so it is tested here too. */
   mode: 'auto' | 'path' = 'auto',
+  baseExpected?: Identity | null,
 ): GovernedFolder | OpenProblem {
   const walked = walkFolder(base, components);
   if (!isIdentity(walked)) return walked;
   if (expected && !sameIdentity(expected, walked)) {
     return { outcome: 'refused', reason: `${path.join(base, ...components)} is not the folder that was indexed (it was replaced)` };
   }
+  const baseNow = identityOf(base);
+  if (baseExpected && (baseNow === null || !sameIdentity(baseExpected, baseNow))) return baseChanged(base);
   const abs = path.join(base, ...components);
   if (FD_PATHS && mode === 'auto') {
-    const opened = openByHandles(base, components, walked);
+    const opened = openByHandles(base, components, walked, baseExpected ?? null);
     if ('outcome' in opened) return opened;
-    return new HandleFolder(base, components, abs, walked, opened.fd);
+    return new HandleFolder(base, components, abs, walked, opened.fd, baseExpected ?? null);
   }
-  return new PathFolder(base, components, abs, walked);
+  return new PathFolder(base, components, abs, walked, baseExpected ?? null);
 }
 
 /** Opens each component relative to the handle of the one above it, refusing links. */
-function openByHandles(base: string, components: readonly string[], expect: Identity): { fd: number } | OpenProblem {
+function openByHandles(base: string, components: readonly string[], expect: Identity, baseExpected: Identity | null): { fd: number } | OpenProblem {
   let fd: number;
   try {
     fd = openSync(base, DIR_FLAGS);
   } catch (e) {
     return { outcome: 'retry-later', reason: `${codeOf(e)} while opening ${base}` };
+  }
+  if (baseExpected) {
+    // The handle itself is checked: a swap between the look above and this open is caught.
+    const b = fstatSync(fd, { bigint: true });
+    if (!sameIdentity({ ino: b.ino, dev: b.dev }, baseExpected)) {
+      closeSync(fd);
+      return baseChanged(base);
+    }
   }
   for (const c of components) {
     let next: number;
@@ -213,6 +232,7 @@ class HandleFolder implements GovernedFolder {
     readonly abs: string,
     readonly identity: Identity,
     private readonly fd: number,
+    private readonly baseExpected: Identity | null,
   ) {}
 
   private at(name: string): string {
@@ -239,7 +259,7 @@ class HandleFolder implements GovernedFolder {
   }
 
   stillReachable(): true | OpenProblem {
-    return sameFolder(this.base, this.components, this.identity);
+    return sameFolder(this.base, this.components, this.identity, this.baseExpected);
   }
 
   sync(): void {
@@ -262,6 +282,7 @@ class PathFolder implements GovernedFolder {
     private readonly components: readonly string[],
     readonly abs: string,
     readonly identity: Identity,
+    private readonly baseExpected: Identity | null,
   ) {}
 
   entry(name: string): EntryFacts {
@@ -282,7 +303,7 @@ class PathFolder implements GovernedFolder {
   }
 
   stillReachable(): true | OpenProblem {
-    return sameFolder(this.base, this.components, this.identity);
+    return sameFolder(this.base, this.components, this.identity, this.baseExpected);
   }
 
   sync(): void {
@@ -301,9 +322,11 @@ class PathFolder implements GovernedFolder {
   close(): void {}
 }
 
-function sameFolder(base: string, components: readonly string[], identity: Identity): true | OpenProblem {
+function sameFolder(base: string, components: readonly string[], identity: Identity, baseExpected: Identity | null): true | OpenProblem {
   const now = walkFolder(base, components);
   if (!isIdentity(now)) return now;
+  const baseNow = baseExpected ? identityOf(base) : null;
+  if (baseExpected && (baseNow === null || !sameIdentity(baseNow, baseExpected))) return baseChanged(base);
   if (!sameIdentity(now, identity)) {
     return { outcome: 'refused', reason: `${path.join(base, ...components)} is no longer the folder it was (swapped or replaced)` };
   }

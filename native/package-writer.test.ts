@@ -180,7 +180,7 @@ describe('writePackage', () => {
     expect(written.zip?.path).toBe('INC-2026-017 polisen.zip');
     expect(written.zip?.sha256).toBe(execFileSync('sha256sum', [`${out}.zip`], { encoding: 'utf8' }).slice(0, 64));
     expect(written.zip?.size).toBe(statSync(`${out}.zip`).size);
-    expect(written.dirIdentity).toEqual({ dev: statSync(out).dev, ino: statSync(out).ino });
+    expect(written.dirIdentity).toEqual({ dev: statSync(out, { bigint: true }).dev, ino: statSync(out, { bigint: true }).ino });
   });
 
   it('writes files 0600 in 0700 folders (personal data)', () => {

@@ -113,8 +113,11 @@ export interface WrittenPackage {
   files: WrittenFile[];
   /** The zip, if one was made: `path` is its file name beside the folder. */
   zip?: WrittenFile;
-  /** The folder's device and inode once published, so a later deletion can tell it is the same folder. */
-  dirIdentity: { dev: number; ino: number };
+  /**
+   * The folder's device and inode once published, so a later deletion can tell it is the same
+   * folder; exact (bigint: NTFS inode numbers pass 2^53).
+   */
+  dirIdentity: { dev: bigint; ino: bigint };
 }
 
 /** One `sha256sum` text-mode line per file, sorted by path: "<hex>  <path>\n". */
@@ -484,7 +487,7 @@ export async function writePackage(opts: WritePackageOptions): Promise<WrittenPa
       await removeWorkingFile(zipTmp);
     }
     await fsyncPath(parent);
-    const st = await stat(outDir);
+    const st = await stat(outDir, { bigint: true });
     return {
       dir: outDir,
       ...(zipPath !== undefined ? { zipPath } : {}),

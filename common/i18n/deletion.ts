@@ -33,6 +33,7 @@ export const sv = {
   alarmRecordersBehind: 'Den nyaste inspelningen på varje inspelningsrot slutade {{skew}} före vad klockan visar ({{newest}}). Antingen går klockan före eller så har ingen recorder skrivit på {{skew}}. Om raderingen fick gå skulle {{count}} inspelningar ({{cameras}}) kunna raderas upp till {{skew}} för tidigt. Raderingen är pausad tills någon kontrollerat klockan och recordrarna och kvitterat larmet.',
   alarmDeleteDeferred: '{{count}} förfallna inspelningar kunde inte raderas nu ({{reason}}). Custodian försöker igen vid varje svep.',
   alarmForeignFiles: 'I {{folder}} fanns filer som Custodian inte skrivit: {{files}}. De lämnades kvar; kontrollera vem som lagt dem där.',
+  alarmPackageFolderChanged: 'Mappen {{folder}} är inte den mapp som paket {{package}} skrevs till (en annan mapp har nu dess namn, kanske ett senare paket). Ingenting i den raderades och kopian av paket {{package}} räknas inte som raderad; leta reda på den och radera den för hand, eller kontrollera vad mappen innehåller.',
   alarmArchiveFailed: 'Arkiveringen av {{incident}} misslyckades för kamera {{camera}}: {{error}}. Spärren ligger kvar; Custodian försöker igen om 5 minuter.',
 
   noteRecovered: 'avslutad efter ett avbrott (journalen visade att den var markerad för radering)',
@@ -86,6 +87,7 @@ export const en: Record<keyof typeof sv, string> = {
   alarmRecordersBehind: 'The newest recording on every recording root ended {{skew}} before what the clock says ({{newest}}). Either the clock is ahead or no recorder has written for {{skew}}. If deletion went ahead, {{count}} recordings ({{cameras}}) could be deleted up to {{skew}} early. Deletion is paused until a person checks the clock and the recorders and acknowledges this alarm.',
   alarmDeleteDeferred: '{{count}} recordings that are due could not be deleted now ({{reason}}). Custodian tries again at every sweep.',
   alarmForeignFiles: 'Files Custodian did not write were found in {{folder}}: {{files}}. They were left in place; check who put them there.',
+  alarmPackageFolderChanged: 'The folder {{folder}} is not the folder package {{package}} was written to (another folder has its name now, perhaps a later package). Nothing in it was deleted and the copy of package {{package}} does not count as deleted; find it and delete it by hand, or check what the folder holds.',
   alarmArchiveFailed: 'Archiving {{incident}} failed for camera {{camera}}: {{error}}. The hold stays; Custodian tries again in 5 minutes.',
 
   noteRecovered: 'finished after an interruption (the journal showed it marked for deletion)',

@@ -11,7 +11,10 @@ import { sha256File } from '../../native/hash.js';
 import { fileFacts } from '../../native/recorder-fs.js';
 import { ManifestClipsSchema, clipPackagePath } from '../../common/manifest.js';
 import { clipsOf, setClipDeleted, type IncidentRow } from '../../db/incidents.js';
-import { markPackageDeleted, markPackageFileDeleted, packageFiles, type PackageRow } from '../../db/packages.js';
+import { markPackageDeleted, markPackageFileDeleted, packageDirIdentity, packageFiles, type PackageRow } from '../../db/packages.js';
+import { english } from '../../common/i18n/catalog.js';
+import { identityOf, sameIdentity, type Identity } from '../../native/governed-fs.js';
+import { raiseAlarm } from '../alarms.js';
 import type { Ctx } from '../context.js';
 import { archiveDir } from '../paths.js';
 import { deleteRecordedFiles, reportForeignFiles, type RecordedFile } from './recorded-files.js';
@@ -44,10 +47,14 @@ const WRITER_FILES = ['manifest.sig', 'site-public.pem', 'VERIFY.txt', 'index.ht
 export async function packageCopyFiles(ctx: Ctx, pkg: PackageRow, reason: string, incidentRef: string, handoverId: number | null): Promise<RecordedFile[]> {
   const recorded = packageFiles(ctx.db, pkg.id).filter((f) => f.deleted_ms === null);
   if (recorded.length > 0 || pkg.location !== null) {
+    // The folder's files only inside the very folder written; the zip beside it has no recorded
+    // folder of its own, and its bytes (the manifest with this package's id) are this package's alone.
+    const dirIdentity = packageDirIdentity(ctx.db, pkg.id);
     return recorded.map((f) => ({
       kind: 'package' as const,
       recordId: f.id,
       base: f.copy === 'zip' && pkg.zip_path !== null ? path.dirname(pkg.zip_path) : pkg.dir,
+      baseIdentity: f.copy === 'zip' ? null : dirIdentity,
       rel: f.rel_path.split('/'),
       size: f.size,
       sha256: f.sha256,
@@ -108,10 +115,26 @@ export async function deletePackageCopy(ctx: Ctx, pkg: PackageRow, inc: Incident
   ctx.db.transaction(() => {
     for (const g of r.gone) if (g.recordId > 0) markPackageFileDeleted(ctx.db, g.recordId, ctx.now());
   })();
+  if (folderReplaced(ctx, pkg.dir, pkg.package_id, packageDirIdentity(ctx.db, pkg.id))) return { deleted: r.deleted, failed: r.failed, foreign: [pkg.dir] };
   const parent = path.dirname(pkg.dir);
   const foreign = reportForeignFiles(ctx, parent, `foreign-files:${inc.ref}:${pkg.package_id}`, { below: [path.basename(pkg.dir)], removeBase: true });
   if (r.failed.length === 0) ctx.db.transaction(() => markPackageDeleted(ctx.db, pkg.id, ctx.now()))();
   return { deleted: r.deleted, failed: r.failed, foreign };
+}
+
+/**
+ * Another folder where the package copy was written (the copy moved away and a later package
+ * exported to the same place): its files are not this copy's, even the ones with the same bytes.
+ * Nothing in it is deleted or listed as foreign; an alarm names the folder, and the copy does not
+ * count as deleted (its files were not found in its folder: the door failed them).
+ */
+export function folderReplaced(ctx: Ctx, dir: string, packageId: string, recorded: Identity | null): boolean {
+  const now = identityOf(dir);
+  if (recorded === null || now === null || sameIdentity(recorded, now)) return false;
+  const params = { folder: dir, package: packageId };
+  const msg = { key: 'deletion:alarmPackageFolderChanged', params };
+  raiseAlarm(ctx, { kind: 'foreign-files', key: `package-folder-changed:${packageId}`, message: english(msg), details: { folder: dir, package: packageId, msg } });
+  return true;
 }
 
 /**

@@ -11,7 +11,7 @@ import { english } from '../../common/i18n/catalog.js';
 import { insertFinalDeletions, type FinalDeletion } from '../../db/deletions.js';
 import { journalDone, journalMark, journalRows, type JournalRow } from '../../db/deletion-journal.js';
 import { sha256File } from '../../native/hash.js';
-import { listTree, openGovernedFolder, removeEmptyTree, walkFolder, type GovernedFolder } from '../../native/governed-fs.js';
+import { listTree, openGovernedFolder, removeEmptyTree, sameIdentity, walkFolder, type GovernedFolder, type Identity } from '../../native/governed-fs.js';
 import { raiseAlarm } from '../alarms.js';
 import type { Ctx } from '../context.js';
 
@@ -30,6 +30,13 @@ export interface RecordedFile {
   readonly recordId: number;
   /** The folder Custodian wrote it under (the archive, or the package copy's folder). */
   readonly base: string;
+  /**
+   * The identity `base` had when Custodian wrote into it (a package copy's folder: dir_dev and
+   * dir_ino). When given, the file is deleted only inside that very folder: another folder at
+   * the same path (a later package exported to the same place) is never touched, even where its
+   * files have the same bytes (the clips and site-public.pem of one incident's packages do).
+   */
+  readonly baseIdentity?: Identity | null;
   /** Its place under `base`, as path components. */
   readonly rel: readonly string[];
   /** What Custodian recorded when it wrote the file; null: not recorded (then it is not deleted). */
@@ -105,11 +112,14 @@ export async function deleteRecordedFiles(ctx: Ctx, files: readonly RecordedFile
     // A retry finds the first mark: then an absent file is that earlier attempt's unlink.
     const before = journalRows(ctx.db).some((j) => j.kind === f.kind && j.record_id === f.recordId);
     const j = ctx.db.transaction(() => journalMark(ctx.db, journalOf(f, ctx.now()))).immediate();
-    const folder = openGovernedFolder(f.base, f.rel.slice(0, -1));
+    const folder = openGovernedFolder(f.base, f.rel.slice(0, -1), null, 'auto', f.baseIdentity ?? null);
     if (!('unlink' in folder)) {
+      // Refused (a link, another folder in its place): nothing was unlinked by this attempt; the
+      // mark goes unless an earlier attempt left it (that one may have unlinked).
+      if (folder.outcome === 'refused' && !before) ctx.db.transaction(() => journalDone(ctx.db, j.id))();
       // Its folder is gone: only an earlier attempt of ours (the journal) explains that; anything
       // else (a disk not mounted, a folder moved away) is not a deletion and is not logged as one.
-      if (folder.outcome === 'absent' && before && 'ino' in walkFolder(f.base, [])) finish(ctx, j, abs, 'deleted', true, out);
+      if (folder.outcome === 'absent' && before && baseIsOurs(f)) finish(ctx, j, abs, 'deleted', true, out);
       else out.failed.push({ path: abs, reason: folder.reason });
       continue;
     }
@@ -120,6 +130,12 @@ export async function deleteRecordedFiles(ctx: Ctx, files: readonly RecordedFile
     }
   }
   return out;
+}
+
+/** `base` is reachable (no link) and, when its identity was recorded, is that very folder. */
+function baseIsOurs(f: RecordedFile): boolean {
+  const walked = walkFolder(f.base, []);
+  return 'ino' in walked && (!f.baseIdentity || sameIdentity(walked, f.baseIdentity));
 }
 
 async function deleteOne(ctx: Ctx, f: RecordedFile, j: JournalRow, folder: GovernedFolder, name: string, abs: string, before: boolean, out: RecordedDeletion): Promise<void> {

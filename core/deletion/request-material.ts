@@ -18,7 +18,8 @@ import {
 } from '../../db/access-requests.js';
 import type { Ctx } from '../context.js';
 import { archiveDir } from '../paths.js';
-import type { MaterialDeletion } from './incident-material.js';
+import { packageDirIdentity } from '../../db/packages.js';
+import { folderReplaced, type MaterialDeletion } from './incident-material.js';
 import { deleteRecordedFiles, reportForeignFiles, type RecordedFile } from './recorded-files.js';
 
 function fileRecords(ctx: Ctx, r: RequestRow, files: readonly RequestFileRow[], reason: string): RecordedFile[] {
@@ -39,12 +40,15 @@ export async function deleteRequestFiles(ctx: Ctx, r: RequestRow, files: readonl
 
 /** Deletes one package copy of the data subject's package by the record of every file it wrote. */
 export async function deleteRequestPackage(ctx: Ctx, r: RequestRow, pkg: RequestPackageRow, reason: string): Promise<MaterialDeletion> {
+  // Only inside the very folder written (a later package exported to the same place is another folder).
+  const dirIdentity = packageDirIdentity(ctx.db, pkg.id, 'request_packages');
   const files: RecordedFile[] = requestPackageFiles(ctx.db, pkg.id)
     .filter((f) => f.deleted_ms === null)
     .map((f) => ({
       kind: 'request-package' as const,
       recordId: f.id,
       base: f.copy === 'zip' && pkg.zip_path !== null ? path.dirname(pkg.zip_path) : pkg.dir,
+      baseIdentity: f.copy === 'zip' ? null : dirIdentity,
       rel: f.rel_path.split('/'),
       size: f.size,
       sha256: f.sha256,
@@ -57,6 +61,7 @@ export async function deleteRequestPackage(ctx: Ctx, r: RequestRow, pkg: Request
     for (const g of d.gone) setRequestPackageFileDeleted(ctx.db, g.recordId, ctx.now());
     if (d.failed.length === 0) setRequestPackageDeleted(ctx.db, pkg.id, ctx.now());
   })();
+  if (folderReplaced(ctx, pkg.dir, pkg.package_id, dirIdentity)) return { deleted: d.deleted, failed: d.failed, foreign: [pkg.dir] };
   const foreign = reportForeignFiles(ctx, path.dirname(pkg.dir), `foreign-files:${r.ref}:${pkg.package_id}`, { below: [path.basename(pkg.dir)], removeBase: true });
   return { deleted: d.deleted, failed: d.failed, foreign };
 }

@@ -401,13 +401,13 @@ function corridorFrame(tag: string, count: number): () => { ws: Workspace; t0: n
   };
 }
 
-// FINDING (attack 9, reused export folder): a package copy is deleted by its recorded files'
-// place and bytes, not by the folder it was written to. The officer exports package 1 into a
-// folder, throws that copy away by hand, exports package 2 into the same folder and hands it over
-// (the recipient's copy, which Custodian promises never to delete); discarding package 1 then
-// deletes package 2's files whose bytes are the same (site-public.pem, the clips, …) from the
-// recipient's copy. Open until the lead fixes it; run with CUSTODIAN_ATTACK_OPEN=1.
-describe.skipIf(!process.env.CUSTODIAN_ATTACK_OPEN)('attack 9 (open finding): a folder reused for a second export', () => {
+// Was FINDING (attack 9, reused export folder), fixed on branch fixevidence: a package copy was
+// deleted by its recorded files' place and bytes, not by the folder it was written to. The officer
+// exports package 1 into a folder, moves that copy aside, exports package 2 into the same folder
+// and hands it over (the recipient's copy, which Custodian promises never to delete); discarding
+// package 1 deleted package 2's files with the same bytes (site-public.pem, the clips, …). Now the
+// door deletes a copy's files only inside the folder whose identity was recorded.
+describe('attack 9: a folder reused for a second export', () => {
   const frame = corridorFrame('evidence-reuse', 3);
 
   it('discarding the first package deletes nothing of the second, handed-over package written into the same folder', () => {
@@ -428,12 +428,12 @@ describe.skipIf(!process.env.CUSTODIAN_ATTACK_OPEN)('attack 9 (open finding): a 
   }, 240_000);
 });
 
-// FINDING (attack 9, CSV in a Swedish spreadsheet): csvCell guards a cell that starts with
-// = + - @ tab CR, but quotes only cells with "," '"' or a newline. Excel with Swedish settings
-// opens a .csv splitting on ";" (the list separator where "," is the decimal comma), so a
-// handover reference typed as "K-2026-88;=1+1" reaches the DPO as a cell "=1+1": a formula.
-// Run with CUSTODIAN_ATTACK_OPEN=1.
-describe.skipIf(!process.env.CUSTODIAN_ATTACK_OPEN)('attack 9 (open finding): the handover log CSV in a Swedish spreadsheet', () => {
+// Was FINDING (attack 9, CSV in a Swedish spreadsheet), fixed on branch fixevidence: csvCell
+// guarded a cell that starts with = + - @ tab CR, but quoted only cells with "," '"' or a newline.
+// Excel with Swedish settings opens a .csv splitting on ";" (the list separator where "," is the
+// decimal comma), so a handover reference typed as "K-2026-88;=1+1" reached the DPO as a cell
+// "=1+1": a formula.
+describe('attack 9: the handover log CSV in a Swedish spreadsheet', () => {
   const frame = corridorFrame('evidence-csv', 2);
 
   it('no cell of the handover and deletion logs starts a formula when split on ";" outside quotes', () => {
