@@ -38,6 +38,7 @@ export const sv = {
 
   noteRecovered: 'avslutad efter ett avbrott (journalen visade att den var markerad för radering)',
   noteBeforeHold: 'raderad innan spärr nr {{hold}} registrerades',
+  noteFolderMovedAsDeleted: 'mappen flyttades eller byttes ut i samma stund som filen raderades: filen kan redan ha legat utanför roten',
 
   clipChanged: 'filen är inte den Custodian skrev (storlek eller kontrollsumma skiljer sig)',
   changedSinceIndexed: 'filen har ändrats sedan den indexerades',
@@ -92,6 +93,7 @@ export const en: Record<keyof typeof sv, string> = {
 
   noteRecovered: 'finished after an interruption (the journal showed it marked for deletion)',
   noteBeforeHold: 'deleted before hold #{{hold}} was recorded',
+  noteFolderMovedAsDeleted: 'the folder was moved or replaced at the very moment this file was deleted: the file may already have been outside the root',
 
   clipChanged: 'the file is not the one Custodian wrote (its size or checksum differs)',
   changedSinceIndexed: 'the file changed since it was indexed',

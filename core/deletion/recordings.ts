@@ -209,6 +209,15 @@ export class RecordingDeleter {
       toUnlink.length = 0;
     }
     // Pass 2: the unlinks, still under the same write lock.
+    // The last file unlinked in each folder since its place was last confirmed: if the next
+    // check finds the folder moved, that unlink may have landed just after the move (POSIX has
+    // no "unlink only if the folder is still there"), and its record says so.
+    const lastIn = new Map<Folder, FinalDeletion>();
+    const moved = (f: Folder, reason: string): void => {
+      const row = lastIn.get(f);
+      if (row) row.note = english({ key: 'deletion:noteFolderMovedAsDeleted' });
+      this.folderChanged(f, reason);
+    };
     for (const { seg, f, recovered } of toUnlink) {
       if (this.result.stopped !== null) {
         notReached.push(seg.id);
@@ -220,13 +229,15 @@ export class RecordingDeleter {
         // out of the root mid-batch stops deletion there with the alarm, as in pass 1.
         const same = f.open.stillReachable();
         if (same !== true) {
-          this.folderChanged(f, same.reason);
+          moved(f, same.reason);
           notReached.push(seg.id);
           continue;
         }
       }
       if (u.outcome === 'deleted') {
-        done.push(this.logRow(seg, f.abs, 'deleted', at, recovered ? english({ key: 'deletion:noteRecovered' }) : null));
+        const row = this.logRow(seg, f.abs, 'deleted', at, recovered ? english({ key: 'deletion:noteRecovered' }) : null);
+        lastIn.set(f, row);
+        done.push(row);
         doneIds.push(seg.id);
         syncNeeded.add(f);
         this.touched.add(seg.dir_id);
@@ -239,6 +250,12 @@ export class RecordingDeleter {
         this.result.leftAlone.push({ path: path.join(f.abs, seg.name), reason: u.reason });
         backToPresent.push(seg.id);
       }
+    }
+    // Each folder's last unlink is confirmed too: the folder still where it was afterwards.
+    for (const f of syncNeeded) {
+      if (!isOpen(f.open) || this.result.stopped !== null) continue;
+      const same = f.open.stillReachable();
+      if (same !== true) moved(f, same.reason);
     }
     // D7: the unlinks are made durable before the record of them commits.
     for (const f of syncNeeded) if (isOpen(f.open)) f.open.sync();

@@ -213,6 +213,7 @@ describe('attack 2: folders swapped for links while the sweep runs', () => {
   it(`a date folder moved out of the root (to keep it) and a real folder of that name put in its place, mid-sweep (${ROUNDS} rounds)`, async () => {
     const v: string[] = [];
     let broken = 0;
+    let inFlightRounds = 0;
     let landed = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const b = build('date-folder', `out-${round}`);
@@ -248,8 +249,16 @@ describe('attack 2: folders swapped for links while the sweep runs', () => {
       if (!movedWhileRunning) continue;
       landed++;
       const x: string[] = [];
-      const lost = snapshot.filter((n) => !existsSync(path.join(kept, n)));
-      if (lost.length) x.push(`${label}: ${lost.length} of the ${snapshot.length} files in the folder moved out of the root (${kept}) were deleted after the move, e.g. ${lost[0] ?? ''}`);
+      const lostAll = snapshot.filter((n) => !existsSync(path.join(kept, n)));
+      // POSIX has no "unlink only if the folder is still where it was": the door confirms the
+      // folder's place immediately before each unlink, so at most the one unlink in flight when
+      // the folder moved can land after the move. That one is allowed only when its record says
+      // so (the note) and the folder-changed alarm was raised; anything more is a violation.
+      const noted = new Set(deletionLog(b.ws.data).filter((r) => r.note !== null && /moved or replaced at the very moment/.test(r.note)).map((r) => path.basename(r.path)));
+      const inFlight = lostAll.length === 1 && noted.has(lostAll[0] ?? '') && alarms(b.ws.data).some((a) => a.kind === 'folder-changed');
+      if (inFlight) inFlightRounds++;
+      const lost = inFlight ? [] : lostAll;
+      if (lost.length) x.push(`${label}: ${lost.length} of the ${snapshot.length} files in the folder moved out of the root (${kept}) were deleted after the move, e.g. ${lost[0] ?? ''}${noted.size ? ` (${noted.size} noted)` : ''}`);
       const damage = treeDamage(b.target, decoyHashes);
       if (damage.length) x.push(`${label}: ${damage.length} files of the folder put in its place deleted, e.g. ${damage[0] ?? ''}`);
       if (snapshot.length > 0 && !alarms(b.ws.data).some((a) => IDENTITY_ALARMS.includes(a.kind))) x.push(`${label}: the folder was replaced while ${snapshot.length} of its due files were left, and no folder-changed alarm (sweep exit ${String(s.code)})`);
@@ -257,7 +266,7 @@ describe('attack 2: folders swapped for links while the sweep runs', () => {
       v.push(...x);
       b.ws.cleanup();
     }
-    console.log(`attack 2 folder moved out: ${landed}/${ROUNDS} moves during a sweep, ${broken} rounds broken; ${summary(v, 4)}`);
+    console.log(`attack 2 folder moved out: ${landed}/${ROUNDS} moves during a sweep, ${broken} rounds broken, ${inFlightRounds} with the one unlink in flight recorded as such; ${summary(v, 4)}`);
     expect(landed).toBeGreaterThan(0);
     expect(v.length, summary(v)).toBe(0);
   }, budgetMs(15_000, 10));
