@@ -376,6 +376,13 @@ export class RecordingDeleter {
 
   private folderChanged(f: Folder, reason: string): void {
     if (this.result.stopped !== null) return;
+    // A folder out of reach because the whole root went (unmounted, swapped) is the root's
+    // alarm, which names the cause the officer must look at, not the folder's.
+    const g = this.scope.guard.check();
+    if (g !== true) {
+      this.stopForRoot(g);
+      return;
+    }
     const params = { folder: f.abs, root: this.scope.root.path, reason };
     this.result.stoppedAlarm = raiseAlarm(this.ctx, {
       kind: 'folder-changed',
