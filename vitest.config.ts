@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest runs cpus − 1 files at once: one on a 2-core CI machine. Most files here wait on
+    // child processes (the CLI, ffmpeg, Chromium), so two at once is what the machine can take.
+    maxWorkers: 2,
   },
 });

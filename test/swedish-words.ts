@@ -22,6 +22,7 @@ export const ENGLISH_WORDS: readonly string[] = [
   'missing', 'changed', 'failed', 'please', 'error', 'invalid', 'request', 'found', 'already', 'yet', 'run',
   'released', 'acknowledged', 'archived', 'exported', 'masks', 'edit', 'save', 'print', 'try', 'see', 'stops', 'watching',
   'camera', 'cameras', 'clip', 'clips', 'zone', 'staff', 'visitors', 'mixed', 'unknown', 'intact', 'download',
+  'space', 'seconds', 'forward', 'slower', 'faster', 'card', 'window', 'delivered',
 ];
 
 export interface Finding {
@@ -113,6 +114,8 @@ export function withoutData(text: string, data: readonly string[] = []): string 
   return t
     // Quoted text is what a person typed or a name to type (a command, a field), quoted back.
     .replace(/"[^"\n]{0,80}"/g, ' ')
+    // The same in Swedish quotation marks (”…”, and “…” as typed elsewhere).
+    .replace(/[”“][^”“\n]{0,80}[”“]/g, ' ')
     // A layout's parts ({camera}, {yyyy-MM-dd}) are a pattern's syntax.
     .replace(/\{[\w.:' -]+\}/g, ' ')
     .replace(/https?:\/\/\S+/g, ' ')

@@ -87,7 +87,7 @@ export const sv = {
 } as const;
 
 export const en: Record<keyof typeof sv, string> = {
-  'recorder.hikvision': 'Hikvision (SD card/NAS)',
+  'recorder.hikvision': 'Hikvision (SD card or NAS)',
   'recorder.milestone': 'Milestone XProtect',
   'recorder.moonfire': 'Moonfire NVR',
   'recorder.scrypted': 'Scrypted NVR',
