@@ -298,6 +298,12 @@ export class MoveMatcher {
   private pick<T>(cands: readonly T[], facts: (c: T) => number, breakers: readonly ((c: T) => boolean)[]): T | null {
     if (cands.length === 0) return null;
     if (cands.length === 1) return cands[0] as T;
+    // The tie-breakers are only trusted between partners that agree in every fact (size and
+    // mtime: a rename keeps both). Copies that did not keep times (cp -r) of two look-alike
+    // cameras agree in size alone, and a freed folder's inode can be reused by the next copy:
+    // a tie there is a tie, and the scan pins every look-alike to the holds instead.
+    const top = Math.max(...cands.map(facts));
+    if (top < 2 && cands.filter((c) => facts(c) === top).length > 1) return null;
     const weight = 2 ** breakers.length;
     const score = (c: T): number => facts(c) * weight + breakers.reduce((n, b, i) => n + (b(c) ? 2 ** (breakers.length - 1 - i) : 0), 0);
     let best: T | null = null;
