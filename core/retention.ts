@@ -156,6 +156,9 @@ export function sweep(ctx: Ctx, opts: { dryRun?: boolean } = {}): SweepReport {
       }
     }
     report.nextDueMs = nextDueMs(ctx);
+    // A sweeper stalled after its last chunk (paused VM) whose lease another took meanwhile does
+    // not report success: the verdict is checked, not assumed (attack 6, round 1).
+    if (lease) ctx.db.transaction(() => lease.renewOrStop()).immediate();
     // Stills of recordings that left the index go with them, through the door (issue 15).
     if (sweepId !== null) deleteOrphanedThumbnails(ctx);
     if (sweepId !== null) {
